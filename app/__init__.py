@@ -1,0 +1,1 @@
+"""ChainAtlas web app and command line."""

@@ -1,0 +1,121 @@
+"""Graph views: a NetworkX (sub)graph drawn with pyvis, delivered as inert JSON for vis-network.
+
+pyvis builds the nodes, edges and options; the page never uses pyvis's own HTML template (it
+links Bootstrap from a CDN and turns any tooltip containing "href" into live HTML). Instead the
+data travels as JSON inside ``<script type="application/json">`` and ``/static/graph.js`` draws it
+with the vis-network copy that pyvis ships, served by the app. Tooltips are plain text.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("chain:a", label="Chain", name="<b>甲</b>")
+>>> payload = graph_payload(g)
+>>> payload["nodes"][0]["label"], payload["nodes"][0]["title"]
+('<b>甲</b>', '产业链：<b>甲</b>')
+>>> "<" in inert_json(payload)
+False
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import networkx as nx
+from pyvis.network import Network
+
+KIND_STYLE = {
+    "Chain": ("产业链", "#c0392b", "star", 30),
+    "Cluster": ("产业集群", "#8e44ad", "diamond", 22),
+    "Park": ("区县/园区/平台", "#16a085", "square", 16),
+    "Product": ("产品", "#2980b9", "dot", 14),
+    "Enterprise": ("企业", "#e67e22", "dot", 10),
+}
+STAGE_X = {"上游": -600, "中游": 0, "下游": 600}
+PHYSICS_NODE_LIMIT = 300
+EDGE_LABELS = {
+    "SUPPLIES": "供应", "PRODUCES": "生产", "INPUT_TO": "投入", "IN_CHAIN": "属于", "LOCATED_IN": "位于",
+    "MEMBER_OF": "成员", "CLUSTER_OF": "集群", "BASED_IN": "布局", "LEADS": "链主",
+}
+
+
+def node_url(node_id: str, label: str) -> str:
+    """The page that shows a node."""
+    if label == "Chain":
+        return f"/chains/{node_id}"
+    return f"/nodes/{node_id}"
+
+
+def node_title(attrs: dict[str, Any]) -> str:
+    """A plain-text tooltip: kind, name and the facts that matter for that kind."""
+    kind = KIND_STYLE.get(attrs.get("label", ""), ("节点",))[0]
+    lines = [f"{kind}：{attrs.get('name', '')}"]
+    if attrs.get("stage") or attrs.get("segment"):
+        lines.append(f"环节：{attrs.get('segment') or '—'}（{attrs.get('stage') or '—'}）")
+    if attrs.get("label") == "Enterprise":
+        place = " ".join(str(attrs[key]) for key in ("country", "province", "city", "district") if attrs.get(key))
+        lines.append(f"所在地：{place or '未知'}{'（本地）' if attrs.get('local') else ''}")
+        if attrs.get("revenue_yi") is not None:
+            lines.append(f"营业收入：{attrs['revenue_yi']} 亿元")
+        if attrs.get("tags"):
+            lines.append("标签：" + "、".join(attrs["tags"]))
+    if attrs.get("target_2026_yi"):
+        lines.append(f"2026年目标：{attrs['target_2026_yi']:g} 亿元")
+    if attrs.get("synthetic"):
+        lines.append("示例数据（虚构）")
+    return "\n".join(lines)
+
+
+def graph_payload(graph: nx.MultiDiGraph, *, physics_limit: int = PHYSICS_NODE_LIMIT) -> dict[str, Any]:
+    """Nodes, edges, options and legend for vis-network, built with pyvis.
+
+    Above ``physics_limit`` nodes the layout is computed here and physics is off, so large views
+    are interactive at once.
+    """
+    net = Network(directed=True, height="640px", width="100%")
+    positions = _layout(graph) if graph.number_of_nodes() > physics_limit else {}
+    for node_id, attrs in graph.nodes(data=True):
+        kind, color, shape, size = KIND_STYLE.get(attrs.get("label", ""), ("节点", "#7f8c8d", "dot", 10))
+        extra: dict[str, Any] = {"url": node_url(node_id, attrs.get("label", "")), "group": attrs.get("label", "")}
+        if node_id in positions:
+            extra["x"], extra["y"] = positions[node_id]
+        net.add_node(
+            node_id, label=str(attrs.get("name", node_id)), title=node_title(attrs), color=color, shape=shape,
+            size=size, **extra,
+        )
+    for src, dst, attrs in graph.edges(data=True):
+        rel_type = attrs.get("type", "")
+        net.add_edge(src, dst, title=EDGE_LABELS.get(rel_type, rel_type), color="#95a5a6", arrows="to")
+    net.toggle_physics(not positions)
+    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "options": json.loads(options),
+        "legend": [{"kind": kind, "color": color} for kind, color, _shape, _size in KIND_STYLE.values()],
+        "physics": not positions,
+    }
+
+
+def inert_json(payload: Any) -> str:
+    """JSON safe to place inside an HTML ``<script type="application/json">`` element."""
+    text = json.dumps(payload, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Positions for a large graph: products by stage in columns, the rest by a fast force layout."""
+    import igraph as ig
+
+    nodes = list(graph.nodes)
+    index = {node: position for position, node in enumerate(nodes)}
+    simple = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in graph.edges()], directed=False)
+    coords = simple.layout_drl() if len(nodes) > 1 else [(0.0, 0.0)]
+    xs = [x for x, _ in coords] or [0.0]
+    ys = [y for _, y in coords] or [0.0]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    scale = 40.0 * len(nodes) ** 0.5 / span
+    positions = {}
+    for node, (x, y) in zip(nodes, coords):
+        stage = graph.nodes[node].get("stage")
+        positions[node] = (STAGE_X[stage] if stage in STAGE_X else x * scale, y * scale)
+    return positions

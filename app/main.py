@@ -1,0 +1,86 @@
+"""The FastAPI application: store opened in the lifespan, JSON API, Chinese pages, offline assets."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pyvis
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import api, pages
+from app.settings import Settings
+from graph_schema.errors import ChainAtlasError
+from stores.base import GraphStore
+from stores.factory import open_store
+
+STATIC_DIR = Path(__file__).parent / "static"
+VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
+    """The web app over ``store`` (or the store the settings name, opened at start-up).
+
+    >>> from stores.embedded import EmbeddedStore
+    >>> create_app(Settings(), store=EmbeddedStore(":memory:")).title
+    'ChainAtlas 产业链图谱'
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = store is None
+        app.state.store = open_store(settings) if owned else store
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="ChainAtlas 产业链图谱",
+        version="0.1.0",
+        description="南昌市制造业重点产业链“8810”行动计划的供应链图谱：产业链、集群、园区、企业与供应关系。",
+        lifespan=lifespan,
+    )
+    app.state.store = store
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors()]
+        return JSONResponse({"error": "参数错误：" + "；".join(problems)}, status_code=422)
+
+    @app.exception_handler(ChainAtlasError)
+    async def domain_error(request: Request, exc: ChainAtlasError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @app.get("/health", tags=["system"], summary="健康检查")
+    def health() -> dict[str, str]:
+        """Liveness and which store is in use."""
+        return {"status": "ok", "store": settings.store}
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static/vendor", StaticFiles(directory=VIS_DIR), name="vendor")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,50 @@
+"""Browser pages in Chinese, server-rendered with Jinja2; graphs drawn with pyvis + vis-network."""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from app.api import CHAIN_ID, get_chain
+from app.deps import StoreDep
+from app.graph_view import KIND_STYLE, graph_payload, inert_json
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
+templates.env.filters["inert_json"] = inert_json
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, store: StoreDep) -> HTMLResponse:
+    chains = store.list_nodes("Chain")
+    return templates.TemplateResponse(request, "index.html", {"chains": chains, "counts": store.counts()})
+
+
+@router.get("/chains/{chain_id}", response_class=HTMLResponse)
+def chain_page(request: Request, store: StoreDep, chain_id: str = CHAIN_ID) -> HTMLResponse:
+    chain = get_chain(store, chain_id)
+    graph = store.project(chain_id)
+    synthetic = any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True))
+    return templates.TemplateResponse(
+        request, "chain.html",
+        {"chain": chain, "graph": graph_payload(graph), "synthetic": synthetic, "kinds": KIND_STYLE},
+    )
+
+
+@router.get("/nodes/{node_id}", response_class=HTMLResponse)
+def node_page(request: Request, store: StoreDep, node_id: str = Path(max_length=200)) -> HTMLResponse:
+    node = store.get_node(node_id)
+    if node is None:
+        raise HTTPException(status_code=404, detail=f"节点不存在：{node_id}")
+    around = store.neighbourhood([node_id], depth=1, max_nodes=300)
+    from stores.common import build_graph
+
+    graph = build_graph(around.nodes, around.relationships)
+    return templates.TemplateResponse(
+        request, "node.html",
+        {"node": node, "graph": graph_payload(graph), "synthetic": bool(node.get("synthetic")), "kinds": KIND_STYLE,
+         "neighbours": sorted(around.nodes, key=lambda n: (n["label"], n["id"]))},
+    )

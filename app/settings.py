@@ -1,0 +1,89 @@
+"""One Settings object, read from environment variables; a bad setting fails at start-up.
+
+>>> Settings(store="embedded", data_dir="/tmp/x").embedded_path.name
+'chainatlas.sqlite'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph_schema.errors import ConfigError
+
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+class Settings(BaseSettings):
+    """Where the data lives and how to reach it.
+
+    Environment: ``CHAINATLAS_STORE`` (embedded|neo4j), ``CHAINATLAS_DATA_DIR``, ``NEO4J_URI``,
+    ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    store: Literal["embedded", "neo4j"] = Field(default="embedded", alias="CHAINATLAS_STORE")
+    data_dir: Path = Field(default=Path("var"), alias="CHAINATLAS_DATA_DIR")
+    neo4j_uri: str = Field(default="bolt://127.0.0.1:7687", alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
+    neo4j_password: str = Field(default="", alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _known_scheme(cls, uri: str) -> str:
+        parsed = urlparse(uri)
+        if parsed.scheme not in NEO4J_SCHEMES or not parsed.hostname:
+            raise ValueError(f"must look like bolt://host:7687 or neo4j://host:7687 (schemes: {', '.join(NEO4J_SCHEMES)})")
+        return uri
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _normalise_store(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _data_dir_usable(self) -> "Settings":
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            raise ValueError(f"CHAINATLAS_DATA_DIR={self.data_dir} exists and is not a directory")
+        return self
+
+    @property
+    def embedded_path(self) -> Path:
+        """The SQLite file of the embedded store."""
+        return self.data_dir / "chainatlas.sqlite"
+
+
+_ENV_NAMES = {
+    "store": "CHAINATLAS_STORE",
+    "data_dir": "CHAINATLAS_DATA_DIR",
+    "neo4j_uri": "NEO4J_URI",
+    "neo4j_user": "NEO4J_USER",
+    "neo4j_password": "NEO4J_PASSWORD",
+    "neo4j_database": "NEO4J_DATABASE",
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read Settings from the environment (``overrides`` win); raise ConfigError naming the variable.
+
+    >>> load_settings(CHAINATLAS_STORE="sqlite")
+    Traceback (most recent call last):
+    ...
+    graph_schema.errors.ConfigError: CHAINATLAS_STORE='sqlite': Input should be 'embedded' or 'neo4j'
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else ""
+            name = _ENV_NAMES.get(field, field)
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(f"{name}={error.get('input')!r}: {message}" if field else message)
+        raise ConfigError("; ".join(problems)) from None

@@ -1,0 +1,56 @@
+"""Constraints and indexes generated from the registry, for each store.
+
+>>> neo4j_schema_statements()[0]
+'CREATE CONSTRAINT enterprise_id_unique IF NOT EXISTS FOR (n:Enterprise) REQUIRE n.id IS UNIQUE'
+"""
+
+from __future__ import annotations
+
+from graph_schema.registry import NODE_LABELS, check_identifier
+
+FULLTEXT_INDEX = "node_name_fulltext"
+
+
+def neo4j_schema_statements() -> list[str]:
+    """Cypher that creates one uniqueness constraint per label, text indexes and a CJK full-text index.
+
+    Text indexes (trigram based in Neo4j 5) serve ``name CONTAINS $q`` for Chinese substrings; the
+    full-text index uses Lucene's CJK analyzer (bigrams) for ranked name search.
+    """
+    statements = []
+    for label in NODE_LABELS.values():
+        name = check_identifier(label.name)
+        statements.append(
+            f"CREATE CONSTRAINT {name.lower()}_id_unique IF NOT EXISTS "
+            f"FOR (n:{name}) REQUIRE n.{label.key} IS UNIQUE"
+        )
+        statements.append(f"CREATE TEXT INDEX {name.lower()}_name_text IF NOT EXISTS FOR (n:{name}) ON (n.name)")
+    statements.append("CREATE INDEX enterprise_credit_code IF NOT EXISTS FOR (n:Enterprise) ON (n.credit_code)")
+    labels = "|".join(check_identifier(name) for name in NODE_LABELS)
+    statements.append(
+        f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n.name] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+    )
+    return statements
+
+
+SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS nodes (
+    id     TEXT PRIMARY KEY,
+    label  TEXT NOT NULL,
+    name   TEXT NOT NULL,
+    props  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nodes_label ON nodes(label, id);
+CREATE TABLE IF NOT EXISTS rels (
+    type   TEXT NOT NULL,
+    src    TEXT NOT NULL,
+    dst    TEXT NOT NULL,
+    key    TEXT NOT NULL,
+    props  TEXT NOT NULL,
+    PRIMARY KEY (type, src, dst, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rels_src ON rels(src, type);
+CREATE INDEX IF NOT EXISTS rels_dst ON rels(dst, type);
+"""
+"""SQLite tables of the embedded store: ids are globally unique (the label is in the id's prefix)."""

@@ -1,0 +1,25 @@
+"""The project's exception tree. Every error a user can cause is one of these."""
+
+
+class ChainAtlasError(Exception):
+    """Base class of every error ChainAtlas raises on purpose."""
+
+
+class SchemaError(ChainAtlasError, ValueError):
+    """A label, relationship type, id or value that the graph schema does not allow."""
+
+
+class ConfigError(ChainAtlasError):
+    """A setting that is missing or wrong; raised at start-up."""
+
+
+class StoreError(ChainAtlasError):
+    """A store could not do what was asked (connection lost, constraint broken, …)."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached at all."""
+
+
+class MissingEndpointError(StoreError):
+    """A relationship refers to a node that is not in the store; nothing of its batch was written."""

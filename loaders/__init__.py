@@ -1,0 +1,1 @@
+"""Ingestion: the plan's reference data, product maps, demo data and users' own files."""

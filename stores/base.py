@@ -1,0 +1,107 @@
+"""The store interface every backend implements, and the plain records it hands back.
+
+A node comes back as a dict ``{"id", "label", **properties}``; a relationship as
+``{"type", "src", "dst", "key", **properties}`` where ``key`` tells parallel relationships of
+one type apart (for SUPPLIES it is the product id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import networkx as nx
+
+from graph_schema.models import Node, Relationship
+
+NodeRecord = dict[str, Any]
+RelationshipRecord = dict[str, Any]
+Direction = Literal["out", "in", "both"]
+
+
+@dataclass
+class WriteBatch:
+    """Validated nodes and relationships written in ONE transaction: all of it or nothing.
+
+    >>> from graph_schema import Chain
+    >>> batch = WriteBatch(nodes=[Chain(id="chain:aviation", name="航空", kind="新兴")])
+    >>> len(batch)
+    1
+    """
+
+    nodes: list[Node] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.relationships)
+
+    def extend(self, items: Iterable[Node | Relationship]) -> None:
+        """Add nodes and relationships in any mix."""
+        for item in items:
+            (self.nodes if isinstance(item, Node) else self.relationships).append(item)
+
+
+@dataclass
+class Subgraph:
+    """Nodes and the relationships among them, as plain records."""
+
+    nodes: list[NodeRecord]
+    relationships: list[RelationshipRecord]
+    truncated: bool = False
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What ChainAtlas needs from a graph store, and not much more.
+
+    Both implementations pass the contract suite in ``tests/contract``.
+    """
+
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes; safe to call again."""
+
+    def write(self, batch: WriteBatch) -> None:
+        """Upsert the batch in one transaction (idempotent: properties merge, None never stored).
+
+        Raises MissingEndpointError, writing nothing, when a relationship names an absent node.
+        """
+
+    def delete_nodes(self, ids: Sequence[str]) -> int:
+        """Delete nodes and their relationships; returns how many nodes were deleted."""
+
+    def clear(self) -> None:
+        """Delete every node and relationship."""
+
+    def get_node(self, node_id: str) -> NodeRecord | None:
+        """The node with this id, or None."""
+
+    def list_nodes(self, label: str, *, limit: int | None = None, offset: int = 0) -> list[NodeRecord]:
+        """Nodes of one label ordered by id."""
+
+    def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
+        """Nodes whose name or an alias contains ``text``, or whose id / credit code equals it.
+
+        Ordered: exact name, then names starting with ``text``, then shorter names, then name, id.
+        """
+
+    def neighbourhood(
+        self,
+        ids: Sequence[str],
+        depth: int = 1,
+        *,
+        rel_types: Sequence[str] | None = None,
+        labels: Sequence[str] | None = None,
+        direction: Direction = "both",
+        max_nodes: int = 5000,
+    ) -> Subgraph:
+        """Nodes within ``depth`` hops of ``ids`` (breadth first) and the relationships among them."""
+
+    def project(self, chain_id: str | None = None) -> nx.MultiDiGraph:
+        """The whole graph, or one chain's part of it, as a NetworkX MultiDiGraph."""
+
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per label and relationships per type (zeros included)."""
+
+    def close(self) -> None:
+        """Release connections and files."""

@@ -1,0 +1,68 @@
+"""Cypher text built by small pure functions. Labels and types are checked against the schema's
+whitelist; every value is a parameter.
+
+>>> merge_nodes_query("Chain")
+'UNWIND $rows AS row MERGE (n:Chain {id: row.id}) SET n += row.props'
+>>> incident_query("Product", ["IN_CHAIN"], "out")
+'UNWIND $ids AS id MATCH (a:Product {id: id})-[r:IN_CHAIN]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from graph_schema.registry import check_label, check_relationship_endpoints, check_relationship_type
+
+
+def merge_nodes_query(label: str) -> str:
+    """Upsert a batch of ``{id, props}`` rows of one label."""
+    name = check_label(label).name
+    return f"UNWIND $rows AS row MERGE (n:{name} {{id: row.id}}) SET n += row.props"
+
+
+def missing_ids_query(label: str) -> str:
+    """The ids in ``$ids`` that have no node of this label."""
+    name = check_label(label).name
+    return f"UNWIND $ids AS id OPTIONAL MATCH (n:{name} {{id: id}}) WITH id, n WHERE n IS NULL RETURN collect(id) AS missing"
+
+
+def merge_relationships_query(rel_type: str, src_label: str, dst_label: str) -> str:
+    """Upsert ``{src, dst, key, props}`` rows of one type between two labels (keyed by ``key``)."""
+    check_relationship_endpoints(rel_type, src_label, dst_label)
+    return (
+        f"UNWIND $rows AS row MATCH (a:{src_label} {{id: row.src}}) MATCH (b:{dst_label} {{id: row.dst}}) "
+        f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r += row.props"
+    )
+
+
+def delete_nodes_query(label: str) -> str:
+    """Detach-delete the nodes of one label whose ids are in ``$ids``; returns how many."""
+    name = check_label(label).name
+    return f"UNWIND $ids AS id MATCH (n:{name} {{id: id}}) DETACH DELETE n RETURN count(*) AS deleted"
+
+
+def incident_query(label: str, rel_types: Sequence[str], direction: str) -> str:
+    """Relationships of the given types leaving (``out``) or entering (``in``) nodes of one label."""
+    name = check_label(label).name
+    types = "|".join(check_relationship_type(rel_type).name for rel_type in rel_types)
+    pattern = {"out": f"-[r:{types}]->", "in": f"<-[r:{types}]-"}[direction]
+    ends = "a.id AS src, b.id AS dst" if direction == "out" else "b.id AS src, a.id AS dst"
+    return (
+        f"UNWIND $ids AS id MATCH (a:{name} {{id: id}}){pattern}(b) "
+        f"RETURN {ends}, type(r) AS type, properties(r) AS props"
+    )
+
+
+def search_query(labels: Sequence[str]) -> str:
+    """Nodes whose name or an alias contains ``$q`` or whose id / credit code is ``$q``, best first."""
+    branches = " UNION ALL ".join(
+        f"MATCH (n:{check_label(label).name}) WHERE n.name CONTAINS $q OR n.id = $q OR n.credit_code = $q "
+        "OR any(alias IN coalesce(n.aliases, []) WHERE alias CONTAINS $q) RETURN n"
+        for label in labels
+    )
+    return (
+        f"CALL () {{ {branches} }} "
+        "RETURN properties(n) AS props "
+        "ORDER BY CASE WHEN n.name = $q THEN 0 WHEN n.name STARTS WITH $q THEN 1 ELSE 2 END, "
+        "size(n.name), n.name, n.id LIMIT $limit"
+    )

@@ -1,0 +1,235 @@
+"""The embedded default store: SQLite in WAL mode, one file, no server.
+
+Why SQLite: it ships with Python, is transactional (a batch is all or nothing), handles millions
+of rows in one file, and lets readers go on while a writer works (WAL). Nodes and relationships
+are two tables; properties are JSON merged with ``json_patch`` so upserts behave like Neo4j's
+``SET n += props``.
+
+>>> store = EmbeddedStore(":memory:")
+>>> store.ensure_schema()
+>>> from graph_schema import Chain
+>>> store.write(WriteBatch(nodes=[Chain(id="chain:aviation", name="航空", kind="新兴")]))
+>>> store.get_node("chain:aviation")["name"]
+'航空'
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import networkx as nx
+
+from graph_schema.constraints import SQLITE_SCHEMA
+from graph_schema.errors import MissingEndpointError, StoreError
+from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, check_label, label_of
+from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
+from stores.common import breadth_first, build_graph, chain_scope, checked_rel_types
+
+_CHUNK = 900  # stays under SQLite's limit on host parameters per statement
+
+
+class EmbeddedStore:
+    """A GraphStore in one SQLite file (or ``":memory:"``)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=OFF")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open embedded store {self.path}: {exc}") from exc
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({self.path!r})"
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _query(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise StoreError(f"embedded store query failed: {exc}") from exc
+
+    # -- interface ---------------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        with self._lock:
+            self._db.executescript(SQLITE_SCHEMA)
+
+    def write(self, batch: WriteBatch) -> None:
+        node_rows = [
+            (node.id, node.label, node.name, json.dumps(node.properties() | {"id": node.id}, ensure_ascii=False))
+            for node in batch.nodes
+        ]
+        rel_rows = [
+            (rel.type, rel.src, rel.dst, rel.key, json.dumps(rel.properties(), ensure_ascii=False))
+            for rel in batch.relationships
+        ]
+        try:
+            with self._transaction() as db:
+                db.executemany(
+                    "INSERT INTO nodes(id, label, name, props) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+                    "props = json_patch(nodes.props, excluded.props)",
+                    node_rows,
+                )
+                self._check_endpoints(db, batch)
+                db.executemany(
+                    "INSERT INTO rels(type, src, dst, key, props) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(type, src, dst, key) DO UPDATE SET props = json_patch(rels.props, excluded.props)",
+                    rel_rows,
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"embedded store write failed, nothing written: {exc}") from exc
+
+    def _check_endpoints(self, db: sqlite3.Connection, batch: WriteBatch) -> None:
+        wanted = sorted({end for rel in batch.relationships for end in (rel.src, rel.dst)})
+        found: set[str] = set()
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in db.execute(f"SELECT id FROM nodes WHERE id IN ({marks})", chunk))
+        missing = [node_id for node_id in wanted if node_id not in found]
+        if missing:
+            raise MissingEndpointError(
+                f"{len(missing)} relationship end(s) not in the store, nothing written: {', '.join(missing[:10])}"
+            )
+
+    def delete_nodes(self, ids: Sequence[str]) -> int:
+        deleted = 0
+        with self._transaction() as db:
+            for chunk in _chunks(sorted(set(ids))):
+                marks = ",".join("?" * len(chunk))
+                db.execute(f"DELETE FROM rels WHERE src IN ({marks}) OR dst IN ({marks})", chunk + chunk)
+                deleted += db.execute(f"DELETE FROM nodes WHERE id IN ({marks})", chunk).rowcount
+        return deleted
+
+    def clear(self) -> None:
+        """Delete every node and relationship."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM rels")
+            db.execute("DELETE FROM nodes")
+
+    def get_node(self, node_id: str) -> NodeRecord | None:
+        rows = self._query("SELECT label, props FROM nodes WHERE id = ?", (node_id,))
+        return _node(*rows[0]) if rows else None
+
+    def list_nodes(self, label: str, *, limit: int | None = None, offset: int = 0) -> list[NodeRecord]:
+        check_label(label)
+        rows = self._query(
+            "SELECT label, props FROM nodes WHERE label = ? ORDER BY id LIMIT ? OFFSET ?",
+            (label, -1 if limit is None else limit, offset),
+        )
+        return [_node(*row) for row in rows]
+
+    def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
+        text = text.strip()
+        if not text:
+            return []
+        wanted = [check_label(name).name for name in (labels or NODE_LABELS)]
+        label_params = {f"label{index}": name for index, name in enumerate(wanted)}
+        rows = self._query(
+            f"""SELECT label, props FROM nodes
+                WHERE label IN ({", ".join(":" + name for name in label_params)}) AND (
+                    instr(name, :q) > 0 OR id = :q
+                    OR json_extract(props, '$.credit_code') = :q
+                    OR EXISTS (SELECT 1 FROM json_each(props, '$.aliases') WHERE instr(value, :q) > 0))
+                ORDER BY CASE WHEN name = :q THEN 0 WHEN substr(name, 1, length(:q)) = :q THEN 1 ELSE 2 END,
+                         length(name), name, id
+                LIMIT :limit""",
+            {**label_params, "q": text, "limit": limit},
+        )
+        return [_node(*row) for row in rows]
+
+    def neighbourhood(
+        self,
+        ids: Sequence[str],
+        depth: int = 1,
+        *,
+        rel_types: Sequence[str] | None = None,
+        labels: Sequence[str] | None = None,
+        direction: Direction = "both",
+        max_nodes: int = 5000,
+    ) -> Subgraph:
+        return breadth_first(
+            ids, depth, rel_types, labels, direction, max_nodes,
+            incident=self._incident, nodes_by_id=self._nodes_by_id, rels_among=self._rels_among,
+        )
+
+    def project(self, chain_id: str | None = None) -> nx.MultiDiGraph:
+        if chain_id is None:
+            nodes = [_node(*row) for row in self._query("SELECT label, props FROM nodes")]
+            rels = [_rel(*row) for row in self._query("SELECT type, src, dst, key, props FROM rels")]
+            return build_graph(nodes, rels)
+        ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
+        return build_graph(self._nodes_by_id(ids), self._rels_among(ids))
+
+    def counts(self) -> dict[str, int]:
+        result = dict.fromkeys([*NODE_LABELS, *RELATIONSHIP_TYPES], 0)
+        result.update(self._query("SELECT label, count(*) FROM nodes GROUP BY label"))
+        result.update(self._query("SELECT type, count(*) FROM rels GROUP BY type"))
+        return result
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- primitives for stores.common ----------------------------------------------------------
+
+    def _nodes_by_id(self, ids: Collection[str]) -> list[NodeRecord]:
+        nodes = []
+        for chunk in _chunks(sorted(ids)):
+            marks = ",".join("?" * len(chunk))
+            nodes += [_node(*row) for row in self._query(f"SELECT label, props FROM nodes WHERE id IN ({marks})", chunk)]
+        return nodes
+
+    def _incident(self, ids: Collection[str], rel_types: Sequence[str], direction: Direction) -> list[RelationshipRecord]:
+        types = checked_rel_types(rel_types)
+        columns = {"out": ["src"], "in": ["dst"], "both": ["src", "dst"]}[direction]
+        found: dict[tuple, RelationshipRecord] = {}
+        for column in columns:
+            for chunk in _chunks(sorted(ids), _CHUNK - len(types)):
+                sql = (
+                    f"SELECT type, src, dst, key, props FROM rels WHERE {column} IN ({','.join('?' * len(chunk))}) "
+                    f"AND type IN ({','.join('?' * len(types))})"
+                )
+                for row in self._query(sql, chunk + types):
+                    found[row[:4]] = _rel(*row)
+        return list(found.values())
+
+    def _rels_among(self, ids: Collection[str]) -> list[RelationshipRecord]:
+        id_set = set(ids)
+        return [rel for rel in self._incident(id_set, list(RELATIONSHIP_TYPES), "out") if rel["dst"] in id_set]
+
+
+def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[list[str]]:
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _node(label: str, props: str) -> NodeRecord:
+    return {"label": label, **json.loads(props)}
+
+
+def _rel(rel_type: str, src: str, dst: str, key: str, props: str) -> RelationshipRecord:
+    return {"type": rel_type, "src": src, "dst": dst, "key": key, **json.loads(props)}

@@ -1,0 +1,246 @@
+"""The Neo4j store: the system of record, through the official ``neo4j`` driver.
+
+Writes are ``UNWIND`` batches of idempotent ``MERGE`` inside one managed write transaction; reads
+use ``driver.execute_query``; each unit of work gets its own session. Driver errors become the
+project's StoreError / StoreUnavailable.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import networkx as nx
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+
+from graph_schema.constraints import neo4j_schema_statements
+from graph_schema.errors import ChainAtlasError, MissingEndpointError, StoreError, StoreUnavailable
+from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
+from stores import cypher
+from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
+from stores.common import breadth_first, build_graph, chain_scope, checked_rel_types
+
+BATCH_ROWS = 5000
+T = TypeVar("T")
+
+
+class Neo4jStore:
+    """A GraphStore on a Neo4j 5 database."""
+
+    def __init__(self, driver: Driver, database: str = "neo4j") -> None:
+        self._driver = driver
+        self._database = database
+
+    @classmethod
+    def connect(cls, uri: str, user: str = "neo4j", password: str = "", *, database: str = "neo4j") -> "Neo4jStore":
+        """Connect and check that the server answers; raise StoreUnavailable with a clear message if not."""
+        auth = (user, password) if password else None
+        try:
+            driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=10)
+            driver.verify_connectivity()
+        except AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {uri} refused the credentials of user {user!r}: {exc.message}") from exc
+        except (ServiceUnavailable, DriverError, OSError, ValueError) as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {uri} is not reachable ({exc}); start one with `bash scripts/neo4j.sh start` "
+                "or set CHAINATLAS_STORE=embedded"
+            ) from exc
+        return cls(driver, database)
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore(database={self._database!r})"
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except ChainAtlasError:
+            raise
+        except ServiceUnavailable as exc:
+            raise StoreUnavailable(f"Neo4j became unreachable while {doing}: {exc}") from exc
+        except (Neo4jError, DriverError) as exc:
+            raise StoreError(f"Neo4j failed while {doing}: {exc}") from exc
+
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        with self._errors("reading"):
+            records, _, _ = self._driver.execute_query(
+                query, parameters_=params, database_=self._database, routing_=RoutingControl.READ
+            )
+        return [record.data() for record in records]
+
+    def _write(self, work: Callable[[ManagedTransaction], T], doing: str) -> T:
+        with self._errors(doing), self._driver.session(database=self._database) as session:
+            return session.execute_write(work)
+
+    # -- interface ---------------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        for statement in neo4j_schema_statements():
+            with self._errors("creating the schema"):
+                self._driver.execute_query(statement, database_=self._database)
+
+    def write(self, batch: WriteBatch) -> None:
+        nodes_by_label: dict[str, list[dict]] = defaultdict(list)
+        for node in batch.nodes:
+            nodes_by_label[node.label].append({"id": node.id, "props": node.properties() | {"id": node.id}})
+        rels_by_shape: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for rel in batch.relationships:
+            shape = (rel.type, label_of(rel.src), label_of(rel.dst))
+            rels_by_shape[shape].append({"src": rel.src, "dst": rel.dst, "key": rel.key, "props": rel.properties()})
+        endpoints_by_label: dict[str, set[str]] = defaultdict(set)
+        for rel in batch.relationships:
+            endpoints_by_label[label_of(rel.src)].add(rel.src)
+            endpoints_by_label[label_of(rel.dst)].add(rel.dst)
+
+        def work(tx: ManagedTransaction) -> None:
+            for label, rows in nodes_by_label.items():
+                for chunk in _chunks(rows):
+                    tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
+            missing: list[str] = []
+            for label, ids in endpoints_by_label.items():
+                for chunk in _chunks(sorted(ids)):
+                    missing += tx.run(cypher.missing_ids_query(label), ids=chunk).single()["missing"]
+            if missing:
+                raise MissingEndpointError(
+                    f"{len(missing)} relationship end(s) not in the store, nothing written: {', '.join(sorted(missing)[:10])}"
+                )
+            for (rel_type, src_label, dst_label), rows in rels_by_shape.items():
+                query = cypher.merge_relationships_query(rel_type, src_label, dst_label)
+                for chunk in _chunks(rows):
+                    tx.run(query, rows=chunk).consume()
+
+        self._write(work, "writing a batch (nothing was written)")
+
+    def delete_nodes(self, ids: Sequence[str]) -> int:
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for node_id in sorted(set(ids)):
+            by_label[label_of(node_id)].append(node_id)
+
+        def work(tx: ManagedTransaction) -> int:
+            return sum(
+                tx.run(cypher.delete_nodes_query(label), ids=chunk).single()["deleted"]
+                for label, label_ids in by_label.items()
+                for chunk in _chunks(label_ids)
+            )
+
+        return self._write(work, "deleting nodes")
+
+    def clear(self) -> None:
+        """Delete every node and relationship (in batches, so large graphs fit in memory)."""
+        with self._errors("clearing the database"):
+            self._driver.execute_query(
+                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", database_=self._database
+            )
+
+    def get_node(self, node_id: str) -> NodeRecord | None:
+        nodes = self._nodes_by_id([node_id])
+        return nodes[0] if nodes else None
+
+    def list_nodes(self, label: str, *, limit: int | None = None, offset: int = 0) -> list[NodeRecord]:
+        name = cypher.check_label(label).name
+        rows = self._read(
+            f"MATCH (n:{name}) RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit",
+            offset=offset, limit=2**62 if limit is None else limit,
+        )
+        return [_node(row["props"]) for row in rows]
+
+    def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
+        text = text.strip()
+        if not text:
+            return []
+        rows = self._read(cypher.search_query(list(labels or NODE_LABELS)), q=text, limit=limit)
+        return [_node(row["props"]) for row in rows]
+
+    def neighbourhood(
+        self,
+        ids: Sequence[str],
+        depth: int = 1,
+        *,
+        rel_types: Sequence[str] | None = None,
+        labels: Sequence[str] | None = None,
+        direction: Direction = "both",
+        max_nodes: int = 5000,
+    ) -> Subgraph:
+        return breadth_first(
+            ids, depth, rel_types, labels, direction, max_nodes,
+            incident=self._incident, nodes_by_id=self._nodes_by_id, rels_among=self._rels_among,
+        )
+
+    def project(self, chain_id: str | None = None) -> nx.MultiDiGraph:
+        if chain_id is None:
+            nodes = [
+                _node(row["props"])
+                for label in NODE_LABELS
+                for row in self._read(f"MATCH (n:{label}) RETURN properties(n) AS props")
+            ]
+            rels = [
+                _rel(row)
+                for rel_type in RELATIONSHIP_TYPES
+                for row in self._read(
+                    f"MATCH (a)-[r:{rel_type}]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
+                )
+            ]
+            return build_graph(nodes, rels)
+        ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
+        return build_graph(self._nodes_by_id(ids), self._rels_among(ids))
+
+    def counts(self) -> dict[str, int]:
+        result = dict.fromkeys([*NODE_LABELS, *RELATIONSHIP_TYPES], 0)
+        for label in NODE_LABELS:
+            result[label] = self._read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
+        for rel_type in RELATIONSHIP_TYPES:
+            result[rel_type] = self._read(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n")[0]["n"]
+        return result
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- primitives for stores.common ----------------------------------------------------------
+
+    def _nodes_by_id(self, ids: Collection[str]) -> list[NodeRecord]:
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for node_id in ids:
+            by_label[label_of(node_id)].append(node_id)
+        nodes = []
+        for label, label_ids in by_label.items():
+            for chunk in _chunks(sorted(label_ids)):
+                rows = self._read(f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN properties(n) AS props", ids=chunk)
+                nodes += [_node(row["props"]) for row in rows]
+        return nodes
+
+    def _incident(self, ids: Collection[str], rel_types: Sequence[str], direction: Direction) -> list[RelationshipRecord]:
+        types = checked_rel_types(rel_types)
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for node_id in ids:
+            by_label[label_of(node_id)].append(node_id)
+        found: dict[tuple, RelationshipRecord] = {}
+        for way in ("out", "in") if direction == "both" else (direction,):
+            for label, label_ids in by_label.items():
+                query = cypher.incident_query(label, types, way)
+                for chunk in _chunks(sorted(label_ids)):
+                    for row in self._read(query, ids=chunk):
+                        rel = _rel(row)
+                        found[(rel["type"], rel["src"], rel["dst"], rel["key"])] = rel
+        return list(found.values())
+
+    def _rels_among(self, ids: Collection[str]) -> list[RelationshipRecord]:
+        id_set = set(ids)
+        return [rel for rel in self._incident(id_set, list(RELATIONSHIP_TYPES), "out") if rel["dst"] in id_set]
+
+
+def _chunks(items: Sequence[T], size: int = BATCH_ROWS) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _node(props: dict[str, Any]) -> NodeRecord:
+    return {"label": label_of(props["id"]), **props}
+
+
+def _rel(row: dict[str, Any]) -> RelationshipRecord:
+    props = dict(row["props"])
+    key = props.pop("key", "")
+    return {"type": row["type"], "src": row["src"], "dst": row["dst"], "key": key, **props}

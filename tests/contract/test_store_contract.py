@@ -1,0 +1,179 @@
+"""ONE contract suite, run against both stores (the ``store`` fixture is parametrized)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from graph_schema import Chain, Enterprise, Produces, Product, Supplies
+from graph_schema.errors import MissingEndpointError, SchemaError
+from stores.base import GraphStore, WriteBatch
+from tests.contract.sample import LEAD_CODE, sample_batch
+
+
+def load(store: GraphStore) -> None:
+    store.write(sample_batch())
+
+
+def test_store_satisfies_protocol(store: GraphStore) -> None:
+    assert isinstance(store, GraphStore)
+
+
+def test_ensure_schema_is_idempotent(store: GraphStore) -> None:
+    store.ensure_schema()
+    store.ensure_schema()
+    assert set(store.counts().values()) == {0}
+
+
+def test_write_then_get_returns_properties(store: GraphStore) -> None:
+    load(store)
+    lead = store.get_node(LEAD_CODE)
+    assert lead["label"] == "Enterprise"
+    assert lead["name"] == "南昌储能科技股份有限公司"
+    assert lead["credit_code"] == LEAD_CODE
+    assert lead["tags"] == ["链主", "上市"]
+    assert lead["revenue_yi"] == pytest.approx(120.5)
+    assert lead["local"] is True and lead["synthetic"] is True
+    assert "district" in lead and "as_of" not in lead  # None is never stored
+    assert store.get_node("ent:nobody") is None
+
+
+def test_counts_per_label_and_type(store: GraphStore) -> None:
+    load(store)
+    counts = store.counts()
+    assert counts["Enterprise"] == 5 and counts["Product"] == 4 and counts["Chain"] == 2
+    assert counts["SUPPLIES"] == 3 and counts["PRODUCES"] == 5 and counts["LOCATED_IN"] == 2
+    assert counts["MEMBER_OF"] == 1 and counts["LEADS"] == 1
+
+
+def test_writing_twice_changes_nothing(store: GraphStore) -> None:
+    load(store)
+    before = (store.counts(), nx.to_dict_of_dicts(store.project()))
+    load(store)
+    assert (store.counts(), nx.to_dict_of_dicts(store.project())) == before
+
+
+def test_upsert_merges_properties(store: GraphStore) -> None:
+    load(store)
+    store.write(WriteBatch(nodes=[Enterprise(id="ent:cathode", name="南昌正极材料有限公司", revenue_yi=15.0)]))
+    node = store.get_node("ent:cathode")
+    assert node["revenue_yi"] == pytest.approx(15.0)
+    assert node["tags"] == []  # a list set explicitly replaces the old one
+    assert node["province"] == "江西省"  # a property left unset is kept
+
+
+def test_parallel_supplies_are_told_apart_by_product(store: GraphStore) -> None:
+    load(store)
+    store.write(WriteBatch(
+        nodes=[Product(id="product:anode", name="负极材料")],
+        relationships=[Produces(src="ent:cathode", dst="product:anode"),
+                       Supplies(src="ent:cathode", dst=LEAD_CODE, product="product:anode")],
+    ))
+    graph = store.project()
+    assert set(graph[ "ent:cathode"][LEAD_CODE]) == {"SUPPLIES:product:cathode", "SUPPLIES:product:anode"}
+    store.write(WriteBatch(relationships=[Supplies(src="ent:cathode", dst=LEAD_CODE, product="product:anode", share=0.2)]))
+    assert store.counts()["SUPPLIES"] == 4
+    edge = store.project()["ent:cathode"][LEAD_CODE]["SUPPLIES:product:anode"]
+    assert edge["share"] == pytest.approx(0.2) and edge["confidence"] == "reported"
+
+
+def test_relationship_to_missing_node_writes_nothing(store: GraphStore) -> None:
+    load(store)
+    before = store.counts()
+    batch = WriteBatch(
+        nodes=[Enterprise(id="ent:new", name="新企业")],
+        relationships=[Supplies(src="ent:new", dst="ent:ghost", product="product:cell")],
+    )
+    with pytest.raises(MissingEndpointError, match="ent:ghost"):
+        store.write(batch)
+    assert store.counts() == before
+    assert store.get_node("ent:new") is None
+
+
+def test_delete_nodes_removes_their_relationships(store: GraphStore) -> None:
+    load(store)
+    assert store.delete_nodes(["ent:foreign", "ent:absent"]) == 1
+    counts = store.counts()
+    assert counts["Enterprise"] == 4 and counts["SUPPLIES"] == 2 and counts["PRODUCES"] == 4
+    assert store.get_node("ent:foreign") is None
+
+
+def test_search_finds_chinese_substrings_aliases_and_codes(store: GraphStore) -> None:
+    load(store)
+    assert [n["id"] for n in store.search("正极")] == ["product:cathode", "ent:cathode"]
+    assert [n["id"] for n in store.search("储能")] == ["product:cell", "cluster:storage", LEAD_CODE]
+    assert [n["id"] for n in store.search("南储")] == [LEAD_CODE]
+    assert [n["id"] for n in store.search(LEAD_CODE)] == [LEAD_CODE]
+    assert [n["id"] for n in store.search("南昌", labels=["Enterprise"], limit=2)] == ["ent:cathode", "ent:aero"]
+    assert store.search("  ") == [] and store.search("不存在的名字") == []
+
+
+def test_search_treats_query_text_as_data(store: GraphStore) -> None:
+    load(store)
+    hostile = "x' OR 1=1 --\"}) MATCH (n) DETACH DELETE n //"
+    store.write(WriteBatch(nodes=[Enterprise(id="ent:hostile", name=hostile)]))
+    assert [n["id"] for n in store.search(hostile)] == ["ent:hostile"]
+    assert store.search("%") == [] and store.search("_") == []
+    assert store.counts()["Enterprise"] == 6
+
+
+def test_unknown_label_is_refused(store: GraphStore) -> None:
+    with pytest.raises(SchemaError):
+        store.list_nodes("Enterprise) DETACH DELETE (n")
+    with pytest.raises(SchemaError):
+        store.neighbourhood([LEAD_CODE], rel_types=["SUPPLIES]->() DELETE r//"])
+
+
+def test_list_nodes_pages_by_id(store: GraphStore) -> None:
+    load(store)
+    ids = [n["id"] for n in store.list_nodes("Enterprise")]
+    assert ids == sorted(ids) and len(ids) == 5
+    assert [n["id"] for n in store.list_nodes("Enterprise", limit=2, offset=1)] == ids[1:3]
+
+
+def test_neighbourhood_depth_direction_and_filters(store: GraphStore) -> None:
+    load(store)
+    one = store.neighbourhood([LEAD_CODE], depth=1, rel_types=["SUPPLIES"])
+    assert {n["id"] for n in one.nodes} == {LEAD_CODE, "ent:cathode", "ent:foreign"}
+    assert len(one.relationships) == 2 and not one.truncated
+    two = store.neighbourhood([LEAD_CODE], depth=2, rel_types=["SUPPLIES"], direction="in")
+    assert {n["id"] for n in two.nodes} == {LEAD_CODE, "ent:cathode", "ent:foreign", "ent:mine"}
+    downstream = store.neighbourhood(["ent:mine"], depth=3, rel_types=["SUPPLIES"], direction="out")
+    assert {n["id"] for n in downstream.nodes} == {"ent:mine", "ent:cathode", LEAD_CODE}
+    only_firms = store.neighbourhood([LEAD_CODE], depth=2, labels=["Enterprise"])
+    assert {n["label"] for n in only_firms.nodes} == {"Enterprise"}
+    assert {n["id"] for n in only_firms.nodes} == {LEAD_CODE, "ent:cathode", "ent:foreign", "ent:mine"}
+    capped = store.neighbourhood([LEAD_CODE], depth=3, max_nodes=3)
+    assert len(capped.nodes) == 3 and capped.truncated
+    assert store.neighbourhood(["ent:absent"], depth=2).nodes == []
+
+
+def test_project_whole_graph(store: GraphStore) -> None:
+    load(store)
+    graph = store.project()
+    assert graph.number_of_nodes() == 14 and graph.number_of_edges() == 20
+    assert graph.nodes["product:cathode"]["label"] == "Product"
+    edge = graph["ent:cathode"][LEAD_CODE]["SUPPLIES:product:cathode"]
+    assert edge["type"] == "SUPPLIES" and edge["amount_wan"] == pytest.approx(3000)
+
+
+def test_project_one_chain(store: GraphStore) -> None:
+    load(store)
+    graph = store.project("chain:new-energy")
+    assert set(graph) == {
+        "chain:new-energy", "product:lithium-carbonate", "product:cathode", "product:cell", "cluster:storage",
+        "ent:mine", "ent:cathode", "ent:foreign", LEAD_CODE, "park:ev-park", "park:xiaolan",
+    }
+    assert "ent:aero" not in graph and "product:airframe" not in graph
+    assert graph.number_of_edges() == 18
+    assert store.project("chain:absent").number_of_nodes() == 0
+
+
+def test_both_stores_project_identically(both_stores: dict[str, GraphStore]) -> None:
+    graphs = {}
+    for kind, store in both_stores.items():
+        store.write(sample_batch())
+        graphs[kind] = (store.project(), store.project("chain:new-energy"))
+    for embedded, neo4j in zip(graphs["embedded"], graphs["neo4j"]):
+        assert dict(embedded.nodes(data=True)) == dict(neo4j.nodes(data=True))
+        assert sorted(embedded.edges(keys=True, data=True), key=repr) == sorted(neo4j.edges(keys=True, data=True), key=repr)
