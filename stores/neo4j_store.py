@@ -130,10 +130,9 @@ class Neo4jStore:
 
     def clear(self) -> None:
         """Delete every node and relationship (in batches, so large graphs fit in memory)."""
-        with self._errors("clearing the database"):
-            self._driver.execute_query(
-                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", database_=self._database
-            )
+        # CALL { … } IN TRANSACTIONS runs only in an auto-commit transaction, hence session.run.
+        with self._errors("clearing the database"), self._driver.session(database=self._database) as session:
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
     def get_node(self, node_id: str) -> NodeRecord | None:
         nodes = self._nodes_by_id([node_id])

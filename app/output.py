@@ -1,0 +1,83 @@
+"""Write a list of result rows as a table, JSON, CSV or XLSX (for the CLI and downloads).
+
+>>> print(render_rows([{"产品": "电芯", "本地企业数": 2}], "csv").decode("utf-8-sig").strip())
+产品,本地企业数
+电芯,2
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any, Literal
+
+OutputFormat = Literal["table", "json", "csv", "xlsx"]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:
+    columns: list[str] = []
+    for row in rows:
+        columns += [name for name in row if name not in columns]
+    return columns
+
+
+def render_rows(rows: Sequence[dict[str, Any]], fmt: OutputFormat, *, title: str = "结果") -> bytes:
+    """``rows`` rendered in ``fmt``; CSV is UTF-8 with BOM so Excel opens Chinese text correctly."""
+    columns = _columns(rows)
+    if fmt == "json":
+        return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({name: _cell(row.get(name)) for name in columns} for row in rows)
+        return buffer.getvalue().encode("utf-8-sig")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([_safe_excel(_cell(row.get(name))) for name in columns])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+    if fmt == "table":
+        return _table(columns, rows).encode("utf-8")
+    raise ValueError(f"unknown format {fmt!r}; use table, json, csv or xlsx")
+
+
+def _safe_excel(value: Any) -> Any:
+    """Text that Excel would run as a formula (=, +, -, @) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _table(columns: list[str], rows: Sequence[dict[str, Any]]) -> str:
+    if not rows:
+        return "（无结果）\n"
+    cells = [[("" if _cell(row.get(name)) is None else str(_cell(row.get(name)))) for name in columns] for row in rows]
+    widths = [max(_width(name), *(_width(line[i]) for line in cells)) for i, name in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(value + " " * (width - _width(value)) for value, width in zip(values, widths)).rstrip()
+
+    return "\n".join([line(columns), line(["-" * width for width in widths]), *(line(row) for row in cells)]) + "\n"
