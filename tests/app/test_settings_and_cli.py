@@ -1,0 +1,72 @@
+"""Settings come from the environment; a bad setting stops start-up with a clear message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.settings import load_settings
+from graph_schema.errors import ConfigError
+
+
+def test_defaults_choose_the_embedded_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CHAINATLAS_STORE", "CHAINATLAS_DATA_DIR", "NEO4J_URI"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert settings.store == "embedded" and settings.embedded_path == Path("var/chainatlas.sqlite")
+
+
+def test_environment_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CHAINATLAS_STORE", " Neo4j ")
+    monkeypatch.setenv("NEO4J_URI", "neo4j://db.example:7687")
+    monkeypatch.setenv("CHAINATLAS_DATA_DIR", str(tmp_path))
+    settings = load_settings()
+    assert (settings.store, settings.neo4j_uri, settings.data_dir) == ("neo4j", "neo4j://db.example:7687", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CHAINATLAS_STORE": "sqlite"}, "CHAINATLAS_STORE='sqlite': Input should be 'embedded' or 'neo4j'"),
+        ({"NEO4J_URI": "http://localhost:7474"}, "NEO4J_URI='http://localhost:7474': must look like bolt://"),
+        ({"NEO4J_URI": "bolt://"}, "NEO4J_URI='bolt://'"),
+    ],
+)
+def test_bad_settings_name_the_variable(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], message: str) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("?", r"\?")):
+        load_settings()
+
+
+def test_data_dir_that_is_a_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    file = tmp_path / "file"
+    file.write_text("x")
+    monkeypatch.setenv("CHAINATLAS_DATA_DIR", str(file))
+    with pytest.raises(ConfigError, match="not a directory"):
+        load_settings()
+
+
+def test_cli_reports_bad_setting_and_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["counts"], env={"CHAINATLAS_STORE": "postgres", "CHAINATLAS_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 2
+    assert "配置错误 / configuration error: CHAINATLAS_STORE='postgres'" in result.output
+
+
+def test_cli_reports_unreachable_neo4j_and_exits_2(tmp_path: Path) -> None:
+    env = {"CHAINATLAS_STORE": "neo4j", "NEO4J_URI": "bolt://127.0.0.1:9", "CHAINATLAS_DATA_DIR": str(tmp_path)}
+    result = CliRunner().invoke(cli, ["counts"], env=env)
+    assert result.exit_code == 2
+    assert "Neo4j at bolt://127.0.0.1:9 is not reachable" in result.output
+
+
+def test_cli_loads_reference_into_embedded_store(tmp_path: Path) -> None:
+    env = {"CHAINATLAS_STORE": "embedded", "CHAINATLAS_DATA_DIR": str(tmp_path)}
+    first = CliRunner().invoke(cli, ["load-reference"], env=env)
+    again = CliRunner().invoke(cli, ["load-reference"], env=env)
+    assert first.exit_code == 0 and again.exit_code == 0
+    assert first.output == again.output and '"Chain": 8' in first.output and '"Cluster": 8' in first.output
+    assert (tmp_path / "chainatlas.sqlite").exists()

@@ -1,0 +1,89 @@
+"""The first web slice on both stores: health, chains API, OpenAPI, and an offline pyvis chain page."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+from graph_schema import Enterprise, Produces
+from loaders.reference import load_reference, read_plan
+from stores.base import GraphStore, WriteBatch
+
+HOSTILE = '</script><script>alert("x")</script><a href="javascript:alert(1)">href</a>'
+
+
+@pytest.fixture
+def client(store: GraphStore) -> Iterator[TestClient]:
+    load_reference(store)
+    store.write(WriteBatch(
+        nodes=[Enterprise(id="ent:hostile", name=HOSTILE, local=True, synthetic=True)],
+        relationships=[Produces(src="ent:hostile", dst="product:lithium-carbonate")],
+    ))
+    with TestClient(create_app(Settings(), store=store)) as test_client:
+        yield test_client
+
+
+def test_health(client: TestClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+def test_chains_match_the_plan(client: TestClient) -> None:
+    chains = {chain["id"]: chain for chain in client.get("/api/chains").json()}
+    plan = {chain["id"]: chain for chain in read_plan()["chains"]}
+    assert set(chains) == set(plan) and len(chains) == 8
+    for chain_id, chain in chains.items():
+        assert chain["name"] == plan[chain_id]["name"]
+        assert chain["target_2026_yi"] == plan[chain_id]["target_2026_yi"]
+    assert chains["chain:electronic-info"]["target_2026_yi"] == 3000
+    assert chains["chain:aviation"]["kind"] == "新兴" and chains["chain:light-textile"]["kind"] == "特色"
+
+
+def test_one_chain_has_products_clusters_and_bases(client: TestClient) -> None:
+    chain = client.get("/api/chains/chain:electronic-info").json()
+    assert chain["name"] == "电子信息" and len(chain["products"]) >= 20
+    stages = [product["stage"] for product in chain["products"]]
+    assert stages == sorted(stages, key=["上游", "中游", "下游"].index)
+    vr = next(cluster for cluster in chain["clusters"] if cluster["id"] == "cluster:vr")
+    main_bases = {base["name"] for base in vr["bases"] if base["role"] == "主阵地"}
+    assert {"红谷滩区", "高新区", "南昌县"} <= main_bases
+
+
+def test_unknown_and_malformed_chain_ids_are_4xx_json(client: TestClient) -> None:
+    missing = client.get("/api/chains/chain:nothing")
+    assert missing.status_code == 404 and "产业链不存在" in missing.json()["error"]
+    malformed = client.get("/api/chains/DROP%20TABLE")
+    assert malformed.status_code == 422 and "参数错误" in malformed.json()["error"]
+
+
+def test_openapi_documents_the_api(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/health", "/api/chains", "/api/chains/{chain_id}"} <= set(paths)
+
+
+def test_chain_page_is_offline_and_inert(client: TestClient) -> None:
+    response = client.get("/chains/chain:new-energy")
+    assert response.status_code == 200
+    html = response.text
+    assert "新能源产业链" in html and "示例数据（虚构）" in html
+    assert "Content-Security-Policy" in response.headers and "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "page links something off this server"
+    assert "<script>" not in html  # no inline script: every script is a file served by the app
+    for asset in re.findall(r"""(?:src|href)="(/static/[^"]+)\"""", html):
+        assert client.get(asset).status_code == 200, asset
+    payload = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S).group(1))
+    hostile = next(node for node in payload["nodes"] if node["id"] == "ent:hostile")
+    assert hostile["label"] == HOSTILE and HOSTILE in hostile["title"]  # shown as text by vis-network
+    assert HOSTILE not in html and "<script>alert" not in html
+    assert {node["id"] for node in payload["nodes"]} >= {"chain:new-energy", "product:lithium-carbonate"}
+
+
+def test_node_page_escapes_names(client: TestClient) -> None:
+    html = client.get("/nodes/ent:hostile").text
+    assert "&lt;/script&gt;&lt;script&gt;alert" in html and HOSTILE not in html
