@@ -1,0 +1,1 @@
+"""Analyses: pure functions over NetworkX graphs projected from a store."""
