@@ -75,7 +75,7 @@ def graph_payload(graph: nx.MultiDiGraph, *, physics_limit: int = PHYSICS_NODE_L
     positions = _layout(graph) if graph.number_of_nodes() > physics_limit else {}
     for node_id, attrs in graph.nodes(data=True):
         kind, color, shape, size = KIND_STYLE.get(attrs.get("label", ""), ("节点", "#7f8c8d", "dot", 10))
-        extra: dict[str, Any] = {"url": node_url(node_id, attrs.get("label", "")), "group": attrs.get("label", "")}
+        extra: dict[str, Any] = {"url": node_url(node_id, attrs.get("label", "")), "kind": attrs.get("label", "")}
         if node_id in positions:
             extra["x"], extra["y"] = positions[node_id]
         net.add_node(
