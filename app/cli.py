@@ -75,10 +75,12 @@ def serve(
     """Serve the web app and the API; prints the URL."""
     import uvicorn
 
+    from app.auth import TokenRegistry
     from app.main import create_app
 
     settings = _settings()
     try:
+        tokens = TokenRegistry(settings.tokens_path)
         store = open_store(settings)
         if load_reference:
             from loaders.reference import load_reference as load
@@ -88,11 +90,65 @@ def serve(
         typer.secho(f"无法启动 / cannot start: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    typer.echo(f"ChainAtlas 产业链图谱 running at http://{shown}:{port}/  (store: {settings.store}; Ctrl+C to stop)")
+    url = f"http://{shown}:{port}/"
+    typer.echo(f"ChainAtlas 产业链图谱 running at {url}  (store: {settings.store}; Ctrl+C to stop)")
+    if not tokens.has_admin():
+        admin = tokens.issue("admin", "首次启动生成的管理员")
+        typer.echo("First start: an admin token was generated. It is shown only this once; keep it safe.")
+        typer.echo(f"首次启动已生成管理员令牌（仅显示这一次）：{admin}")
+        typer.echo(f"Sign in: {url}login?token={admin}")
     try:
-        uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings, store=store, tokens=tokens), host=host, port=port, log_level="warning")
     finally:
         store.close()
+        tokens.close()
+
+
+token_cli = typer.Typer(help="Access tokens: issue, list, revoke (viewer 招商 / reviewer 安全审查 / admin 管理员)")
+cli.add_typer(token_cli, name="token")
+
+
+@token_cli.command("issue")
+def token_issue(
+    role: str = typer.Option(..., help="viewer | reviewer | admin"),
+    holder: str = typer.Option(..., help="who the token is for, e.g. 招商局 张三"),
+) -> None:
+    """Issue a token and print it (the only time it is shown)."""
+    from app.auth import TokenRegistry
+
+    registry = TokenRegistry(_settings().tokens_path)
+    try:
+        typer.echo(registry.issue(role, holder))
+    except ChainAtlasError as exc:
+        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    finally:
+        registry.close()
+
+
+@token_cli.command("list")
+def token_list() -> None:
+    """List issued tokens (never the tokens themselves)."""
+    from app.auth import TokenRegistry
+
+    registry = TokenRegistry(_settings().tokens_path)
+    for info in registry.list():
+        typer.echo(f"{info.id}\t{info.role}\t{info.holder}\t{info.created}\t{'revoked' if info.revoked else 'active'}")
+    registry.close()
+
+
+@token_cli.command("revoke")
+def token_revoke(token_id: int = typer.Argument(..., help="the id shown by `chainatlas token list`")) -> None:
+    """Revoke a token by id."""
+    from app.auth import TokenRegistry
+
+    registry = TokenRegistry(_settings().tokens_path)
+    revoked = registry.revoke(token_id)
+    registry.close()
+    if not revoked:
+        typer.secho(f"no token with id {token_id}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked {token_id}")
 
 
 def main() -> None:

@@ -9,11 +9,13 @@ from pathlib import Path
 import pyvis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import api, pages
+from app import api, login, pages
+from app.auth import TokenRegistry
+from app.deps import LoginRequired, require
 from app.settings import Settings
 from graph_schema.errors import ChainAtlasError
 from stores.base import GraphStore
@@ -27,31 +29,38 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
-    """The web app over ``store`` (or the store the settings name, opened at start-up).
+def create_app(settings: Settings, store: GraphStore | None = None, tokens: TokenRegistry | None = None) -> FastAPI:
+    """The web app over ``store`` and ``tokens`` (or those the settings name, opened at start-up).
 
     >>> from stores.embedded import EmbeddedStore
-    >>> create_app(Settings(), store=EmbeddedStore(":memory:")).title
+    >>> create_app(Settings(), store=EmbeddedStore(":memory:"), tokens=TokenRegistry(":memory:")).title
     'ChainAtlas 产业链图谱'
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = store is None
-        app.state.store = open_store(settings) if owned else store
+        owns_store, owns_tokens = store is None, tokens is None
+        app.state.store = open_store(settings) if owns_store else store
+        app.state.tokens = TokenRegistry(settings.tokens_path) if owns_tokens else tokens
         try:
             yield
         finally:
-            if owned:
+            if owns_store:
                 app.state.store.close()
+            if owns_tokens:
+                app.state.tokens.close()
 
     app = FastAPI(
         title="ChainAtlas 产业链图谱",
         version="0.1.0",
         description="南昌市制造业重点产业链“8810”行动计划的供应链图谱：产业链、集群、园区、企业与供应关系。",
         lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store = store
+    app.state.tokens = tokens
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -70,6 +79,10 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         problems = [f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors()]
         return JSONResponse({"error": "参数错误：" + "；".join(problems)}, status_code=422)
 
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(login.login_url(request.url.path), status_code=303)
+
     @app.exception_handler(ChainAtlasError)
     async def domain_error(request: Request, exc: ChainAtlasError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=400)
@@ -79,8 +92,13 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         """Liveness and which store is in use."""
         return {"status": "ok", "store": settings.store}
 
-    app.include_router(api.router)
-    app.include_router(pages.router)
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[require("viewer")])
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    app.include_router(login.router)
+    app.include_router(api.router, dependencies=[require("viewer")])
+    app.include_router(pages.router, dependencies=[require("viewer", page=True)])
     app.mount("/static/vendor", StaticFiles(directory=VIS_DIR), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         """The SQLite file of the embedded store."""
         return self.data_dir / "chainatlas.sqlite"
 
+    @property
+    def tokens_path(self) -> Path:
+        """The SQLite file that keeps hashed access tokens (whatever the graph store)."""
+        return self.data_dir / "tokens.sqlite"
+
 
 _ENV_NAMES = {
     "store": "CHAINATLAS_STORE",

@@ -70,3 +70,45 @@ def test_cli_loads_reference_into_embedded_store(tmp_path: Path) -> None:
     assert first.exit_code == 0 and again.exit_code == 0
     assert first.output == again.output and '"Chain": 8' in first.output and '"Cluster": 8' in first.output
     assert (tmp_path / "chainatlas.sqlite").exists()
+
+
+def _serve_until_url(env: dict[str, str], port: int) -> list[str]:
+    """Start `chainatlas serve`, collect its start-up lines, stop it."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.3)
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    return output.splitlines()
+
+
+def test_first_start_prints_an_admin_token_once(tmp_path: Path) -> None:
+    from app.auth import TokenRegistry
+
+    env = {"CHAINATLAS_STORE": "embedded", "CHAINATLAS_DATA_DIR": str(tmp_path)}
+    first = _serve_until_url(env, 18731)
+    assert any("running at http://127.0.0.1:18731/" in line for line in first)
+    link = next(line for line in first if line.startswith("Sign in: "))
+    token = link.split("token=", 1)[1]
+    registry = TokenRegistry(tmp_path / "tokens.sqlite")
+    assert registry.role_of(token) == "admin"
+    registry.close()
+    second = _serve_until_url(env, 18732)
+    assert not any("token" in line.lower() or "令牌" in line for line in second)

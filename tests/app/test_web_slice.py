@@ -9,23 +9,23 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
+from app.auth import TokenRegistry
 from graph_schema import Enterprise, Produces
 from loaders.reference import load_reference, read_plan
 from stores.base import GraphStore, WriteBatch
+from tests.app.conftest import make_client
 
 HOSTILE = '</script><script>alert("x")</script><a href="javascript:alert(1)">href</a>'
 
 
 @pytest.fixture
-def client(store: GraphStore) -> Iterator[TestClient]:
+def client(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str]) -> Iterator[TestClient]:
     load_reference(store)
     store.write(WriteBatch(
         nodes=[Enterprise(id="ent:hostile", name=HOSTILE, local=True, synthetic=True)],
         relationships=[Produces(src="ent:hostile", dst="product:lithium-carbonate")],
     ))
-    with TestClient(create_app(Settings(), store=store)) as test_client:
+    with make_client(store, tokens, role_tokens["viewer"]) as test_client:
         yield test_client
 
 
