@@ -9,6 +9,8 @@ from __future__ import annotations
 from graph_schema.registry import NODE_LABELS, check_identifier
 
 FULLTEXT_INDEX = "node_name_fulltext"
+META_LABEL = "ChainAtlasMeta"
+"""An internal label outside the schema: one node holding the store's revision counter."""
 
 
 def neo4j_schema_statements() -> list[str]:
@@ -26,6 +28,7 @@ def neo4j_schema_statements() -> list[str]:
         )
         statements.append(f"CREATE TEXT INDEX {name.lower()}_name_text IF NOT EXISTS FOR (n:{name}) ON (n.name)")
     statements.append("CREATE INDEX enterprise_credit_code IF NOT EXISTS FOR (n:Enterprise) ON (n.credit_code)")
+    statements.append(f"CREATE CONSTRAINT meta_id_unique IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.id IS UNIQUE")
     labels = "|".join(check_identifier(name) for name in NODE_LABELS)
     statements.append(
         f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n.name] "
@@ -52,5 +55,7 @@ CREATE TABLE IF NOT EXISTS rels (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rels_src ON rels(src, type);
 CREATE INDEX IF NOT EXISTS rels_dst ON rels(dst, type);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('revision', 0);
 """
 """SQLite tables of the embedded store: ids are globally unique (the label is in the id's prefix)."""

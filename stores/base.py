@@ -73,6 +73,9 @@ class GraphStore(Protocol):
     def clear(self) -> None:
         """Delete every node and relationship."""
 
+    def revision(self) -> int:
+        """A counter that every write, delete or clear increases: cached projections compare it."""
+
     def get_node(self, node_id: str) -> NodeRecord | None:
         """The node with this id, or None."""
 

@@ -58,6 +58,7 @@ class EmbeddedStore:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 yield self._db
+                self._db.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -128,6 +129,9 @@ class EmbeddedStore:
         with self._transaction() as db:
             db.execute("DELETE FROM rels")
             db.execute("DELETE FROM nodes")
+
+    def revision(self) -> int:
+        return self._query("SELECT value FROM meta WHERE key = 'revision'")[0][0]
 
     def get_node(self, node_id: str) -> NodeRecord | None:
         rows = self._query("SELECT label, props FROM nodes WHERE id = ?", (node_id,))

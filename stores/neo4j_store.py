@@ -16,7 +16,7 @@ import networkx as nx
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-from graph_schema.constraints import neo4j_schema_statements
+from graph_schema.constraints import META_LABEL, neo4j_schema_statements
 from graph_schema.errors import ChainAtlasError, MissingEndpointError, StoreError, StoreUnavailable
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
 from stores import cypher
@@ -24,6 +24,7 @@ from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, Wri
 from stores.common import breadth_first, build_graph, chain_scope, checked_rel_types
 
 BATCH_ROWS = 5000
+_BUMP_REVISION = f"MERGE (m:{META_LABEL} {{id: 'revision'}}) SET m.value = coalesce(m.value, 0) + 1"
 T = TypeVar("T")
 
 
@@ -72,8 +73,13 @@ class Neo4jStore:
         return [record.data() for record in records]
 
     def _write(self, work: Callable[[ManagedTransaction], T], doing: str) -> T:
+        def work_and_bump(tx: ManagedTransaction) -> T:
+            result = work(tx)
+            tx.run(_BUMP_REVISION).consume()
+            return result
+
         with self._errors(doing), self._driver.session(database=self._database) as session:
-            return session.execute_write(work)
+            return session.execute_write(work_and_bump)
 
     # -- interface ---------------------------------------------------------------------------
 
@@ -132,7 +138,14 @@ class Neo4jStore:
         """Delete every node and relationship (in batches, so large graphs fit in memory)."""
         # CALL { … } IN TRANSACTIONS runs only in an auto-commit transaction, hence session.run.
         with self._errors("clearing the database"), self._driver.session(database=self._database) as session:
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run(
+                f"MATCH (n) WHERE NOT n:{META_LABEL} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()
+            session.run(_BUMP_REVISION).consume()
+
+    def revision(self) -> int:
+        rows = self._read(f"MATCH (m:{META_LABEL} {{id: 'revision'}}) RETURN m.value AS value")
+        return rows[0]["value"] if rows else 0
 
     def get_node(self, node_id: str) -> NodeRecord | None:
         nodes = self._nodes_by_id([node_id])

@@ -11,11 +11,11 @@ from tests.contract.sample import sample_batch
 def test_constraints_and_indexes_exist(neo4j_store: Neo4jStore) -> None:
     neo4j_store.ensure_schema()
     constraints = {row["name"] for row in neo4j_store._read("SHOW CONSTRAINTS YIELD name RETURN name")}
-    assert {f"{label.lower()}_id_unique" for label in NODE_LABELS} <= constraints
+    assert {f"{label.lower()}_id_unique" for label in NODE_LABELS} | {"meta_id_unique"} <= constraints
     indexes = {row["name"]: row["type"] for row in neo4j_store._read("SHOW INDEXES YIELD name, type RETURN name, type")}
     assert indexes[FULLTEXT_INDEX] == "FULLTEXT"
     assert all(indexes[f"{label.lower()}_name_text"] == "TEXT" for label in NODE_LABELS)
-    assert len(neo4j_schema_statements()) == len(NODE_LABELS) * 2 + 2
+    assert len(neo4j_schema_statements()) == len(NODE_LABELS) * 2 + 3
 
 
 def test_fulltext_index_finds_chinese_substrings(neo4j_store: Neo4jStore) -> None:

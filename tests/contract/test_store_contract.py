@@ -177,3 +177,14 @@ def test_both_stores_project_identically(both_stores: dict[str, GraphStore]) -> 
     for embedded, neo4j in zip(graphs["embedded"], graphs["neo4j"]):
         assert dict(embedded.nodes(data=True)) == dict(neo4j.nodes(data=True))
         assert sorted(embedded.edges(keys=True, data=True), key=repr) == sorted(neo4j.edges(keys=True, data=True), key=repr)
+
+
+def test_revision_grows_with_every_change(store: GraphStore) -> None:
+    start = store.revision()
+    load(store)
+    after_write = store.revision()
+    store.delete_nodes(["ent:foreign"])
+    after_delete = store.revision()
+    store.clear()
+    assert start < after_write < after_delete < store.revision()
+    assert set(store.counts().values()) == {0}
