@@ -13,9 +13,10 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import api, login, pages
+from app import api, api_lookups, login, pages
 from app.auth import TokenRegistry
 from app.deps import LoginRequired, require
+from app.graph_cache import GraphCache
 from app.settings import Settings
 from graph_schema.errors import ChainAtlasError
 from stores.base import GraphStore
@@ -42,6 +43,7 @@ def create_app(settings: Settings, store: GraphStore | None = None, tokens: Toke
         owns_store, owns_tokens = store is None, tokens is None
         app.state.store = open_store(settings) if owns_store else store
         app.state.tokens = TokenRegistry(settings.tokens_path) if owns_tokens else tokens
+        app.state.graphs = GraphCache(app.state.store)
         try:
             yield
         finally:
@@ -98,6 +100,7 @@ def create_app(settings: Settings, store: GraphStore | None = None, tokens: Toke
 
     app.include_router(login.router)
     app.include_router(api.router, dependencies=[require("viewer")])
+    app.include_router(api_lookups.router, dependencies=[require("viewer")])
     app.include_router(pages.router, dependencies=[require("viewer", page=True)])
     app.mount("/static/vendor", StaticFiles(directory=VIS_DIR), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

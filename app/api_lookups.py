@@ -1,0 +1,194 @@
+"""Lookups: clusters, parks, products, enterprises (search, filters), neighbourhoods and supply tiers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import networkx as nx
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from pydantic import BaseModel
+
+from app.deps import StoreDep
+from app.graph_cache import GraphCache
+from app.listing import FormatQuery, ListFormat, PageQuery, SizeQuery, listing
+from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
+
+router = APIRouter(prefix="/api", tags=["lookups"])
+
+def node_id_path() -> Any:
+    """A fresh Path() per parameter: FastAPI binds a shared Path instance to one parameter name only."""
+    return Path(min_length=1, max_length=200, description="节点 id，例如 ent:…、product:…、18位统一社会信用代码")
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
+}
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    size: int
+
+
+def get_cache(request: Request) -> GraphCache:
+    return request.app.state.graphs
+
+
+CacheDep = Annotated[GraphCache, Depends(get_cache)]
+
+
+def _nodes_of(graph: nx.MultiDiGraph, label: str) -> list[dict[str, Any]]:
+    return [{"id": node, **attrs} for node, attrs in sorted(graph.nodes(data=True)) if attrs.get("label") == label]
+
+
+def _get(store: Any, node_id: str, label: str) -> dict[str, Any]:
+    node = store.get_node(node_id)
+    if node is None or node["label"] != label:
+        raise HTTPException(status_code=404, detail=f"不存在：{node_id}")
+    return node
+
+
+@router.get("/search", response_model=list[dict[str, Any]], summary="按名称子串或统一社会信用代码搜索")
+def search(
+    store: StoreDep,
+    q: str = Query(..., min_length=1, max_length=100, description="中文名称子串、别名、id 或统一社会信用代码"),
+    label: Literal["Enterprise", "Product", "Chain", "Cluster", "Park"] | None = Query(None),
+    limit: int = Query(20, ge=1, le=200),
+) -> list[dict[str, Any]]:
+    """Nodes whose name or an alias contains ``q`` (exact name first), or whose id / credit code is ``q``."""
+    return store.search(q, labels=[label] if label else None, limit=limit)
+
+
+@router.get("/clusters", response_model=Page, responses=FILE_RESPONSES, summary="产业集群")
+def clusters(cache: CacheDep, page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery) -> Any:
+    graph = cache.graph()
+    rows = []
+    for cluster in _nodes_of(graph, "Cluster"):
+        chains = [graph.nodes[dst]["name"] for _, dst, d in graph.out_edges(cluster["id"], data=True) if d["type"] == "CLUSTER_OF"]
+        bases = [f"{graph.nodes[dst]['name']}（{d.get('role', '')}）" for _, dst, d in graph.out_edges(cluster["id"], data=True) if d["type"] == "BASED_IN"]
+        members = sum(1 for _, _, d in graph.in_edges(cluster["id"], data=True) if d["type"] == "MEMBER_OF")
+        rows.append({"id": cluster["id"], "name": cluster["name"], "chains": chains, "bases": bases, "members": members})
+    return listing(rows, page=page, size=size, fmt=format, filename="clusters", title="产业集群")
+
+
+@router.get("/clusters/{cluster_id}", summary="一个产业集群")
+def cluster(store: StoreDep, cluster_id: str = node_id_path()) -> dict[str, Any]:
+    return _get(store, cluster_id, "Cluster")
+
+
+@router.get("/parks", response_model=Page, responses=FILE_RESPONSES, summary="区县、开发区、平台、园区")
+def parks(cache: CacheDep, page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery) -> Any:
+    graph = cache.graph()
+    rows = []
+    for park in _nodes_of(graph, "Park"):
+        parents = [graph.nodes[dst]["name"] for _, dst, d in graph.out_edges(park["id"], data=True) if d["type"] == "LOCATED_IN"]
+        firms = sum(1 for src, _, d in graph.in_edges(park["id"], data=True) if d["type"] == "LOCATED_IN" and graph.nodes[src]["label"] == "Enterprise")
+        rows.append({"id": park["id"], "name": park["name"], "kind": park.get("kind"), "within": parents, "enterprises": firms})
+    return listing(rows, page=page, size=size, fmt=format, filename="parks", title="区县园区")
+
+
+@router.get("/parks/{park_id}", summary="一个区县/园区/平台")
+def park(store: StoreDep, park_id: str = node_id_path()) -> dict[str, Any]:
+    return _get(store, park_id, "Park")
+
+
+@router.get("/products", response_model=Page, responses=FILE_RESPONSES, summary="产品")
+def products(
+    cache: CacheDep,
+    chain: str | None = Query(None, max_length=80, description="产业链 id"),
+    page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
+) -> Any:
+    graph = cache.graph(chain) if chain else cache.graph()
+    rows = [
+        {"id": p["id"], "name": p["name"], "segment": p.get("segment"), "stage": p.get("stage"),
+         "producers": sum(1 for _, _, d in graph.in_edges(p["id"], data=True) if d["type"] == "PRODUCES")}
+        for p in _nodes_of(graph, "Product")
+    ]
+    return listing(rows, page=page, size=size, fmt=format, filename="products", title="产品")
+
+
+@router.get("/products/{product_id}", summary="一个产品")
+def product(store: StoreDep, product_id: str = node_id_path()) -> dict[str, Any]:
+    return _get(store, product_id, "Product")
+
+
+ENTERPRISE_COLUMNS = ("id", "name", "credit_code", "country", "province", "city", "district", "local", "revenue_yi", "tags", "synthetic")
+
+
+@router.get("/enterprises", response_model=Page, responses=FILE_RESPONSES, summary="企业（搜索与筛选）")
+def enterprises(
+    cache: CacheDep,
+    q: str | None = Query(None, max_length=100, description="名称子串或统一社会信用代码"),
+    chain: str | None = Query(None, max_length=80), cluster: str | None = Query(None, max_length=80),
+    park: str | None = Query(None, max_length=80), district: str | None = Query(None, max_length=40),
+    tag: str | None = Query(None, max_length=20, description="企业标签，如 链主、专精特新"),
+    local: bool | None = Query(None, description="只看本地（true）或外地（false）企业"),
+    page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
+) -> Any:
+    """Enterprises filtered by chain, cluster, park (and the parks inside it), district, tag and locality."""
+    graph = cache.graph()
+    allowed = set(cache.graph(chain)) if chain else None
+    members = {src for src, _, d in graph.in_edges(cluster, data=True) if d["type"] == "MEMBER_OF"} if cluster and cluster in graph else (set() if cluster else None)
+    in_park = _enterprises_in_park(graph, park) if park else None
+    rows = []
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("label") != "Enterprise":
+            continue
+        if (allowed is not None and node not in allowed) or (members is not None and node not in members) \
+                or (in_park is not None and node not in in_park) or (district and attrs.get("district") != district) \
+                or (tag and tag not in attrs.get("tags", [])) or (local is not None and bool(attrs.get("local")) != local) \
+                or (q and q not in attrs.get("name", "") and q != attrs.get("credit_code") and not any(q in a for a in attrs.get("aliases", []))):
+            continue
+        rows.append({name: attrs.get(name) if name != "id" else node for name in ENTERPRISE_COLUMNS})
+    rows.sort(key=lambda row: (-(row["revenue_yi"] or 0), row["id"]))
+    return listing(rows, page=page, size=size, fmt=format, filename="enterprises", title="企业")
+
+
+def _enterprises_in_park(graph: nx.MultiDiGraph, park_id: str) -> set[str]:
+    """Enterprises LOCATED_IN the park or any park inside it."""
+    if park_id not in graph:
+        return set()
+    inside = nx.subgraph_view(graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["type"] == "LOCATED_IN")
+    return {node for node in nx.ancestors(inside, park_id) if graph.nodes[node].get("label") == "Enterprise"}
+
+
+@router.get("/enterprises/{enterprise_id}", summary="一家企业")
+def enterprise(store: StoreDep, enterprise_id: str = node_id_path()) -> dict[str, Any]:
+    return _get(store, enterprise_id, "Enterprise")
+
+
+@router.get("/nodes/{node_id}/neighbourhood", summary="节点的 k 跳邻域")
+def neighbourhood(
+    store: StoreDep, node_id: str = node_id_path(),
+    depth: int = Query(1, ge=0, le=4),
+    rel_type: list[Literal[tuple(RELATIONSHIP_TYPES)]] | None = Query(None),  # type: ignore[valid-type]
+    label: list[Literal[tuple(NODE_LABELS)]] | None = Query(None),  # type: ignore[valid-type]
+    direction: Literal["out", "in", "both"] = "both",
+    max_nodes: int = Query(500, ge=1, le=5000),
+) -> dict[str, Any]:
+    """Nodes within ``depth`` hops and the relationships among them."""
+    if store.get_node(node_id) is None:
+        raise HTTPException(status_code=404, detail=f"不存在：{node_id}")
+    around = store.neighbourhood([node_id], depth, rel_types=rel_type, labels=label, direction=direction, max_nodes=max_nodes)
+    return {"nodes": around.nodes, "relationships": around.relationships, "truncated": around.truncated}
+
+
+@router.get("/enterprises/{enterprise_id}/tiers", summary="上游供应商 / 下游客户分层")
+def tiers(
+    cache: CacheDep, enterprise_id: str = node_id_path(),
+    direction: Literal["upstream", "downstream"] = "upstream",
+    depth: int = Query(3, ge=1, le=6),
+) -> dict[str, Any]:
+    """Suppliers (upstream) or customers (downstream) by tier: tier 1 trades with the firm directly."""
+    graph = cache.graph()
+    if graph.nodes.get(enterprise_id, {}).get("label") != "Enterprise":
+        raise HTTPException(status_code=404, detail=f"企业不存在：{enterprise_id}")
+    supply = nx.subgraph_view(graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["type"] == "SUPPLIES")
+    walk = supply.reverse(copy=False) if direction == "upstream" else supply
+    distance = nx.single_source_shortest_path_length(walk, enterprise_id, cutoff=depth)
+    by_tier: dict[int, list[dict[str, Any]]] = {}
+    for node, tier in sorted(distance.items(), key=lambda item: (item[1], item[0])):
+        if tier:
+            attrs = graph.nodes[node]
+            by_tier.setdefault(tier, []).append({"id": node, "name": attrs.get("name"), "local": attrs.get("local", False)})
+    return {"enterprise": enterprise_id, "direction": direction, "tiers": [{"tier": t, "enterprises": by_tier[t]} for t in sorted(by_tier)]}
