@@ -20,6 +20,7 @@ class ChainSummary(BaseModel):
     kind: str
     target_2026_yi: float | None = None
     segments: list[str] = []
+    plan_order: int | None = None
     synthetic: bool = False
 
 
@@ -38,8 +39,8 @@ class ChainDetail(ChainSummary):
 
 @router.get("/chains", response_model=list[ChainSummary], summary="全部产业链")
 def list_chains(store: StoreDep) -> list[dict[str, Any]]:
-    """The plan's chains with kind, 2026 revenue target (亿元) and segments."""
-    return store.list_nodes("Chain")
+    """The plan's chains in the plan's order, with kind, 2026 revenue target (亿元) and segments."""
+    return sorted(store.list_nodes("Chain"), key=lambda chain: (chain.get("plan_order") or 99, chain["id"]))
 
 
 @router.get("/chains/{chain_id}", response_model=ChainDetail, summary="一条产业链")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path as FilePath
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.api import CHAIN_ID, get_chain
+from app.api import CHAIN_ID, get_chain, list_chains
 from app.deps import StoreDep
 from app.graph_view import KIND_STYLE, graph_payload, inert_json
 
@@ -19,7 +19,7 @@ templates.env.filters["inert_json"] = inert_json
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, store: StoreDep) -> HTMLResponse:
-    chains = store.list_nodes("Chain")
+    chains = list_chains(store)
     return templates.TemplateResponse(request, "index.html", {"chains": chains, "counts": store.counts()})
 
 
@@ -31,6 +31,15 @@ def chain_page(request: Request, store: StoreDep, chain_id: str = CHAIN_ID) -> H
     return templates.TemplateResponse(
         request, "chain.html",
         {"chain": chain, "graph": graph_payload(graph), "synthetic": synthetic, "kinds": KIND_STYLE},
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, store: StoreDep, q: str = Query("", max_length=100)) -> HTMLResponse:
+    results = store.search(q, limit=100) if q.strip() else []
+    return templates.TemplateResponse(
+        request, "search.html",
+        {"query": q, "results": results, "kinds": KIND_STYLE, "synthetic": any(r.get("synthetic") for r in results)},
     )
 
 

@@ -40,10 +40,10 @@ def reference_batch(plan: dict[str, Any] | None = None, product_maps: list[dict[
     plan = read_plan() if plan is None else plan
     product_maps = read_product_maps() if product_maps is None else product_maps
     batch = WriteBatch()
-    for chain in plan["chains"]:
+    for order, chain in enumerate(plan["chains"], start=1):
         batch.nodes.append(Chain(
             id=chain["id"], name=chain["name"], kind=chain["kind"], target_2026_yi=chain["target_2026_yi"],
-            segments=chain["segments"], source=PLAN_SOURCE, quote=chain["quote"],
+            segments=chain["segments"], plan_order=order, source=PLAN_SOURCE, quote=chain["quote"],
         ))
     park_ids = {place["name"]: place["id"] for place in plan["places"]}
     for place in plan["places"]:

@@ -5,6 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
+bash scripts/setup-browser.sh
 started=""
 if ! bash scripts/neo4j.sh status >/dev/null 2>&1; then
   bash scripts/neo4j.sh start

@@ -35,7 +35,9 @@ def test_health(client: TestClient) -> None:
 
 
 def test_chains_match_the_plan(client: TestClient) -> None:
-    chains = {chain["id"]: chain for chain in client.get("/api/chains").json()}
+    listed = client.get("/api/chains").json()
+    assert [chain["name"] for chain in listed] == ["电子信息", "航空", "汽车及装备", "新能源", "新材料", "医药健康", "绿色食品", "轻工纺织"]
+    chains = {chain["id"]: chain for chain in listed}
     plan = {chain["id"]: chain for chain in read_plan()["chains"]}
     assert set(chains) == set(plan) and len(chains) == 8
     for chain_id, chain in chains.items():
