@@ -63,6 +63,7 @@ def create_app(settings: Settings, store: GraphStore | None = None, tokens: Toke
     )
     app.state.store = store
     app.state.tokens = tokens
+    app.state.graphs = GraphCache(store) if store is not None else None
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
