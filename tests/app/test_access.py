@@ -60,3 +60,19 @@ def test_issue_refuses_unknown_roles(tokens: TokenRegistry) -> None:
         tokens.issue("superuser", "x")
     with pytest.raises(ChainAtlasError, match="holder"):
         tokens.issue("viewer", "  ")
+
+
+def test_admin_issues_lists_and_revokes_tokens(store: EmbeddedStore, tokens: TokenRegistry, role_tokens: dict) -> None:
+    with make_client(store, tokens, role_tokens["admin"]) as admin:
+        issued = admin.post("/api/tokens", json={"role": "viewer", "holder": "招商局 王五"})
+        assert issued.status_code == 201 and issued.json()["role"] == "viewer"
+        new_token = issued.json()["token"]
+        listed = admin.get("/api/tokens").json()
+        assert listed[-1]["holder"] == "招商局 王五" and all("token" not in row for row in listed)
+        with make_client(store, tokens, new_token) as colleague:
+            assert colleague.get("/api/chains").status_code == 200
+            assert colleague.get("/api/tokens").status_code == 403
+            assert admin.delete(f"/api/tokens/{listed[-1]['id']}").status_code == 204
+            assert colleague.get("/api/chains").status_code == 401
+        assert admin.delete("/api/tokens/9999").status_code == 404
+        assert admin.post("/api/tokens", json={"role": "root", "holder": "x"}).status_code == 422
