@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.api import CHAIN_ID, get_chain, list_chains
 from app.deps import StoreDep
-from app.graph_view import KIND_STYLE, graph_payload, inert_json
+from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
@@ -24,13 +24,18 @@ def index(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)
-def chain_page(request: Request, store: StoreDep, chain_id: str = CHAIN_ID) -> HTMLResponse:
+def chain_page(
+    request: Request, store: StoreDep, chain_id: str = CHAIN_ID,
+    expand: list[str] = Query([], max_length=20, description="展开这些产品的生产企业"),
+) -> HTMLResponse:
     chain = get_chain(store, chain_id)
-    graph = store.project(chain_id)
+    graph = request.app.state.graphs.graph(chain_id)
     synthetic = any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True))
+    view, aggregated = chain_view(graph, chain_id, frozenset(expand))
     return templates.TemplateResponse(
         request, "chain.html",
-        {"chain": chain, "graph": graph_payload(graph), "synthetic": synthetic, "kinds": KIND_STYLE},
+        {"chain": chain, "graph": graph_payload(view), "aggregated": aggregated, "synthetic": synthetic,
+         "kinds": KIND_STYLE},
     )
 
 

@@ -54,7 +54,7 @@ def fill_store(store: EmbeddedStore) -> None:
         from loaders.demo import load_demo
     except ImportError:  # the demo generator lands in its own change; the reference data alone also works
         return
-    load_demo(store, scale=400, seed=7)
+    load_demo(store, scale=600, seed=7)
 
 
 @pytest.fixture(scope="session")
