@@ -42,6 +42,8 @@ def node_url(node_id: str, label: str) -> str:
     """The page that shows a node."""
     if label == "Chain":
         return f"/chains/{node_id}"
+    if label == "Enterprise":
+        return f"/enterprises/{node_id}"
     return f"/nodes/{node_id}"
 
 
@@ -71,10 +73,13 @@ def graph_payload(graph: nx.MultiDiGraph, *, physics_limit: int = PHYSICS_NODE_L
     """Nodes, edges, options and legend for vis-network, built with pyvis.
 
     Above ``physics_limit`` nodes the layout is computed here and physics is off, so large views
-    are interactive at once.
+    are interactive at once; nodes that already carry ``x`` and ``y`` keep them.
     """
     net = Network(directed=True, height="640px", width="100%")
-    positions = _layout(graph) if graph.number_of_nodes() > physics_limit else {}
+    if all("x" in attrs and "y" in attrs for _, attrs in graph.nodes(data=True)) and graph.number_of_nodes():
+        positions = {node: (attrs["x"], attrs["y"]) for node, attrs in graph.nodes(data=True)}
+    else:
+        positions = _layout(graph) if graph.number_of_nodes() > physics_limit else {}
     for node_id, attrs in graph.nodes(data=True):
         kind, color, shape, size = KIND_STYLE.get(attrs.get("label", ""), ("节点", "#7f8c8d", "dot", 10))
         url = node_url(node_id, attrs.get("label", "")) if attrs.get("expanded", True) else attrs["url"]

@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.api import CHAIN_ID, get_chain, list_chains
 from app.deps import StoreDep
+from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
 from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json
 
 router = APIRouter(include_in_schema=False)
@@ -45,6 +46,26 @@ def search_page(request: Request, store: StoreDep, q: str = Query("", max_length
     return templates.TemplateResponse(
         request, "search.html",
         {"query": q, "results": results, "kinds": KIND_STYLE, "synthetic": any(r.get("synthetic") for r in results)},
+    )
+
+
+@router.get("/enterprises/{enterprise_id}", response_class=HTMLResponse)
+def enterprise_page(
+    request: Request, enterprise_id: str = Path(min_length=1, max_length=200),
+    depth: int = Query(2, ge=1, le=4, description="上下游层级"),
+) -> HTMLResponse:
+    graph = request.app.state.graphs.graph()
+    if graph.nodes.get(enterprise_id, {}).get("label") != "Enterprise":
+        raise HTTPException(status_code=404, detail=f"企业不存在：{enterprise_id}")
+    node = {"id": enterprise_id, **graph.nodes[enterprise_id]}
+    view = tier_graph(graph, enterprise_id, depth)
+    return templates.TemplateResponse(
+        request, "enterprise.html",
+        {"node": node, "graph": graph_payload(view, physics_limit=0), "kinds": KIND_STYLE, "depth": depth,
+         "relations": supply_relations(graph, enterprise_id), "member": memberships(graph, enterprise_id),
+         "upstream": supply_tiers(graph, enterprise_id, "upstream", depth),
+         "downstream": supply_tiers(graph, enterprise_id, "downstream", depth),
+         "synthetic": bool(node.get("synthetic")) or any(view.nodes[n].get("synthetic") for n in view)},
     )
 
 

@@ -89,3 +89,23 @@ def test_chain_page_is_offline_and_inert(client: TestClient) -> None:
 def test_node_page_escapes_names(client: TestClient) -> None:
     html = client.get("/nodes/ent:hostile").text
     assert "&lt;/script&gt;&lt;script&gt;alert" in html and HOSTILE not in html
+
+
+def test_enterprise_page_shows_tiers_and_provenance(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str]) -> None:
+    from tests.contract.sample import LEAD_CODE, sample_batch
+
+    store.write(sample_batch())
+    with make_client(store, tokens, role_tokens["viewer"]) as client:
+        response = client.get(f"/enterprises/{LEAD_CODE}")
+        assert response.status_code == 200
+        html = response.text
+        assert "上游供应商 3 家，下游客户 0 家" in html
+        assert "南昌正极材料有限公司" in html and "Foreign Cathode Co." in html
+        assert "推断" not in html.split('data-testid="relations"')[1].split("</table>")[0]  # only tier-1 relations listed
+        assert "60%" in html and "3000" in html
+        payload = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S).group(1))
+        positions = {node["id"]: node["x"] for node in payload["nodes"]}
+        assert positions[LEAD_CODE] == 0 and positions["ent:cathode"] < 0 and positions["ent:mine"] < positions["ent:cathode"]
+        assert payload["physics"] is False
+        assert client.get("/enterprises/ent:none").status_code == 404
+        assert client.get("/enterprises/product:cell").status_code == 404
