@@ -151,6 +151,15 @@ def token_revoke(token_id: int = typer.Argument(..., help="the id shown by `chai
     typer.echo(f"revoked {token_id}")
 
 
+def _register_commands() -> None:
+    from app import cli_analyses
+
+    cli_analyses.register(cli)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(prog_name="chainatlas")

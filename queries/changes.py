@@ -1,0 +1,212 @@
+"""Change over time (变化): supply links gained and lost, gaps filled and opened.
+
+Two ways to get the two states to compare:
+
+- ``diff_as_of``: one graph at two dates. The graph as of date D keeps the SUPPLIES links whose
+  ``as_of`` is on or before D (links without a date are always there); every other relationship
+  is kept as it is. Links only appear as time passes, so a date comparison lists gains only.
+- ``diff_graphs``: two graphs, e.g. projections before and after an import; links may also be
+  lost or change (share, amount, confidence, date).
+
+Gap status changes use ``gaps.gap_report`` on both states: 补齐 (a gap became 强链), 新增缺口
+(a 强链 product became a gap), 改善 / 恶化 between gap statuses (缺链 and 延链 below 弱链), 重分类
+(缺链 ↔ 延链), 新增产品 / 移除产品.
+
+>>> from queries.examples import example_graph
+>>> from queries.gaps import GapRule
+>>> report = diff_as_of(example_graph(), "2023-01-01", "2023-12-31", "chain:ev", rule=GapRule(min_local_producers=1))
+>>> [(c.change, c.after.supplier, c.after.customer) for c in report.links]
+[('新增', 'ent:local-cathode', 'ent:cell'), ('新增', 'ent:sh-cathode', 'ent:cell'), ('新增', 'ent:sh-cathode', 'ent:cell2')]
+>>> [(g.product, g.before, g.after, g.change) for g in report.gaps]
+[('product:cathode', '强链', '弱链', '新增缺口')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import networkx as nx
+
+from queries.coverage import ChainView, SupplyLink, chain_view, pausing_gc
+from queries.gaps import EXTENSION, MISSING, STRONG, WEAK, GapRule, gap_report
+
+_LEVEL = {MISSING: 0, EXTENSION: 0, WEAK: 1, STRONG: 2}
+
+
+@dataclass(frozen=True)
+class LinkChange:
+    """A SUPPLIES link that appeared (新增), disappeared (消失) or changed its properties (变更)."""
+
+    change: str
+    before: SupplyLink | None
+    after: SupplyLink | None
+
+    @property
+    def link(self) -> SupplyLink:
+        return self.after or self.before  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A product whose gap status differs between the two states."""
+
+    product: str
+    name: str
+    before: str | None
+    after: str | None
+    change: str
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    """Links gained, lost and changed, and gap status changes, between two states of a chain."""
+
+    chain_id: str | None
+    before_label: str
+    after_label: str
+    links: tuple[LinkChange, ...]
+    gaps: tuple[StatusChange, ...]
+    names: dict[str, str]
+
+    def counts(self) -> dict[str, int]:
+        """How many links were gained, lost and changed, and how many gaps were filled and opened."""
+        changes = [c.change for c in self.links]
+        statuses = [g.change for g in self.gaps]
+        return {
+            "新增链接": changes.count("新增"), "消失链接": changes.count("消失"), "变更链接": changes.count("变更"),
+            "缺口补齐": statuses.count("补齐"), "新增缺口": statuses.count("新增缺口"),
+        }
+
+    def rows(self) -> list[dict]:
+        """链接变化: one row per link gained, lost or changed."""
+        n = self.names
+        rows = []
+        for c in self.links:
+            link = c.link
+            rows.append({
+                "变化": c.change, "供应方": n.get(link.supplier, link.supplier), "供应方ID": link.supplier,
+                "采购方": n.get(link.customer, link.customer), "采购方ID": link.customer,
+                "产品": n.get(link.product or "", link.product), "产品ID": link.product,
+                "之前占比": c.before.share if c.before else None, "之后占比": c.after.share if c.after else None,
+                "之前金额(万元)": c.before.amount_wan if c.before else None,
+                "之后金额(万元)": c.after.amount_wan if c.after else None,
+                "日期": link.as_of,
+            })
+        return rows
+
+    def tables(self) -> dict[str, list[dict]]:
+        return {
+            "链接变化": self.rows(),
+            "缺口变化": [
+                {"产品": g.product, "产品名称": g.name, f"{self.before_label}": g.before, f"{self.after_label}": g.after,
+                 "变化": g.change}
+                for g in self.gaps
+            ],
+            "概要": [{"产业链": self.chain_id, "之前": self.before_label, "之后": self.after_label, **self.counts()}],
+        }
+
+
+@pausing_gc
+def diff_views(before: ChainView, after: ChainView, *, rule: GapRule = GapRule(),
+               labels: tuple[str, str] = ("之前", "之后")) -> ChangeReport:
+    """Compare two views of the same chain (the work behind ``diff_as_of`` and ``diff_graphs``)."""
+    old = {link.key: link for link in before.links}
+    new = {link.key: link for link in after.links}
+    changes = [LinkChange("新增", None, new[key]) for key in sorted(new.keys() - old.keys())]
+    changes += [LinkChange("消失", old[key], None) for key in sorted(old.keys() - new.keys())]
+    changes += [
+        LinkChange("变更", old[key], new[key]) for key in sorted(old.keys() & new.keys()) if old[key] != new[key]
+    ]
+    order = {"新增": 0, "消失": 1, "变更": 2}
+    changes.sort(key=lambda c: (order[c.change], c.link.key))
+    gaps_before = gap_report(before, before.chain_id, rule=rule).by_product()
+    gaps_after = gap_report(after, after.chain_id, rule=rule).by_product()
+    status_changes = []
+    for product in sorted(gaps_before.keys() | gaps_after.keys()):
+        was = gaps_before[product].status if product in gaps_before else None
+        now = gaps_after[product].status if product in gaps_after else None
+        if was == now:
+            continue
+        name = (gaps_after.get(product) or gaps_before[product]).name
+        status_changes.append(StatusChange(product, name, was, now, _label(was, now)))
+    names = {e: before.name(e) for e in before.enterprises}
+    names.update({e: after.name(e) for e in after.enterprises})
+    names.update({p: before.name(p) for p in before.product_info})
+    names.update({p: after.name(p) for p in after.product_info})
+    return ChangeReport(after.chain_id, labels[0], labels[1], tuple(changes), tuple(status_changes), names)
+
+
+def _label(before: str | None, after: str | None) -> str:
+    if before is None:
+        return "新增产品"
+    if after is None:
+        return "移除产品"
+    if after == STRONG:
+        return "补齐"
+    if before == STRONG:
+        return "新增缺口"
+    if _LEVEL[after] > _LEVEL[before]:
+        return "改善"
+    if _LEVEL[after] < _LEVEL[before]:
+        return "恶化"
+    return "重分类"
+
+
+def diff_as_of(
+    graph: nx.MultiDiGraph, before: str, after: str, chain_id: str | None = None, *, rule: GapRule = GapRule()
+) -> ChangeReport:
+    """Compare the graph as of two ISO dates: links gained and gaps filled or opened.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+    before, after : str
+        ISO dates (``YYYY-MM-DD``), ``before`` not after ``after``.
+    chain_id : str, optional
+        None for the whole graph.
+    rule : GapRule
+
+    Raises
+    ------
+    ValueError
+        When a date is not an ISO date or ``before`` is later than ``after``.
+
+    Examples
+    --------
+    >>> from queries.examples import example_graph
+    >>> diff_as_of(example_graph(), "2023-01-01", "2023-12-31", "chain:ev").counts()
+    {'新增链接': 3, '消失链接': 0, '变更链接': 0, '缺口补齐': 0, '新增缺口': 0}
+    """
+    first, second = _iso(before), _iso(after)
+    if first > second:
+        raise ValueError(f"before ({before}) is later than after ({after})")
+    source = graph.graph if isinstance(graph, ChainView) else graph
+    return diff_views(
+        chain_view(source, chain_id, as_of=first), chain_view(source, chain_id, as_of=second),
+        rule=rule, labels=(first, second),
+    )
+
+
+def diff_graphs(
+    before: nx.MultiDiGraph, after: nx.MultiDiGraph, chain_id: str | None = None, *, rule: GapRule = GapRule()
+) -> ChangeReport:
+    """Compare two graphs (e.g. before and after an import): links gained, lost and changed; gap changes.
+
+    Examples
+    --------
+    >>> from queries.examples import example_graph
+    >>> old, new = example_graph(), example_graph()
+    >>> new.remove_edge("ent:cell", "ent:pack", key="SUPPLIES:product:cell")
+    >>> report = diff_graphs(old, new, "chain:ev")
+    >>> [(c.change, c.link.customer) for c in report.links], report.counts()["新增缺口"]
+    ([('消失', 'ent:pack')], 0)
+    """
+    return diff_views(chain_view(before, chain_id), chain_view(after, chain_id), rule=rule)
+
+
+def _iso(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None

@@ -1,0 +1,328 @@
+"""Dominator trees, articulation points and bridges with two interchangeable backends.
+
+``backend="igraph"`` (the default, the interactive hot path) runs the C implementations of
+python-igraph; ``backend="networkx"`` runs NetworkX and is the reference the tests compare against:
+both give identical results on every graph (property-tested in ``tests/queries/test_fast.py``).
+
+The graphs are ``SimpleNetwork``s: named vertices and directed edges without loops or parallels.
+Undirected questions (cut points) look at the network with directions dropped and parallel edges
+merged, so two enterprises that trade in both directions, or in several products, are one tie.
+
+>>> net = SimpleNetwork.from_pairs([("mine", "cathode"), ("cathode", "cell"), ("cell", "car"), ("pack", "car")])
+>>> tree = dominator_tree(net, "car")
+>>> tree.chokepoints()
+{'cell': 2, 'cathode': 1}
+>>> sorted(articulation_points(net)), sorted(bridges(net))[:2]
+(['car', 'cathode', 'cell'], [('car', 'cell'), ('car', 'pack')])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+import networkx as nx
+
+Backend = Literal["igraph", "networkx"]
+BACKENDS: tuple[Backend, ...] = ("igraph", "networkx")
+
+
+def _check_backend(backend: str) -> None:
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; use 'igraph' or 'networkx'")
+
+
+class SimpleNetwork:
+    """Named vertices and directed edges (no loops, no parallel edges), with lazy backend copies.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The vertices; vertex ``i`` is ``names[i]``.
+    edges : iterable of (int, int)
+        Directed edges between vertex numbers; loops are dropped, parallels merged.
+
+    Examples
+    --------
+    >>> net = SimpleNetwork(["a", "b"], [(0, 1), (0, 1), (1, 1)])
+    >>> net.edges
+    ((0, 1),)
+    """
+
+    def __init__(self, names: Sequence[str], edges: Iterable[tuple[int, int]]) -> None:
+        self.names: tuple[str, ...] = tuple(names)
+        self.index: dict[str, int] = {name: i for i, name in enumerate(self.names)}
+        self.edges: tuple[tuple[int, int], ...] = tuple(sorted({(u, v) for u, v in edges if u != v}))
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]], nodes: Iterable[str] = ()) -> "SimpleNetwork":
+        """A network from (source, target) name pairs, plus any extra isolated ``nodes``."""
+        pairs = list(pairs)
+        names = sorted({*nodes, *(u for u, _ in pairs), *(v for _, v in pairs)})
+        index = {name: i for i, name in enumerate(names)}
+        return cls(names, ((index[u], index[v]) for u, v in pairs))
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @cached_property
+    def undirected_edges(self) -> tuple[tuple[int, int], ...]:
+        """The edges with directions dropped and parallels merged, each as (smaller, larger)."""
+        return tuple(sorted({(u, v) if u < v else (v, u) for u, v in self.edges}))
+
+    @cached_property
+    def igraph_directed(self):  # -> igraph.Graph
+        import igraph
+
+        return igraph.Graph(n=len(self.names), edges=list(self.edges), directed=True)
+
+    @cached_property
+    def igraph_undirected(self):  # -> igraph.Graph
+        import igraph
+
+        return igraph.Graph(n=len(self.names), edges=list(self.undirected_edges), directed=False)
+
+    @cached_property
+    def networkx_reversed(self) -> nx.DiGraph:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(range(len(self.names)))
+        graph.add_edges_from((v, u) for u, v in self.edges)
+        return graph
+
+    @cached_property
+    def networkx_undirected(self) -> nx.Graph:
+        graph = nx.Graph()
+        graph.add_nodes_from(range(len(self.names)))
+        graph.add_edges_from(self.undirected_edges)
+        return graph
+
+
+# -- dominators ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DominatorTree:
+    """The dominator tree of the vertices that reach ``root`` along edge directions.
+
+    ``idom[v]`` is v's immediate dominator: the vertex nearest to v, other than v, that every path
+    from v to the root passes through (the root itself when no other). ``dominated[v]`` counts the
+    vertices other than v whose every path to the root passes through v.
+    """
+
+    root: str
+    idom: dict[str, str]
+    dominated: dict[str, int]
+
+    def chokepoints(self) -> dict[str, int]:
+        """Vertices (other than the root) that at least one other vertex depends on, most first."""
+        found = {v: n for v, n in self.dominated.items() if n > 0 and v != self.root}
+        return dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
+
+    def dominators_of(self, vertex: str) -> list[str]:
+        """The strict dominators of ``vertex`` from nearest to the root (root excluded)."""
+        chain = []
+        current = self.idom.get(vertex)
+        while current is not None and current != self.root:
+            chain.append(current)
+            current = self.idom.get(current)
+        return chain
+
+
+def dominator_tree(net: SimpleNetwork, root: str, *, backend: Backend = "igraph") -> DominatorTree:
+    """Dominators of the paths that lead INTO ``root`` (the dominator tree of the reversed network).
+
+    Parameters
+    ----------
+    net : SimpleNetwork
+        Edges point along the flow (supplier → customer).
+    root : str
+        The vertex the paths end at.
+    backend : {"igraph", "networkx"}
+
+    Raises
+    ------
+    networkx.NodeNotFound
+        When ``root`` is not a vertex of ``net``.
+
+    Examples
+    --------
+    >>> net = SimpleNetwork.from_pairs([("a", "b"), ("b", "m"), ("c", "b"), ("c", "m")])
+    >>> dominator_tree(net, "m").idom
+    {'a': 'b', 'b': 'm', 'c': 'm'}
+    >>> dominator_tree(net, "m", backend="networkx").chokepoints()
+    {'b': 1}
+    """
+    _check_backend(backend)
+    if root not in net.index:
+        raise nx.NodeNotFound(f"{root!r} is not in the network")
+    r = net.index[root]
+    parent: dict[int, int] = {}
+    if backend == "igraph":
+        for vertex, dom in enumerate(net.igraph_directed.dominator(r, mode="in")):
+            if vertex != r and dom == dom and dom is not None and dom >= 0:  # nan marks unreachable vertices
+                parent[vertex] = int(dom)
+    else:
+        parent = {v: d for v, d in nx.immediate_dominators(net.networkx_reversed, r).items() if v != r}
+    counts = _subtree_counts(parent, r)
+    names = net.names
+    return DominatorTree(
+        root=root,
+        idom={names[v]: names[d] for v, d in parent.items()},
+        dominated={names[v]: c for v, c in counts.items()},
+    )
+
+
+def _subtree_counts(parent: dict[int, int], root: int) -> dict[int, int]:
+    """How many descendants each vertex has in the tree given by ``parent`` (root included)."""
+    children: dict[int, list[int]] = {}
+    for vertex, dom in parent.items():
+        children.setdefault(dom, []).append(vertex)
+    order = [root]
+    for vertex in order:
+        order.extend(children.get(vertex, ()))
+    size = dict.fromkeys(order, 1)
+    for vertex in reversed(order):
+        if vertex != root:
+            size[parent[vertex]] += size[vertex]
+    return {vertex: total - 1 for vertex, total in size.items()}
+
+
+# -- articulation points and bridges -----------------------------------------------------------
+
+
+def biconnected_blocks(net: SimpleNetwork, *, backend: Backend = "igraph") -> list[frozenset[int]]:
+    """The biconnected components of the undirected network, as sets of vertex numbers, sorted.
+
+    Isolated vertices belong to no block; a block of two vertices is a bridge.
+    """
+    _check_backend(backend)
+    if backend == "igraph":
+        blocks = [frozenset(block) for block in net.igraph_undirected.biconnected_components()]
+    else:
+        blocks = [frozenset(block) for block in nx.biconnected_components(net.networkx_undirected)]
+    return sorted(blocks, key=lambda block: (min(block), len(block), sorted(block)))
+
+
+def articulation_points(net: SimpleNetwork, *, backend: Backend = "igraph") -> set[str]:
+    """Vertices whose removal disconnects their part of the undirected network.
+
+    >>> sorted(articulation_points(SimpleNetwork.from_pairs([("a", "b"), ("b", "c")]), backend="networkx"))
+    ['b']
+    """
+    _check_backend(backend)
+    if backend == "igraph":
+        return {net.names[v] for v in net.igraph_undirected.articulation_points()}
+    return {net.names[v] for v in nx.articulation_points(net.networkx_undirected)}
+
+
+def bridges(net: SimpleNetwork, *, backend: Backend = "igraph") -> set[tuple[str, str]]:
+    """Ties whose removal disconnects the undirected network, each as a name pair in sorted order.
+
+    >>> sorted(bridges(SimpleNetwork.from_pairs([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])))
+    [('c', 'd')]
+    """
+    _check_backend(backend)
+    names = net.names
+    if backend == "igraph":
+        graph = net.igraph_undirected
+        pairs = (graph.es[e].tuple for e in graph.bridges())
+    else:
+        pairs = nx.bridges(net.networkx_undirected)
+    return {tuple(sorted((names[u], names[v]))) for u, v in pairs}  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class CutPoint:
+    """An articulation point: removing it splits its connected part (``component_size`` vertices)."""
+
+    vertex: str
+    component_size: int
+    parts: tuple[int, ...]
+
+    @property
+    def separated(self) -> int:
+        """Vertices cut off from the largest remaining part."""
+        return self.component_size - 1 - max(self.parts)
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A bridge between ``u`` and ``v``; removing it leaves ``u_side`` and ``v_side`` vertices apart."""
+
+    u: str
+    v: str
+    u_side: int
+    v_side: int
+
+    @property
+    def smaller_side(self) -> int:
+        return min(self.u_side, self.v_side)
+
+
+def cut_structure(net: SimpleNetwork, *, backend: Backend = "igraph") -> tuple[list[CutPoint], list[Bridge]]:
+    """Articulation points and bridges with the sizes of the parts their removal leaves.
+
+    Built from the biconnected blocks through the block-vertex tree (one tree node per vertex and
+    per block, a vertex joined to each block it lies in), so it costs one pass after the blocks.
+
+    Examples
+    --------
+    >>> net = SimpleNetwork.from_pairs([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d"), ("d", "e")])
+    >>> points, links = cut_structure(net)
+    >>> [(p.vertex, p.parts, p.separated) for p in points]
+    [('c', (2, 2), 2), ('d', (1, 3), 1)]
+    >>> [(b.u, b.v, b.u_side, b.v_side) for b in links]
+    [('c', 'd', 3, 2), ('d', 'e', 4, 1)]
+    """
+    blocks = biconnected_blocks(net, backend=backend)
+    n = len(net.names)
+    member_of: list[list[int]] = [[] for _ in range(n)]
+    for b, block in enumerate(blocks):
+        for vertex in block:
+            member_of[vertex].append(b)
+    # Tree nodes: vertex v is v, block b is n + b; the block-vertex graph is a forest. Iterative DFS
+    # from every vertex that lies in a block; parent -2 = not reached yet, -1 = root.
+    parent = [-2] * (n + len(blocks))
+    root_of = [0] * (n + len(blocks))
+    order: list[int] = []
+    for start in range(n):
+        if not member_of[start] or parent[start] != -2:
+            continue
+        parent[start], root_of[start] = -1, start
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            for other in ([b + n for b in member_of[node]] if node < n else blocks[node - n]):
+                if parent[other] == -2:
+                    parent[other], root_of[other] = node, start
+                    stack.append(other)
+    weight = [1] * n + [0] * len(blocks)
+    for node in reversed(order):
+        if parent[node] >= 0:
+            weight[parent[node]] += weight[node]
+    names = net.names
+    points = []
+    for vertex in range(n):
+        if len(member_of[vertex]) < 2:
+            continue
+        total = weight[root_of[vertex]]
+        parts = [weight[b + n] for b in member_of[vertex] if parent[b + n] == vertex]
+        if parent[vertex] >= 0:
+            parts.append(total - weight[vertex])
+        points.append(CutPoint(names[vertex], total, tuple(sorted(parts))))
+    links = []
+    for b, block in enumerate(blocks):
+        if len(block) != 2:
+            continue
+        p = parent[b + n]
+        (q,) = block - {p}
+        total = weight[root_of[p]]
+        sides = {p: total - weight[q], q: weight[q]}
+        u, v = sorted(block, key=lambda vertex: names[vertex])
+        links.append(Bridge(names[u], names[v], sides[u], sides[v]))
+    points.sort(key=lambda point: point.vertex)
+    links.sort(key=lambda link: (link.u, link.v))
+    return points, links

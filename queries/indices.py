@@ -1,0 +1,171 @@
+"""Indices (指数) per chain, and per cluster and park within each chain.
+
+For a group of local enterprises (a chain's local firms, a cluster's local members, the chain's
+local firms located in a park or in a park it contains):
+
+- completeness 完整度: the share of the chain's products that a firm of the group produces;
+- resilience 韧性: the share of the group's (firm, input) pairs with two or more suppliers
+  (inputs: required inputs and supplied products, as in ``coverage``);
+- concentration 集中度: the mean, over those pairs with at least one supplier, of the HHI of the
+  firm's supply of the input (0–10 000; 10 000 = a single supplier);
+- revenue 营收: the group's ``revenue_yi``; for a chain also against its 2026 target.
+
+>>> from queries.examples import example_graph
+>>> report = indices(example_graph(), "chain:ev")
+>>> [(row["层级"], row["名称"], row["完整度"], row["韧性"]) for row in report.rows()][:2]
+[('产业链', '新能源汽车', 0.5714, 0.2857), ('集群', '新能源汽车产业集群', 0.2857, 0.25)]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from queries.chain_map import DEFAULT_BASE_YEAR, TargetProgress, target_progress
+from queries.coverage import ChainView, chain_ids, chain_view, pausing_gc, rounded, supply_weights
+
+
+@dataclass(frozen=True)
+class GroupIndex:
+    """The indices of one group of local enterprises."""
+
+    enterprises: int
+    completeness: float | None
+    resilience: float | None
+    concentration: float | None
+    revenue_yi: float
+
+
+def group_indices(view: ChainView, enterprises: Iterable[str]) -> GroupIndex:
+    """Completeness, resilience, concentration and revenue of the local firms among ``enterprises``.
+
+    Examples
+    --------
+    >>> from queries.examples import example_graph
+    >>> view = chain_view(example_graph(), "chain:ev")
+    >>> group_indices(view, ["ent:cell", "ent:pack"])
+    GroupIndex(enterprises=2, completeness=0.2857, resilience=0.5, concentration=7900.0, revenue_yi=50.0)
+    """
+    group = sorted({e for e in enterprises if e in view.attrs and view.is_local(e)})
+    members = set(group)
+    made = sum(1 for p in view.products if members & view.producers.get(p, frozenset()))
+    pairs = resilient = 0
+    hhis = []
+    for enterprise in group:
+        for product in view.inputs_of(enterprise):
+            pairs += 1
+            links = view.supply_links(enterprise, product)
+            if len({link.supplier for link in links}) >= 2:
+                resilient += 1
+            if links:
+                hhis.append(10000 * sum(w * w for w in supply_weights(links).values()))
+    return GroupIndex(
+        enterprises=len(group),
+        completeness=rounded(made / len(view.products)) if view.products else None,
+        resilience=rounded(resilient / pairs) if pairs else None,
+        concentration=round(sum(hhis) / len(hhis), 1) if hhis else None,
+        revenue_yi=round(sum(view.revenue(e) for e in group), 4),
+    )
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One chain, cluster or park with its indices (``target`` only for chains)."""
+
+    level: str
+    node: str
+    name: str
+    chain_id: str
+    index: GroupIndex
+    target: TargetProgress | None
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """Indices for each chain asked for, followed by its clusters and parks."""
+
+    items: tuple[IndexRow, ...]
+
+    def rows(self) -> list[dict]:
+        return [
+            {"层级": r.level, "ID": r.node, "名称": r.name, "产业链": r.chain_id, "本地企业数": r.index.enterprises,
+             "完整度": r.index.completeness, "韧性": r.index.resilience, "集中度HHI": r.index.concentration,
+             "本地营收(亿元)": r.index.revenue_yi,
+             "2026目标(亿元)": r.target.target_yi if r.target else None,
+             "完成率": r.target.completion if r.target else None,
+             "尚需年均增速": r.target.growth_needed if r.target else None}
+            for r in self.items
+        ]
+
+    def tables(self) -> dict[str, list[dict]]:
+        return {"指数": self.rows()}
+
+
+@pausing_gc
+def indices(
+    graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, *, base_year: int = DEFAULT_BASE_YEAR
+) -> IndexReport:
+    """Completeness, resilience, concentration and revenue per chain, cluster and park.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph or ChainView
+    chain_id : str, optional
+        One chain; None for every chain in the graph.
+    base_year : int
+        The year of the revenue figures, for the growth still needed to reach the 2026 target.
+
+    Examples
+    --------
+    >>> from queries.examples import example_graph
+    >>> [row["ID"] for row in indices(example_graph()).rows()]
+    ['chain:ev', 'cluster:ev', 'park:ev', 'park:gaoxin', 'park:xiaolan', 'chain:food']
+    """
+    wanted = [chain_id] if chain_id is not None else chain_ids(graph)
+    rows: list[IndexRow] = []
+    for chain in wanted:
+        view = chain_view(graph, chain)
+        rows.append(IndexRow(
+            "产业链", chain, view.name(chain), chain, group_indices(view, view.local_enterprises),
+            target_progress(sum(view.revenue(e) for e in view.local_enterprises),
+                            view.chain_attrs.get("target_2026_yi"), base_year),
+        ))
+        for cluster, members in sorted(_clusters(view).items()):
+            rows.append(IndexRow("集群", cluster, view.name(cluster), chain, group_indices(view, members), None))
+        for park, members in sorted(_parks(view).items()):
+            rows.append(IndexRow("园区", park, view.name(park), chain, group_indices(view, members), None))
+    return IndexReport(tuple(rows))
+
+
+def _clusters(view: ChainView) -> dict[str, set[str]]:
+    graph = view.graph
+    found: dict[str, set[str]] = {}
+    for cluster, edges in graph.pred[view.chain_id].items():
+        if any(d.get("type") == "CLUSTER_OF" for d in edges.values()):
+            found[cluster] = {
+                member
+                for member, member_edges in graph.pred[cluster].items()
+                if member in view.attrs and any(d.get("type") == "MEMBER_OF" for d in member_edges.values())
+            }
+    return found
+
+
+def _parks(view: ChainView) -> dict[str, set[str]]:
+    graph = view.graph
+    found: dict[str, set[str]] = defaultdict(set)
+    for enterprise in view.local_enterprises:
+        if enterprise not in graph:
+            continue
+        stack = [enterprise]
+        seen = {enterprise}
+        while stack:
+            node = stack.pop()
+            for park, edges in graph.succ[node].items():
+                if park not in seen and any(d.get("type") == "LOCATED_IN" for d in edges.values()):
+                    seen.add(park)
+                    stack.append(park)
+                    found[park].add(enterprise)
+    return dict(found)

@@ -1,0 +1,595 @@
+"""Single points of failure (单点风险) of a chain's supply network, or of the whole graph.
+
+a. Sole sources (``sole_sources``): (local enterprise, input) pairs with exactly one supplier
+   (独家供应); inputs that every local buyer gets from one and the same supplier (单一供应商投入);
+   required inputs with no known supplier (无已知供应商).
+b. Chokepoints (``chokepoints``), respecting supply direction: for a target enterprise M (by default
+   each 链主), X is a chokepoint when every supply path from some other upstream supplier into M
+   passes through X — X strictly dominates that supplier in the dominator tree of the reversed
+   supply network rooted at M. Ranked by how many upstream suppliers depend on X.
+c. Structural cut points (``cut_points``): articulation points and bridges of the supply network
+   with directions dropped and the links between two enterprises merged into one tie; each with
+   the number of enterprises its removal separates.
+d. Concentration (``concentration``): per input bought by local firms, the HHI of its supply by
+   supplier and by region (province, or country abroad), and the shares sourced outside the
+   province and abroad.
+
+``critical_dependencies`` merges a–d into one list for reviewers, each row with a severity
+高 / 中 / 低 (``SeverityRule``) and its evidence in Chinese.
+
+>>> from queries.examples import example_graph
+>>> report = critical_dependencies(example_graph(), "chain:ev")
+>>> [(row["严重程度"], row["类型"], row["企业"]) for row in report.rows()][:3]
+[('高', '独家供应', '南昌汽车（示例）'), ('高', '卡点', '南昌电芯（示例）'), ('高', '割点', '南昌电芯（示例）')]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from queries.coverage import (
+    FOREIGN, IN_PROVINCE, LOCAL, ChainView, chain_view, geography, name_list, pausing_gc, percent, region, rounded, supply_weights,
+)
+from queries.fast import Backend, cut_structure, dominator_tree
+
+HIGH, MEDIUM, LOW = "高", "中", "低"
+SEVERITIES = (HIGH, MEDIUM, LOW)
+
+
+# -- a. sole sources -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SoleSource:
+    """A local enterprise that gets ``product`` from exactly one supplier."""
+
+    enterprise: str
+    product: str
+    supplier: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class SingleSupplierInput:
+    """An input that every local buyer gets from one and the same supplier."""
+
+    product: str
+    supplier: str
+    buyers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unsupplied:
+    """A required input of a local enterprise with no known supplier."""
+
+    enterprise: str
+    product: str
+
+
+@dataclass(frozen=True)
+class SoleSourceReport:
+    """独家供应 pairs, 单一供应商投入, 无已知供应商."""
+
+    chain_id: str | None
+    pairs: tuple[SoleSource, ...]
+    single_supplier_inputs: tuple[SingleSupplierInput, ...]
+    unsupplied: tuple[Unsupplied, ...]
+    names: Mapping[str, str]
+
+    def rows(self) -> list[dict]:
+        """独家供应: one row per (local enterprise, input) pair with one supplier."""
+        n = self.names
+        return [
+            {"企业": n[p.enterprise], "企业ID": p.enterprise, "投入品": n.get(p.product, p.product), "产品": p.product,
+             "唯一供应商": n[p.supplier], "供应商ID": p.supplier, "必需投入品": p.required}
+            for p in self.pairs
+        ]
+
+    def tables(self) -> dict[str, list[dict]]:
+        n = self.names
+        return {
+            "独家供应": self.rows(),
+            "单一供应商投入": [
+                {"投入品": n.get(s.product, s.product), "产品": s.product, "唯一供应商": n[s.supplier],
+                 "供应商ID": s.supplier, "本地采购企业数": len(s.buyers), "本地采购企业": name_list(n, s.buyers)}
+                for s in self.single_supplier_inputs
+            ],
+            "无已知供应商": [
+                {"企业": n[u.enterprise], "企业ID": u.enterprise, "必需投入品": n.get(u.product, u.product),
+                 "产品": u.product}
+                for u in self.unsupplied
+            ],
+        }
+
+
+@pausing_gc
+def sole_sources(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None) -> SoleSourceReport:
+    """Sole-source dependencies of the local enterprises of a chain (or of the whole graph).
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph or ChainView
+    chain_id : str, optional
+        None for the whole graph.
+
+    Returns
+    -------
+    SoleSourceReport
+        ``pairs``: (local enterprise, input) with exactly one supplier, where the inputs of an
+        enterprise are its required inputs and the products it is supplied with;
+        ``single_supplier_inputs``: inputs whose local buyers all buy from the same one supplier;
+        ``unsupplied``: required inputs of local enterprises without any supplier.
+
+    Examples
+    --------
+    >>> from queries.examples import example_graph
+    >>> report = sole_sources(example_graph(), "chain:ev")
+    >>> sorted((p.enterprise, p.product, p.supplier) for p in report.pairs)[:2]
+    [('ent:cell2', 'product:cathode', 'ent:sh-cathode'), ('ent:lead', 'product:pack', 'ent:pack')]
+    >>> [(u.enterprise, u.product) for u in report.unsupplied]
+    [('ent:lead', 'product:motor')]
+    """
+    view = chain_view(graph, chain_id)
+    pairs, unsupplied = [], []
+    buyers_of: dict[str, list[str]] = defaultdict(list)
+    suppliers_of: dict[str, set[str]] = defaultdict(set)
+    empty: dict = {}
+    for enterprise in view.local_enterprises:
+        supplied = view.supply.get(enterprise, empty)
+        required = view.required_inputs[enterprise]
+        for product in sorted(required | supplied.keys()):
+            links = supplied.get(product)
+            if not links:
+                unsupplied.append(Unsupplied(enterprise, product))
+                continue
+            suppliers = {link.supplier for link in links}
+            if len(suppliers) == 1:
+                pairs.append(SoleSource(enterprise, product, links[0].supplier, product in required))
+            buyers_of[product].append(enterprise)
+            suppliers_of[product] |= suppliers
+    single = [
+        SingleSupplierInput(product, next(iter(suppliers_of[product])), tuple(sorted(buyers_of[product])))
+        for product in sorted(buyers_of)
+        if len(suppliers_of[product]) == 1
+    ]
+    return SoleSourceReport(view.chain_id, tuple(pairs), tuple(single), tuple(unsupplied), _names(view))
+
+
+# -- b. chokepoints ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chokepoint:
+    """``enterprise`` lies on every supply path into ``target`` from ``dependents`` upstream suppliers."""
+
+    target: str
+    enterprise: str
+    dependents: int
+    upstream: int
+
+    @property
+    def share(self) -> float:
+        """Dependents as a share of the target's upstream suppliers."""
+        return self.dependents / self.upstream if self.upstream else 0.0
+
+
+@dataclass(frozen=True)
+class ChokepointReport:
+    """Chokepoints per target, most depended on first."""
+
+    chain_id: str | None
+    targets: tuple[str, ...]
+    upstream: dict[str, int]
+    chokepoints: tuple[Chokepoint, ...]
+    names: Mapping[str, str]
+    places: Mapping[str, str]
+
+    def rows(self) -> list[dict]:
+        n = self.names
+        return [
+            {"目标企业": n[c.target], "目标ID": c.target, "卡点企业": n[c.enterprise], "卡点ID": c.enterprise,
+             "卡点所在地": self.places[c.enterprise], "依赖它的上游供应商数": c.dependents,
+             "上游供应商总数": c.upstream, "占比": rounded(c.share)}
+            for c in self.chokepoints
+        ]
+
+    def tables(self) -> dict[str, list[dict]]:
+        return {"卡点": self.rows()}
+
+
+@pausing_gc
+def chokepoints(
+    graph: nx.MultiDiGraph | ChainView,
+    chain_id: str | None = None,
+    *,
+    targets: Iterable[str] | None = None,
+    backend: Backend = "igraph",
+) -> ChokepointReport:
+    """Enterprises that every upstream supply path into a target passes through.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph or ChainView
+    chain_id : str, optional
+        None for the whole graph.
+    targets : iterable of str, optional
+        Enterprises to protect; default: the chain's 链主 (for the whole graph, every 链主).
+    backend : {"igraph", "networkx"}
+        Same answer; igraph is faster.
+
+    Raises
+    ------
+    networkx.NodeNotFound
+        When a target is not an enterprise of the chain's part of the graph.
+
+    Examples
+    --------
+    >>> from queries.examples import example_graph
+    >>> [(c.enterprise, c.dependents, c.upstream) for c in chokepoints(example_graph(), "chain:ev").chokepoints]
+    [('ent:cell', 3, 6)]
+    """
+    view = chain_view(graph, chain_id)
+    wanted = sorted(view.leaders) if targets is None else sorted(set(targets))
+    found, upstream = [], {}
+    for target in wanted:
+        if target not in view.attrs:
+            raise nx.NodeNotFound(f"{target!r} is not an enterprise of this part of the graph")
+        tree = dominator_tree(view.network, target, backend=backend)
+        upstream[target] = len(tree.idom)
+        found += [Chokepoint(target, x, n, len(tree.idom)) for x, n in tree.chokepoints().items()]
+    found.sort(key=lambda c: (-c.dependents, c.target, c.enterprise))
+    return ChokepointReport(view.chain_id, tuple(wanted), upstream, tuple(found), _names(view), _places(view))
+
+
+# -- c. cut points --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CutPointReport:
+    """Articulation points and bridges of the undirected supply network, biggest splits first."""
+
+    chain_id: str | None
+    points: tuple  # of fast.CutPoint
+    bridges: tuple  # of fast.Bridge
+    names: Mapping[str, str]
+
+    def rows(self) -> list[dict]:
+        """割点: one row per articulation point."""
+        n = self.names
+        return [
+            {"企业": n[p.vertex], "企业ID": p.vertex, "所在网络企业数": p.component_size,
+             "移除后分成几部分": len(p.parts), "被分离企业数": p.separated}
+            for p in self.points
+        ]
+
+    def tables(self) -> dict[str, list[dict]]:
+        n = self.names
+        return {
+            "割点": self.rows(),
+            "桥": [
+                {"企业甲": n[b.u], "甲ID": b.u, "企业乙": n[b.v], "乙ID": b.v, "甲侧企业数": b.u_side,
+                 "乙侧企业数": b.v_side, "较小一侧企业数": b.smaller_side}
+                for b in self.bridges
+            ],
+        }
+
+
+@pausing_gc
+def cut_points(
+    graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, *, backend: Backend = "igraph"
+) -> CutPointReport:
+    """Articulation points and bridges of the supply network with directions dropped.
+
+    Two enterprises linked by any SUPPLIES relationship, in either direction and for any number of
+    products, are joined by one undirected tie. An articulation point is an enterprise whose
+    removal splits its connected part; a bridge is a tie whose removal does.
+
+    Examples
+    --------
+    >>> from queries.examples import example_graph
+    >>> report = cut_points(example_graph(), "chain:ev")
+    >>> [(p.vertex, p.separated) for p in report.points]
+    [('ent:cell', 3), ('ent:lead', 1), ('ent:sh-cathode', 1)]
+    >>> [(b.u, b.v, b.smaller_side) for b in report.bridges]
+    [('ent:cell2', 'ent:sh-cathode', 1), ('ent:foreign', 'ent:lead', 1)]
+    """
+    view = chain_view(graph, chain_id)
+    points, links = cut_structure(view.network, backend=backend)
+    points = sorted(points, key=lambda p: (-p.separated, p.vertex))
+    links = sorted(links, key=lambda b: (-b.smaller_side, b.u, b.v))
+    return CutPointReport(view.chain_id, tuple(points), tuple(links), _names(view))
+
+
+# -- d. concentration -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """How concentrated the local buyers' supply of one input is."""
+
+    product: str
+    buyers: int
+    supplier_hhi: float
+    region_hhi: float
+    outside_province_share: float
+    abroad_share: float
+    top_supplier: str
+    top_share: float
+
+
+@dataclass(frozen=True)
+class ConcentrationReport:
+    """Concentration per input, most concentrated first."""
+
+    chain_id: str | None
+    products: tuple[Concentration, ...]
+    names: Mapping[str, str]
+
+    def rows(self) -> list[dict]:
+        n = self.names
+        return [
+            {"投入品": n.get(c.product, c.product), "产品": c.product, "本地采购企业数": c.buyers,
+             "供应商HHI": c.supplier_hhi, "地区HHI": c.region_hhi, "省外采购占比": c.outside_province_share,
+             "境外采购占比": c.abroad_share, "最大供应商": n[c.top_supplier], "最大供应商占比": c.top_share}
+            for c in self.products
+        ]
+
+    def tables(self) -> dict[str, list[dict]]:
+        return {"集中度": self.rows()}
+
+
+@pausing_gc
+def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None) -> ConcentrationReport:
+    """HHI of each input's supply to local firms, by supplier and by province / country.
+
+    Each local buyer's supply of the input is split among its suppliers (``supply_weights``: by
+    ``share``, else ``amount_wan``, else equally) and every buyer counts once, so a supplier's
+    share is the mean of its parts. HHI is on the 0–10 000 scale (10 000: one supplier).
+
+    Examples
+    --------
+    >>> from queries.examples import example_graph
+    >>> [(c.product, c.supplier_hhi, c.abroad_share) for c in concentration(example_graph(), "chain:ev").products][-1]
+    ('product:cell', 6250.0, 0.25)
+    """
+    view = chain_view(graph, chain_id)
+    parts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    buyers: dict[str, int] = defaultdict(int)
+    for enterprise in view.local_enterprises:
+        for product, links in view.supply.get(enterprise, {}).items():
+            buyers[product] += 1
+            for supplier, weight in supply_weights(links).items():
+                parts[product][supplier] += weight
+    found = []
+    for product in sorted(parts):
+        count = buyers[product]
+        shares = {supplier: weight / count for supplier, weight in parts[product].items()}
+        by_region: dict[str, float] = defaultdict(float)
+        outside = abroad = 0.0
+        for supplier, share in shares.items():
+            attrs = view.attrs[supplier]
+            by_region[region(attrs)] += share
+            where = geography(attrs)
+            if where not in (LOCAL, IN_PROVINCE):
+                outside += share
+            if where == FOREIGN:
+                abroad += share
+        top = min(shares, key=lambda supplier: (-shares[supplier], supplier))
+        found.append(Concentration(
+            product=product,
+            buyers=count,
+            supplier_hhi=round(10000 * sum(s * s for s in shares.values()), 1),
+            region_hhi=round(10000 * sum(s * s for s in by_region.values()), 1),
+            outside_province_share=round(outside, 4),
+            abroad_share=round(abroad, 4),
+            top_supplier=top,
+            top_share=round(shares[top], 4),
+        ))
+    found.sort(key=lambda c: (-c.supplier_hhi, -c.buyers, c.product))
+    return ConcentrationReport(view.chain_id, tuple(found), _names(view))
+
+
+# -- the merged list ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeverityRule:
+    """Thresholds that give each critical dependency its severity 高 / 中 / 低.
+
+    - 独家供应: 高 when the buyer is a 链主 or the supplier is abroad, else 中.
+    - 单一供应商投入 (listed when at least two local buyers): 高.
+    - 无已知供应商: 中 for a 链主, else 低.
+    - 卡点: 低 when fewer than ``medium_count`` upstream suppliers depend on it; otherwise 高 when
+      they are at least ``chokepoint_high_share`` of the target's upstream suppliers, else 中.
+    - 割点 / 桥: 低 when fewer than ``medium_count`` enterprises are separated (for a bridge: on
+      the smaller side); otherwise 高 when they are at least ``cut_high_share`` of the connected
+      part, else 中.
+    - 集中度: 高 when supplier HHI ≥ ``hhi_high`` or the abroad share ≥ ``abroad_high``, 中 when
+      HHI ≥ ``hhi_medium``, else 低. Inputs with a single supplier are left to 独家供应.
+    """
+
+    chokepoint_high_share: float = 0.25
+    cut_high_share: float = 0.1
+    medium_count: int = 2
+    hhi_high: float = 5000.0
+    hhi_medium: float = 2500.0
+    abroad_high: float = 0.5
+
+
+@dataclass(frozen=True)
+class CriticalDependency:
+    """One row of the reviewers' list."""
+
+    severity: str
+    kind: str
+    enterprise: str | None
+    product: str | None
+    related: tuple[str, ...]
+    measure: float
+    evidence: str
+
+
+KINDS = ("独家供应", "单一供应商投入", "卡点", "割点", "桥", "集中度", "无已知供应商")
+
+
+@dataclass(frozen=True)
+class CriticalReport:
+    """The merged critical-dependency list and the four reports it was built from."""
+
+    chain_id: str | None
+    items: tuple[CriticalDependency, ...]
+    sole: SoleSourceReport
+    choke: ChokepointReport
+    cuts: CutPointReport
+    concentration: ConcentrationReport
+    names: Mapping[str, str]
+
+    def counts(self) -> dict[str, int]:
+        """Number of rows per severity."""
+        return {severity: sum(1 for item in self.items if item.severity == severity) for severity in SEVERITIES}
+
+    def rows(self) -> list[dict]:
+        n = self.names
+        return [
+            {"严重程度": item.severity, "类型": item.kind,
+             "企业": n.get(item.enterprise, item.enterprise) if item.enterprise else None,
+             "企业ID": item.enterprise, "产品": item.product, "相关企业": [n.get(e, e) for e in item.related],
+             "指标": item.measure, "证据": item.evidence}
+            for item in self.items
+        ]
+
+    def tables(self) -> dict[str, list[dict]]:
+        return {
+            "关键依赖": self.rows(),
+            **self.sole.tables(),
+            **self.choke.tables(),
+            **self.cuts.tables(),
+            **self.concentration.tables(),
+        }
+
+
+@pausing_gc
+def critical_dependencies(
+    graph: nx.MultiDiGraph | ChainView,
+    chain_id: str | None = None,
+    *,
+    targets: Iterable[str] | None = None,
+    backend: Backend = "igraph",
+    severity: SeverityRule = SeverityRule(),
+) -> CriticalReport:
+    """One list of the chain's critical dependencies (a–d), each with a severity and its evidence.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph or ChainView
+    chain_id : str, optional
+        None for the whole graph.
+    targets : iterable of str, optional
+        Enterprises whose chokepoints to find; default every 链主 in scope.
+    backend : {"igraph", "networkx"}
+    severity : SeverityRule
+
+    Returns
+    -------
+    CriticalReport
+        ``rows()``: 严重程度, 类型, 企业, 产品, 相关企业, 指标, 证据 — 高 first; ``tables()`` adds
+        the underlying reports.
+
+    Examples
+    --------
+    >>> from queries.examples import example_graph
+    >>> critical_dependencies(example_graph(), "chain:ev").counts()
+    {'高': 5, '中': 4, '低': 4}
+    """
+    view = chain_view(graph, chain_id)
+    sole = sole_sources(view, chain_id)
+    choke = chokepoints(view, chain_id, targets=targets, backend=backend)
+    cuts = cut_points(view, chain_id, backend=backend)
+    conc = concentration(view, chain_id)
+    name, product_name = view.name, view.name
+    items: list[CriticalDependency] = []
+
+    def where(enterprise: str) -> str:
+        return f"{name(enterprise)}（{view.geography(enterprise)}）"
+
+    for pair in sole.pairs:
+        high = pair.enterprise in view.leaders or view.geography(pair.supplier) == FOREIGN
+        needed = "必需投入品" if pair.required else "投入品"
+        items.append(CriticalDependency(
+            HIGH if high else MEDIUM, "独家供应", pair.enterprise, pair.product, (pair.supplier,), 1,
+            f"{name(pair.enterprise)}{'（链主）' if pair.enterprise in view.leaders else ''}的{needed}"
+            f"{product_name(pair.product)}仅由{where(pair.supplier)}一家供应",
+        ))
+    for single in sole.single_supplier_inputs:
+        if len(single.buyers) < 2:
+            continue
+        items.append(CriticalDependency(
+            HIGH, "单一供应商投入", single.supplier, single.product, single.buyers, len(single.buyers),
+            f"本地{len(single.buyers)}家采购企业的{product_name(single.product)}全部来自{where(single.supplier)}",
+        ))
+    for missing in sole.unsupplied:
+        leader = missing.enterprise in view.leaders
+        items.append(CriticalDependency(
+            MEDIUM if leader else LOW, "无已知供应商", missing.enterprise, missing.product, (), 0,
+            f"{name(missing.enterprise)}{'（链主）' if leader else ''}的必需投入品{product_name(missing.product)}"
+            "无已知供应商（数据缺失或外购来源不明）",
+        ))
+    for point in choke.chokepoints:
+        level = _level(point.dependents, point.share, severity.chokepoint_high_share, severity.medium_count)
+        items.append(CriticalDependency(
+            level, "卡点", point.enterprise, None, (point.target,), point.dependents,
+            f"{name(point.target)}的{point.upstream}家上游供应商中有{point.dependents}家"
+            f"（{percent(point.share)}）的全部供应路径都经过{where(point.enterprise)}",
+        ))
+    for cut in cuts.points:
+        share = cut.separated / cut.component_size
+        level = _level(cut.separated, share, severity.cut_high_share, severity.medium_count)
+        items.append(CriticalDependency(
+            level, "割点", cut.vertex, None, (), cut.separated,
+            f"移除{where(cut.vertex)}后，所在{cut.component_size}家企业的供应网络分成{len(cut.parts)}部分，"
+            f"{cut.separated}家企业与主体分离",
+        ))
+    for bridge in cuts.bridges:
+        total = bridge.u_side + bridge.v_side
+        share = bridge.smaller_side / total
+        level = _level(bridge.smaller_side, share, severity.cut_high_share, severity.medium_count)
+        items.append(CriticalDependency(
+            level, "桥", bridge.u, None, (bridge.v,), bridge.smaller_side,
+            f"{name(bridge.u)}与{name(bridge.v)}之间的供应联系是唯一通道，断开后{bridge.u_side}家与{bridge.v_side}家企业分离",
+        ))
+    for item in conc.products:
+        if item.supplier_hhi >= 10000 - 1e-6:
+            continue
+        level = (
+            HIGH if item.supplier_hhi >= severity.hhi_high or item.abroad_share >= severity.abroad_high
+            else MEDIUM if item.supplier_hhi >= severity.hhi_medium else LOW
+        )
+        items.append(CriticalDependency(
+            level, "集中度", item.top_supplier, item.product, (), item.supplier_hhi,
+            f"{product_name(item.product)}供应商HHI {item.supplier_hhi:g}，最大供应商{name(item.top_supplier)}占"
+            f"{percent(item.top_share)}；省外采购{percent(item.outside_province_share)}，境外{percent(item.abroad_share)}",
+        ))
+    items.sort(key=lambda item: (
+        SEVERITIES.index(item.severity), KINDS.index(item.kind), -item.measure, item.enterprise or "",
+        item.product or "", item.related,
+    ))
+    return CriticalReport(view.chain_id, tuple(items), sole, choke, cuts, conc, _names(view))
+
+
+def _level(count: int, share: float, high_share: float, medium_count: int) -> str:
+    """高 when at least ``medium_count`` and ``high_share``; 中 when at least ``medium_count``; else 低."""
+    if count < medium_count:
+        return LOW
+    return HIGH if share >= high_share else MEDIUM
+
+
+def _names(view: ChainView) -> Mapping[str, str]:
+    return view.names
+
+
+def _places(view: ChainView) -> Mapping[str, str]:
+    return view.places

@@ -1,0 +1,107 @@
+"""The shared index: meanings of local / required input / supplier, and scope identical to the stores'."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+
+from queries.coverage import (
+    FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, SupplyLink, chain_scope, chain_view, geography, memberships, region,
+    supply_weights,
+)
+from queries.examples import example_graph
+from stores import common
+from tests.queries.strategies import CHAIN, supply_graphs
+
+
+def store_rule_scope(graph: nx.MultiDiGraph, chain_id: str) -> set[str]:
+    """The stores' own chain_scope, fed by an ``incident`` primitive over the graph."""
+
+    def incident(ids, rel_types, direction):
+        found = []
+        for node in ids:
+            if direction in ("out", "both"):
+                found += [{"src": node, "dst": v, "type": d["type"]} for _, v, d in graph.out_edges(node, data=True)]
+            if direction in ("in", "both"):
+                found += [{"src": u, "dst": node, "type": d["type"]} for u, _, d in graph.in_edges(node, data=True)]
+        return [rel for rel in found if rel["type"] in rel_types]
+
+    return common.chain_scope(chain_id, incident)
+
+
+@pytest.mark.parametrize(
+    ("attrs", "expected"),
+    [
+        ({"local": True, "province": "江西省"}, LOCAL),
+        ({"local": True, "country": "韩国"}, LOCAL),
+        ({"province": "江西省", "city": "宜春市"}, IN_PROVINCE),
+        ({"province": "广东省"}, REST_OF_CHINA),
+        ({}, REST_OF_CHINA),
+        ({"country": "德国", "province": "江西省"}, FOREIGN),
+    ],
+)
+def test_geography(attrs: dict, expected: str) -> None:
+    assert geography(attrs) == expected
+
+
+def test_region_is_province_or_country() -> None:
+    assert (region({"province": "广东省"}), region({"country": "日本"}), region({"local": True})) == ("广东省", "日本", "江西省")
+
+
+def test_supply_weights_prefer_share_then_amount_then_equal() -> None:
+    link = lambda s, **kw: SupplyLink(s, "c", "p", **kw)  # noqa: E731
+    assert supply_weights([link("a", share=0.2, amount_wan=1), link("b", share=0.6, amount_wan=1)]) == pytest.approx({"a": 0.25, "b": 0.75})
+    assert supply_weights([link("a", share=0.2, amount_wan=100), link("b", amount_wan=300)]) == {"a": 0.25, "b": 0.75}
+    assert supply_weights([link("a", share=0.0), link("b", share=0.0)]) == {"a": 0.5, "b": 0.5}
+    assert supply_weights([]) == {}
+
+
+def test_example_view_by_hand() -> None:
+    view = chain_view(example_graph(), "chain:ev")
+    assert "ent:rice" not in view.attrs  # a chain:food firm, outside chain:ev's part of the graph
+    assert set(view.leaders) == {"ent:lead"}
+    assert view.required_inputs["ent:pack"] == {"product:cell"}
+    assert view.inputs_of("ent:lead") == {"product:cell", "product:pack", "product:motor"}
+    assert view.suppliers("ent:lead", "product:cell") == {"ent:cell", "ent:foreign"}
+    assert view.local_producers("product:cell") == {"ent:cell", "ent:cell2"}
+    assert view.local_sourcing_share("ent:cell", "product:cathode") == pytest.approx(0.3)
+    assert view.product_local_sourcing("product:cathode") == pytest.approx(0.15)
+    whole = chain_view(example_graph())
+    assert "ent:rice" in whole.attrs and whole.suppliers("ent:lead", "product:rice") == {"ent:rice"}
+    assert memberships(whole)["ent:pack"] == (frozenset({"chain:ev"}), frozenset({"cluster:ev"}))
+
+
+def test_as_of_keeps_undated_links_and_those_on_or_before_the_date() -> None:
+    view = chain_view(example_graph(), "chain:ev", as_of="2023-06-30")
+    assert ("ent:local-cathode", "ent:cell", "product:cathode") in {link.key for link in view.links}
+    assert ("ent:pack", "ent:lead", "product:pack") not in {link.key for link in view.links}
+    assert ("ent:cell", "ent:pack", "product:cell") in {link.key for link in view.links}
+
+
+def test_unknown_chain_is_refused() -> None:
+    with pytest.raises(nx.NodeNotFound):
+        chain_view(example_graph(), "chain:nope")
+
+
+@settings(max_examples=100, deadline=None)
+@given(supply_graphs())
+def test_scope_is_the_stores_chain_scope(graph: nx.MultiDiGraph) -> None:
+    assert chain_scope(graph, CHAIN) == store_rule_scope(graph, CHAIN)
+
+
+@settings(max_examples=100, deadline=None)
+@given(supply_graphs())
+def test_required_inputs_and_suppliers_by_direct_count(graph: nx.MultiDiGraph) -> None:
+    scope = chain_scope(graph, CHAIN)
+    view = chain_view(graph, CHAIN)
+    for enterprise in view.enterprises:
+        made = {p for _, p, d in graph.out_edges(enterprise, data=True) if d["type"] == "PRODUCES" and p in scope}
+        needed = {i for p in made for i, _, d in graph.in_edges(p, data=True) if d["type"] == "INPUT_TO" and i in scope}
+        assert view.required_inputs[enterprise] == needed
+        for product in view.inputs_of(enterprise):
+            direct = {
+                s for s, _, d in graph.in_edges(enterprise, data=True)
+                if d["type"] == "SUPPLIES" and d.get("product") == product and s in scope
+            }
+            assert view.suppliers(enterprise, product) == direct

@@ -1,0 +1,63 @@
+"""Disruption impact on the example chain, by hand."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from queries.coverage import chain_view
+from queries.disruption import DisruptionScope, naive_propagate, propagate, select_enterprises, simulate_disruption
+from queries.examples import example_graph
+
+
+def test_selectors() -> None:
+    graph = example_graph()
+    assert select_enterprises(graph, DisruptionScope(parks=("park:ev",))) == {"ent:lead", "ent:pack"}
+    assert select_enterprises(graph, DisruptionScope(parks=("park:xiaolan",))) == {"ent:lead", "ent:pack", "ent:cell"}
+    assert select_enterprises(graph, DisruptionScope(districts=("新建区",))) == {"ent:cell2"}
+    assert select_enterprises(graph, DisruptionScope(provinces=("上海市", "广东省"))) == {"ent:sh-cathode", "ent:gd-motor"}
+    assert select_enterprises(graph, DisruptionScope(countries=("韩国",))) == {"ent:foreign"}
+    assert "ent:rice" not in select_enterprises(graph, DisruptionScope(provinces=("江西省",)), "chain:ev")
+    with pytest.raises(nx.NodeNotFound):
+        select_enterprises(graph, DisruptionScope(parks=("park:nowhere",)))
+
+
+def test_removing_the_cell_maker_cascades_to_pack_and_the_leader() -> None:
+    result = simulate_disruption(example_graph(), DisruptionScope(enterprises=("ent:cell",)), "chain:ev")
+    assert result.removed == ("ent:cell",)
+    assert result.disrupted == {"ent:pack": ("product:cell",), "ent:lead": ("product:pack",)}
+    assert result.revenue_at_risk == 350.0 and result.local_revenue_at_risk == 350.0
+    assert result.products_lost_locally == ("product:pack", "product:vehicle")  # cell2 still makes cells
+    assert result.by_chain == (("chain:ev", 1, 2, 350.0),)
+    assert result.by_cluster == (("cluster:ev", 0, 2, 320.0),)
+    assert [row["状态"] for row in result.rows()] == ["移除", "连锁中断", "连锁中断"]
+
+
+def test_a_lost_input_that_is_not_required_does_not_disrupt() -> None:
+    result = simulate_disruption(example_graph(), DisruptionScope(enterprises=("ent:rice",)))
+    assert result.disrupted == {} and result.lost_inputs == {"ent:lead": ("product:rice",)}
+
+
+def test_partial_mode_reports_the_share_lost() -> None:
+    result = simulate_disruption(example_graph(), DisruptionScope(provinces=("上海市",)), "chain:ev", partial=True)
+    # cell2 buys cathode only from Shanghai → down; cell loses 70% of its cathode, lead nothing.
+    assert result.disrupted == {"ent:cell2": ("product:cathode",)}
+    assert {(p.enterprise, p.product, p.lost_share) for p in result.partial} == {("ent:cell", "product:cathode", 0.7)}
+    assert "部分损失" in result.tables()
+    assert simulate_disruption(example_graph(), DisruptionScope(provinces=("上海市",)), "chain:ev").partial is None
+
+
+def test_fixed_point_and_naive_sweeps_agree_on_every_single_removal() -> None:
+    view = chain_view(example_graph())
+    for enterprise in view.enterprises:
+        assert set(propagate(view, [enterprise])) == naive_propagate(view, [enterprise])
+    assert set(propagate(view, ["ent:jx-mine"])) == {
+        "ent:jx-mine", "ent:local-cathode", "ent:sh-cathode", "ent:cell", "ent:cell2", "ent:pack", "ent:lead",
+    }
+
+
+def test_rows_name_every_enterprise_they_mention() -> None:
+    result = simulate_disruption(example_graph(), DisruptionScope(provinces=("上海市",)), partial=True)
+    tables = result.tables()
+    assert tables["部分损失"][0]["企业"] == "南昌电芯（示例）"
+    assert {row["企业"] for row in tables["受影响企业"]} == {"上海正极（示例）", "南昌储能电芯（示例）"}
