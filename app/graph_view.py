@@ -69,12 +69,19 @@ def node_title(attrs: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def graph_payload(graph: nx.MultiDiGraph, *, physics_limit: int = PHYSICS_NODE_LIMIT) -> dict[str, Any]:
+def graph_payload(
+    graph: nx.MultiDiGraph, *, physics_limit: int = PHYSICS_NODE_LIMIT, status: dict[str, str] | None = None,
+    status_colours: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Nodes, edges, options and legend for vis-network, built with pyvis.
 
     Above ``physics_limit`` nodes the layout is computed here and physics is off, so large views
-    are interactive at once; nodes that already carry ``x`` and ``y`` keep them.
+    are interactive at once; nodes that already carry ``x`` and ``y`` keep them. ``status`` (node →
+    e.g. 缺链/弱链/强链, or a risk level) colours those nodes with ``status_colours`` and goes in the
+    tooltip and the legend.
     """
+    status = status or {}
+    status_colours = status_colours or {}
     net = Network(directed=True, height="640px", width="100%")
     if all("x" in attrs and "y" in attrs for _, attrs in graph.nodes(data=True)) and graph.number_of_nodes():
         positions = {node: (attrs["x"], attrs["y"]) for node, attrs in graph.nodes(data=True)}
@@ -86,10 +93,11 @@ def graph_payload(graph: nx.MultiDiGraph, *, physics_limit: int = PHYSICS_NODE_L
         extra: dict[str, Any] = {"url": url, "kind": attrs.get("label", "")}
         if node_id in positions:
             extra["x"], extra["y"] = positions[node_id]
-        net.add_node(
-            node_id, label=str(attrs.get("name", node_id)), title=node_title(attrs), color=color, shape=shape,
-            size=size, **extra,
-        )
+        title = node_title(attrs)
+        if node_id in status:
+            color = status_colours.get(status[node_id], color)
+            title += f"\n状态：{status[node_id]}"
+        net.add_node(node_id, label=str(attrs.get("name", node_id)), title=title, color=color, shape=shape, size=size, **extra)
     for src, dst, attrs in graph.edges(data=True):
         rel_type = attrs.get("type", "")
         net.add_edge(src, dst, title=EDGE_LABELS.get(rel_type, rel_type), color="#95a5a6", arrows="to")
@@ -99,7 +107,8 @@ def graph_payload(graph: nx.MultiDiGraph, *, physics_limit: int = PHYSICS_NODE_L
         "nodes": nodes,
         "edges": edges,
         "options": json.loads(options),
-        "legend": [{"kind": kind, "color": color} for kind, color, _shape, _size in KIND_STYLE.values()],
+        "legend": [{"kind": kind, "color": color} for kind, color, _shape, _size in KIND_STYLE.values()]
+        + [{"kind": name, "color": colour} for name, colour in status_colours.items() if name in set(status.values())],
         "physics": not positions,
     }
 

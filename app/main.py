@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import api, api_admin, api_lookups, login, pages
+from app import api, api_admin, api_analyses, api_lookups, login, pages, pages_analyses
 from app.auth import TokenRegistry
 from app.deps import LoginRequired, require
 from app.graph_cache import GraphCache
@@ -102,7 +102,11 @@ def create_app(settings: Settings, store: GraphStore | None = None, tokens: Toke
     app.include_router(login.router)
     app.include_router(api.router, dependencies=[require("viewer")])
     app.include_router(api_lookups.router, dependencies=[require("viewer")])
+    app.include_router(api_analyses.viewer)
+    app.include_router(api_analyses.reviewer)
     app.include_router(api_admin.router, dependencies=[require("admin")])
+    app.include_router(pages_analyses.viewer)
+    app.include_router(pages_analyses.reviewer)
     app.include_router(pages.router, dependencies=[require("viewer", page=True)])
     app.mount("/static/vendor", StaticFiles(directory=VIS_DIR), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -43,16 +43,7 @@ def render_rows(rows: Sequence[dict[str, Any]], fmt: OutputFormat, *, title: str
         writer.writerows({name: _cell(row.get(name)) for name in columns} for row in rows)
         return buffer.getvalue().encode("utf-8-sig")
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(columns)
-        for row in rows:
-            sheet.append([_safe_excel(_cell(row.get(name))) for name in columns])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return render_tables({title: list(rows)})
     if fmt == "table":
         return _table(columns, rows).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}; use table, json, csv or xlsx")
@@ -81,3 +72,19 @@ def _table(columns: list[str], rows: Sequence[dict[str, Any]]) -> str:
         return "  ".join(value + " " * (width - _width(value)) for value, width in zip(values, widths)).rstrip()
 
     return "\n".join([line(columns), line(["-" * width for width in widths]), *(line(row) for row in cells)]) + "\n"
+
+
+def render_tables(tables: dict[str, list[dict[str, Any]]]) -> bytes:
+    """Several tables as one XLSX workbook, one sheet each (cells as ``render_rows`` writes them)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for name, rows in tables.items():
+        columns = _columns(rows)
+        sheet = workbook.create_sheet(title=name[:31])
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([_safe_excel(_cell(row.get(column))) for column in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

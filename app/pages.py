@@ -8,7 +8,9 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.api import CHAIN_ID, get_chain, list_chains
+from app.api import CHAIN_ID, get_chain
+from app.auth import role_allows
+from app.workspace import STATUS_COLOURS, chain_map_result, gaps, overview, product_statuses
 from app.deps import StoreDep
 from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
 from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json
@@ -20,8 +22,11 @@ templates.env.filters["inert_json"] = inert_json
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, store: StoreDep) -> HTMLResponse:
-    chains = list_chains(store)
-    return templates.TemplateResponse(request, "index.html", {"chains": chains, "counts": store.counts()})
+    with_risks = role_allows(request.state.role, "reviewer")
+    cache = request.app.state.graphs
+    data = {**overview(cache, with_risks=with_risks), "with_risks": with_risks}
+    synthetic = any(attrs.get("synthetic") for _, attrs in cache.graph().nodes(data=True))
+    return templates.TemplateResponse(request, "index.html", {"overview": data, "counts": store.counts(), "synthetic": synthetic})
 
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)
@@ -30,13 +35,17 @@ def chain_page(
     expand: list[str] = Query([], max_length=20, description="展开这些产品的生产企业"),
 ) -> HTMLResponse:
     chain = get_chain(store, chain_id)
-    graph = request.app.state.graphs.graph(chain_id)
+    cache = request.app.state.graphs
+    graph = cache.graph(chain_id)
     synthetic = any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True))
     view, aggregated = chain_view(graph, chain_id, frozenset(expand))
+    report = gaps(cache, chain_id)
+    payload = graph_payload(view, status=product_statuses(cache, chain_id), status_colours=STATUS_COLOURS)
+    summary_rows = chain_map_result(cache, chain_id).tables().get("概要") or [None]
     return templates.TemplateResponse(
         request, "chain.html",
-        {"chain": chain, "graph": graph_payload(view), "aggregated": aggregated, "synthetic": synthetic,
-         "kinds": KIND_STYLE},
+        {"chain": chain, "graph": payload, "aggregated": aggregated, "synthetic": synthetic, "kinds": KIND_STYLE,
+         "gaps": report.rows(), "rule": report.rule, "summary": summary_rows[0]},
     )
 
 

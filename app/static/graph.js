@@ -5,6 +5,19 @@
   var container = document.getElementById("network");
   if (!holder || !container || typeof vis === "undefined") { return; }
   var data = JSON.parse(holder.textContent);
+  var legend = document.getElementById("graph-legend");
+  if (legend && data.legend) {
+    data.legend.slice().reverse().forEach(function (entry) {
+      var item = document.createElement("span");
+      item.className = "legend-item";
+      var swatch = document.createElement("i");
+      swatch.className = "swatch";
+      swatch.style.background = entry.color;
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(entry.kind));
+      legend.insertBefore(item, legend.firstChild);
+    });
+  }
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var options = data.options || {};

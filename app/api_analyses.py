@@ -1,0 +1,190 @@
+"""Analyses as API operations. Each returns one table of its result, paginated, or the complete
+table as CSV/XLSX (``format``); ``table`` picks which table (the first is the main one).
+
+Roles: viewer (招商) may use chain maps, gaps, candidates, recruit-to-de-risk, indices and
+changes; critical dependencies and disruption simulations are for reviewers (安全审查) and admins.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Literal
+
+import networkx as nx
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import Response
+
+from app.api import CHAIN_ID
+from app.api_lookups import FILE_RESPONSES, CacheDep
+from app.deps import require
+from app.listing import FormatQuery, PageQuery, SizeQuery, download, page_of
+from app.output import render_tables
+
+viewer = APIRouter(prefix="/api", tags=["analyses"], dependencies=[require("viewer")])
+reviewer = APIRouter(prefix="/api", tags=["security review"], dependencies=[require("reviewer")])
+
+TableQuery = Query(None, max_length=40, description="结果中的哪张表（默认主表）；xlsx 可用 all 导出全部表")
+OptionalChain = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id；不填为全图")
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _scalars(result: Any) -> dict[str, Any]:
+    """The result's top-level scalar fields (and described selections): its summary figures."""
+    if not dataclasses.is_dataclass(result):
+        return {}
+    summary = {}
+    for field in dataclasses.fields(result):
+        value = getattr(result, field.name)
+        if hasattr(value, "describe"):
+            value = value.describe()
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            summary[field.name] = value
+    return summary
+
+
+def respond(result: Any, *, table: str | None, page: int, size: int, fmt: str, filename: str) -> Any:
+    """One table of an analysis result as a JSON page, or complete as CSV/XLSX."""
+    tables: dict[str, list[dict[str, Any]]] = result.tables()
+    names = list(tables)
+    if table == "all" and fmt == "xlsx":
+        return Response(render_tables(tables), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
+    name = table or names[0]
+    if name not in tables:
+        raise HTTPException(status_code=422, detail=f"参数错误：table 可选 {'、'.join(names)}" + ("、all（仅 xlsx）" if len(names) > 1 else ""))
+    if fmt != "json":
+        return download(tables[name], fmt, filename, title=name)  # type: ignore[arg-type]
+    return {"summary": _scalars(result), "tables": names, "table": name, **page_of(tables[name], page=page, size=size)}
+
+
+def _run(compute, *args: Any, **kwargs: Any) -> Any:  # type: ignore[no-untyped-def]
+    try:
+        return compute(*args, **kwargs)
+    except nx.NodeNotFound as exc:
+        raise HTTPException(status_code=404, detail=f"不存在：{exc}") from None
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=f"参数错误：{exc}") from None
+
+
+def _chain_view(cache: CacheDep, chain_id: str | None) -> Any:
+    if chain_id is not None and chain_id not in cache.graph(chain_id):
+        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
+    return cache.view(chain_id)
+
+
+def _gap_rule(min_local_producers: int, min_local_sourcing_share: float, min_strong_input_share: float) -> Any:
+    from queries.gaps import GapRule
+
+    return _run(GapRule, min_local_producers=min_local_producers, min_local_sourcing_share=min_local_sourcing_share,
+                min_strong_input_share=min_strong_input_share)
+
+
+MinProducers = Query(2, ge=1, le=1000, description="弱链：本地生产企业少于此数")
+MinSourcing = Query(0.3, ge=0, le=1, description="弱链：本地采购方从本地采购的比例低于此值")
+MinStrongInputs = Query(1.0, ge=0, le=1, description="延链：投入品中强链的比例至少为此值")
+
+
+@viewer.get("/chains/{chain_id}/map", responses=FILE_RESPONSES, summary="产业链图谱：各产品覆盖情况、链主、营收与目标")
+def chain_map_endpoint(
+    cache: CacheDep, chain_id: str = CHAIN_ID, base_year: int = Query(2025, ge=2020, le=2026),
+    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
+) -> Any:
+    from queries.chain_map import chain_map
+
+    result = _run(chain_map, _chain_view(cache, chain_id), chain_id, base_year=base_year)
+    return respond(result, table=table, page=page, size=size, fmt=format, filename="chain-map")
+
+
+@viewer.get("/chains/{chain_id}/gaps", responses=FILE_RESPONSES, summary="补链/强链/延链：缺链、弱链、强链、延链机会")
+def gaps_endpoint(
+    cache: CacheDep, chain_id: str = CHAIN_ID,
+    min_local_producers: int = MinProducers, min_local_sourcing_share: float = MinSourcing,
+    min_strong_input_share: float = MinStrongInputs,
+    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
+) -> Any:
+    from queries.gaps import gap_report
+
+    rule = _gap_rule(min_local_producers, min_local_sourcing_share, min_strong_input_share)
+    result = _run(gap_report, _chain_view(cache, chain_id), chain_id, rule=rule)
+    return respond(result, table=table, page=page, size=size, fmt=format, filename="gaps")
+
+
+@viewer.get("/chains/{chain_id}/candidates", responses=FILE_RESPONSES, summary="招商：某缺口产品的候选引进企业（含评分构成和理由）")
+def candidates_endpoint(
+    cache: CacheDep, chain_id: str = CHAIN_ID,
+    product: str = Query(..., pattern=r"^product:[A-Za-z0-9_.-]{1,100}$", description="产品 id"),
+    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
+) -> Any:
+    from queries.candidates import recruitment_candidates
+
+    result = _run(recruitment_candidates, _chain_view(cache, chain_id), chain_id, product)
+    return respond(result, table=table, page=page, size=size, fmt=format, filename="candidates")
+
+
+@viewer.get("/chains/{chain_id}/recruit", responses=FILE_RESPONSES, summary="招商补链推演：引进候选企业后缺口与风险的变化")
+def recruit_endpoint(
+    cache: CacheDep, chain_id: str = CHAIN_ID,
+    product: str = Query(..., pattern=r"^product:[A-Za-z0-9_.-]{1,100}$"),
+    candidate: str = Query(..., min_length=1, max_length=200, description="候选企业 id"),
+    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
+) -> Any:
+    from queries.candidates import recruit_to_derisk
+
+    result = _run(recruit_to_derisk, _chain_view(cache, chain_id), chain_id, product, candidate)
+    return respond(result, table=table, page=page, size=size, fmt=format, filename="recruit")
+
+
+@viewer.get("/indices", responses=FILE_RESPONSES, summary="指数：完整度、韧性、集中度、营收与目标（按产业链、集群、园区）")
+def indices_endpoint(
+    cache: CacheDep, chain: str | None = OptionalChain, base_year: int = Query(2025, ge=2020, le=2026),
+    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
+) -> Any:
+    from queries.indices import indices
+
+    result = _run(indices, _chain_view(cache, chain), chain, base_year=base_year)
+    return respond(result, table=table, page=page, size=size, fmt=format, filename="indices")
+
+
+@viewer.get("/changes", responses=FILE_RESPONSES, summary="变化：两个日期之间新增/失去的供应关系，补上/新增的缺口")
+def changes_endpoint(
+    cache: CacheDep, before: str = Query(..., pattern=DATE), after: str = Query(..., pattern=DATE),
+    chain: str | None = OptionalChain,
+    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
+) -> Any:
+    from queries.changes import diff_as_of
+
+    if chain is not None:
+        _chain_view(cache, chain)
+    result = _run(diff_as_of, cache.graph(chain), before, after, chain)
+    return respond(result, table=table, page=page, size=size, fmt=format, filename="changes")
+
+
+@reviewer.get("/risks", responses=FILE_RESPONSES, summary="关键依赖清单：单一来源、卡点企业、结构割点、集中度（安全审查）")
+def risks_endpoint(
+    cache: CacheDep, chain: str | None = OptionalChain,
+    target: list[str] | None = Query(None, max_length=20, description="另外分析这些企业的上游卡点"),
+    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
+) -> Any:
+    from queries.risks import critical_dependencies
+
+    result = _run(critical_dependencies, _chain_view(cache, chain), chain, targets=target)
+    return respond(result, table=table, page=page, size=size, fmt=format, filename="critical-dependencies")
+
+
+@reviewer.get("/disruption", responses=FILE_RESPONSES, summary="断链推演：企业、园区、区县、省份或国家停摆的影响（安全审查）")
+def disruption_endpoint(
+    cache: CacheDep, chain: str | None = OptionalChain,
+    enterprise: list[str] = Query([], max_length=50), park: list[str] = Query([], max_length=20),
+    district: list[str] = Query([], max_length=20), province: list[str] = Query([], max_length=20),
+    country: list[str] = Query([], max_length=20),
+    partial: bool = Query(False, description="部分模式：报告各企业损失的供应份额"),
+    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
+) -> Any:
+    from queries.disruption import DisruptionScope, simulate_disruption
+
+    scope = DisruptionScope(enterprises=tuple(enterprise), parks=tuple(park), districts=tuple(district),
+                            provinces=tuple(province), countries=tuple(country))
+    if scope.describe() == "（空）":
+        raise HTTPException(status_code=422, detail="参数错误：请至少选择一个企业、园区、区县、省份或国家")
+    result = _run(simulate_disruption, _chain_view(cache, chain), scope, chain, partial=partial)
+    return respond(result, table=table, page=page, size=size, fmt=format, filename="disruption")

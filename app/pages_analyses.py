@@ -1,0 +1,135 @@
+"""Workspace pages for the analyses: candidates, recruit-to-de-risk, critical dependencies, disruption."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from app.api import CHAIN_ID
+from app.deps import require
+from app.pages import templates
+from app.workspace import critical, ordered_chains
+
+viewer = APIRouter(include_in_schema=False, dependencies=[require("viewer", page=True)])
+reviewer = APIRouter(include_in_schema=False, dependencies=[require("reviewer", page=True)])
+
+
+def _synthetic(graph: nx.MultiDiGraph, ids: Any) -> bool:
+    return any(graph.nodes[node].get("synthetic") for node in ids if node in graph)
+
+
+@viewer.get("/chains/{chain_id}/candidates", response_class=HTMLResponse)
+def candidates_page(
+    request: Request, chain_id: str = CHAIN_ID,
+    product: str = Query(..., pattern=r"^product:[A-Za-z0-9_.-]{1,100}$"),
+) -> HTMLResponse:
+    from queries.candidates import recruitment_candidates
+
+    cache = request.app.state.graphs
+    graph = cache.graph(chain_id)
+    if chain_id not in graph or product not in graph:
+        raise HTTPException(status_code=404, detail=f"不存在：{chain_id} / {product}")
+    report = cache.memo(("candidates", chain_id, product), lambda: recruitment_candidates(cache.view(chain_id), chain_id, product))
+    rows = report.rows()
+    return templates.TemplateResponse(request, "candidates.html", {
+        "chain": {"id": chain_id, **graph.nodes[chain_id]}, "product": {"id": product, **graph.nodes[product]},
+        "rows": rows, "tables": report.tables(), "synthetic": _synthetic(graph, [r["企业ID"] for r in rows]),
+    })
+
+
+@viewer.get("/chains/{chain_id}/recruit", response_class=HTMLResponse)
+def recruit_page(
+    request: Request, chain_id: str = CHAIN_ID,
+    product: str = Query(..., pattern=r"^product:[A-Za-z0-9_.-]{1,100}$"),
+    candidate: str = Query(..., min_length=1, max_length=200),
+) -> HTMLResponse:
+    from queries.candidates import recruit_to_derisk
+
+    cache = request.app.state.graphs
+    graph = cache.graph(chain_id)
+    if chain_id not in graph or product not in graph or candidate not in cache.graph():
+        raise HTTPException(status_code=404, detail=f"不存在：{chain_id} / {product} / {candidate}")
+    try:
+        result = recruit_to_derisk(cache.view(chain_id), chain_id, product, candidate)
+    except (nx.NodeNotFound, ValueError) as exc:
+        raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
+    return templates.TemplateResponse(request, "recruit.html", {
+        "chain": {"id": chain_id, **graph.nodes[chain_id]}, "product": {"id": product, **graph.nodes[product]},
+        "candidate": {"id": candidate, **cache.graph().nodes[candidate]}, "tables": result.tables(),
+        "synthetic": _synthetic(cache.graph(), [candidate]),
+    })
+
+
+SEVERITIES = ("高", "中", "低")
+
+
+@reviewer.get("/risks", response_class=HTMLResponse)
+def risks_page(
+    request: Request,
+    chain: str | None = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$"),
+    severity: str | None = Query(None, pattern="^(高|中|低)$"),
+    kind: str | None = Query(None, max_length=20),
+) -> HTMLResponse:
+    cache = request.app.state.graphs
+    if chain is not None and chain not in cache.graph():
+        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain}")
+    report = critical(cache, chain)
+    rows = [row for row in report.rows() if (not severity or row["严重程度"] == severity) and (not kind or row["类型"] == kind)]
+    export = request.url.include_query_params(format="xlsx", table="all").query
+    return templates.TemplateResponse(request, "risks.html", {
+        "rows": rows, "counts": report.counts(), "chains": ordered_chains(cache), "chain": chain, "severity": severity,
+        "kind": kind, "kinds": sorted({row["类型"] for row in report.rows()}), "severities": SEVERITIES,
+        "export_query": export, "synthetic": _synthetic(cache.graph(), [row["企业ID"] for row in rows]),
+    })
+
+
+@reviewer.get("/disruption", response_class=HTMLResponse)
+def disruption_page(
+    request: Request,
+    chain: str | None = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$"),
+    enterprise: list[str] = Query([], max_length=50), park: list[str] = Query([], max_length=20),
+    district: list[str] = Query([], max_length=20), province: list[str] = Query([], max_length=20),
+    country: list[str] = Query([], max_length=20), partial: bool = False,
+) -> HTMLResponse:
+    from queries.disruption import DisruptionScope, simulate_disruption
+
+    cache = request.app.state.graphs
+    graph = cache.graph()
+    choices = _scope_choices(graph)
+    scope = DisruptionScope(enterprises=tuple(e for e in enterprise if e), parks=tuple(p for p in park if p),
+                            districts=tuple(d for d in district if d), provinces=tuple(p for p in province if p),
+                            countries=tuple(c for c in country if c))
+    result = None
+    if scope.describe() != "（空）":
+        try:
+            result = simulate_disruption(cache.view(chain), scope, chain, partial=partial)
+        except (nx.NodeNotFound, ValueError) as exc:
+            raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
+    return templates.TemplateResponse(request, "disruption.html", {
+        "choices": choices, "chains": ordered_chains(cache), "chain": chain, "partial": partial,
+        "selected": {"enterprise": enterprise, "park": park, "district": district, "province": province, "country": country},
+        "scope": scope.describe(), "result": result, "tables": result.tables() if result else {},
+        "export_query": request.url.include_query_params(format="xlsx", table="all").query,
+        "synthetic": _synthetic(graph, list(graph)[:1000]),
+    })
+
+
+def _scope_choices(graph: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:
+    """The parks, districts, provinces and countries one can take out, for the form's lists."""
+    parks, districts, provinces, countries = {}, set(), set(), set()
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("label") == "Park":
+            parks[node] = attrs.get("name", node)
+        elif attrs.get("label") == "Enterprise":
+            for bucket, key in ((districts, "district"), (provinces, "province"), (countries, "country")):
+                if attrs.get(key):
+                    bucket.add(attrs[key])
+    return {
+        "park": sorted(parks.items(), key=lambda item: item[1]),
+        "district": [(d, d) for d in sorted(districts)],
+        "province": [(p, p) for p in sorted(provinces)],
+        "country": [(c, c) for c in sorted(countries)],
+    }

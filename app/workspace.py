@@ -1,0 +1,68 @@
+"""What the workspace pages compute: analyses run on the cached projections, memoised per revision.
+
+Each function takes the app's GraphCache and returns plain data for a template.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from app.graph_cache import GraphCache
+
+STATUS_COLOURS = {"缺链": "#d62728", "弱链": "#ff9f1c", "延链": "#9467bd", "强链": "#2ca02c"}
+
+
+def ordered_chains(cache: GraphCache) -> list[dict[str, Any]]:
+    """The chains in the plan's order."""
+    graph = cache.graph()
+    chains = [{"id": node, **attrs} for node, attrs in graph.nodes(data=True) if attrs.get("label") == "Chain"]
+    return sorted(chains, key=lambda chain: (chain.get("plan_order") or 99, chain["id"]))
+
+
+def gaps(cache: GraphCache, chain_id: str) -> Any:
+    from queries.gaps import gap_report
+
+    return cache.memo(("gaps", chain_id), lambda: gap_report(cache.view(chain_id), chain_id))
+
+
+def critical(cache: GraphCache, chain_id: str | None) -> Any:
+    from queries.risks import critical_dependencies
+
+    return cache.memo(("risks", chain_id), lambda: critical_dependencies(cache.view(chain_id), chain_id))
+
+
+def index_rows(cache: GraphCache, chain_id: str | None = None) -> list[dict[str, Any]]:
+    from queries.indices import indices
+
+    return cache.memo(("indices", chain_id), lambda: indices(cache.view(chain_id), chain_id).rows())
+
+
+def chain_map_result(cache: GraphCache, chain_id: str) -> Any:
+    from queries.chain_map import chain_map
+
+    return cache.memo(("chain_map", chain_id), lambda: chain_map(cache.view(chain_id), chain_id))
+
+
+def overview(cache: GraphCache, *, with_risks: bool) -> dict[str, Any]:
+    """Dashboard figures: per chain revenue vs target, indices, gap counts and (for reviewers) risks."""
+    rows = []
+    for chain in ordered_chains(cache):
+        chain_id = chain["id"]
+        index = next((row for row in index_rows(cache, chain_id) if row["层级"] == "产业链" and row["ID"] == chain_id), {})
+        statuses = Counter(product.status for product in gaps(cache, chain_id).products)
+        row = {"chain": chain, "index": index, "gaps": statuses}
+        if with_risks:
+            row["risks"] = critical(cache, chain_id).counts()
+        rows.append(row)
+    groups = [row for row in index_rows(cache) if row["层级"] in ("集群", "园区")]
+    return {
+        "chains": rows,
+        "clusters": [row for row in groups if row["层级"] == "集群"],
+        "parks": [row for row in groups if row["层级"] == "园区"],
+    }
+
+
+def product_statuses(cache: GraphCache, chain_id: str) -> dict[str, str]:
+    """Gap status of every product of the chain."""
+    return {product.product: product.status for product in gaps(cache, chain_id).products}

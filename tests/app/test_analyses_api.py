@@ -1,0 +1,163 @@
+"""Analysis endpoints on both stores (answers known by hand from queries.examples), and the
+role × endpoint matrix over every route of the app."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from app.auth import ROLES, TokenRegistry, role_allows
+from queries.examples import example_batch
+from stores.base import GraphStore
+from tests.app.conftest import make_client
+
+
+@pytest.fixture
+def clients(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str]) -> Iterator[dict[str, TestClient]]:
+    store.write(example_batch())
+    made = {role: make_client(store, tokens, token) for role, token in role_tokens.items()}
+    made["anonymous"] = make_client(store, tokens, None)
+    for client in made.values():
+        client.__enter__()
+    yield made
+    for client in made.values():
+        client.__exit__(None, None, None)
+
+
+def test_gaps_classify_and_rank(clients: dict[str, TestClient]) -> None:
+    body = clients["viewer"].get("/api/chains/chain:ev/gaps").json()
+    assert body["tables"][0] == body["table"] == "缺口"
+    status = {row["产品"]: row["状态"] for row in body["items"]}
+    assert status == {
+        "product:motor": "缺链", "product:lithium": "缺链", "product:pack": "弱链", "product:cathode": "弱链",
+        "product:vehicle": "弱链", "product:storage": "延链", "product:cell": "强链",
+    }
+    assert body["items"][0]["产品"] == "product:motor" and body["items"][0]["链主需要"] == ["南昌汽车（示例）"]
+    stricter = clients["viewer"].get("/api/chains/chain:ev/gaps", params={"min_local_producers": 3}).json()
+    assert {row["产品"]: row["状态"] for row in stricter["items"]}["product:cell"] == "弱链"
+
+
+def test_candidates_and_recruit(clients: dict[str, TestClient]) -> None:
+    candidates = clients["viewer"].get("/api/chains/chain:ev/candidates", params={"product": "product:cathode"}).json()
+    assert candidates["items"][0]["企业ID"] == "ent:sh-cathode"
+    recruit = clients["viewer"].get(
+        "/api/chains/chain:ev/recruit", params={"product": "product:cathode", "candidate": "ent:sh-cathode"}
+    )
+    assert recruit.status_code == 200 and recruit.json()["total"] >= 1
+    missing = clients["viewer"].get("/api/chains/chain:ev/candidates", params={"product": "product:nothing"})
+    assert missing.status_code == 404
+
+
+def test_critical_dependencies_and_downloads(clients: dict[str, TestClient]) -> None:
+    body = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev"}).json()
+    assert body["table"] == "关键依赖" and {"独家供应", "卡点", "割点", "集中度"} <= {row["类型"] for row in body["items"]}
+    chokepoints = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "table": "卡点"}).json()
+    assert [(row["目标ID"], row["卡点ID"]) for row in chokepoints["items"]][0] == ("ent:lead", "ent:cell")
+    workbook = load_workbook(io.BytesIO(clients["reviewer"].get(
+        "/api/risks", params={"chain": "chain:ev", "table": "all", "format": "xlsx"}).content))
+    assert workbook.sheetnames[:2] == ["关键依赖", "独家供应"] and len(workbook.sheetnames) == len(body["tables"])
+    csv_text = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "format": "csv", "size": 1}).content.decode("utf-8-sig")
+    assert len(csv_text.strip().splitlines()) == body["total"] + 1
+    assert clients["reviewer"].get("/api/risks", params={"table": "nope"}).status_code == 422
+
+
+def test_disruption_of_a_country(clients: dict[str, TestClient]) -> None:
+    body = clients["reviewer"].get("/api/disruption", params={"chain": "chain:ev", "country": "韩国"}).json()
+    assert body["summary"]["scope"] and [row["企业ID"] for row in body["items"]] == ["ent:foreign"]
+    park = clients["reviewer"].get("/api/disruption", params={"park": "park:xiaolan"}).json()
+    removed = {row["企业ID"] for row in park["items"] if row["状态"] == "移除"}
+    assert removed == {"ent:lead", "ent:pack", "ent:cell"}
+    assert clients["reviewer"].get("/api/disruption").status_code == 422
+
+
+def test_indices_and_changes(clients: dict[str, TestClient]) -> None:
+    indices = clients["viewer"].get("/api/indices", params={"chain": "chain:ev"})
+    assert indices.status_code == 200 and indices.json()["total"] >= 1
+    changes = clients["viewer"].get("/api/changes", params={"before": "2023-12-31", "after": "2024-12-31", "chain": "chain:ev"}).json()
+    assert changes["total"] >= 1
+    assert clients["viewer"].get("/api/changes", params={"before": "yesterday", "after": "2024-12-31"}).status_code == 422
+
+
+# --- role × endpoint matrix -------------------------------------------------------------------
+
+EXAMPLE_REQUESTS = {
+    "/api/chains/{chain_id}": "/api/chains/chain:ev",
+    "/api/chains/{chain_id}/map": "/api/chains/chain:ev/map",
+    "/api/chains/{chain_id}/gaps": "/api/chains/chain:ev/gaps",
+    "/api/chains/{chain_id}/candidates": "/api/chains/chain:ev/candidates?product=product:cathode",
+    "/api/chains/{chain_id}/recruit": "/api/chains/chain:ev/recruit?product=product:cathode&candidate=ent:sh-cathode",
+    "/api/changes": "/api/changes?before=2023-12-31&after=2024-12-31",
+    "/api/disruption": "/api/disruption?country=韩国",
+    "/api/search": "/api/search?q=南昌",
+    "/api/clusters/{cluster_id}": "/api/clusters/cluster:ev",
+    "/api/parks/{park_id}": "/api/parks/park:xiaolan",
+    "/api/products/{product_id}": "/api/products/product:cell",
+    "/api/enterprises/{enterprise_id}": "/api/enterprises/ent:lead",
+    "/api/enterprises/{enterprise_id}/tiers": "/api/enterprises/ent:lead/tiers",
+    "/api/nodes/{node_id}/neighbourhood": "/api/nodes/ent:lead/neighbourhood",
+    "/api/tokens/{token_id}": "/api/tokens/1",
+    "/chains/{chain_id}": "/chains/chain:ev",
+    "/enterprises/{enterprise_id}": "/enterprises/ent:lead",
+    "/nodes/{node_id}": "/nodes/ent:lead",
+    "/search": "/search?q=电芯",
+    "/chains/{chain_id}/candidates": "/chains/chain:ev/candidates?product=product:cathode",
+    "/chains/{chain_id}/recruit": "/chains/chain:ev/recruit?product=product:cathode&candidate=ent:sh-cathode",
+    "/disruption": "/disruption?country=韩国",
+}
+NEEDED = {
+    "/api/risks": "reviewer", "/api/disruption": "reviewer", "/risks": "reviewer", "/disruption": "reviewer",
+    "/api/tokens": "admin", "/api/tokens/{token_id}": "admin",
+}
+OPEN = {"/health", "/login", "/logout"}
+
+
+def routes(client: TestClient) -> list[tuple[str, str]]:
+    """(method, path) of every API route, also inside included routers (FastAPI keeps those lazily)."""
+    found = []
+
+    def walk(route_list: list, prefix: str) -> None:
+        for route in route_list:
+            if isinstance(route, APIRoute):
+                found.extend((method, prefix + route.path) for method in sorted(route.methods - {"HEAD"}))
+            elif hasattr(route, "original_router"):
+                walk(route.original_router.routes, prefix + route.include_context.prefix)
+
+    walk(client.app.routes, "")
+    assert len(found) > 30
+    return found
+
+
+def test_every_route_is_in_the_matrix(clients: dict[str, TestClient]) -> None:
+    for method, path in routes(clients["admin"]):
+        if path in OPEN or ("{" not in path and "?" not in EXAMPLE_REQUESTS.get(path, "")):
+            continue
+        assert path in EXAMPLE_REQUESTS, f"add an example request for {method} {path} to the role matrix"
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+def test_role_matrix(clients: dict[str, TestClient], role: str) -> None:
+    client = clients[role]
+    for method, path in routes(client):
+        url = EXAMPLE_REQUESTS.get(path, path)
+        if method == "POST" and path == "/api/tokens":
+            response = client.post(url, json={"role": "viewer", "holder": "矩阵测试"})
+        elif method == "POST":
+            continue  # /login is exercised in test_access
+        else:
+            response = client.request(method, url)
+        if path in OPEN:
+            assert response.status_code < 400 or path == "/login", (role, method, path)
+            continue
+        needed = NEEDED.get(path, "viewer")
+        if role == "anonymous":
+            expected = {303} if not path.startswith(("/api", "/openapi")) else {401}
+            assert response.status_code in expected, (role, method, path, response.status_code)
+        elif role_allows(role, needed):  # type: ignore[arg-type]
+            assert response.status_code in (200, 201, 204, 404), (role, method, path, response.status_code, response.text[:200])
+        else:
+            assert response.status_code == 403, (role, method, path, response.status_code)
