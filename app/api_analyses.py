@@ -163,12 +163,29 @@ def changes_endpoint(
 def risks_endpoint(
     cache: CacheDep, chain: str | None = OptionalChain,
     target: list[str] | None = Query(None, max_length=20, description="另外分析这些企业的上游卡点"),
+    severity: Literal["高", "中", "低"] | None = Query(None, description="只看此严重程度（主表）"),
+    kind: str | None = Query(None, max_length=20, description="只看此类型（主表），如 独家供应、卡点"),
     table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
 ) -> Any:
     from queries.risks import critical_dependencies
 
     result = _run(critical_dependencies, _chain_view(cache, chain), chain, targets=target)
+    if severity or kind:
+        result = FilteredResult(result, lambda row: (not severity or row["严重程度"] == severity) and (not kind or row["类型"] == kind))
     return respond(result, table=table, page=page, size=size, fmt=format, filename="critical-dependencies")
+
+
+class FilteredResult:
+    """A result whose main table keeps only the rows ``keep`` accepts (the other tables stay whole)."""
+
+    def __init__(self, result: Any, keep: Any) -> None:
+        self._result, self._keep = result, keep
+
+    def tables(self) -> dict[str, list[dict[str, Any]]]:
+        tables = dict(self._result.tables())
+        main = next(iter(tables))
+        tables[main] = [row for row in tables[main] if self._keep(row)]
+        return tables
 
 
 @reviewer.get("/disruption", responses=FILE_RESPONSES, summary="断链推演：企业、园区、区县、省份或国家停摆的影响（安全审查）")

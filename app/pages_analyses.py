@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import networkx as nx
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -64,21 +65,24 @@ def recruit_page(
 
 
 SEVERITIES = ("高", "中", "低")
+FormChain = Query(None, pattern=r"^(chain:[a-z0-9-]{1,60})?$", description="产业链 id；空为全图（表单的“全图”选项）")
 
 
 @reviewer.get("/risks", response_class=HTMLResponse)
 def risks_page(
     request: Request,
-    chain: str | None = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$"),
-    severity: str | None = Query(None, pattern="^(高|中|低)$"),
+    chain: str | None = FormChain,
+    severity: str | None = Query(None, pattern="^(高|中|低)?$"),
     kind: str | None = Query(None, max_length=20),
 ) -> HTMLResponse:
+    chain, severity, kind = chain or None, severity or None, kind or None
     cache = request.app.state.graphs
     if chain is not None and chain not in cache.graph():
         raise HTTPException(status_code=404, detail=f"产业链不存在：{chain}")
     report = critical(cache, chain)
     rows = [row for row in report.rows() if (not severity or row["严重程度"] == severity) and (not kind or row["类型"] == kind)]
-    export = request.url.include_query_params(format="xlsx", table="all").query
+    export = urlencode({name: value for name, value in (("chain", chain), ("severity", severity), ("kind", kind)) if value}
+                       | {"format": "xlsx", "table": "all"})
     return templates.TemplateResponse(request, "risks.html", {
         "rows": rows, "counts": report.counts(), "chains": ordered_chains(cache), "chain": chain, "severity": severity,
         "kind": kind, "kinds": sorted({row["类型"] for row in report.rows()}), "severities": SEVERITIES,
@@ -89,13 +93,15 @@ def risks_page(
 @reviewer.get("/disruption", response_class=HTMLResponse)
 def disruption_page(
     request: Request,
-    chain: str | None = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$"),
+    chain: str | None = FormChain,
     enterprise: list[str] = Query([], max_length=50), park: list[str] = Query([], max_length=20),
     district: list[str] = Query([], max_length=20), province: list[str] = Query([], max_length=20),
     country: list[str] = Query([], max_length=20), partial: bool = False,
 ) -> HTMLResponse:
     from queries.disruption import DisruptionScope, simulate_disruption
 
+    chain = chain or None
+    selected = {"enterprise": enterprise, "park": park, "district": district, "province": province, "country": country}
     cache = request.app.state.graphs
     graph = cache.graph()
     choices = _scope_choices(graph)
@@ -110,9 +116,12 @@ def disruption_page(
             raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
     return templates.TemplateResponse(request, "disruption.html", {
         "choices": choices, "chains": ordered_chains(cache), "chain": chain, "partial": partial,
-        "selected": {"enterprise": enterprise, "park": park, "district": district, "province": province, "country": country},
+        "selected": selected,
         "scope": scope.describe(), "result": result, "tables": result.tables() if result else {},
-        "export_query": request.url.include_query_params(format="xlsx", table="all").query,
+        "export_query": urlencode(
+            [("chain", chain)] * bool(chain) + [(name, value) for name, values in selected.items() for value in values if value]
+            + [("partial", "true")] * partial + [("format", "xlsx"), ("table", "all")]
+        ),
         "synthetic": _synthetic(graph, list(graph)[:1000]),
     })
 

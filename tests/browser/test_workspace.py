@@ -42,3 +42,50 @@ def test_chain_page_draws_network_and_node_click_opens_its_page(page, live_serve
     page.mouse.click(point["x"], point["y"])
     page.wait_for_url(f"**/nodes/{target}", timeout=10_000)
     assert "碳酸锂" in page.inner_text("h1")
+
+
+def test_simulation_runs_in_the_browser(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/disruption")
+    options = page.locator("select[name=province] option")
+    assert options.count() > 1
+    province = options.nth(1).get_attribute("value")
+    page.select_option("select[name=province]", province)
+    page.click("[data-testid=simulate]")
+    page.wait_for_selector("[data-testid=disruption-summary]")
+    summary = page.inner_text("[data-testid=disruption-summary]")
+    assert "停摆" in summary and "受影响营收" in summary
+    assert province in page.inner_text("h2")
+    page.screenshot(path=str(SCREENSHOTS / "disruption.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.click("[data-testid=export-disruption]")
+    assert download_info.value.suggested_filename == "disruption.xlsx"
+
+
+def test_gap_export_downloads_a_workbook(page, live_server: LiveServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    page.goto(f"{live_server.url}/chains/chain:new-energy")
+    with page.expect_download() as download_info:
+        page.click("[data-testid=export-gaps]")
+    target = tmp_path / "gaps.xlsx"
+    download_info.value.save_as(target)
+    workbook = load_workbook(target)
+    assert workbook.sheetnames[0] == "缺口"
+    header = [cell.value for cell in next(workbook["缺口"].iter_rows(max_row=1))]
+    assert "状态" in header and "依据" in header
+    assert workbook["缺口"].max_row > 20
+
+
+def test_critical_dependencies_page(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/risks")
+    page.select_option("select[name=chain]", "chain:new-energy")
+    page.select_option("select[name=severity]", "高")
+    page.click("form.filters button")
+    page.wait_for_url("**/risks?chain=chain%3Anew-energy&severity=*")
+    rows = page.locator("[data-testid=risks] tbody tr")
+    assert rows.count() >= 1
+    assert set(page.locator("[data-testid=risks] tbody td.severity").all_inner_texts()) == {"高"}
+    with page.expect_download() as download_info:
+        page.click("[data-testid=export-risks]")
+    assert download_info.value.suggested_filename == "critical-dependencies.xlsx"
+    page.screenshot(path=str(SCREENSHOTS / "risks.png"), full_page=False)
