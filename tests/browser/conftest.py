@@ -47,13 +47,10 @@ def _free_port() -> int:
 
 def fill_store(store: EmbeddedStore) -> None:
     """Reference data plus the small synthetic demo (示例数据) the browser tests click through."""
+    from loaders.demo import load_demo
     from loaders.reference import load_reference
 
     load_reference(store)
-    try:
-        from loaders.demo import load_demo
-    except ImportError:  # the demo generator lands in its own change; the reference data alone also works
-        return
     load_demo(store, scale=600, seed=7)
 
 

@@ -1,0 +1,524 @@
+"""A deterministic demo generator: fictitious enterprises and supply relations for every chain.
+
+Everything generated is **synthetic** (``synthetic=True`` on every node and relationship, shown in
+the UI as 示例数据（虚构）): enterprise names are invented, contain a made-up 字号 and end with
+``（示例）``, ids are ``ent:demo-<seed>-<n>``, and no supply relation is attached to a real company.
+
+What it builds, from the plan's chains, clusters and places and the curated product maps:
+
+- **local enterprises** (南昌) in the districts, development zones and platforms where the plan
+  bases each chain's clusters (LOCATED_IN), members of those clusters (MEMBER_OF); **in-province**
+  ones in other 江西 cities; **external** ones in other provinces and abroad;
+- every enterprise PRODUCES one or two products of its chain's map and **buys the inputs** of what
+  it makes (SUPPLIES with ``product`` = the input, ``share``, ``amount_wan``, ``as_of`` spread over
+  2023–2026, ``confidence="inferred"``);
+- **heavy tails**: lognormal revenues; suppliers are picked with probability rising with their
+  size, so a few suppliers serve many customers;
+- a few **链主** per chain (large local firms, tag 链主, LEADS the chain);
+- the **imperfections** the analyses must find, in every chain: products with no local producer,
+  local firm–input pairs with exactly one supplier, chokepoint suppliers feeding many local firms,
+  and a product whose suppliers sit mostly in one province or country. :func:`plan_demo` says
+  which.
+
+Memory stays bounded: enterprises are streamed out in batches as they are made, and only compact
+arrays (products, class and size per enterprise; producer ids per product) are kept to pick
+suppliers. ``scale`` is the number of enterprises: a few thousand for the demo, 100k or 1M for
+benchmarks.
+
+>>> batches = list(generate(600, seed=7, batch_size=10000, include_reference=False))
+>>> enterprises = [n for b in batches for n in b.nodes if n.label == "Enterprise"]
+>>> len(enterprises), all(n.synthetic and n.name.endswith("（示例）") for n in enterprises)
+(600, True)
+>>> [n.id for n in enterprises[:2]]
+['ent:demo-7-0000000', 'ent:demo-7-0000001']
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import math
+import random
+import re
+import time
+from array import array
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph_schema import Enterprise, Leads, LocatedIn, MemberOf, Produces, Supplies
+from loaders.catalogue import Catalogue
+from loaders.reference import read_plan, read_product_maps, reference_batch
+from stores.base import GraphStore, WriteBatch
+
+DEFAULT_SCALE = 3000
+DEFAULT_SEED = 8810
+BATCH_SIZE = 20000  # larger transactions amortise commits (SQLite: ~2× faster SUPPLIES at 100k than 5000)
+SYNTHETIC_LABEL = "示例数据（虚构）"
+NODE_AS_OF = dt.date(2025, 12, 31)
+AS_OF_DATES = tuple(dt.date(year, month, day) for year in (2023, 2024, 2025) for month, day in ((6, 30), (12, 31))) + (
+    dt.date(2026, 6, 30),
+)
+
+LOCAL, IN_PROVINCE, DOMESTIC, FOREIGN = 0, 1, 2, 3
+CLASS_WEIGHTS = (0.42, 0.13, 0.33, 0.12)
+STAGE_WEIGHTS = {"上游": 0.25, "中游": 0.45, "下游": 0.30}
+JIANGXI_CITIES = ("九江市", "赣州市", "宜春市", "上饶市", "吉安市", "抚州市", "新余市", "萍乡市", "景德镇市", "鹰潭市")
+PROVINCES: tuple[tuple[str, tuple[str, ...], float], ...] = (
+    ("广东省", ("深圳市", "东莞市", "广州市", "佛山市"), 0.20),
+    ("江苏省", ("苏州市", "无锡市", "常州市", "南京市"), 0.18),
+    ("浙江省", ("宁波市", "杭州市", "嘉兴市"), 0.14),
+    ("上海市", ("上海市",), 0.10),
+    ("福建省", ("厦门市", "宁德市"), 0.07),
+    ("湖南省", ("长沙市", "株洲市"), 0.06),
+    ("湖北省", ("武汉市", "襄阳市"), 0.06),
+    ("安徽省", ("合肥市", "芜湖市"), 0.06),
+    ("山东省", ("青岛市", "济南市"), 0.05),
+    ("四川省", ("成都市",), 0.04),
+    ("北京市", ("北京市",), 0.04),
+)
+COUNTRIES: tuple[tuple[str, float], ...] = (
+    ("日本", 0.25), ("韩国", 0.22), ("美国", 0.20), ("德国", 0.18), ("新加坡", 0.08), ("法国", 0.07),
+)
+CONCENTRATION_REGIONS = ("韩国", "日本", "德国", "美国", "广东省", "江苏省")
+# 64 characters for invented 字号 (trade names); an enterprise's number is written in this alphabet.
+_ZIHAO = "澜栩珩曜翎溯沅芃昱珈霁琮砚筠岚烨璟淇骁钧瑜衡朗宸灏峻煜铭锐泓晟睿逸嘉瀚舜驰拓航鼎臻誉锦恒瑞丰博裕泰隆源弘蔚澄钰琪璞琨珺蓁芮槿炜旻"
+assert len(_ZIHAO) == 64 and len(set(_ZIHAO)) == 64
+_SUPPLIER_COUNTS = (1, 2, 3, 4, 5, 6, 8)
+_SUPPLIER_COUNT_CUMULATIVE = tuple(itertools.accumulate((0.34, 0.28, 0.17, 0.10, 0.06, 0.03, 0.02)))
+
+
+@dataclass(frozen=True)
+class ChainDesign:
+    """The deliberate imperfections of one chain's demo data."""
+
+    chain: str
+    no_local: tuple[str, ...]          # products no local enterprise makes
+    concentrated: str                  # a product whose producers sit mostly in one region
+    region: str                        # that region: a country or a province
+    chokepoints: tuple[str, ...]       # inputs with one dominant supplier (see DemoPlan.chokepoint_suppliers)
+    leaders: int                       # how many 链主
+
+
+@dataclass
+class DemoPlan:
+    """What :func:`generate` will build for ``scale`` and ``seed`` (the answers the analyses should find)."""
+
+    scale: int
+    seed: int
+    chains: dict[str, ChainDesign]
+    chokepoint_suppliers: dict[str, str] = field(default_factory=dict)  # product → enterprise id
+
+    @property
+    def no_local_products(self) -> frozenset[str]:
+        """Products no local enterprise makes, in any chain (a product may belong to two chains)."""
+        return frozenset(p for design in self.chains.values() for p in design.no_local)
+
+    @property
+    def minimum_scale(self) -> int:
+        """Enterprises needed for the 链主 and one producer of every product (plus a local one where allowed)."""
+        excluded = self.no_local_products
+        total = sum(design.leaders for design in self.chains.values())
+        for product_map in read_product_maps():
+            total += sum(1 if p["id"] in excluded else 2 for p in product_map["products"])
+        return total
+
+
+def enterprise_demo_id(seed: int, number: int) -> str:
+    """``ent:demo-<seed>-<n>`` with ``n`` zero-padded to seven digits."""
+    return f"ent:demo-{seed}-{number:07d}"
+
+
+def plan_demo(scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED) -> DemoPlan:
+    """The per-chain design (no-local products, concentration, chokepoints, 链主) for ``seed``.
+
+    The chokepoint suppliers are the first external producers of the chokepoint inputs, whose
+    numbers follow from the design alone (leaders first, then one producer per product).
+    """
+    rng = random.Random(f"plan-{seed}")
+    maps = read_product_maps()
+    leaders = max(2, min(5, round(scale / 1500)))
+    drafts = {}
+    outputs: dict[str, dict[str, list[str]]] = {}
+    for product_map in maps:
+        chain = product_map["chain"]
+        products = product_map["products"]
+        outputs[chain] = defaultdict(list)
+        for link in product_map["links"]:
+            outputs[chain][link["input"]].append(link["output"])
+        upstream = [p["id"] for p in products if p["stage"] in ("上游", "中游") and outputs[chain][p["id"]]]
+        count = max(2, round(len(products) * 0.18))
+        no_local = tuple(sorted(rng.sample(upstream, min(count, len(upstream)))))
+        widest = max(len(outputs[chain][p]) for p in no_local)
+        concentrated = rng.choice([p for p in no_local if len(outputs[chain][p]) == widest])
+        drafts[chain] = (upstream, no_local, concentrated, rng.choice(CONCENTRATION_REGIONS))
+    excluded = {p for _, no_local, _, _ in drafts.values() for p in no_local}
+    regions: dict[str, str] = {}
+    designs = {}
+    for chain, (upstream, no_local, concentrated, region) in drafts.items():
+        region = regions.setdefault(concentrated, region)  # a product shared by two chains: one region
+        # chokepoints: inputs of something made locally, so that local firms depend on them
+        candidates = [p for p in upstream if p != concentrated and set(outputs[chain][p]) - excluded]
+        chokepoints = tuple(sorted(rng.sample(candidates, min(2, len(candidates)))))
+        designs[chain] = ChainDesign(chain, no_local, concentrated, region, chokepoints, leaders)
+    plan = DemoPlan(scale, seed, designs)
+    number = sum(design.leaders for design in designs.values())
+    excluded = plan.no_local_products
+    by_chain = {product_map["chain"]: product_map for product_map in maps}
+    for chain in (chain["id"] for chain in read_plan()["chains"] if chain["id"] in by_chain):  # _specs' order
+        product_map, design = by_chain[chain], designs[chain]
+        for product in product_map["products"]:
+            if product["id"] in design.chokepoints:
+                plan.chokepoint_suppliers.setdefault(product["id"], enterprise_demo_id(seed, number))
+            number += 1 if product["id"] in excluded else 2
+    return plan
+
+
+class _World:
+    """The reference data the generator draws from: chains, products, inputs, places, clusters."""
+
+    def __init__(self) -> None:
+        plan = read_plan()
+        self.catalogue = Catalogue.from_reference()
+        self.maps = {m["chain"]: m for m in read_product_maps()}
+        self.chain_ids = [chain["id"] for chain in plan["chains"] if chain["id"] in self.maps]
+        self.chain_weights = [float(chain["target_2026_yi"]) for chain in plan["chains"] if chain["id"] in self.maps]
+        self.product_ids: list[str] = []
+        self.product_index: dict[str, int] = {}
+        self.product_names: list[str] = []
+        self.product_stage: dict[str, str] = {}
+        self.inputs: dict[int, list[int]] = defaultdict(list)
+        for product_map in self.maps.values():
+            for product in product_map["products"]:
+                if product["id"] not in self.product_index:
+                    self.product_index[product["id"]] = len(self.product_ids)
+                    self.product_ids.append(product["id"])
+                    self.product_names.append(product["name"])
+                    self.product_stage[product["id"]] = product["stage"]
+        for product_map in self.maps.values():
+            for link in product_map["links"]:
+                source, target = self.product_index[link["input"]], self.product_index[link["output"]]
+                if source not in self.inputs[target]:
+                    self.inputs[target].append(source)
+        places = {place["name"]: place["id"] for place in plan["places"]}
+        self.places: dict[str, list[tuple[str, float]]] = {}
+        self.cluster_bases: dict[str, set[str]] = {}
+        self.chain_clusters: dict[str, list[str]] = defaultdict(list)
+        for cluster in plan["clusters"]:
+            bases = [(places[name], 3.0) for name in cluster["main_districts"]]
+            bases += [(places[name], 1.0) for name in cluster["supporting_districts"] + cluster["platforms"]]
+            self.cluster_bases[cluster["id"]] = {place for place, _ in bases}
+            self.chain_clusters[cluster["chain"]].append(cluster["id"])
+            merged = dict(self.places.get(cluster["chain"], []))
+            for place, weight in bases:
+                merged[place] = max(merged.get(place, 0.0), weight)
+            self.places[cluster["chain"]] = sorted(merged.items())
+        districts = [(place["id"], 1.0) for place in plan["places"] if place["kind"] == "区县" and place["id"] != "park:wanli"]
+        for chain in self.chain_ids:
+            self.places.setdefault(chain, districts)
+
+    def chain_products(self, chain: str) -> list[str]:
+        return [product["id"] for product in self.maps[chain]["products"]]
+
+
+def _short_product(name: str) -> str:
+    return re.sub(r"[（(][^）)]*[）)]", "", name).replace("/", "")
+
+
+def _zihao(number: int, scale: int) -> str:
+    digits = max(2, math.ceil(math.log(max(scale, 2), 64)))
+    modulus = 64**digits
+    code = (number * 40503 + 977) % modulus  # an odd multiplier is a bijection modulo 64^k
+    chars = []
+    for _ in range(digits):
+        code, rest = divmod(code, 64)
+        chars.append(_ZIHAO[rest])
+    return "".join(chars)
+
+
+class _Generator:
+    def __init__(self, scale: int, seed: int, batch_size: int) -> None:
+        self.scale, self.seed, self.batch_size = scale, seed, batch_size
+        self.world = _World()
+        self.plan = plan_demo(scale, seed)
+        minimum = self.plan.minimum_scale
+        self.no_local = self.plan.no_local_products
+        self.concentrated = {design.concentrated: design.region for design in self.plan.chains.values()}
+        if scale < minimum:
+            raise ValueError(f"scale must be at least {minimum} enterprises to populate every chain (got {scale})")
+        self.source = f"ChainAtlas 示例数据生成器（seed={seed}, scale={scale}）；{SYNTHETIC_LABEL}"
+        # compact per-enterprise state, kept for the supply phase
+        self.prod_a = array("h")
+        self.prod_b = array("h")
+        self.klass = bytearray()
+        self.revenue = array("f")
+        self.producers: dict[int, array] = defaultdict(lambda: array("I"))
+        self.chokepoint_of: dict[int, int] = {}  # product → enterprise number
+
+    # -- phase 1: enterprises ---------------------------------------------------------------------
+
+    def _specs(self, rng: random.Random) -> Iterator[dict[str, Any]]:
+        """Leaders, then one producer per product (and one local one where allowed), then random firms."""
+        world, plan = self.world, self.plan
+        for chain in world.chain_ids:
+            design = plan.chains[chain]
+            downstream = [p for p in world.chain_products(chain)
+                          if world.product_stage[p] == "下游" and p not in self.no_local]
+            for index in range(design.leaders):
+                yield {"chain": chain, "klass": LOCAL, "products": [downstream[index % len(downstream)]], "leader": True}
+        for chain in world.chain_ids:
+            design = plan.chains[chain]
+            for product in world.chain_products(chain):
+                klass = rng.choices((IN_PROVINCE, DOMESTIC, FOREIGN), (0.2, 0.55, 0.25))[0]
+                yield {"chain": chain, "klass": klass, "products": [product],
+                       "chokepoint": self.plan.chokepoint_suppliers.get(product) is not None}
+                if product not in self.no_local:
+                    yield {"chain": chain, "klass": LOCAL, "products": [product]}
+        chains, weights = world.chain_ids, list(itertools.accumulate(world.chain_weights))
+        while True:
+            chain = rng.choices(chains, cum_weights=weights)[0]
+            klass = rng.choices((LOCAL, IN_PROVINCE, DOMESTIC, FOREIGN), CLASS_WEIGHTS)[0]
+            design = plan.chains[chain]
+            candidates = [p for p in world.chain_products(chain) if klass != LOCAL or p not in self.no_local]
+            stage_weights = [STAGE_WEIGHTS[world.product_stage[p]] for p in candidates]
+            products = [rng.choices(candidates, stage_weights)[0]]
+            if rng.random() < 0.2:
+                second = rng.choices(candidates, stage_weights)[0]
+                if second != products[0]:
+                    products.append(second)
+            yield {"chain": chain, "klass": klass, "products": products}
+
+    def _location(self, rng: random.Random, spec: dict[str, Any]) -> dict[str, Any]:
+        klass = spec["klass"]
+        region = self.concentrated.get(spec["products"][0])
+        if klass != LOCAL and region and rng.random() < 0.85:
+            klass = DOMESTIC if region.endswith(("省", "市")) else FOREIGN
+            spec["klass"] = klass
+            if klass == FOREIGN:
+                return {"country": region}
+            cities = next(cities for province, cities, _ in PROVINCES if province == region)
+            return {"country": "中国", "province": region, "city": rng.choice(cities)}
+        if klass == LOCAL:
+            places = self.world.places[spec["chain"]]
+            place = rng.choices([p for p, _ in places], [w for _, w in places])[0]
+            return {"country": "中国", "province": "江西省", "city": "南昌市",
+                    "district": self.world.catalogue.district_of(place), "place": place}
+        if klass == IN_PROVINCE:
+            return {"country": "中国", "province": "江西省", "city": rng.choice(JIANGXI_CITIES)}
+        if klass == DOMESTIC:
+            province, cities, _ = rng.choices(PROVINCES, [w for *_, w in PROVINCES])[0]
+            return {"country": "中国", "province": province, "city": rng.choice(cities)}
+        return {"country": rng.choices([c for c, _ in COUNTRIES], [w for _, w in COUNTRIES])[0]}
+
+    def _name(self, number: int, spec: dict[str, Any], where: dict[str, Any]) -> str:
+        product = _short_product(self.world.product_names[self.world.product_index[spec["products"][0]]])
+        zihao = _zihao(number, self.scale)
+        country = where["country"]
+        if country != "中国":
+            form = "株式会社" if country in ("日本", "韩国") else "有限公司"
+            return f"{country}{zihao}{product}{form}（示例）"
+        city = where["city"].removesuffix("市")
+        form = "股份有限公司" if spec.get("leader") else "有限公司"
+        return f"{city}{zihao}{product}{form}（示例）"
+
+    def _revenue(self, rng: random.Random, spec: dict[str, Any]) -> float:
+        if spec.get("leader"):
+            value = rng.uniform(120, 600)
+        elif spec["klass"] == FOREIGN:
+            value = rng.lognormvariate(2.0, 1.5)
+        elif spec["klass"] == LOCAL:
+            value = rng.lognormvariate(0.2, 1.5)
+        else:
+            value = rng.lognormvariate(1.0, 1.6)
+        if spec.get("chokepoint"):
+            value = max(value, rng.uniform(80, 300))
+        return round(min(value, 5000.0), 2)
+
+    def _tags(self, rng: random.Random, spec: dict[str, Any], revenue: float) -> list[str]:
+        if spec.get("leader"):
+            return ["链主", "上市", "高新技术企业", "规上"]
+        tags = []
+        if spec["klass"] in (LOCAL, IN_PROVINCE) and rng.random() < 0.06:
+            tags.append("专精特新")
+            if rng.random() < 0.25:
+                tags.append("小巨人")
+        if rng.random() < 0.004:
+            tags.append("单项冠军")
+        if revenue > 80 and rng.random() < 0.5:
+            tags.append("上市")
+        if spec["klass"] != FOREIGN and rng.random() < 0.25:
+            tags.append("高新技术企业")
+        if revenue >= 0.2:
+            tags.append("规上")
+        return tags
+
+    def enterprises(self) -> Iterator[Any]:
+        rng = random.Random(f"enterprises-{self.seed}")
+        world = self.world
+        common = {"synthetic": True, "source": self.source, "as_of": NODE_AS_OF}
+        specs = self._specs(rng)
+        for number in range(self.scale):
+            spec = next(specs)
+            where = self._location(rng, spec)
+            node_id = enterprise_demo_id(self.seed, number)
+            revenue = self._revenue(rng, spec)
+            yield Enterprise(
+                id=node_id, name=self._name(number, spec, where), country=where["country"],
+                province=where.get("province"), city=where.get("city"), district=where.get("district"),
+                local=spec["klass"] == LOCAL, revenue_yi=revenue, tags=self._tags(rng, spec, revenue), **common,
+            )
+            products = [world.product_index[p] for p in spec["products"]]
+            self.prod_a.append(products[0])
+            self.prod_b.append(products[1] if len(products) > 1 else -1)
+            self.klass.append(spec["klass"])
+            self.revenue.append(revenue)
+            for product in products:
+                self.producers[product].append(number)
+            if self.plan.chokepoint_suppliers.get(spec["products"][0]) == node_id:
+                self.chokepoint_of[products[0]] = number
+            for product in spec["products"]:
+                yield Produces(src=node_id, dst=product, **common)
+            if "place" in where:
+                yield LocatedIn(src=node_id, dst=where["place"], **common)
+                for cluster in self._clusters(spec, where["place"]):
+                    if spec.get("leader") or rng.random() < 0.6:
+                        yield MemberOf(src=node_id, dst=cluster, **common)
+            if spec.get("leader"):
+                yield Leads(src=node_id, dst=spec["chain"], **common)
+
+    def _clusters(self, spec: dict[str, Any], place: str) -> list[str]:
+        clusters = self.world.chain_clusters.get(spec["chain"], [])
+        if "cluster:vr" in clusters:  # 电子信息 has two clusters: VR products go to the VR one
+            is_vr = "VR" in self.world.product_names[self.world.product_index[spec["products"][0]]]
+            clusters = [c for c in clusters if (c == "cluster:vr") == is_vr]
+        return [c for c in clusters if place in self.world.cluster_bases[c]]
+
+    # -- phase 2: supply relations ------------------------------------------------------------------
+
+    def _cumulative_weights(self) -> dict[int, array]:
+        cumulative = {}
+        for product, producers in self.producers.items():
+            weights = [(self.revenue[n] + 0.5) ** 0.9 for n in producers]
+            chokepoint = self.chokepoint_of.get(product)
+            if chokepoint is not None:
+                position = producers.index(chokepoint)
+                others = sum(weights) - weights[position]
+                weights[position] = max(weights[position], 2.5 * others)
+            cumulative[product] = array("d", itertools.accumulate(weights))
+        return cumulative
+
+    def supplies(self) -> Iterator[Supplies]:
+        rng = random.Random(f"supplies-{self.seed}")
+        cumulative = self._cumulative_weights()
+        for customer in range(self.scale):
+            klass = self.klass[customer]
+            if klass not in (LOCAL, IN_PROVINCE) and rng.random() >= 0.3:
+                continue
+            made = [self.prod_a[customer]] + ([self.prod_b[customer]] if self.prod_b[customer] >= 0 else [])
+            wanted: list[int] = []
+            for product in made:
+                wanted += [q for q in self.world.inputs.get(product, ()) if q not in wanted]
+            customer_id = enterprise_demo_id(self.seed, customer)
+            for product in wanted:
+                pool = self.producers.get(product)
+                if not pool:
+                    continue
+                # a customer never supplies itself; checking membership only matters for small pools
+                available = len(pool) - (1 if len(pool) <= 16 and customer in pool else 0)
+                draw = bisect.bisect_right(_SUPPLIER_COUNT_CUMULATIVE, rng.random() * _SUPPLIER_COUNT_CUMULATIVE[-1])
+                count = min(_SUPPLIER_COUNTS[min(draw, len(_SUPPLIER_COUNTS) - 1)], available)
+                if count <= 0:
+                    continue
+                chosen = self._pick(rng, pool, cumulative[product], count, customer)
+                shares = [rng.random() + 0.2 for _ in chosen]
+                total = sum(shares)
+                shares = [round(s / total, 2) for s in shares]
+                shares[0] = round(1 - sum(shares[1:]), 2)
+                as_of = rng.choice(AS_OF_DATES)
+                product_id = self.world.product_ids[product]
+                for supplier, share in zip(chosen, shares):
+                    yield Supplies(
+                        src=enterprise_demo_id(self.seed, supplier), dst=customer_id, product=product_id,
+                        share=max(share, 0.01), amount_wan=round(self.revenue[customer] * 1e4 * 0.03 * share, 1),
+                        confidence="inferred", as_of=as_of, synthetic=True, source=self.source,
+                    )
+
+    @staticmethod
+    def _pick(rng: random.Random, pool: array, cumulative: array, count: int, customer: int) -> list[int]:
+        chosen: list[int] = []
+        total = cumulative[-1]
+        attempts = 0
+        while len(chosen) < count and attempts < count * 20:
+            attempts += 1
+            supplier = pool[min(bisect.bisect_right(cumulative, rng.random() * total), len(pool) - 1)]
+            if supplier != customer and supplier not in chosen:
+                chosen.append(supplier)
+        if len(chosen) < count:  # a pool dominated by a few heavy suppliers: fill in order
+            for supplier in pool:
+                if len(chosen) >= count:
+                    break
+                if supplier != customer and supplier not in chosen:
+                    chosen.append(supplier)
+        return chosen
+
+    # -- batching -----------------------------------------------------------------------------------
+
+    def batches(self, include_reference: bool) -> Iterator[WriteBatch]:
+        if include_reference:
+            yield reference_batch()
+        batch, size = WriteBatch(), 0
+        nodes, relationships = batch.nodes, batch.relationships
+        for item in itertools.chain(self.enterprises(), self.supplies()):
+            (nodes if isinstance(item, Enterprise) else relationships).append(item)
+            size += 1
+            if size >= self.batch_size:
+                yield batch
+                batch, size = WriteBatch(), 0
+                nodes, relationships = batch.nodes, batch.relationships
+        if size:
+            yield batch
+
+
+def generate(scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED, *, batch_size: int = BATCH_SIZE,
+             include_reference: bool = True) -> Iterator[WriteBatch]:
+    """Stream the demo as WriteBatches (the reference data first when ``include_reference``).
+
+    Deterministic: the same ``scale`` and ``seed`` give the same records in the same order.
+    Enterprises (with their PRODUCES, LOCATED_IN, MEMBER_OF and LEADS) come before every SUPPLIES,
+    so each batch's endpoints are already written when it is.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    return _Generator(scale, seed, batch_size).batches(include_reference)
+
+
+def load_demo(store: GraphStore, scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED, *,
+              batch_size: int = BATCH_SIZE, progress: bool = False,
+              timings: dict[str, float] | None = None) -> dict[str, int]:
+    """Write the demo (and the reference data it hangs on) into ``store``; returns how many items per
+    label and relationship type were written.
+
+    ``timings``, when given, receives the seconds spent inside ``store.write`` (``"write"``) and in
+    total (``"total"``, generation included). Generating the next batch in a background thread while
+    the store writes was measured and did not help (the GIL), so the loop is plain.
+    """
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    written: dict[str, int] = defaultdict(int)
+    in_write = 0.0
+    with tqdm(desc="示例数据", unit="条", disable=not progress, mininterval=0.5) as bar:
+        for batch in generate(scale, seed, batch_size=batch_size):
+            before = time.perf_counter()
+            store.write(batch)
+            in_write += time.perf_counter() - before
+            for node in batch.nodes:
+                written[node.label] += 1
+            for rel in batch.relationships:
+                written[rel.type] += 1
+            bar.update(len(batch))
+    if timings is not None:
+        timings.update(write=in_write, total=time.perf_counter() - started)
+    return dict(written)

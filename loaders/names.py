@@ -1,0 +1,91 @@
+"""Enterprise names: normalisation for matching, stable generated ids, list cells.
+
+Two spellings of one company should meet at the same normalised name: the legal form
+(有限公司, 股份有限公司, Co., Ltd., Inc. …) and a parenthesised region (（江西）, (南昌)) are
+dropped, full-width characters folded, case and punctuation ignored.
+
+>>> normalise_name("江西某某锂业（南昌）股份有限公司")
+'江西某某锂业'
+>>> normalise_name("Alps Electric Co., Ltd.") == normalise_name("ALPS ELECTRIC COMPANY LIMITED")
+True
+>>> enterprise_id("南昌示例科技有限公司") == enterprise_id("南昌示例科技股份有限公司")
+True
+>>> split_list("锂电池、正极材料; 隔膜")
+['锂电池', '正极材料', '隔膜']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+
+# Chinese legal forms, longest first; removed only at the end of the name (repeatedly).
+_CN_FORMS = (
+    "股份有限公司", "有限责任公司", "有限公司", "股份公司", "集团公司", "责任公司", "总公司", "公司",
+)
+# English legal-form words, removed wherever they stand as separate tokens.
+_EN_FORMS = {
+    "inc", "incorporated", "co", "company", "ltd", "limited", "corp", "corporation", "llc", "plc", "gmbh",
+    "ag", "aktiengesellschaft", "sa", "nv", "bv", "kk", "pte", "bhd", "sdn", "srl", "spa", "the", "oy", "ab",
+}
+_PROVINCES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
+    "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+    "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门", "中国",
+)
+_PAREN = re.compile(r"[（(]([^（）()]*)[）)]")
+# A parenthesised part that is short Chinese text — a region (（江西）, (南昌市)) or a note such as (集团) —
+# is dropped; a branch designation (（南昌分公司）) is kept.
+_REGION = re.compile(r"^(?:" + "|".join(_PROVINCES) + r")(?:省|市|自治区|特别行政区)?$|^[\u4e00-\u9fff]{1,6}$")
+_BRANCH = ("分公司", "分厂", "分行", "办事处", "分部")
+_PUNCT = re.compile(r"[\s\-_.,，。、'\"“”‘’·•/\\&＆+:：;；!！?？*]+")
+_LIST_SPLIT = re.compile(r"\s*[、,，;；|\n]\s*")
+
+
+def fold(text: str) -> str:
+    """NFKC-folded text (full-width letters, digits and brackets to ASCII), whitespace collapsed."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1 << 18)
+def normalise_name(name: str) -> str:
+    """The matching key of an enterprise name (see the module docstring); cached, as an import asks
+    for the same names again and again."""
+    text = fold(name).lower()
+    # Parenthesised regions: (江西), （南昌市）; other parenthesised text is kept (without brackets).
+    text = _PAREN.sub(lambda m: "" if _is_region(m.group(1).strip()) else f" {m.group(1)} ", text)
+    text = text.replace("&", " and ")
+    changed = True
+    while changed:
+        changed = False
+        stripped = text.rstrip(" .,")
+        for form in _CN_FORMS:
+            if stripped.endswith(form) and len(stripped) > len(form):
+                text, changed = stripped[: -len(form)], True
+                break
+    tokens = [token for token in re.split(r"[\s,.]+", text) if token]
+    if any(token.isascii() for token in tokens):
+        tokens = [token for token in tokens if token not in _EN_FORMS] or tokens
+    return _PUNCT.sub("", "".join(tokens)) or _PUNCT.sub("", text)
+
+
+def _is_region(text: str) -> bool:
+    return bool(_REGION.match(text)) and not any(word in text for word in _BRANCH)
+
+
+def enterprise_id(name: str) -> str:
+    """A stable ``ent:`` id for an enterprise known only by name (same normalised name, same id)."""
+    return "ent:" + hashlib.sha1(normalise_name(name).encode("utf-8")).hexdigest()[:16]
+
+
+def split_list(value: object) -> list[str]:
+    """Items of a list cell: separated by 、 , ， ; ； | or line breaks; blanks dropped."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [item for item in _LIST_SPLIT.split(str(value).strip()) if item]

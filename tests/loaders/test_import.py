@@ -1,0 +1,186 @@
+"""Import of users' files into both stores: formats, validation, identity, idempotence, dry run, provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from loaders.importer import import_files
+from loaders.names import enterprise_id
+from stores.base import GraphStore
+from tests.loaders.conftest import CODE_A, CODE_B, snapshot, two_enterprises
+
+ENTERPRISES = (
+    "企业名称,统一社会信用代码,所在区县,所在园区,所属产业链,主营产品,营业收入(亿元),企业标签,数据来源,数据日期\n"
+    f"南昌储能科技股份有限公司,{CODE_A},南昌县,小蓝经开区,新能源,锂离子电芯、储能电池模组及PACK,120.5,链主、上市,企业年报,2025-12-31\n"
+    "南昌正极材料有限公司,,经开区,,新能源,正极材料,12,专精特新,,\n"
+    "宜春锂业有限公司,,,,新能源,碳酸锂,5,,,\n"
+    "韩国正极株式会社,,,,新能源,正极材料,300,,,\n"
+)
+SUPPLIES = (
+    "供应方,采购方,产品,占比,金额(万元),数据来源,日期\n"
+    "宜春锂业（江西）有限公司,南昌正极材料股份有限公司,碳酸锂,100%,800,企业访谈,2024-06-30\n"
+    f"南昌正极材料有限公司,{CODE_A},正极材料,0.6,3000,企业访谈,2025\n"
+    f"韩国正极株式会社,南昌储能科技股份有限公司,正极材料,40%,,,2025-06\n"
+)
+
+
+def test_csv_import_writes_enterprises_relations_and_provenance(reference_store: GraphStore,
+                                                              write_file: Callable[..., Path]) -> None:
+    store = reference_store
+    files = [write_file("企业名录.csv", ENTERPRISES, "gbk"), write_file("供应关系.csv", SUPPLIES, "utf-8-sig")]
+    report = import_files(store, files, as_of=dt.date(2025, 1, 31))
+    assert report.ok, report.summary()
+    assert report.written == 4 + 1 + 2 + 5 + 3  # enterprises, LEADS, LOCATED_IN, PRODUCES, SUPPLIES
+    counts = store.counts()
+    assert counts["Enterprise"] == 4 and counts["SUPPLIES"] == 3 and counts["PRODUCES"] == 5
+    assert counts["LEADS"] == 1 and counts["LOCATED_IN"] == 2 + 2  # two reference Park→Park links
+    lead = store.get_node(CODE_A)
+    assert lead["local"] is True and lead["district"] == "南昌县" and lead["city"] == "南昌市"
+    assert lead["tags"] == ["链主", "上市"] and lead["revenue_yi"] == pytest.approx(120.5)
+    assert lead["source"] == "企业名录.csv!2；数据来源：企业年报" and lead["as_of"] == "2025-12-31"
+    cathode = store.get_node(enterprise_id("南昌正极材料有限公司"))
+    assert cathode["local"] is True and cathode["as_of"] == "2025-01-31"  # --as-of for rows without a date
+    mine = store.get_node(enterprise_id("宜春锂业有限公司"))
+    assert mine["local"] is False
+    rels = {(r["src"], r["dst"], r["key"]): r for r in store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships}
+    korean = enterprise_id("韩国正极株式会社")
+    assert rels[(korean, CODE_A, "product:cathode-material")]["share"] == pytest.approx(0.4)
+    assert rels[(korean, CODE_A, "product:cathode-material")]["as_of"] == "2025-06-30"
+    local = rels[(cathode["id"], CODE_A, "product:cathode-material")]
+    assert local["source"] == "供应关系.csv!3；数据来源：企业访谈" and local["as_of"] == "2025-12-31"
+    assert local["amount_wan"] == pytest.approx(3000) and local["confidence"] == "reported"
+    located = store.neighbourhood([CODE_A], 1, rel_types=["LOCATED_IN", "LEADS"]).relationships
+    assert {(r["type"], r["dst"]) for r in located} >= {("LOCATED_IN", "park:xiaolan-edz"), ("LEADS", "chain:new-energy")}
+    assert all(r["source"].startswith("企业名录.csv!2") for r in located if r["src"] == CODE_A)
+
+
+def test_import_twice_changes_nothing_and_dry_run_says_so(reference_store: GraphStore,
+                                                         write_file: Callable[..., Path]) -> None:
+    store = reference_store
+    files = [write_file("企业名录.csv", ENTERPRISES), write_file("供应关系.csv", SUPPLIES)]
+    first = import_files(store, files)
+    assert first.ok
+    before = snapshot(store)
+    second = import_files(store, files)
+    assert second.ok and snapshot(store) == before
+    dry = import_files(store, files, dry_run=True)
+    assert dry.ok and dry.written == 0
+    assert {name: counts["new"] + counts["updated"] for name, counts in dry.diff.items()} == dict.fromkeys(dry.diff, 0)
+    assert dry.diff["Enterprise"]["unchanged"] == 4 and dry.diff["SUPPLIES"]["unchanged"] == 3
+    assert snapshot(store) == before
+
+
+def test_dry_run_reports_new_and_updated_and_writes_nothing(reference_store: GraphStore,
+                                                            write_file: Callable[..., Path]) -> None:
+    store = reference_store
+    import_files(store, [write_file("企业名录.csv", ENTERPRISES)])
+    before = snapshot(store)
+    changed = ENTERPRISES.replace(",12,专精特新", ",15,专精特新") + "南昌新企业有限公司,,,,新能源,隔膜,1,,,\n"
+    report = import_files(store, [write_file("企业名录.csv", changed), write_file("供应关系.csv", SUPPLIES)],
+                          dry_run=True)
+    assert report.ok and report.dry_run
+    assert report.diff["Enterprise"] == {"new": 1, "updated": 1, "unchanged": 4 - 1}
+    assert report.diff["SUPPLIES"]["new"] == 3
+    assert "试运行" in report.summary() and "新增 1，更新 1" in report.summary()
+    assert snapshot(store) == before
+
+
+def test_xlsx_and_json_with_english_headers(reference_store: GraphStore, tmp_path: Path) -> None:
+    store = reference_store
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Enterprises"
+    sheet.append(["Name", "Credit Code", "Park", "Chains", "Products", "Revenue", "Tags", "Date"])
+    sheet.append(["Nanchang Cell Co., Ltd.", CODE_A, "小蓝经开区", "new-energy", "lithium-ion-cell", 20.5, "规上",
+                  dt.datetime(2025, 3, 31)])
+    sheet.append(["Korea Cathode Co., Ltd.", None, None, "chain:new-energy", "product:cathode-material", 80, None, None])
+    xlsx = tmp_path / "enterprises.xlsx"
+    workbook.save(xlsx)
+    supplies = tmp_path / "supplies.json"
+    supplies.write_text(json.dumps([
+        {"supplier": "KOREA CATHODE COMPANY LIMITED", "customer": CODE_A, "product": "正极材料", "share": 0.7,
+         "confidence": "verified", "date": "2025-06-30"},
+    ]), encoding="utf-8")
+    report = import_files(store, [xlsx, supplies])
+    assert report.ok, report.summary()
+    node = store.get_node(CODE_A)
+    assert node["name"] == "Nanchang Cell Co., Ltd." and node["as_of"] == "2025-03-31"
+    assert node["source"] == "enterprises.xlsx#Enterprises!2" and node["local"] is True
+    [rel] = store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships
+    assert rel["src"] == enterprise_id("Korea Cathode Co., Ltd.") and rel["confidence"] == "verified"
+    assert rel["source"] == "supplies.json!1"
+
+
+def test_supply_file_resolves_enterprises_already_in_the_store(reference_store: GraphStore,
+                                                              write_file: Callable[..., Path]) -> None:
+    store = reference_store
+    two_enterprises(store)
+    text = f"供应方,采购方,产品\n南昌乙材料（江西）股份有限公司,{CODE_A},正极材料\n"
+    report = import_files(store, [write_file("s.csv", text)])
+    assert report.ok, report.summary()
+    [rel] = store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships
+    assert (rel["src"], rel["dst"]) == (CODE_B, CODE_A)
+
+
+def test_enterprise_without_code_keeps_the_id_of_a_stored_namesake(reference_store: GraphStore,
+                                                                  write_file: Callable[..., Path]) -> None:
+    store = reference_store
+    two_enterprises(store)
+    report = import_files(store, [write_file("e.csv", "企业名称,营业收入(亿元)\n南昌甲科技股份有限公司,9\n")])
+    assert report.ok
+    assert store.counts()["Enterprise"] == 2
+    assert store.get_node(CODE_A)["revenue_yi"] == pytest.approx(9)
+
+
+def test_ambiguous_and_unknown_references_are_all_reported(reference_store: GraphStore,
+                                                          write_file: Callable[..., Path]) -> None:
+    store = reference_store
+    two_enterprises(store)
+    enterprises = "企业名称,统一社会信用代码\n南昌甲科技（江西）有限公司,91360100MA35GWXY7P\n"
+    supplies = ("供应方,采购方,产品\n"
+                "南昌甲科技有限公司,南昌乙材料有限公司,正极材料\n"
+                "南昌乙材料有限公司,南昌甲科技公司的朋友,正极材料\n"
+                f"{CODE_B},91360100MA35GWXY8T,正极材料\n")
+    before = snapshot(store)
+    report = import_files(store, [write_file("e.csv", enterprises), write_file("s.csv", supplies)])
+    assert not report.ok and snapshot(store) == before
+    found = {(p.row, p.column): p.reason for p in report.errors}
+    assert "对应多家企业" in found[(2, "供应方")] and CODE_A in found[(2, "供应方")]
+    assert "91360100MA35GWXY7P" in found[(2, "供应方")]
+    assert "找不到对应企业" in found[(3, "采购方")]
+    assert "91360100MA35GWXY8T" in found[(4, "采购方")]
+
+
+def test_leader_without_chain_and_warnings(reference_store: GraphStore, write_file: Callable[..., Path]) -> None:
+    text = ("企业名称,所属产业链,主营产品,企业标签,未知列\n"
+            "南昌甲科技有限公司,,锂离子电芯,链主,x\n"
+            "南昌乙科技有限公司,航空,锂离子电芯,,x\n")
+    report = import_files(reference_store, [write_file("e.csv", text)])
+    assert [(p.row, p.column) for p in report.errors] == [(2, "所属产业链")]
+    warnings = {(p.row, p.column) for p in report.warnings}
+    assert (1, "未知列") in warnings and (3, "主营产品") in warnings
+
+
+def test_missing_reference_data_is_loaded_first(store: GraphStore, write_file: Callable[..., Path]) -> None:
+    report = import_files(store, [write_file("e.csv", "企业名称,主营产品\n南昌甲科技有限公司,正极材料\n")])
+    assert report.ok and report.reference_loaded
+    assert store.counts()["Chain"] == 8 and store.counts()["PRODUCES"] == 1
+
+
+def test_report_renders_as_xlsx_and_csv(store: GraphStore, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    malformed = Path(__file__).resolve().parents[1] / "data" / "malformed" / "bad_credit_codes.csv"
+    report = import_files(store, [malformed])
+    sheet = load_workbook(report.write(tmp_path / "r.xlsx"))["导入问题"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("文件", "工作表", "行", "列", "值", "级别", "问题")
+    assert rows[1][:4] == ("bad_credit_codes.csv", None, 2, "统一社会信用代码") and "校验位" in rows[1][6]
+    text = report.write(tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "文件,工作表,行,列,值,级别,问题" and len(text.splitlines()) == 5
