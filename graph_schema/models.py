@@ -38,16 +38,11 @@ class _Record(BaseModel):
 
     def properties(self) -> dict[str, Any]:
         """The flat property map a store keeps: None dropped, dates as ISO strings."""
-        props: dict[str, Any] = {}
-        for name, value in self.model_dump(exclude=self._structural_fields()).items():
-            if value is None:
-                continue
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            elif isinstance(value, (list, tuple)):
-                value = [str(item) for item in value]
-            props[name] = value
-        return props
+        return self.model_dump(mode="json", exclude_none=True, exclude=self._structural_fields())
+
+    def properties_json(self) -> str:
+        """``properties()`` as JSON text, serialised in one step (the embedded store's fast path)."""
+        return self.model_dump_json(exclude_none=True, exclude=self._structural_fields())
 
     def _structural_fields(self) -> set[str]:
         return set()

@@ -75,6 +75,8 @@ RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
     )
 }
 
+_LABEL_BY_PREFIX = {label.id_prefix: label.name for label in NODE_LABELS.values()}
+
 # Enterprises keyed by a 统一社会信用代码 have no prefix: 18 upper-case alphanumerics.
 _CREDIT_CODE_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
@@ -112,9 +114,9 @@ def label_of(node_id: str) -> str:
     >>> label_of("91360100MA35GWXY5H")
     'Enterprise'
     """
-    for label in NODE_LABELS.values():
-        if node_id.startswith(label.id_prefix):
-            return label.name
+    prefix, colon, _ = node_id.partition(":")
+    if colon and (label := _LABEL_BY_PREFIX.get(prefix + ":")):
+        return label
     if _CREDIT_CODE_SHAPE.match(node_id):
         return "Enterprise"
     raise SchemaError(

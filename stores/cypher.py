@@ -27,11 +27,14 @@ def missing_ids_query(label: str) -> str:
 
 
 def merge_relationships_query(rel_type: str, src_label: str, dst_label: str) -> str:
-    """Upsert ``{src, dst, key, props}`` rows of one type between two labels (keyed by ``key``)."""
+    """Upsert ``{src, dst, key, props}`` rows of one type between two labels (keyed by ``key``).
+
+    Returns how many rows found both ends: fewer than sent means an end is missing.
+    """
     check_relationship_endpoints(rel_type, src_label, dst_label)
     return (
         f"UNWIND $rows AS row MATCH (a:{src_label} {{id: row.src}}) MATCH (b:{dst_label} {{id: row.dst}}) "
-        f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r += row.props"
+        f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r += row.props RETURN count(*) AS written"
     )
 
 

@@ -78,14 +78,8 @@ class EmbeddedStore:
             self._db.executescript(SQLITE_SCHEMA)
 
     def write(self, batch: WriteBatch) -> None:
-        node_rows = [
-            (node.id, node.label, node.name, json.dumps(node.properties() | {"id": node.id}, ensure_ascii=False))
-            for node in batch.nodes
-        ]
-        rel_rows = [
-            (rel.type, rel.src, rel.dst, rel.key, json.dumps(rel.properties(), ensure_ascii=False))
-            for rel in batch.relationships
-        ]
+        node_rows = [(node.id, node.label, node.name, node.properties_json()) for node in batch.nodes]
+        rel_rows = [(rel.type, rel.src, rel.dst, rel.key, rel.properties_json()) for rel in batch.relationships]
         try:
             with self._transaction() as db:
                 db.executemany(

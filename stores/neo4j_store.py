@@ -23,7 +23,7 @@ from stores import cypher
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
 from stores.common import breadth_first, build_graph, chain_scope, checked_rel_types
 
-BATCH_ROWS = 5000
+BATCH_ROWS = 10000
 _BUMP_REVISION = f"MERGE (m:{META_LABEL} {{id: 'revision'}}) SET m.value = coalesce(m.value, 0) + 1"
 T = TypeVar("T")
 
@@ -91,32 +91,22 @@ class Neo4jStore:
     def write(self, batch: WriteBatch) -> None:
         nodes_by_label: dict[str, list[dict]] = defaultdict(list)
         for node in batch.nodes:
-            nodes_by_label[node.label].append({"id": node.id, "props": node.properties() | {"id": node.id}})
+            nodes_by_label[node.label].append({"id": node.id, "props": node.properties()})
         rels_by_shape: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
         for rel in batch.relationships:
             shape = (rel.type, label_of(rel.src), label_of(rel.dst))
             rels_by_shape[shape].append({"src": rel.src, "dst": rel.dst, "key": rel.key, "props": rel.properties()})
-        endpoints_by_label: dict[str, set[str]] = defaultdict(set)
-        for rel in batch.relationships:
-            endpoints_by_label[label_of(rel.src)].add(rel.src)
-            endpoints_by_label[label_of(rel.dst)].add(rel.dst)
 
         def work(tx: ManagedTransaction) -> None:
             for label, rows in nodes_by_label.items():
                 for chunk in _chunks(rows):
                     tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
-            missing: list[str] = []
-            for label, ids in endpoints_by_label.items():
-                for chunk in _chunks(sorted(ids)):
-                    missing += tx.run(cypher.missing_ids_query(label), ids=chunk).single()["missing"]
-            if missing:
-                raise MissingEndpointError(
-                    f"{len(missing)} relationship end(s) not in the store, nothing written: {', '.join(sorted(missing)[:10])}"
-                )
             for (rel_type, src_label, dst_label), rows in rels_by_shape.items():
                 query = cypher.merge_relationships_query(rel_type, src_label, dst_label)
                 for chunk in _chunks(rows):
-                    tx.run(query, rows=chunk).consume()
+                    written = tx.run(query, rows=chunk).single()["written"]
+                    if written != len(chunk):  # some end is missing: name it, and roll everything back
+                        raise MissingEndpointError(_missing_message(tx, chunk, src_label, dst_label))
 
         self._write(work, "writing a batch (nothing was written)")
 
@@ -241,6 +231,14 @@ class Neo4jStore:
     def _rels_among(self, ids: Collection[str]) -> list[RelationshipRecord]:
         id_set = set(ids)
         return [rel for rel in self._incident(id_set, list(RELATIONSHIP_TYPES), "out") if rel["dst"] in id_set]
+
+
+def _missing_message(tx: ManagedTransaction, rows: Sequence[dict], src_label: str, dst_label: str) -> str:
+    missing: list[str] = []
+    for label, key in ((src_label, "src"), (dst_label, "dst")):
+        ids = sorted({row[key] for row in rows})
+        missing += tx.run(cypher.missing_ids_query(label), ids=ids).single()["missing"]
+    return f"{len(missing)} relationship end(s) not in the store, nothing written: {', '.join(sorted(missing)[:10])}"
 
 
 def _chunks(items: Sequence[T], size: int = BATCH_ROWS) -> Iterator[Sequence[T]]:
