@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import api, api_admin, api_analyses, api_lookups, login, pages, pages_analyses
+from app import api, api_admin, api_analyses, api_import, api_lookups, login, pages, pages_analyses
 from app.auth import TokenRegistry
 from app.deps import LoginRequired, require
 from app.graph_cache import GraphCache
@@ -105,6 +105,7 @@ def create_app(settings: Settings, store: GraphStore | None = None, tokens: Toke
     app.include_router(api_analyses.viewer)
     app.include_router(api_analyses.reviewer)
     app.include_router(api_admin.router, dependencies=[require("admin")])
+    app.include_router(api_import.router, dependencies=[require("admin")])
     app.include_router(pages_analyses.viewer)
     app.include_router(pages_analyses.reviewer)
     app.include_router(pages.router, dependencies=[require("viewer", page=True)])

@@ -1,0 +1,58 @@
+"""Admin upload of users' files: the same validation, report and all-or-nothing write as
+``chainatlas import``. Uploaded files keep their names (the report cites them) in a temporary
+folder that is removed afterwards."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path, PurePath
+from typing import Any, Literal
+
+from fastapi import APIRouter, File, HTTPException, Query, UploadFile
+from fastapi.responses import JSONResponse, Response
+
+from app.deps import StoreDep
+from app.listing import MEDIA_TYPES
+
+router = APIRouter(prefix="/api/imports", tags=["admin"])
+
+ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+@router.post("", summary="上传导入（企业名录 / 供应关系；先校验，全部通过才写入）",
+             responses={200: {"description": "导入完成或试运行结果"}, 422: {"description": "文件被拒绝：附问题清单"}})
+def upload_import(
+    store: StoreDep,
+    files: list[UploadFile] = File(..., description="CSV（UTF-8/GBK）、XLSX 或 JSON 文件，可多个"),
+    dry_run: bool = Query(False, description="试运行：只校验并显示将新增/更新什么，不写入"),
+    report: Literal["json", "csv", "xlsx"] = Query("json", description="问题清单的格式；csv/xlsx 下载问题清单"),
+) -> Any:
+    from loaders.importer import import_files
+
+    with tempfile.TemporaryDirectory(prefix="chainatlas-upload-") as folder:
+        paths = []
+        for upload in files:
+            name = PurePath(upload.filename or "").name
+            if not name or not name.lower().endswith(ALLOWED_SUFFIXES):
+                raise HTTPException(status_code=422, detail=f"不支持的文件：{name or '（无文件名）'}；只接受 CSV、XLSX、JSON")
+            target = Path(folder) / name
+            if target.exists():
+                raise HTTPException(status_code=422, detail=f"同名文件上传了两次：{name}")
+            data = upload.file.read(MAX_UPLOAD_BYTES + 1)
+            if len(data) > MAX_UPLOAD_BYTES:
+                raise HTTPException(status_code=413, detail=f"文件过大：{name}（上限 200 MB）")
+            target.write_bytes(data)
+            paths.append(target)
+        outcome = import_files(store, paths, dry_run=dry_run)
+    status = 200 if outcome.ok else 422
+    if report != "json":
+        return Response(outcome.render(report), status_code=status, media_type=MEDIA_TYPES[report],
+                        headers={"Content-Disposition": f'attachment; filename="import-report.{report}"'})
+    body = {
+        "ok": outcome.ok, "dry_run": outcome.dry_run, "summary": outcome.summary(), "written": outcome.written,
+        "rows_read": outcome.rows_read, "errors": outcome.error_count, "warnings": outcome.warning_count,
+        "problems": outcome.rows(),
+        "diff": {kind: dict(counts) for kind, counts in (outcome.diff or {}).items()},
+    }
+    return JSONResponse(body, status_code=status)

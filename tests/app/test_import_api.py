@@ -1,0 +1,75 @@
+"""The admin upload endpoint: same validation and report as the CLI, nothing written on rejection."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from app.auth import TokenRegistry
+from stores.base import GraphStore
+from tests.app.conftest import make_client
+
+MALFORMED = Path(__file__).resolve().parents[1] / "data" / "malformed"
+GOOD = (
+    "企业名称,统一社会信用代码,所在区县,所在园区,所属产业链,主营产品,营业收入(亿元),企业标签\n"
+    "南昌上传测试科技有限公司,,南昌县,小蓝经开区,新能源,正极材料,1.5,专精特新\n"
+)
+
+
+@pytest.fixture
+def admin(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str]) -> Iterator[TestClient]:
+    with make_client(store, tokens, role_tokens["admin"]) as client:
+        yield client
+
+
+def upload(client: TestClient, name: str, data: bytes, **params: str):  # type: ignore[no-untyped-def]
+    return client.post("/api/imports", params=params, files=[("files", (name, data, "application/octet-stream"))])
+
+
+def test_dry_run_then_import_then_again(admin: TestClient, store: GraphStore) -> None:
+    data = GOOD.encode("gb18030")
+    dry = upload(admin, "企业名录.csv", data, dry_run="true")
+    assert dry.status_code == 200 and dry.json()["dry_run"] and dry.json()["written"] == 0
+    assert store.counts()["Enterprise"] == 0
+    done = upload(admin, "企业名录.csv", data)
+    assert done.status_code == 200 and done.json()["ok"]
+    after = store.counts()
+    assert after["Enterprise"] == 1
+    hit = store.search("上传测试")[0]
+    assert hit["source"].startswith("企业名录.csv") and hit["district"] == "南昌县"
+    again = upload(admin, "企业名录.csv", data)
+    assert again.status_code == 200 and store.counts() == after
+
+
+def test_rejected_file_gets_its_report_and_writes_nothing(admin: TestClient, store: GraphStore) -> None:
+    data = (MALFORMED / "unknown_chains.csv").read_bytes()
+    rejected = upload(admin, "unknown_chains.csv", data)
+    assert rejected.status_code == 422
+    body = rejected.json()
+    assert not body["ok"] and body["errors"] >= 1
+    first = body["problems"][0]
+    assert any("unknown_chains.csv" in str(value) for value in first.values())
+    assert set(store.counts().values()) == {0}
+    sheet = upload(admin, "unknown_chains.csv", data, report="xlsx")
+    assert sheet.status_code == 422
+    workbook = load_workbook(io.BytesIO(sheet.content))
+    assert workbook.active.max_row == body["errors"] + body["warnings"] + 1
+
+
+def test_only_admins_upload(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str]) -> None:
+    for role in ("viewer", "reviewer"):
+        with make_client(store, tokens, role_tokens[role]) as client:
+            assert upload(client, "企业名录.csv", GOOD.encode()).status_code == 403
+    with make_client(store, tokens, None) as client:
+        assert upload(client, "企业名录.csv", GOOD.encode()).status_code == 401
+    assert store.counts()["Enterprise"] == 0
+
+
+def test_unsupported_file_type(admin: TestClient) -> None:
+    response = upload(admin, "notes.txt", b"hello")
+    assert response.status_code == 422 and "只接受 CSV、XLSX、JSON" in response.json()["error"]
