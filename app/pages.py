@@ -25,8 +25,9 @@ def index(request: Request, store: StoreDep) -> HTMLResponse:
     with_risks = role_allows(request.state.role, "reviewer")
     cache = request.app.state.graphs
     data = {**overview(cache, with_risks=with_risks), "with_risks": with_risks}
+    chain_names = {row["chain"]["id"]: row["chain"]["name"] for row in data["chains"]}
     synthetic = any(attrs.get("synthetic") for _, attrs in cache.graph().nodes(data=True))
-    return templates.TemplateResponse(request, "index.html", {"overview": data, "counts": store.counts(), "synthetic": synthetic})
+    return templates.TemplateResponse(request, "index.html", {"overview": data, "chain_names": chain_names, "counts": store.counts(), "synthetic": synthetic})
 
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)

@@ -55,7 +55,8 @@ def overview(cache: GraphCache, *, with_risks: bool) -> dict[str, Any]:
         if with_risks:
             row["risks"] = critical(cache, chain_id).counts()
         rows.append(row)
-    groups = [row for row in index_rows(cache) if row["层级"] in ("集群", "园区")]
+    groups = sorted((row for row in index_rows(cache) if row["层级"] in ("集群", "园区")),
+                    key=lambda row: (row["产业链"] or "", -(row["本地企业数"] or 0), row["ID"]))
     return {
         "chains": rows,
         "clusters": [row for row in groups if row["层级"] == "集群"],
