@@ -10,7 +10,9 @@ from fastapi.templating import Jinja2Templates
 
 from app.api import CHAIN_ID, get_chain
 from app.auth import role_allows
-from app.workspace import STATUS_COLOURS, chain_map_result, gaps, overview, product_statuses
+from app.workspace import (
+    SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status,
+)
 from app.deps import StoreDep
 from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
 from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json
@@ -69,9 +71,11 @@ def enterprise_page(
         raise HTTPException(status_code=404, detail=f"企业不存在：{enterprise_id}")
     node = {"id": enterprise_id, **graph.nodes[enterprise_id]}
     view = tier_graph(graph, enterprise_id, depth)
+    risks = enterprise_risks(request.app.state.graphs, enterprise_id) if role_allows(request.state.role, "reviewer") else None
+    payload = graph_payload(view, physics_limit=0, status=risk_status(risks or []), status_colours=SEVERITY_COLOURS)
     return templates.TemplateResponse(
         request, "enterprise.html",
-        {"node": node, "graph": graph_payload(view, physics_limit=0), "kinds": KIND_STYLE, "depth": depth,
+        {"node": node, "graph": payload, "kinds": KIND_STYLE, "depth": depth, "risks": risks,
          "relations": supply_relations(graph, enterprise_id), "member": memberships(graph, enterprise_id),
          "upstream": supply_tiers(graph, enterprise_id, "upstream", depth),
          "downstream": supply_tiers(graph, enterprise_id, "downstream", depth),

@@ -67,3 +67,31 @@ def overview(cache: GraphCache, *, with_risks: bool) -> dict[str, Any]:
 def product_statuses(cache: GraphCache, chain_id: str) -> dict[str, str]:
     """Gap status of every product of the chain."""
     return {product.product: product.status for product in gaps(cache, chain_id).products}
+
+
+SEVERITY_COLOURS = {"风险高": "#d62728", "风险中": "#ff9f1c", "风险低": "#7f7f7f"}
+_SEVERITY_RANK = {"高": 0, "中": 1, "低": 2}
+
+
+def enterprise_risks(cache: GraphCache, enterprise_id: str) -> list[dict[str, Any]]:
+    """Critical-dependency rows of every chain the enterprise is part of, where it is the subject
+    or one of the related enterprises."""
+    rows = []
+    for chain in ordered_chains(cache):
+        if enterprise_id not in cache.graph(chain["id"]):
+            continue
+        report = critical(cache, chain["id"])
+        for item, row in zip(report.items, report.rows()):
+            if item.enterprise == enterprise_id or enterprise_id in item.related:
+                rows.append({"产业链": chain["name"], "角色": "主体" if item.enterprise == enterprise_id else "相关", **row})
+    return sorted(rows, key=lambda row: (_SEVERITY_RANK.get(row["严重程度"], 9), row["产业链"], row["类型"]))
+
+
+def risk_status(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The highest severity each enterprise of ``rows`` takes part in, for colouring a graph view."""
+    status: dict[str, str] = {}
+    for row in rows:
+        node = row.get("企业ID")
+        if node and _SEVERITY_RANK[row["严重程度"]] < _SEVERITY_RANK.get(status.get(node, ""), 9):
+            status[node] = row["严重程度"]
+    return {node: f"风险{level}" for node, level in status.items()}

@@ -161,3 +161,13 @@ def test_role_matrix(clients: dict[str, TestClient], role: str) -> None:
             assert response.status_code in (200, 201, 204, 404), (role, method, path, response.status_code, response.text[:200])
         else:
             assert response.status_code == 403, (role, method, path, response.status_code)
+
+
+def test_enterprise_page_lists_its_risks_for_reviewers_only(clients: dict[str, TestClient]) -> None:
+    reviewer_html = clients["reviewer"].get("/enterprises/ent:cell").text
+    table = reviewer_html.split('data-testid="enterprise-risks"')[1].split("</table>")[0]
+    assert "卡点" in table and "割点" in table and "新能源汽车" in table
+    payload = reviewer_html.split('id="graph-data">')[1].split("</script>")[0]
+    assert "风险高" in payload  # the enterprise itself is coloured by its highest severity
+    viewer_html = clients["viewer"].get("/enterprises/ent:cell").text
+    assert 'data-testid="enterprise-risks"' not in viewer_html and "需“安全审查”权限" in viewer_html
