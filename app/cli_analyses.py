@@ -20,7 +20,6 @@ apart, one sheet each; table prints them one after another).
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from enum import Enum
@@ -30,7 +29,7 @@ from typing import Any, Optional
 import networkx as nx
 import typer
 
-from app.output import render_rows
+from app.output import render_rows, render_tables
 
 
 class Format(str, Enum):
@@ -85,7 +84,7 @@ def _emit(result: Any, fmt: Format, output: Path | None, table: str | None) -> N
     elif fmt is Format.json:
         data = json.dumps(chosen, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     elif fmt is Format.xlsx:
-        data = _workbook(chosen)
+        data = render_tables(chosen)
     elif fmt is Format.table:
         data = "\n".join(f"== {name} ==\n" + render_rows(rows, "table").decode("utf-8") for name, rows in chosen.items()).encode("utf-8")
     else:
@@ -95,21 +94,6 @@ def _emit(result: Any, fmt: Format, output: Path | None, table: str | None) -> N
         typer.echo(f"已写入 / written: {output}", err=True)
     else:
         typer.echo(data.decode("utf-8-sig"), nl=False)
-
-
-def _workbook(tables: dict[str, list[dict]]) -> bytes:
-    """One xlsx sheet per table, cells rendered as ``render_rows`` renders them."""
-    from openpyxl import Workbook, load_workbook
-
-    book = Workbook(write_only=True)
-    for name, rows in tables.items():
-        single = load_workbook(io.BytesIO(render_rows(rows, "xlsx", title=name)), read_only=True)
-        sheet = book.create_sheet(title=name[:31])
-        for values in single.active.iter_rows(values_only=True):
-            sheet.append(list(values))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def register(cli: typer.Typer) -> None:
