@@ -52,6 +52,9 @@ from stores.base import GraphStore, WriteBatch
 
 Item = Node | Relationship
 CHUNK_SIZE = 20000
+KEEP_VALIDATED_ITEMS = 300_000
+"""Imports validating to at most this many items write what was validated; larger ones read the
+files a second time to write, so memory stays bounded (both passes decide alike)."""
 INSTRUCTION_SHEETS = ("说明", "填写说明")  # the templates' instruction sheet is not data
 MAX_SUGGESTED = 200  # fuzzy suggestions for the first unmatched references only; the rest just say "not found"
 _CODE_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
@@ -731,8 +734,13 @@ def import_tables(
     catalogue = catalogue or Catalogue.from_reference()
     plans = _plan_tables(tables, report, kind, as_of)
     checker = _Importer(store, catalogue, report, check=True)
+    kept: list[Item] | None = []  # the validated items, while few enough to keep (else a second pass)
     for item in _pass(checker, plans, "校验", progress):
         report.items[getattr(item, "label", None) or item.type] += 1  # type: ignore[union-attr]
+        if kept is not None:
+            kept.append(item)
+            if len(kept) > KEEP_VALIDATED_ITEMS:
+                kept = None
     if not report.ok or not plans:
         if report.ok:
             report.add(Problem("", None, None, None, "没有可导入的表"))
@@ -743,15 +751,18 @@ def import_tables(
     writer = _Importer(store, catalogue, report, check=False)
     writer.store_index = checker.store_index  # the store as it was before writing: both passes decide alike
     checker.state = _State()  # the first pass's duplicate and share bookkeeping is no longer needed
+    def items(verb: str) -> Iterable[Item]:
+        return kept if kept is not None else _pass(writer, plans, verb, progress)
+
     if dry_run:
-        report.diff = diff_items(store, _pass(writer, plans, "比对", progress), chunk_size=min(chunk_size, 5000))
+        report.diff = diff_items(store, items("比对"), chunk_size=min(chunk_size, 5000))
     else:
         try:
             if needs_reference:
                 from loaders.reference import reference_batch
 
                 store.write(reference_batch())
-            report.written = write_items(store, _pass(writer, plans, "写入", progress), chunk_size)
+            report.written = write_items(store, items("写入"), chunk_size)
         except ChainAtlasError as exc:
             report.add(Problem("", None, None, None,
                                f"写入数据库时失败（已写入 {report.written} 个；校验已通过，重新运行同一导入即可补全，不会重复）：{exc}"))

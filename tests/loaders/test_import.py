@@ -184,3 +184,22 @@ def test_report_renders_as_xlsx_and_csv(store: GraphStore, tmp_path: Path) -> No
     assert rows[1][:4] == ("bad_credit_codes.csv", None, 2, "统一社会信用代码") and "校验位" in rows[1][6]
     text = report.write(tmp_path / "r.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[0] == "文件,工作表,行,列,值,级别,问题" and len(text.splitlines()) == 5
+
+
+def test_two_pass_write_matches_kept_items(reference_store: GraphStore, tmp_path: Path,
+                                           write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large imports re-read their files to write (bounded memory); the result equals a small import's."""
+    import loaders.importer as importer
+    from stores.embedded import EmbeddedStore
+    from loaders.reference import load_reference
+
+    files = [write_file("企业名录.csv", ENTERPRISES), write_file("供应关系.csv", SUPPLIES)]
+    kept = import_files(reference_store, files)
+    monkeypatch.setattr(importer, "KEEP_VALIDATED_ITEMS", 0)
+    other = EmbeddedStore(tmp_path / "two-pass.sqlite")
+    other.ensure_schema()
+    load_reference(other)
+    reread = import_files(other, files)
+    assert kept.ok and reread.ok and kept.written == reread.written
+    assert snapshot(other) == snapshot(reference_store)
+    other.close()
