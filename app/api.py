@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel
 
 from app.deps import StoreDep
@@ -44,12 +44,12 @@ def list_chains(store: StoreDep) -> list[dict[str, Any]]:
 
 
 @router.get("/chains/{chain_id}", response_model=ChainDetail, summary="一条产业链")
-def get_chain(store: StoreDep, chain_id: str = CHAIN_ID) -> dict[str, Any]:
+def get_chain(request: Request, store: StoreDep, chain_id: str = CHAIN_ID) -> dict[str, Any]:
     """One chain with its products by stage, its clusters (and where they are based) and its 链主."""
     chain = store.get_node(chain_id)
     if chain is None or chain["label"] != "Chain":
         raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
-    graph = store.project(chain_id)
+    graph = request.app.state.graphs.graph(chain_id)
     nodes = graph.nodes
     products = sorted(
         ({"id": n, **{k: nodes[n].get(k) for k in ("name", "segment", "stage")}}

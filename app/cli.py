@@ -98,7 +98,7 @@ def serve(
         typer.echo(f"首次启动已生成管理员令牌（仅显示这一次）：{admin}")
         typer.echo(f"Sign in: {url}login?token={admin}")
     try:
-        uvicorn.run(create_app(settings, store=store, tokens=tokens), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings, store=store, tokens=tokens, warm=True), host=host, port=port, log_level="warning")
     finally:
         store.close()
         tokens.close()

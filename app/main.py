@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import api, api_admin, api_analyses, api_import, api_lookups, login, pages, pages_analyses
+from app import api, api_admin, api_analyses, api_import, api_lookups, login, pages, pages_analyses, workspace
 from app.auth import TokenRegistry
 from app.deps import LoginRequired, require
 from app.graph_cache import GraphCache
@@ -30,7 +31,9 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def create_app(settings: Settings, store: GraphStore | None = None, tokens: TokenRegistry | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, store: GraphStore | None = None, tokens: TokenRegistry | None = None, *, warm: bool = False,
+) -> FastAPI:
     """The web app over ``store`` and ``tokens`` (or those the settings name, opened at start-up).
 
     >>> from stores.embedded import EmbeddedStore
@@ -44,6 +47,8 @@ def create_app(settings: Settings, store: GraphStore | None = None, tokens: Toke
         app.state.store = open_store(settings) if owns_store else store
         app.state.tokens = TokenRegistry(settings.tokens_path) if owns_tokens else tokens
         app.state.graphs = GraphCache(app.state.store)
+        if warm:  # fill the analysis caches in the background; requests meanwhile compute what they need
+            threading.Thread(target=workspace.warm, args=(app.state.graphs,), name="chainatlas-warm", daemon=True).start()
         try:
             yield
         finally:

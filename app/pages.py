@@ -37,7 +37,7 @@ def chain_page(
     request: Request, store: StoreDep, chain_id: str = CHAIN_ID,
     expand: list[str] = Query([], max_length=20, description="展开这些产品的生产企业"),
 ) -> HTMLResponse:
-    chain = get_chain(store, chain_id)
+    chain = get_chain(request, store, chain_id)
     cache = request.app.state.graphs
     graph = cache.graph(chain_id)
     synthetic = any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True))

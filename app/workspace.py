@@ -95,3 +95,17 @@ def risk_status(rows: list[dict[str, Any]]) -> dict[str, str]:
         if node and _SEVERITY_RANK[row["严重程度"]] < _SEVERITY_RANK.get(status.get(node, ""), 9):
             status[node] = row["严重程度"]
     return {node: f"风险{level}" for node, level in status.items()}
+
+
+def warm(cache: GraphCache) -> None:
+    """Compute what the dashboard and chain pages need, so the first visitor does not wait for it.
+
+    Run in a background thread at start-up by ``chainatlas serve``; a change to the store later
+    simply makes the next request compute afresh.
+    """
+    for chain in ordered_chains(cache):
+        chain_map_result(cache, chain["id"])
+        gaps(cache, chain["id"])
+        index_rows(cache, chain["id"])
+        critical(cache, chain["id"])
+    index_rows(cache)

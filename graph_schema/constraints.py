@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS nodes (
     id     TEXT PRIMARY KEY,
     label  TEXT NOT NULL,
     name   TEXT NOT NULL,
+    search TEXT NOT NULL DEFAULT '',
+    code   TEXT,
     props  TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS nodes_label ON nodes(label, id);
@@ -58,4 +60,11 @@ CREATE INDEX IF NOT EXISTS rels_dst ON rels(dst, type);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('revision', 0);
 """
-"""SQLite tables of the embedded store: ids are globally unique (the label is in the id's prefix)."""
+"""SQLite tables of the embedded store: ids are globally unique (the label is in the id's prefix).
+
+``search`` holds the name and aliases joined by U+001F and ``code`` the 统一社会信用代码, copies of
+what is in ``props`` kept in columns so that name search scans text, not JSON.
+"""
+
+SQLITE_ADDED_COLUMNS = {"search": "TEXT NOT NULL DEFAULT ''", "code": "TEXT"}
+"""Columns added after the first release: ``ensure_schema`` adds them to older files and fills them."""

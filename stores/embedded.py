@@ -24,8 +24,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph_schema.constraints import SQLITE_SCHEMA
+from graph_schema.constraints import SQLITE_ADDED_COLUMNS, SQLITE_SCHEMA
 from graph_schema.errors import MissingEndpointError, StoreError
+from graph_schema.models import Node
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, check_label, label_of
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
 from stores.common import breadth_first, build_graph, chain_scope, checked_rel_types
@@ -76,16 +77,28 @@ class EmbeddedStore:
     def ensure_schema(self) -> None:
         with self._lock:
             self._db.executescript(SQLITE_SCHEMA)
+            present = {row[1] for row in self._db.execute("PRAGMA table_info(nodes)")}
+            missing = [name for name in SQLITE_ADDED_COLUMNS if name not in present]
+            for name in missing:  # a store file written before these columns existed
+                self._db.execute(f"ALTER TABLE nodes ADD COLUMN {name} {SQLITE_ADDED_COLUMNS[name]}")
+            if missing:
+                self._db.execute(
+                    "UPDATE nodes SET code = json_extract(props, '$.credit_code'), search = name || coalesce("
+                    "(SELECT group_concat(char(31) || value, '') FROM json_each(props, '$.aliases')), '')"
+                )
 
     def write(self, batch: WriteBatch) -> None:
-        node_rows = [(node.id, node.label, node.name, node.properties_json()) for node in batch.nodes]
+        node_rows = [
+            (node.id, node.label, node.name, _search_text(node), getattr(node, "credit_code", None), node.properties_json())
+            for node in batch.nodes
+        ]
         rel_rows = [(rel.type, rel.src, rel.dst, rel.key, rel.properties_json()) for rel in batch.relationships]
         try:
             with self._transaction() as db:
                 db.executemany(
-                    "INSERT INTO nodes(id, label, name, props) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-                    "props = json_patch(nodes.props, excluded.props)",
+                    "INSERT INTO nodes(id, label, name, search, code, props) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET name = excluded.name, search = excluded.search, "
+                    "code = coalesce(excluded.code, nodes.code), props = json_patch(nodes.props, excluded.props)",
                     node_rows,
                 )
                 self._check_endpoints(db, batch)
@@ -141,16 +154,14 @@ class EmbeddedStore:
 
     def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
         text = text.strip()
-        if not text:
+        if not text or "\x1f" in text:  # the separator of the search column is in no name
             return []
         wanted = [check_label(name).name for name in (labels or NODE_LABELS)]
         label_params = {f"label{index}": name for index, name in enumerate(wanted)}
         rows = self._query(
             f"""SELECT label, props FROM nodes
-                WHERE label IN ({", ".join(":" + name for name in label_params)}) AND (
-                    instr(name, :q) > 0 OR id = :q
-                    OR json_extract(props, '$.credit_code') = :q
-                    OR EXISTS (SELECT 1 FROM json_each(props, '$.aliases') WHERE instr(value, :q) > 0))
+                WHERE label IN ({", ".join(":" + name for name in label_params)})
+                  AND (instr(search, :q) > 0 OR id = :q OR code = :q)
                 ORDER BY CASE WHEN name = :q THEN 0 WHEN substr(name, 1, length(:q)) = :q THEN 1 ELSE 2 END,
                          length(name), name, id
                 LIMIT :limit""",
@@ -217,6 +228,11 @@ class EmbeddedStore:
     def _rels_among(self, ids: Collection[str]) -> list[RelationshipRecord]:
         id_set = set(ids)
         return [rel for rel in self._incident(id_set, list(RELATIONSHIP_TYPES), "out") if rel["dst"] in id_set]
+
+
+def _search_text(node: Node) -> str:
+    """Name and aliases, joined by U+001F (which no name contains), for substring search."""
+    return "\x1f".join([node.name, *getattr(node, "aliases", ())])
 
 
 def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[list[str]]:
