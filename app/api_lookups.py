@@ -130,18 +130,24 @@ def enterprises(
     allowed = set(cache.graph(chain)) if chain else None
     members = {src for src, _, d in graph.in_edges(cluster, data=True) if d["type"] == "MEMBER_OF"} if cluster and cluster in graph else (set() if cluster else None)
     in_park = _enterprises_in_park(graph, park) if park else None
-    rows = []
-    for node, attrs in graph.nodes(data=True):
-        if attrs.get("label") != "Enterprise":
-            continue
-        if (allowed is not None and node not in allowed) or (members is not None and node not in members) \
-                or (in_park is not None and node not in in_park) or (district and attrs.get("district") != district) \
-                or (tag and tag not in attrs.get("tags", [])) or (local is not None and bool(attrs.get("local")) != local) \
-                or (q and q not in attrs.get("name", "") and q != attrs.get("credit_code") and not any(q in a for a in attrs.get("aliases", []))):
-            continue
-        rows.append({name: attrs.get(name) if name != "id" else node for name in ENTERPRISE_COLUMNS})
-    rows.sort(key=lambda row: (-(row["revenue_yi"] or 0), row["id"]))
+    rows = [
+        row for row, attrs in cache.memo(("enterprise-rows",), lambda: _enterprise_rows(graph))
+        if (allowed is None or row["id"] in allowed) and (members is None or row["id"] in members)
+        and (in_park is None or row["id"] in in_park) and (not district or row["district"] == district)
+        and (not tag or tag in (row["tags"] or ())) and (local is None or bool(row["local"]) == local)
+        and (not q or q in row["name"] or q == row["credit_code"] or any(q in alias for alias in attrs.get("aliases", ())))
+    ]
     return listing(rows, page=page, size=size, fmt=format, filename="enterprises", title="企业")
+
+
+def _enterprise_rows(graph: nx.MultiDiGraph) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every enterprise as a listing row (with its attributes), largest revenue first; memoised per revision."""
+    rows = [
+        ({name: attrs.get(name) if name != "id" else node for name in ENTERPRISE_COLUMNS}, attrs)
+        for node, attrs in graph.nodes(data=True) if attrs.get("label") == "Enterprise"
+    ]
+    rows.sort(key=lambda pair: (-(pair[0]["revenue_yi"] or 0), pair[0]["id"]))
+    return rows
 
 
 def _enterprises_in_park(graph: nx.MultiDiGraph, park_id: str) -> set[str]:
