@@ -19,6 +19,7 @@ from app.api_lookups import FILE_RESPONSES, CacheDep
 from app.deps import require
 from app.listing import FormatQuery, PageQuery, SizeQuery, download, page_of
 from app.output import render_tables
+from app.workspace import critical, gaps
 
 viewer = APIRouter(prefix="/api", tags=["analyses"], dependencies=[require("viewer")])
 reviewer = APIRouter(prefix="/api", tags=["security review"], dependencies=[require("reviewer")])
@@ -102,10 +103,11 @@ def gaps_endpoint(
     min_strong_input_share: float = MinStrongInputs,
     table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
 ) -> Any:
-    from queries.gaps import gap_report
+    from queries.gaps import GapRule, gap_report
 
     rule = _gap_rule(min_local_producers, min_local_sourcing_share, min_strong_input_share)
-    result = _run(gap_report, _chain_view(cache, chain_id), chain_id, rule=rule)
+    view = _chain_view(cache, chain_id)
+    result = gaps(cache, chain_id) if rule == GapRule() else _run(gap_report, view, chain_id, rule=rule)
     return respond(result, table=table, page=page, size=size, fmt=format, filename="gaps")
 
 
@@ -169,7 +171,9 @@ def risks_endpoint(
 ) -> Any:
     from queries.risks import critical_dependencies
 
-    result = _run(critical_dependencies, _chain_view(cache, chain), chain, targets=target)
+    view = _chain_view(cache, chain)
+    # Without extra targets this is the report the pages show: reuse their per-revision copy.
+    result = critical(cache, chain) if not target else _run(critical_dependencies, view, chain, targets=target)
     if severity or kind:
         result = FilteredResult(result, lambda row: (not severity or row["严重程度"] == severity) and (not kind or row["类型"] == kind))
     return respond(result, table=table, page=page, size=size, fmt=format, filename="critical-dependencies")
