@@ -66,5 +66,11 @@ INSERT OR IGNORE INTO meta(key, value) VALUES ('revision', 0);
 what is in ``props`` kept in columns so that name search scans text, not JSON.
 """
 
+SQLITE_DEFERRABLE_INDEXES = {
+    "rels_src": "CREATE INDEX IF NOT EXISTS rels_src ON rels(src, type)",
+    "rels_dst": "CREATE INDEX IF NOT EXISTS rels_dst ON rels(dst, type)",
+}
+"""Lookup indexes a bulk load drops and builds again at its end (their statements are in the schema)."""
+
 SQLITE_ADDED_COLUMNS = {"search": "TEXT NOT NULL DEFAULT ''", "code": "TEXT"}
 """Columns added after the first release: ``ensure_schema`` adds them to older files and fills them."""

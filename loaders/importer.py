@@ -31,7 +31,7 @@ import re
 import time
 from functools import lru_cache
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ from loaders.fields import FIELDS, KIND_NAMES, Kind, field_of, map_header
 from loaders.names import enterprise_id, fold, normalise_name, split_list
 from loaders.report import ImportReport, Problem, TableSummary
 from loaders.tabular import FileReadError, Table, read_tables
+from stores.background import write_batches
 from stores.base import GraphStore, WriteBatch
 
 Item = Node | Relationship
@@ -757,12 +758,16 @@ def import_tables(
     if dry_run:
         report.diff = diff_items(store, items("比对"), chunk_size=min(chunk_size, 5000))
     else:
-        try:
-            if needs_reference:
-                from loaders.reference import reference_batch
+        def count(batch: WriteBatch) -> None:
+            report.written += len(batch)
 
-                store.write(reference_batch())
-            report.written = write_items(store, items("写入"), chunk_size)
+        try:
+            with store.bulk_load(sum(report.items.values())):
+                if needs_reference:
+                    from loaders.reference import reference_batch
+
+                    store.write(reference_batch())
+                write_items(store, items("写入"), chunk_size, on_written=count)
         except ChainAtlasError as exc:
             report.add(Problem("", None, None, None,
                                f"写入数据库时失败（已写入 {report.written} 个；校验已通过，重新运行同一导入即可补全，不会重复）：{exc}"))
@@ -770,20 +775,22 @@ def import_tables(
     return report
 
 
-def write_items(store: GraphStore, items: Iterable[Item], chunk_size: int = CHUNK_SIZE) -> int:
-    """Write ``items`` in transactions of ``chunk_size``; returns how many were written."""
-    written = 0
+def write_items(store: GraphStore, items: Iterable[Item], chunk_size: int = CHUNK_SIZE, *,
+                on_written: Callable[[WriteBatch], None] | None = None) -> int:
+    """Write ``items`` in transactions of ``chunk_size`` (in a background thread, so the next
+    chunk is produced while one is written); returns how many were written."""
+    return write_batches(store, _chunked(items, chunk_size), on_written=on_written)
+
+
+def _chunked(items: Iterable[Item], chunk_size: int) -> Iterator[WriteBatch]:
     batch = WriteBatch()
     for item in items:
         (batch.nodes if isinstance(item, Node) else batch.relationships).append(item)  # type: ignore[arg-type]
         if len(batch) >= chunk_size:
-            store.write(batch)
-            written += len(batch)
+            yield batch
             batch = WriteBatch()
     if len(batch):
-        store.write(batch)
-        written += len(batch)
-    return written
+        yield batch
 
 
 def diff_items(store: GraphStore, items: Iterable[Item], chunk_size: int = 5000) -> dict[str, Counter]:

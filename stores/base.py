@@ -8,6 +8,7 @@ one type apart (for SUPPLIES it is the product id).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -65,6 +66,13 @@ class GraphStore(Protocol):
         """Upsert the batch in one transaction (idempotent: properties merge, None never stored).
 
         Raises MissingEndpointError, writing nothing, when a relationship names an absent node.
+        """
+
+    def bulk_load(self, expected_items: int) -> AbstractContextManager[None]:
+        """A context for writing about ``expected_items`` items in many batches.
+
+        The store may defer index upkeep until the context ends; each batch stays atomic and is
+        visible when written, and everything is indexed again when the context exits.
         """
 
     def delete_nodes(self, ids: Sequence[str]) -> int:

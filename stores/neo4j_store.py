@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -109,6 +109,11 @@ class Neo4jStore:
                         raise MissingEndpointError(_missing_message(tx, chunk, src_label, dst_label))
 
         self._write(work, "writing a batch (nothing was written)")
+
+    def bulk_load(self, expected_items: int) -> AbstractContextManager[None]:
+        """Neo4j keeps its indexes up to date in every batch (index population after the fact
+        would leave lookups without an index for a while): a plain context."""
+        return nullcontext()
 
     def delete_nodes(self, ids: Sequence[str]) -> int:
         by_label: dict[str, list[str]] = defaultdict(list)

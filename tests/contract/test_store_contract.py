@@ -188,3 +188,27 @@ def test_revision_grows_with_every_change(store: GraphStore) -> None:
     store.clear()
     assert start < after_write < after_delete < store.revision()
     assert set(store.counts().values()) == {0}
+
+
+def test_bulk_load_writes_batches_visibly_and_atomically(store: GraphStore) -> None:
+    batch = sample_batch()
+    with store.bulk_load(expected_items=1_000_000):
+        store.write(WriteBatch(nodes=batch.nodes))
+        assert store.get_node(LEAD_CODE)["name"] == "南昌储能科技股份有限公司"  # visible inside the context
+        dangling = Supplies(src=LEAD_CODE, dst="ent:nobody", product="product:cell")
+        with pytest.raises(MissingEndpointError):
+            store.write(WriteBatch(relationships=[*batch.relationships, dangling]))
+        assert store.counts()["SUPPLIES"] == 0  # the failed batch wrote nothing
+        store.write(WriteBatch(relationships=batch.relationships))
+    assert store.counts()["SUPPLIES"] == 3
+    around = store.neighbourhood([LEAD_CODE], depth=1, rel_types=["SUPPLIES"])
+    assert {node["id"] for node in around.nodes} >= {LEAD_CODE}
+    assert around.relationships  # lookups by relationship end work after the context
+
+
+def test_bulk_load_restores_indexes_after_an_error(store: GraphStore) -> None:
+    with pytest.raises(RuntimeError), store.bulk_load(expected_items=1_000_000):
+        load(store)
+        raise RuntimeError("stop half-way")
+    assert store.counts()["SUPPLIES"] == 3
+    assert store.neighbourhood([LEAD_CODE], depth=1, rel_types=["SUPPLIES"]).relationships
