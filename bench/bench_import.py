@@ -4,6 +4,9 @@ Two paths are measured, each in a fresh process (so peak RSS belongs to that run
 
 - ``demo``: the demo generator streaming WriteBatches straight into the store
   (``loaders.demo.load_demo``); rows = nodes + relationships written.
+- ``store``: the store alone: the demo's WriteBatches are generated first, in memory, then
+  written one after another inside ``store.bulk_load`` (what a store ingests per second, without
+  any Python producer competing for the interpreter; peak RSS includes the batches held).
 - ``file``: the user-file import (``loaders.importer.import_files``) of a 企业名录 CSV and a
   供应关系 CSV holding the same demo data: read, validate everything, read again and write in
   chunks; rows = data rows of the two files (items written are reported too).
@@ -131,7 +134,17 @@ def worker(mode: str, kind: str, args: argparse.Namespace) -> dict:
 
     store.write = timed_write  # the time inside the store, apart from generating / reading / validating
     try:
-        if mode == "demo":
+        if mode == "store":
+            from loaders.demo import EXPECTED_ITEMS_PER_ENTERPRISE, generate
+
+            batches = list(generate(args.scale, args.seed, batch_size=args.batch_size))  # built before timing
+            started = time.perf_counter()
+            with store.bulk_load(args.scale * EXPECTED_ITEMS_PER_ENTERPRISE):
+                for batch in batches:
+                    store.write(batch)
+            seconds = time.perf_counter() - started
+            rows = items = sum(len(batch) for batch in batches)
+        elif mode == "demo":
             from loaders.demo import load_demo
 
             started = time.perf_counter()
@@ -167,7 +180,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=20000, help="demo: items per transaction")
     parser.add_argument("--chunk-size", type=int, default=20000, help="file import: items per transaction")
     parser.add_argument("--stores", default="embedded,neo4j")
-    parser.add_argument("--modes", default="demo,file")
+    parser.add_argument("--modes", default="store,demo,file")
     parser.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
     parser.add_argument("--clear-neo4j", action="store_true", help="allow emptying a non-empty Neo4j database")
     parser.add_argument("--workdir", default=None, help="where the SQLite files and CSVs go (default: a temp dir)")
@@ -211,7 +224,7 @@ def main() -> None:
         print(f"| {r['mode']} | {r['store']} | {r['rows']:,} | {r['items']:,} | {r['seconds']:.1f} | "
               f"{r['rows_per_s']:,.0f} | {r['items_per_s']:,.0f} | {r['write_seconds']:.1f} | "
               f"{r['write_items_per_s']:,.0f} | {r['peak_rss_mb']:.0f} |")
-    print("\nrows: demo = nodes + relationships written; file = data rows of the two CSV files. "
+    print("\nrows: store and demo = nodes + relationships written; file = data rows of the two CSV files. "
           "items/s in store.write = items / time spent inside the store's write().")
 
 

@@ -53,9 +53,10 @@ from stores.base import GraphStore, WriteBatch
 
 Item = Node | Relationship
 CHUNK_SIZE = 20000
-KEEP_VALIDATED_ITEMS = 300_000
-"""Imports validating to at most this many items write what was validated; larger ones read the
-files a second time to write, so memory stays bounded (both passes decide alike)."""
+KEEP_VALIDATED_ITEMS = 1_000_000
+"""Imports validating to at most this many items write what was validated (kept compactly, about
+300 bytes an item); larger ones read the files a second time to write, so memory stays bounded
+(both passes decide alike)."""
 INSTRUCTION_SHEETS = ("说明", "填写说明")  # the templates' instruction sheet is not data
 MAX_SUGGESTED = 200  # fuzzy suggestions for the first unmatched references only; the rest just say "not found"
 _CODE_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
@@ -520,6 +521,42 @@ class _Importer:
             self.problem(plan, number, field_name, reason, values.get(field_name) if field_name else None)
 
 
+class _KeptItems:
+    """Validated items kept for the write pass as tuples of their field values — about a third of
+    a model's memory — and rebuilt (so validated once more) when iterated; once more than
+    ``limit`` arrive, none are kept and ``overflowed`` is set.
+
+    >>> from graph_schema import Chain
+    >>> kept = _KeptItems(limit=2)
+    >>> kept.append(Chain(id="chain:aviation", name="航空", kind="新兴"))
+    >>> [chain.name for chain in kept], kept.overflowed
+    (['航空'], False)
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.overflowed = False
+        self._rows: list[tuple[type[Item], tuple[Any, ...]]] = []
+        self._fields: dict[type[Item], tuple[str, ...]] = {}
+
+    def append(self, item: Item) -> None:
+        if self.overflowed:
+            return
+        if len(self._rows) >= self.limit:
+            self.overflowed = True
+            self._rows.clear()
+            return
+        kind = type(item)
+        if kind not in self._fields:  # pydantic keeps a model's values in field declaration order
+            self._fields[kind] = tuple(item.__dict__)
+        self._rows.append((kind, tuple(item.__dict__.values())))
+
+    def __iter__(self) -> Iterator[Item]:
+        fields = self._fields
+        for kind, values in self._rows:
+            yield kind(**dict(zip(fields[kind], values)))
+
+
 def _row_ref(seen: tuple[str, int], plan: _TablePlan) -> str:
     where, row = seen
     return f"第{row}行" if where == plan.table.where() else f"{where} 第{row}行"
@@ -735,13 +772,10 @@ def import_tables(
     catalogue = catalogue or Catalogue.from_reference()
     plans = _plan_tables(tables, report, kind, as_of)
     checker = _Importer(store, catalogue, report, check=True)
-    kept: list[Item] | None = []  # the validated items, while few enough to keep (else a second pass)
+    kept = _KeptItems(KEEP_VALIDATED_ITEMS)  # the validated items, while few enough to keep (else a second pass)
     for item in _pass(checker, plans, "校验", progress):
         report.items[getattr(item, "label", None) or item.type] += 1  # type: ignore[union-attr]
-        if kept is not None:
-            kept.append(item)
-            if len(kept) > KEEP_VALIDATED_ITEMS:
-                kept = None
+        kept.append(item)
     if not report.ok or not plans:
         if report.ok:
             report.add(Problem("", None, None, None, "没有可导入的表"))
@@ -753,7 +787,7 @@ def import_tables(
     writer.store_index = checker.store_index  # the store as it was before writing: both passes decide alike
     checker.state = _State()  # the first pass's duplicate and share bookkeeping is no longer needed
     def items(verb: str) -> Iterable[Item]:
-        return kept if kept is not None else _pass(writer, plans, verb, progress)
+        return kept if not kept.overflowed else _pass(writer, plans, verb, progress)
 
     if dry_run:
         report.diff = diff_items(store, items("比对"), chunk_size=min(chunk_size, 5000))
