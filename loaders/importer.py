@@ -7,8 +7,10 @@ Two phases over all the files given to one import (one *batch*):
    the closest known ones), duplicate rows, and supply relations whose enterprises cannot be
    resolved (by credit code first, then by normalised name; ambiguous and unmatched references are
    all reported). Nothing is written while validating.
-2. **Write** — only when no error was found: the files are read again and written in chunks of
-   ``chunk_size`` nodes and relationships, enterprises before supply relations.
+2. **Write** — only when no error was found: the validated items (kept compactly while there are
+   at most ``KEEP_VALIDATED_ITEMS``; else the files are read again) are written in chunks of
+   ``chunk_size`` nodes and relationships, enterprises before supply relations, by a background
+   thread (``stores.background``) inside one ``store.bulk_load``.
 
 Atomicity is per validated batch: validation guarantees that no row is rejected half-way through
 writing, so a batch with any error writes nothing. A batch larger than one chunk is written as
