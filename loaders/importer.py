@@ -568,6 +568,8 @@ def _row_ref(seen: tuple[str, int], plan: _TablePlan) -> str:
 
 
 def _text(value: Any) -> str | None:
+    if type(value) is str:  # the common case (every CSV cell), first
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
