@@ -6,11 +6,14 @@ from typing import Annotated, Any, Literal
 
 import networkx as nx
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel
 
+from app import graph_neighbourhood, lookups
 from app.deps import StoreDep
 from app.graph_cache import GraphCache
-from app.listing import FormatQuery, ListFormat, PageQuery, SizeQuery, listing
+from app.listing import FormatQuery, ListFormat, PageQuery, SizeQuery, listing, page_of
+from app.responses import json_response
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
 
 router = APIRouter(prefix="/api", tags=["lookups"])
@@ -41,22 +44,22 @@ def _nodes_of(graph: nx.MultiDiGraph, label: str) -> list[dict[str, Any]]:
     return [{"id": node, **attrs} for node, attrs in sorted(graph.nodes(data=True)) if attrs.get("label") == label]
 
 
-def _get(store: Any, node_id: str, label: str) -> dict[str, Any]:
+def _get(store: Any, node_id: str, label: str) -> Response:
     node = store.get_node(node_id)
     if node is None or node["label"] != label:
         raise HTTPException(status_code=404, detail=f"不存在：{node_id}")
-    return node
+    return json_response(node)
 
 
 @router.get("/search", response_model=list[dict[str, Any]], summary="按名称子串或统一社会信用代码搜索")
 def search(
-    store: StoreDep,
+    cache: CacheDep,
     q: str = Query(..., min_length=1, max_length=100, description="中文名称子串、别名、id 或统一社会信用代码"),
     label: Literal["Enterprise", "Product", "Chain", "Cluster", "Park"] | None = Query(None),
     limit: int = Query(20, ge=1, le=200),
 ) -> list[dict[str, Any]]:
     """Nodes whose name or an alias contains ``q`` (exact name first), or whose id / credit code is ``q``."""
-    return store.search(q, labels=[label] if label else None, limit=limit)
+    return json_response(lookups.search(cache, q, labels=[label] if label else None, limit=limit))
 
 
 @router.get("/clusters", response_model=Page, responses=FILE_RESPONSES, summary="产业集群")
@@ -72,7 +75,7 @@ def clusters(cache: CacheDep, page: int = PageQuery, size: int = SizeQuery, form
 
 
 @router.get("/clusters/{cluster_id}", summary="一个产业集群")
-def cluster(store: StoreDep, cluster_id: str = node_id_path()) -> dict[str, Any]:
+def cluster(store: StoreDep, cluster_id: str = node_id_path()) -> Response:
     return _get(store, cluster_id, "Cluster")
 
 
@@ -88,7 +91,7 @@ def parks(cache: CacheDep, page: int = PageQuery, size: int = SizeQuery, format:
 
 
 @router.get("/parks/{park_id}", summary="一个区县/园区/平台")
-def park(store: StoreDep, park_id: str = node_id_path()) -> dict[str, Any]:
+def park(store: StoreDep, park_id: str = node_id_path()) -> Response:
     return _get(store, park_id, "Park")
 
 
@@ -108,11 +111,8 @@ def products(
 
 
 @router.get("/products/{product_id}", summary="一个产品")
-def product(store: StoreDep, product_id: str = node_id_path()) -> dict[str, Any]:
+def product(store: StoreDep, product_id: str = node_id_path()) -> Response:
     return _get(store, product_id, "Product")
-
-
-ENTERPRISE_COLUMNS = ("id", "name", "credit_code", "country", "province", "city", "district", "local", "revenue_yi", "tags", "synthetic")
 
 
 @router.get("/enterprises", response_model=Page, responses=FILE_RESPONSES, summary="企业（搜索与筛选）")
@@ -126,46 +126,21 @@ def enterprises(
     page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
 ) -> Any:
     """Enterprises filtered by chain, cluster, park (and the parks inside it), district, tag and locality."""
-    graph = cache.graph()
-    allowed = set(cache.graph(chain)) if chain else None
-    members = {src for src, _, d in graph.in_edges(cluster, data=True) if d["type"] == "MEMBER_OF"} if cluster and cluster in graph else (set() if cluster else None)
-    in_park = _enterprises_in_park(graph, park) if park else None
-    rows = [
-        row for row, attrs in cache.memo(("enterprise-rows",), lambda: _enterprise_rows(graph))
-        if (allowed is None or row["id"] in allowed) and (members is None or row["id"] in members)
-        and (in_park is None or row["id"] in in_park) and (not district or row["district"] == district)
-        and (not tag or tag in (row["tags"] or ())) and (local is None or bool(row["local"]) == local)
-        and (not q or q in row["name"] or q == row["credit_code"] or any(q in alias for alias in attrs.get("aliases", ())))
-    ]
+    where = lookups.EnterpriseFilter(q=q, chain=chain, cluster=cluster, park=park, district=district, tag=tag, local=local)
+    rows = lookups.enterprise_rows(cache, where)
+    if format == "json":
+        return json_response(page_of(rows, page=page, size=size))
     return listing(rows, page=page, size=size, fmt=format, filename="enterprises", title="企业")
 
 
-def _enterprise_rows(graph: nx.MultiDiGraph) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Every enterprise as a listing row (with its attributes), largest revenue first; memoised per revision."""
-    rows = [
-        ({name: attrs.get(name) if name != "id" else node for name in ENTERPRISE_COLUMNS}, attrs)
-        for node, attrs in graph.nodes(data=True) if attrs.get("label") == "Enterprise"
-    ]
-    rows.sort(key=lambda pair: (-(pair[0]["revenue_yi"] or 0), pair[0]["id"]))
-    return rows
-
-
-def _enterprises_in_park(graph: nx.MultiDiGraph, park_id: str) -> set[str]:
-    """Enterprises LOCATED_IN the park or any park inside it."""
-    if park_id not in graph:
-        return set()
-    inside = nx.subgraph_view(graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["type"] == "LOCATED_IN")
-    return {node for node in nx.ancestors(inside, park_id) if graph.nodes[node].get("label") == "Enterprise"}
-
-
 @router.get("/enterprises/{enterprise_id}", summary="一家企业")
-def enterprise(store: StoreDep, enterprise_id: str = node_id_path()) -> dict[str, Any]:
+def enterprise(store: StoreDep, enterprise_id: str = node_id_path()) -> Response:
     return _get(store, enterprise_id, "Enterprise")
 
 
 @router.get("/nodes/{node_id}/neighbourhood", summary="节点的 k 跳邻域")
 def neighbourhood(
-    store: StoreDep, node_id: str = node_id_path(),
+    cache: CacheDep, node_id: str = node_id_path(),
     depth: int = Query(1, ge=0, le=4),
     rel_type: list[Literal[tuple(RELATIONSHIP_TYPES)]] | None = Query(None),  # type: ignore[valid-type]
     label: list[Literal[tuple(NODE_LABELS)]] | None = Query(None),  # type: ignore[valid-type]
@@ -173,10 +148,13 @@ def neighbourhood(
     max_nodes: int = Query(500, ge=1, le=5000),
 ) -> dict[str, Any]:
     """Nodes within ``depth`` hops and the relationships among them."""
-    if store.get_node(node_id) is None:
+    graph = cache.graph()
+    if node_id not in graph:
         raise HTTPException(status_code=404, detail=f"不存在：{node_id}")
-    around = store.neighbourhood([node_id], depth, rel_types=rel_type, labels=label, direction=direction, max_nodes=max_nodes)
-    return {"nodes": around.nodes, "relationships": around.relationships, "truncated": around.truncated}
+    around = graph_neighbourhood.neighbourhood(
+        graph, [node_id], depth, rel_types=rel_type, labels=label, direction=direction, max_nodes=max_nodes,
+    )
+    return json_response({"nodes": around.nodes, "relationships": around.relationships, "truncated": around.truncated})
 
 
 @router.get("/enterprises/{enterprise_id}/tiers", summary="上游供应商 / 下游客户分层")

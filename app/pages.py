@@ -8,14 +8,17 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.api import CHAIN_ID, get_chain
+from app.api import CHAIN_ID, chain_or_404
 from app.auth import role_allows
+from app.deps import StoreDep
+from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
+from app.graph_neighbourhood import neighbourhood
+from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json
+from app.lookups import search
 from app.workspace import (
     SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status,
 )
-from app.deps import StoreDep
-from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
-from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json
+from stores.common import build_graph
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
@@ -34,11 +37,11 @@ def index(request: Request, store: StoreDep) -> HTMLResponse:
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)
 def chain_page(
-    request: Request, store: StoreDep, chain_id: str = CHAIN_ID,
+    request: Request, chain_id: str = CHAIN_ID,
     expand: list[str] = Query([], max_length=20, description="展开这些产品的生产企业"),
 ) -> HTMLResponse:
-    chain = get_chain(request, store, chain_id)
     cache = request.app.state.graphs
+    chain = chain_or_404(cache, chain_id)
     graph = cache.graph(chain_id)
     synthetic = any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True))
     view, aggregated = chain_view(graph, chain_id, frozenset(expand))
@@ -53,8 +56,8 @@ def chain_page(
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, store: StoreDep, q: str = Query("", max_length=100)) -> HTMLResponse:
-    results = store.search(q, limit=100) if q.strip() else []
+def search_page(request: Request, q: str = Query("", max_length=100)) -> HTMLResponse:
+    results = search(request.app.state.graphs, q, limit=100) if q.strip() else []
     return templates.TemplateResponse(
         request, "search.html",
         {"query": q, "results": results, "kinds": KIND_STYLE, "synthetic": any(r.get("synthetic") for r in results)},
@@ -84,12 +87,12 @@ def enterprise_page(
 
 
 @router.get("/nodes/{node_id}", response_class=HTMLResponse)
-def node_page(request: Request, store: StoreDep, node_id: str = Path(max_length=200)) -> HTMLResponse:
-    node = store.get_node(node_id)
-    if node is None:
+def node_page(request: Request, node_id: str = Path(max_length=200)) -> HTMLResponse:
+    whole = request.app.state.graphs.graph()
+    if node_id not in whole:
         raise HTTPException(status_code=404, detail=f"节点不存在：{node_id}")
-    around = store.neighbourhood([node_id], depth=1, max_nodes=300)
-    from stores.common import build_graph
+    node = {"id": node_id, **whole.nodes[node_id]}
+    around = neighbourhood(whole, [node_id], depth=1, max_nodes=300)
 
     graph = build_graph(around.nodes, around.relationships)
     return templates.TemplateResponse(
