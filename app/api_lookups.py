@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import networkx as nx
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from app import graph_neighbourhood, lookups
-from app.deps import StoreDep
-from app.graph_cache import GraphCache
+from app.deps import CacheDep, StoreDep
 from app.listing import FormatQuery, ListFormat, PageQuery, SizeQuery, listing, page_of
 from app.responses import json_response
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
@@ -31,13 +30,6 @@ class Page(BaseModel):
     total: int
     page: int
     size: int
-
-
-def get_cache(request: Request) -> GraphCache:
-    return request.app.state.graphs
-
-
-CacheDep = Annotated[GraphCache, Depends(get_cache)]
 
 
 def _nodes_of(graph: nx.MultiDiGraph, label: str) -> list[dict[str, Any]]:
