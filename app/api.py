@@ -51,9 +51,11 @@ def list_chains(store: StoreDep) -> list[dict[str, Any]]:
 def get_chain(request: Request, chain_id: str = CHAIN_ID) -> Response:
     """One chain with its products by stage, its clusters (and where they are based) and its 链主."""
     cache = request.app.state.graphs
-    detail = chain_or_404(cache, chain_id)
-    body = cache.memo(("chain-detail-json", chain_id), lambda: ChainDetail.model_validate(detail).model_dump_json().encode())
-    return json_response(body=body)
+
+    def encode() -> bytes:  # raises for a missing chain, so only real chains are kept
+        return ChainDetail.model_validate(chain_or_404(cache, chain_id)).model_dump_json().encode()
+
+    return json_response(body=cache.memo(("chain-detail-json", chain_id), encode))
 
 
 def chain_or_404(cache: GraphCache, chain_id: str) -> dict[str, Any]:

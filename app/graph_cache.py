@@ -20,6 +20,8 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import networkx as nx
 
@@ -49,7 +51,8 @@ class GraphCache:
             if revision != self._revision:
                 self._drop_all(revision)
             if chain_id not in self._graphs:
-                self._graphs[chain_id] = self._store.project(chain_id)
+                with _collector_paused():  # millions of new objects that all live on: a collection would find nothing
+                    self._graphs[chain_id] = self._store.project(chain_id)
                 self._settle()
             return self._graphs[chain_id]
 
@@ -114,3 +117,15 @@ class GraphCache:
         if sum(graph.number_of_nodes() for graph in self._graphs.values()) >= self._freeze_gc_above:
             gc.freeze()
             self._froze = True
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (reference counting goes on)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -50,7 +50,7 @@ def relationship_record(src: str, dst: str, key: str, attrs: dict) -> Relationsh
     """
     rel_type = attrs["type"]
     record = {"type": rel_type, "src": src, "dst": dst, "key": key[len(rel_type) + 1:] if key != rel_type else ""}
-    record.update((name, value) for name, value in attrs.items() if name != "type")
+    record.update(attrs)  # its "type" is the same; build_graph keeps src, dst and key out of edge attributes
     return record
 
 
@@ -59,22 +59,30 @@ def _nodes_by_id(graph: nx.MultiDiGraph, ids: Collection[str]) -> list[NodeRecor
     return [{"id": node, **nodes[node]} for node in ids if node in nodes]
 
 
+# The walk reads the graph's adjacency dicts (``_succ``, ``_pred``: successor/predecessor -> edge key ->
+# attributes) directly: NetworkX's read-only views over them cost more than the walk itself.
+
+
 def _incident(graph: nx.MultiDiGraph, ids: Collection[str], rel_types: Sequence[str], direction: Direction) -> list[RelationshipRecord]:
     types = set(rel_types)
     found: dict[tuple[str, str, str], RelationshipRecord] = {}
     for node in ids:
         if node not in graph:
             continue
-        edges = []
         if direction in ("out", "both"):
-            edges.append(graph.out_edges(node, keys=True, data=True))
+            for dst, keyed in graph._succ[node].items():
+                _add_edges(found, node, dst, keyed, types)
         if direction in ("in", "both"):
-            edges.append(graph.in_edges(node, keys=True, data=True))
-        for view in edges:
-            for src, dst, key, attrs in view:
-                if attrs["type"] in types and (src, dst, key) not in found:
-                    found[(src, dst, key)] = relationship_record(src, dst, key, attrs)
+            for src, keyed in graph._pred[node].items():
+                _add_edges(found, src, node, keyed, types)
     return list(found.values())
+
+
+def _add_edges(found: dict, src: str, dst: str, keyed: dict, types: set[str]) -> None:
+    """The edges ``keyed`` (key -> attributes) from ``src`` to ``dst`` whose type is wanted, once each."""
+    for key, attrs in keyed.items():
+        if attrs["type"] in types and (src, dst, key) not in found:
+            found[(src, dst, key)] = relationship_record(src, dst, key, attrs)
 
 
 def _rels_among(graph: nx.MultiDiGraph, ids: Collection[str]) -> list[RelationshipRecord]:
@@ -82,5 +90,6 @@ def _rels_among(graph: nx.MultiDiGraph, ids: Collection[str]) -> list[Relationsh
     return [
         relationship_record(src, dst, key, attrs)
         for src in inside if src in graph
-        for _, dst, key, attrs in graph.out_edges(src, keys=True, data=True) if dst in inside
+        for dst, keyed in graph._succ[src].items() if dst in inside
+        for key, attrs in keyed.items()
     ]

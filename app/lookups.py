@@ -31,21 +31,21 @@ ENTERPRISE_COLUMNS = ("id", "name", "credit_code", "country", "province", "city"
 def search(cache: GraphCache, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """``GraphStore.search`` answered from per-label name indexes of the whole projection."""
     wanted = [check_label(name).name for name in (labels or NODE_LABELS)]
-    return search_indexes([name_index(cache, label) for label in wanted], text, limit)
+    indexes = name_indexes(cache)
+    return search_indexes([indexes[label] for label in wanted], text, limit)
 
 
-def name_index(cache: GraphCache, label: str) -> NameIndex:
-    """The name index of one label, built once per revision."""
-    return cache.memo(("name-index", label), lambda: NameIndex(cache.graph(), label))
+def name_indexes(cache: GraphCache) -> dict[str, NameIndex]:
+    """The name index of every label, built once per revision."""
+    return cache.memo(("name-indexes",), lambda: {label: NameIndex(cache.graph(), label) for label in NODE_LABELS})
 
 
 def chain_detail(cache: GraphCache, chain_id: str) -> dict[str, Any] | None:
     """One chain with its products by stage, its clusters (and where they are based), its 链主 and
     how many nodes of each label its part of the graph has; None when there is no such chain."""
-    graph = cache.graph(chain_id)
-    if graph.nodes.get(chain_id, {}).get("label") != "Chain":
+    if cache.graph().nodes.get(chain_id, {}).get("label") != "Chain":  # no projection kept for a made-up id
         return None
-    return cache.memo(("chain-detail", chain_id), lambda: _chain_detail(graph, chain_id))
+    return cache.memo(("chain-detail", chain_id), lambda: _chain_detail(cache.graph(chain_id), chain_id))
 
 
 def _chain_detail(graph: nx.MultiDiGraph, chain_id: str) -> dict[str, Any]:
