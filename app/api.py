@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from app.cached_answers import answer
 from app.deps import StoreDep
 from app.graph_cache import GraphCache
 from app.lookups import chain_detail
@@ -48,14 +49,14 @@ def list_chains(store: StoreDep) -> list[dict[str, Any]]:
 
 
 @router.get("/chains/{chain_id}", response_model=ChainDetail, summary="一条产业链")
-def get_chain(request: Request, chain_id: str = CHAIN_ID) -> Response:
+async def get_chain(request: Request, chain_id: str = CHAIN_ID) -> Response:
     """One chain with its products by stage, its clusters (and where they are based) and its 链主."""
     cache = request.app.state.graphs
 
     def encode() -> bytes:  # raises for a missing chain, so only real chains are kept
         return ChainDetail.model_validate(chain_or_404(cache, chain_id)).model_dump_json().encode()
 
-    return json_response(body=cache.memo(("chain-detail-json", chain_id), encode))
+    return await answer(cache, lambda: json_response(body=cache.memo(("chain-detail-json", chain_id), encode)))
 
 
 def chain_or_404(cache: GraphCache, chain_id: str) -> dict[str, Any]:

@@ -1,15 +1,19 @@
-"""The per-revision cache: bounded recent results, no stale result kept across an import, and the
-garbage collector kept off large projections."""
+"""The per-revision cache: bounded recent results, no stale result kept across an import, the
+garbage collector kept off large projections, and cached-only answers that never compute, wait or go stale."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from app import graph_cache
-from app.graph_cache import GraphCache
+from app.cached_answers import answer
+from app.graph_cache import GraphCache, NotCached
 from graph_schema import Chain
 from stores.base import WriteBatch
 from stores.embedded import EmbeddedStore
@@ -85,3 +89,70 @@ def test_large_projections_are_frozen_out_of_full_collections(store: EmbeddedSto
         assert gc.get_freeze_count() > 0
     finally:
         real_unfreeze()
+
+
+def test_cached_only_answers_only_what_is_cached_for_the_current_revision(store: EmbeddedStore) -> None:
+    cache = GraphCache(store)
+    with pytest.raises(NotCached), cache.cached_only():
+        cache.graph()
+    graph = cache.graph()
+    assert cache.memo(("n",), lambda: 1) == 1 and cache.recent(("r",), lambda: 2) == 2
+    with cache.cached_only():
+        assert cache.graph() is graph and cache.memo(("n",), lambda: 0) == 1 and cache.recent(("r",), lambda: 0) == 2
+        with pytest.raises(NotCached):
+            cache.graph("chain:aviation")  # not projected yet
+    add_chain(store, "cars")  # an import: nothing cached is current any more
+    for read in (cache.graph, lambda: cache.memo(("n",), lambda: 0), lambda: cache.recent(("r",), lambda: 0)):
+        with pytest.raises(NotCached), cache.cached_only():
+            read()
+    assert cache.graph().number_of_nodes() == 2
+
+
+def test_cached_only_never_waits(store: EmbeddedStore) -> None:
+    class SlowStore(EmbeddedStore):
+        def project(self, chain_id=None):  # type: ignore[no-untyped-def]
+            started.set()
+            release.wait(10)
+            return super().project(chain_id)
+
+    started, release = threading.Event(), threading.Event()
+    slow = SlowStore(":memory:")
+    slow.ensure_schema()
+    cache = GraphCache(slow)
+    projecting = threading.Thread(target=cache.graph)
+    projecting.start()
+    try:
+        assert started.wait(10)
+        began = time.perf_counter()
+        with pytest.raises(NotCached), cache.cached_only():
+            cache.graph()
+        assert time.perf_counter() - began < 1
+    finally:
+        release.set()
+        projecting.join()
+    with cache.cached_only():
+        cache.graph()
+        with pytest.raises(NotCached), cache.writing():  # the store may be locked by a write
+            cache.graph()
+    remote = GraphCache(slow, local_revision=False)  # a revision read would be a round trip (Neo4j)
+    remote.graph()
+    with pytest.raises(NotCached), remote.cached_only():
+        remote.graph()
+    slow.close()
+
+
+def test_answer_runs_the_slow_way_until_cached(store: EmbeddedStore) -> None:
+    cache = GraphCache(store)
+    ways: list[str] = []
+
+    def fast() -> int:
+        ways.append("fast")
+        return cache.memo(("n",), lambda: 7)
+
+    def slow() -> int:
+        ways.append("slow")
+        return cache.memo(("n",), lambda: 7)
+
+    assert asyncio.run(answer(cache, fast, slow)) == 7
+    assert asyncio.run(answer(cache, fast, slow)) == 7
+    assert ways == ["fast", "slow", "fast"]
