@@ -42,11 +42,15 @@ def chain_page(
 ) -> HTMLResponse:
     cache = request.app.state.graphs
     chain = chain_or_404(cache, chain_id)
-    graph = cache.graph(chain_id)
-    synthetic = any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True))
-    view, aggregated = chain_view(graph, chain_id, frozenset(expand))
+
+    def drawing() -> tuple[dict, bool, bool]:  # the graph view, laid out once per revision and expansion
+        graph = cache.graph(chain_id)
+        view, aggregated = chain_view(graph, chain_id, frozenset(expand))
+        payload = graph_payload(view, status=product_statuses(cache, chain_id), status_colours=STATUS_COLOURS)
+        return payload, aggregated, any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True))
+
+    payload, aggregated, synthetic = cache.recent(("chain-drawing", chain_id, frozenset(expand)), drawing)
     report = gaps(cache, chain_id)
-    payload = graph_payload(view, status=product_statuses(cache, chain_id), status_colours=STATUS_COLOURS)
     summary_rows = chain_map_result(cache, chain_id).tables().get("概要") or [None]
     return templates.TemplateResponse(
         request, "chain.html",
