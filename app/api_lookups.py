@@ -17,7 +17,7 @@ from app.graph_cache import GraphCache
 from app.listing import FormatQuery, ListFormat, PageQuery, SizeQuery, listing, page_of
 from app.responses import json_response
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
-from stores.base import GraphStore
+from stores.base import GraphStore, Subgraph
 
 router = APIRouter(prefix="/api", tags=["lookups"])
 SMALL_WALK_NODES = 500  # a neighbourhood of depth 1 and at most this many nodes takes a few ms: answered on the event loop
@@ -61,14 +61,17 @@ async def _node(cache: GraphCache, store: GraphStore, node_id: str, label: str) 
 
 @router.get("/search", response_model=list[dict[str, Any]], summary="按名称子串或统一社会信用代码搜索")
 async def search(
-    cache: CacheDep,
+    cache: CacheDep, store: StoreDep,
     q: str = Query(..., min_length=1, max_length=100, description="中文名称子串、别名、id 或统一社会信用代码"),
     label: Literal["Enterprise", "Product", "Chain", "Cluster", "Park"] | None = Query(None),
     limit: int = Query(20, ge=1, le=200),
 ) -> Response:
     """Nodes whose name or an alias contains ``q`` (exact name first), or whose id / credit code is ``q``."""
     labels = [label] if label else None
-    return await answer(cache, lambda: json_response(lookups.search(cache, q, labels=labels, limit=limit)))
+    return await answer(
+        cache, lambda: json_response(lookups.search(cache, q, labels=labels, limit=limit)),
+        lambda: json_response(lookups.search_without_waiting(cache, store, q, labels=labels, limit=limit)),
+    )
 
 
 @router.get("/clusters", response_model=Page, responses=FILE_RESPONSES, summary="产业集群")
@@ -150,7 +153,7 @@ async def enterprise(cache: CacheDep, store: StoreDep, enterprise_id: str = node
 
 @router.get("/nodes/{node_id}/neighbourhood", summary="节点的 k 跳邻域")
 async def neighbourhood(
-    cache: CacheDep, node_id: str = node_id_path(),
+    cache: CacheDep, store: StoreDep, node_id: str = node_id_path(),
     depth: int = Query(1, ge=0, le=4),
     rel_type: list[Literal[tuple(RELATIONSHIP_TYPES)]] | None = Query(None),  # type: ignore[valid-type]
     label: list[Literal[tuple(NODE_LABELS)]] | None = Query(None),  # type: ignore[valid-type]
@@ -158,19 +161,23 @@ async def neighbourhood(
     max_nodes: int = Query(500, ge=1, le=5000),
 ) -> Response:
     """Nodes within ``depth`` hops and the relationships among them."""
+    options = {"rel_types": rel_type, "labels": label, "direction": direction, "max_nodes": max_nodes}
 
-    def walk() -> Response:
-        graph = cache.graph()
-        if node_id not in graph:
+    def respond(around: Subgraph | None) -> Response:
+        if around is None:
             raise HTTPException(status_code=404, detail=f"不存在：{node_id}")
-        around = graph_neighbourhood.neighbourhood(
-            graph, [node_id], depth, rel_types=rel_type, labels=label, direction=direction, max_nodes=max_nodes,
-        )
         return json_response({"nodes": around.nodes, "relationships": around.relationships, "truncated": around.truncated})
 
+    def from_graph() -> Response:
+        graph = cache.graph()
+        return respond(graph_neighbourhood.neighbourhood(graph, [node_id], depth, **options) if node_id in graph else None)
+
+    def anyhow() -> Response:
+        return respond(lookups.neighbourhood_without_waiting(cache, store, node_id, depth, **options))
+
     if depth <= 1 and max_nodes <= SMALL_WALK_NODES:
-        return await answer(cache, walk)
-    return await run_in_threadpool(walk)  # a deep or wide walk takes long: never on the event loop
+        return await answer(cache, from_graph, anyhow)
+    return await run_in_threadpool(anyhow)  # a deep or wide walk takes long: never on the event loop
 
 
 @router.get("/enterprises/{enterprise_id}/tiers", summary="上游供应商 / 下游客户分层")

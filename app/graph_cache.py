@@ -28,12 +28,13 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 import networkx as nx
 
+from graph_schema.errors import ChainAtlasError
 from stores.base import GraphStore
 from stores.embedded import EmbeddedStore
 
@@ -65,6 +66,7 @@ class GraphCache:
         self._froze = False
         self._writes = 0
         self._writes_lock = threading.Lock()
+        self._building = False
 
     def graph(self, chain_id: str | None = None) -> nx.MultiDiGraph:
         """The projection of the whole graph (``None``) or of one chain; treat it as read-only."""
@@ -122,6 +124,34 @@ class GraphCache:
                 if len(self._recent) > RECENT_LIMIT:
                     self._recent.popitem(last=False)
         return result
+
+    def ready(self, key: tuple | None = None) -> bool:
+        """Whether the whole graph (and the ``memo`` result ``key``) is held for the store's current
+        revision; never waits for a projection under way."""
+        revision = self._store.revision()
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            return revision == self._revision and None in self._graphs and (key is None or key in self._results)
+        finally:
+            self._lock.release()
+
+    def build_soon(self, build: Callable[[], object]) -> None:
+        """Run ``build`` (which fills the cache) in a background thread, unless one is running already."""
+        with self._writes_lock:
+            if self._building:
+                return
+            self._building = True
+
+        def run() -> None:
+            try:
+                build()
+            except ChainAtlasError:
+                pass  # the store failed: the next request that needs it tries again and reports it
+            finally:
+                self._building = False
+
+        threading.Thread(target=run, name="chainatlas-cache", daemon=True).start()
 
     @contextmanager
     def cached_only(self) -> Iterator[None]:

@@ -1,5 +1,5 @@
-"""Lookups answered from the cached projections and kept per store revision: search, a chain's
-detail, filtered enterprise lists. The routes only turn these into responses.
+"""Lookups answered from the cached projections and kept per store revision: search, neighbourhoods,
+a chain's detail, filtered enterprise lists. The routes only turn these into responses.
 
 >>> from stores.embedded import EmbeddedStore
 >>> from app.graph_cache import GraphCache
@@ -21,9 +21,12 @@ from typing import Any
 import networkx as nx
 
 from app.graph_cache import GraphCache
+from app.graph_neighbourhood import neighbourhood
 from app.search_index import NameIndex, search_indexes
 from graph_schema.registry import NODE_LABELS, check_label
+from stores.base import GraphStore, Subgraph
 
+NAME_INDEXES = ("name-indexes",)
 STAGE_ORDER = ("上游", "中游", "下游", None)
 ENTERPRISE_COLUMNS = ("id", "name", "credit_code", "country", "province", "city", "district", "local", "revenue_yi", "tags", "synthetic")
 
@@ -37,7 +40,27 @@ def search(cache: GraphCache, text: str, *, labels: Sequence[str] | None = None,
 
 def name_indexes(cache: GraphCache) -> dict[str, NameIndex]:
     """The name index of every label, built once per revision."""
-    return cache.memo(("name-indexes",), lambda: {label: NameIndex(cache.graph(), label) for label in NODE_LABELS})
+    return cache.memo(NAME_INDEXES, lambda: {label: NameIndex(cache.graph(), label) for label in NODE_LABELS})
+
+
+def search_without_waiting(cache: GraphCache, store: GraphStore, text: str, *, labels: Sequence[str] | None = None,
+                           limit: int = 20) -> list[dict[str, Any]]:
+    """``search`` if the name indexes are ready; else (a cold start, just after an import) the store's
+    own search, the same answer, while the projection and indexes are built in the background."""
+    if cache.ready(NAME_INDEXES):
+        return search(cache, text, labels=labels, limit=limit)
+    cache.build_soon(lambda: name_indexes(cache))
+    return store.search(text, labels=labels, limit=limit)
+
+
+def neighbourhood_without_waiting(cache: GraphCache, store: GraphStore, node_id: str, depth: int, **options: Any) -> Subgraph | None:
+    """The neighbourhood of ``node_id`` (None if there is no such node) from the cached projection if it
+    is ready, else from the store while the projection is built in the background."""
+    if cache.ready():
+        graph = cache.graph()
+        return neighbourhood(graph, [node_id], depth, **options) if node_id in graph else None
+    cache.build_soon(cache.graph)
+    return store.neighbourhood([node_id], depth, **options) if store.get_node(node_id) is not None else None
 
 
 def chain_detail(cache: GraphCache, chain_id: str) -> dict[str, Any] | None:

@@ -12,9 +12,8 @@ from app.api import CHAIN_ID, chain_or_404
 from app.auth import role_allows
 from app.deps import StoreDep
 from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
-from app.graph_neighbourhood import neighbourhood
 from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json
-from app.lookups import search
+from app.lookups import neighbourhood_without_waiting, search_without_waiting
 from app.workspace import (
     SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status,
 )
@@ -60,8 +59,8 @@ def chain_page(
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, q: str = Query("", max_length=100)) -> HTMLResponse:
-    results = search(request.app.state.graphs, q, limit=100) if q.strip() else []
+def search_page(request: Request, store: StoreDep, q: str = Query("", max_length=100)) -> HTMLResponse:
+    results = search_without_waiting(request.app.state.graphs, store, q, limit=100) if q.strip() else []
     return templates.TemplateResponse(
         request, "search.html",
         {"query": q, "results": results, "kinds": KIND_STYLE, "synthetic": any(r.get("synthetic") for r in results)},
@@ -91,13 +90,11 @@ def enterprise_page(
 
 
 @router.get("/nodes/{node_id}", response_class=HTMLResponse)
-def node_page(request: Request, node_id: str = Path(max_length=200)) -> HTMLResponse:
-    whole = request.app.state.graphs.graph()
-    if node_id not in whole:
+def node_page(request: Request, store: StoreDep, node_id: str = Path(max_length=200)) -> HTMLResponse:
+    around = neighbourhood_without_waiting(request.app.state.graphs, store, node_id, 1, max_nodes=300)
+    if around is None:
         raise HTTPException(status_code=404, detail=f"节点不存在：{node_id}")
-    node = {"id": node_id, **whole.nodes[node_id]}
-    around = neighbourhood(whole, [node_id], depth=1, max_nodes=300)
-
+    node = next(found for found in around.nodes if found["id"] == node_id)
     graph = build_graph(around.nodes, around.relationships)
     return templates.TemplateResponse(
         request, "node.html",

@@ -1,15 +1,19 @@
 """Lookups served from the cached projection give exactly what the store gives, on both stores,
-and follow an import at once."""
+follow an import at once, and answer from the store while the projection is being built."""
 
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
 from app.graph_cache import GraphCache
 from app.graph_neighbourhood import neighbourhood
-from app.lookups import EnterpriseFilter, chain_detail, enterprise_rows, search
+from app.lookups import (
+    NAME_INDEXES, EnterpriseFilter, chain_detail, enterprise_rows, neighbourhood_without_waiting, search,
+    search_without_waiting,
+)
 from graph_schema import Enterprise, Leads, Park
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
 from loaders.demo import load_demo
@@ -97,3 +101,24 @@ def test_chain_detail_and_enterprise_lists_follow_an_import(demo_store: GraphSto
     ))
     assert "ent:newcomer" in [leader["id"] for leader in chain_detail(cache, "chain:new-energy")["leaders"]]
     assert [row["id"] for row in enterprise_rows(cache, on_chain)][0] == "ent:newcomer"  # largest revenue first
+
+
+def test_lookups_answer_from_the_store_while_the_projection_is_built(demo_store: GraphStore) -> None:
+    cache = GraphCache(demo_store)
+
+    def wait_until_ready() -> None:
+        deadline = time.monotonic() + 60
+        while not cache.ready(NAME_INDEXES):
+            assert time.monotonic() < deadline, "the background build did not finish"
+            time.sleep(0.05)
+
+    assert search_without_waiting(cache, demo_store, "南昌", limit=5) == demo_store.search("南昌", limit=5)  # a cold cache
+    wait_until_ready()
+    assert search_without_waiting(cache, demo_store, "南昌", limit=5) == demo_store.search("南昌", limit=5)  # the index
+    demo_store.write(WriteBatch(nodes=[Enterprise(id="ent:late", name="南昌迟到企业", synthetic=True)]))
+    assert not cache.ready(NAME_INDEXES)
+    assert "ent:late" in [node["id"] for node in search_without_waiting(cache, demo_store, "南昌迟到", limit=5)]
+    for _ in range(2):  # from the store, then from the rebuilt projection
+        assert neighbourhood_without_waiting(cache, demo_store, "ent:cathode", 2) == demo_store.neighbourhood(["ent:cathode"], 2)
+        assert neighbourhood_without_waiting(cache, demo_store, "ent:absent", 1) is None
+        wait_until_ready()
