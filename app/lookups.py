@@ -116,7 +116,10 @@ def enterprise_rows(cache: GraphCache, where: EnterpriseFilter) -> list[dict[str
 
 def _filtered(cache: GraphCache, where: EnterpriseFilter) -> list[dict[str, Any]]:
     graph = cache.graph()
-    allowed = set(cache.graph(where.chain)) if where.chain else None
+    if where.chain:  # no projection is kept for an id that is not in the graph
+        allowed = set(cache.graph(where.chain)) if where.chain in graph else set()
+    else:
+        allowed = None
     if where.cluster:
         members = {src for src, _, d in graph.in_edges(where.cluster, data=True) if d["type"] == "MEMBER_OF"} if where.cluster in graph else set()
     else:
