@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import Response
 from pydantic import BaseModel
 
+from app.cached_answers import answer
 from app.deps import StoreDep
+from app.graph_cache import GraphCache
+from app.lookups import chain_detail
+from app.responses import json_response
 
 router = APIRouter(prefix="/api", tags=["chains"])
 
@@ -44,30 +49,19 @@ def list_chains(store: StoreDep) -> list[dict[str, Any]]:
 
 
 @router.get("/chains/{chain_id}", response_model=ChainDetail, summary="一条产业链")
-def get_chain(request: Request, store: StoreDep, chain_id: str = CHAIN_ID) -> dict[str, Any]:
+async def get_chain(request: Request, chain_id: str = CHAIN_ID) -> Response:
     """One chain with its products by stage, its clusters (and where they are based) and its 链主."""
-    chain = store.get_node(chain_id)
-    if chain is None or chain["label"] != "Chain":
+    cache = request.app.state.graphs
+
+    def encode() -> bytes:  # raises for a missing chain, so only real chains are kept
+        return ChainDetail.model_validate(chain_or_404(cache, chain_id)).model_dump_json().encode()
+
+    return await answer(cache, lambda: json_response(body=cache.memo(("chain-detail-json", chain_id), encode)))
+
+
+def chain_or_404(cache: GraphCache, chain_id: str) -> dict[str, Any]:
+    """``lookups.chain_detail``, or a 404 when there is no such chain."""
+    detail = chain_detail(cache, chain_id)
+    if detail is None:
         raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
-    graph = request.app.state.graphs.graph(chain_id)
-    nodes = graph.nodes
-    products = sorted(
-        ({"id": n, **{k: nodes[n].get(k) for k in ("name", "segment", "stage")}}
-         for n in graph.predecessors(chain_id) if nodes[n]["label"] == "Product"),
-        key=lambda p: (("上游", "中游", "下游", None).index(p["stage"]), p["segment"] or "", p["id"]),
-    )
-    clusters = []
-    for cluster_id in sorted(n for n in graph.predecessors(chain_id) if nodes[n]["label"] == "Cluster"):
-        bases = [
-            {"park": park, "name": nodes[park]["name"], "role": data.get("role", "")}
-            for _, park, data in graph.out_edges(cluster_id, data=True) if data["type"] == "BASED_IN"
-        ]
-        clusters.append({"id": cluster_id, "name": nodes[cluster_id]["name"], "bases": sorted(bases, key=lambda b: (b["role"], b["park"]))})
-    leaders = [
-        {"id": src, "name": nodes[src]["name"]}
-        for src, _, data in graph.in_edges(chain_id, data=True) if data["type"] == "LEADS"
-    ]
-    counts: dict[str, int] = {}
-    for _, attrs in graph.nodes(data=True):
-        counts[attrs["label"]] = counts.get(attrs["label"], 0) + 1
-    return {**chain, "products": products, "clusters": clusters, "leaders": sorted(leaders, key=lambda l: l["id"]), "counts": counts}
+    return detail

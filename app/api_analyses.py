@@ -15,8 +15,8 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from app.api import CHAIN_ID
-from app.api_lookups import FILE_RESPONSES, CacheDep
-from app.deps import require
+from app.api_lookups import FILE_RESPONSES
+from app.deps import CacheDep, require
 from app.listing import FormatQuery, PageQuery, SizeQuery, download, page_of
 from app.output import render_tables
 from app.workspace import critical, gaps

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from app.deps import StoreDep
+from app.deps import CacheDep, StoreDep
 from app.listing import MEDIA_TYPES
 
 router = APIRouter(prefix="/api/imports", tags=["admin"])
@@ -23,7 +23,7 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 @router.post("", summary="上传导入（企业名录 / 供应关系；先校验，全部通过才写入）",
              responses={200: {"description": "导入完成或试运行结果"}, 422: {"description": "文件被拒绝：附问题清单"}})
 def upload_import(
-    store: StoreDep,
+    store: StoreDep, cache: CacheDep,
     files: list[UploadFile] = File(..., description="CSV（UTF-8/GBK）、XLSX 或 JSON 文件，可多个"),
     dry_run: bool = Query(False, description="试运行：只校验并显示将新增/更新什么，不写入"),
     report: Literal["json", "csv", "xlsx"] = Query("json", description="问题清单的格式；csv/xlsx 下载问题清单"),
@@ -44,7 +44,8 @@ def upload_import(
                 raise HTTPException(status_code=413, detail=f"文件过大：{name}（上限 200 MB）")
             target.write_bytes(data)
             paths.append(target)
-        outcome = import_files(store, paths, dry_run=dry_run)
+        with cache.writing():  # lookups leave the event loop meanwhile: the store is busy
+            outcome = import_files(store, paths, dry_run=dry_run)
     status = 200 if outcome.ok else 422
     if report != "json":
         return Response(outcome.render(report), status_code=status, media_type=MEDIA_TYPES[report],

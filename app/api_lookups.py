@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import networkx as nx
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
 from pydantic import BaseModel
 
-from app.deps import StoreDep
+from app import graph_neighbourhood, lookups
+from app.cached_answers import answer
+from app.deps import CacheDep, StoreDep
 from app.graph_cache import GraphCache
-from app.listing import FormatQuery, ListFormat, PageQuery, SizeQuery, listing
+from app.listing import FormatQuery, ListFormat, PageQuery, SizeQuery, listing, page_of
+from app.responses import json_response
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
+from stores.base import GraphStore, Subgraph
 
 router = APIRouter(prefix="/api", tags=["lookups"])
+SMALL_WALK_NODES = 500  # a neighbourhood of depth 1 and at most this many nodes takes a few ms: answered on the event loop
+
 
 def node_id_path() -> Any:
     """A fresh Path() per parameter: FastAPI binds a shared Path instance to one parameter name only."""
     return Path(min_length=1, max_length=200, description="节点 id，例如 ent:…、product:…、18位统一社会信用代码")
+
+
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
 }
@@ -30,33 +40,38 @@ class Page(BaseModel):
     size: int
 
 
-def get_cache(request: Request) -> GraphCache:
-    return request.app.state.graphs
-
-
-CacheDep = Annotated[GraphCache, Depends(get_cache)]
-
-
 def _nodes_of(graph: nx.MultiDiGraph, label: str) -> list[dict[str, Any]]:
     return [{"id": node, **attrs} for node, attrs in sorted(graph.nodes(data=True)) if attrs.get("label") == label]
 
 
-def _get(store: Any, node_id: str, label: str) -> dict[str, Any]:
-    node = store.get_node(node_id)
-    if node is None or node["label"] != label:
-        raise HTTPException(status_code=404, detail=f"不存在：{node_id}")
-    return node
+async def _node(cache: GraphCache, store: GraphStore, node_id: str, label: str) -> Response:
+    """One node of ``label``: from the cached projection when there is one, else from the store."""
+
+    def found(node: dict[str, Any] | None) -> Response:
+        if node is None or node["label"] != label:
+            raise HTTPException(status_code=404, detail=f"不存在：{node_id}")
+        return json_response(node)
+
+    def from_graph() -> Response:
+        attrs = cache.graph().nodes.get(node_id)
+        return found(None if attrs is None else {"id": node_id, **attrs})
+
+    return await answer(cache, from_graph, lambda: found(store.get_node(node_id)))
 
 
 @router.get("/search", response_model=list[dict[str, Any]], summary="按名称子串或统一社会信用代码搜索")
-def search(
-    store: StoreDep,
+async def search(
+    cache: CacheDep, store: StoreDep,
     q: str = Query(..., min_length=1, max_length=100, description="中文名称子串、别名、id 或统一社会信用代码"),
     label: Literal["Enterprise", "Product", "Chain", "Cluster", "Park"] | None = Query(None),
     limit: int = Query(20, ge=1, le=200),
-) -> list[dict[str, Any]]:
+) -> Response:
     """Nodes whose name or an alias contains ``q`` (exact name first), or whose id / credit code is ``q``."""
-    return store.search(q, labels=[label] if label else None, limit=limit)
+    labels = [label] if label else None
+    return await answer(
+        cache, lambda: json_response(lookups.search(cache, q, labels=labels, limit=limit)),
+        lambda: json_response(lookups.search_without_waiting(cache, store, q, labels=labels, limit=limit)),
+    )
 
 
 @router.get("/clusters", response_model=Page, responses=FILE_RESPONSES, summary="产业集群")
@@ -72,8 +87,8 @@ def clusters(cache: CacheDep, page: int = PageQuery, size: int = SizeQuery, form
 
 
 @router.get("/clusters/{cluster_id}", summary="一个产业集群")
-def cluster(store: StoreDep, cluster_id: str = node_id_path()) -> dict[str, Any]:
-    return _get(store, cluster_id, "Cluster")
+async def cluster(cache: CacheDep, store: StoreDep, cluster_id: str = node_id_path()) -> Response:
+    return await _node(cache, store, cluster_id, "Cluster")
 
 
 @router.get("/parks", response_model=Page, responses=FILE_RESPONSES, summary="区县、开发区、平台、园区")
@@ -88,8 +103,8 @@ def parks(cache: CacheDep, page: int = PageQuery, size: int = SizeQuery, format:
 
 
 @router.get("/parks/{park_id}", summary="一个区县/园区/平台")
-def park(store: StoreDep, park_id: str = node_id_path()) -> dict[str, Any]:
-    return _get(store, park_id, "Park")
+async def park(cache: CacheDep, store: StoreDep, park_id: str = node_id_path()) -> Response:
+    return await _node(cache, store, park_id, "Park")
 
 
 @router.get("/products", response_model=Page, responses=FILE_RESPONSES, summary="产品")
@@ -108,15 +123,12 @@ def products(
 
 
 @router.get("/products/{product_id}", summary="一个产品")
-def product(store: StoreDep, product_id: str = node_id_path()) -> dict[str, Any]:
-    return _get(store, product_id, "Product")
-
-
-ENTERPRISE_COLUMNS = ("id", "name", "credit_code", "country", "province", "city", "district", "local", "revenue_yi", "tags", "synthetic")
+async def product(cache: CacheDep, store: StoreDep, product_id: str = node_id_path()) -> Response:
+    return await _node(cache, store, product_id, "Product")
 
 
 @router.get("/enterprises", response_model=Page, responses=FILE_RESPONSES, summary="企业（搜索与筛选）")
-def enterprises(
+async def enterprises(
     cache: CacheDep,
     q: str | None = Query(None, max_length=100, description="名称子串或统一社会信用代码"),
     chain: str | None = Query(None, max_length=80), cluster: str | None = Query(None, max_length=80),
@@ -126,57 +138,46 @@ def enterprises(
     page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
 ) -> Any:
     """Enterprises filtered by chain, cluster, park (and the parks inside it), district, tag and locality."""
-    graph = cache.graph()
-    allowed = set(cache.graph(chain)) if chain else None
-    members = {src for src, _, d in graph.in_edges(cluster, data=True) if d["type"] == "MEMBER_OF"} if cluster and cluster in graph else (set() if cluster else None)
-    in_park = _enterprises_in_park(graph, park) if park else None
-    rows = [
-        row for row, attrs in cache.memo(("enterprise-rows",), lambda: _enterprise_rows(graph))
-        if (allowed is None or row["id"] in allowed) and (members is None or row["id"] in members)
-        and (in_park is None or row["id"] in in_park) and (not district or row["district"] == district)
-        and (not tag or tag in (row["tags"] or ())) and (local is None or bool(row["local"]) == local)
-        and (not q or q in row["name"] or q == row["credit_code"] or any(q in alias for alias in attrs.get("aliases", ())))
-    ]
-    return listing(rows, page=page, size=size, fmt=format, filename="enterprises", title="企业")
-
-
-def _enterprise_rows(graph: nx.MultiDiGraph) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Every enterprise as a listing row (with its attributes), largest revenue first; memoised per revision."""
-    rows = [
-        ({name: attrs.get(name) if name != "id" else node for name in ENTERPRISE_COLUMNS}, attrs)
-        for node, attrs in graph.nodes(data=True) if attrs.get("label") == "Enterprise"
-    ]
-    rows.sort(key=lambda pair: (-(pair[0]["revenue_yi"] or 0), pair[0]["id"]))
-    return rows
-
-
-def _enterprises_in_park(graph: nx.MultiDiGraph, park_id: str) -> set[str]:
-    """Enterprises LOCATED_IN the park or any park inside it."""
-    if park_id not in graph:
-        return set()
-    inside = nx.subgraph_view(graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["type"] == "LOCATED_IN")
-    return {node for node in nx.ancestors(inside, park_id) if graph.nodes[node].get("label") == "Enterprise"}
+    where = lookups.EnterpriseFilter(q=q, chain=chain, cluster=cluster, park=park, district=district, tag=tag, local=local)
+    if format == "json":
+        return await answer(cache, lambda: json_response(page_of(lookups.enterprise_rows(cache, where), page=page, size=size)))
+    return await run_in_threadpool(  # a whole-list download takes long: never on the event loop
+        lambda: listing(lookups.enterprise_rows(cache, where), page=page, size=size, fmt=format, filename="enterprises", title="企业"),
+    )
 
 
 @router.get("/enterprises/{enterprise_id}", summary="一家企业")
-def enterprise(store: StoreDep, enterprise_id: str = node_id_path()) -> dict[str, Any]:
-    return _get(store, enterprise_id, "Enterprise")
+async def enterprise(cache: CacheDep, store: StoreDep, enterprise_id: str = node_id_path()) -> Response:
+    return await _node(cache, store, enterprise_id, "Enterprise")
 
 
 @router.get("/nodes/{node_id}/neighbourhood", summary="节点的 k 跳邻域")
-def neighbourhood(
-    store: StoreDep, node_id: str = node_id_path(),
+async def neighbourhood(
+    cache: CacheDep, store: StoreDep, node_id: str = node_id_path(),
     depth: int = Query(1, ge=0, le=4),
     rel_type: list[Literal[tuple(RELATIONSHIP_TYPES)]] | None = Query(None),  # type: ignore[valid-type]
     label: list[Literal[tuple(NODE_LABELS)]] | None = Query(None),  # type: ignore[valid-type]
     direction: Literal["out", "in", "both"] = "both",
     max_nodes: int = Query(500, ge=1, le=5000),
-) -> dict[str, Any]:
+) -> Response:
     """Nodes within ``depth`` hops and the relationships among them."""
-    if store.get_node(node_id) is None:
-        raise HTTPException(status_code=404, detail=f"不存在：{node_id}")
-    around = store.neighbourhood([node_id], depth, rel_types=rel_type, labels=label, direction=direction, max_nodes=max_nodes)
-    return {"nodes": around.nodes, "relationships": around.relationships, "truncated": around.truncated}
+    options = {"rel_types": rel_type, "labels": label, "direction": direction, "max_nodes": max_nodes}
+
+    def respond(around: Subgraph | None) -> Response:
+        if around is None:
+            raise HTTPException(status_code=404, detail=f"不存在：{node_id}")
+        return json_response({"nodes": around.nodes, "relationships": around.relationships, "truncated": around.truncated})
+
+    def from_graph() -> Response:
+        graph = cache.graph()
+        return respond(graph_neighbourhood.neighbourhood(graph, [node_id], depth, **options) if node_id in graph else None)
+
+    def anyhow() -> Response:
+        return respond(lookups.neighbourhood_without_waiting(cache, store, node_id, depth, **options))
+
+    if depth <= 1 and max_nodes <= SMALL_WALK_NODES:
+        return await answer(cache, from_graph, anyhow)
+    return await run_in_threadpool(anyhow)  # a deep or wide walk takes long: never on the event loop
 
 
 @router.get("/enterprises/{enterprise_id}/tiers", summary="上游供应商 / 下游客户分层")

@@ -18,6 +18,7 @@ from app import api, api_admin, api_analyses, api_import, api_lookups, login, pa
 from app.auth import TokenRegistry
 from app.deps import LoginRequired, require
 from app.graph_cache import GraphCache
+from app.security_headers import SecurityHeaders
 from app.settings import Settings
 from graph_schema.errors import ChainAtlasError
 from stores.base import GraphStore
@@ -70,13 +71,9 @@ def create_app(
     app.state.tokens = tokens
     app.state.graphs = GraphCache(store) if store is not None else None
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+    app.add_middleware(SecurityHeaders, headers={
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+    })
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -8,14 +8,16 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.api import CHAIN_ID, get_chain
+from app.api import CHAIN_ID, chain_or_404
 from app.auth import role_allows
-from app.workspace import (
-    SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status,
-)
 from app.deps import StoreDep
 from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
 from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json
+from app.lookups import neighbourhood_without_waiting, search_without_waiting
+from app.workspace import (
+    SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status,
+)
+from stores.common import build_graph
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
@@ -34,16 +36,20 @@ def index(request: Request, store: StoreDep) -> HTMLResponse:
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)
 def chain_page(
-    request: Request, store: StoreDep, chain_id: str = CHAIN_ID,
+    request: Request, chain_id: str = CHAIN_ID,
     expand: list[str] = Query([], max_length=20, description="展开这些产品的生产企业"),
 ) -> HTMLResponse:
-    chain = get_chain(request, store, chain_id)
     cache = request.app.state.graphs
-    graph = cache.graph(chain_id)
-    synthetic = any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True))
-    view, aggregated = chain_view(graph, chain_id, frozenset(expand))
+    chain = chain_or_404(cache, chain_id)
+
+    def drawing() -> tuple[dict, bool, bool]:  # the graph view, laid out once per revision and expansion
+        graph = cache.graph(chain_id)
+        view, aggregated = chain_view(graph, chain_id, frozenset(expand))
+        payload = graph_payload(view, status=product_statuses(cache, chain_id), status_colours=STATUS_COLOURS)
+        return payload, aggregated, any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True))
+
+    payload, aggregated, synthetic = cache.recent(("chain-drawing", chain_id, frozenset(expand)), drawing)
     report = gaps(cache, chain_id)
-    payload = graph_payload(view, status=product_statuses(cache, chain_id), status_colours=STATUS_COLOURS)
     summary_rows = chain_map_result(cache, chain_id).tables().get("概要") or [None]
     return templates.TemplateResponse(
         request, "chain.html",
@@ -54,7 +60,7 @@ def chain_page(
 
 @router.get("/search", response_class=HTMLResponse)
 def search_page(request: Request, store: StoreDep, q: str = Query("", max_length=100)) -> HTMLResponse:
-    results = store.search(q, limit=100) if q.strip() else []
+    results = search_without_waiting(request.app.state.graphs, store, q, limit=100) if q.strip() else []
     return templates.TemplateResponse(
         request, "search.html",
         {"query": q, "results": results, "kinds": KIND_STYLE, "synthetic": any(r.get("synthetic") for r in results)},
@@ -85,12 +91,10 @@ def enterprise_page(
 
 @router.get("/nodes/{node_id}", response_class=HTMLResponse)
 def node_page(request: Request, store: StoreDep, node_id: str = Path(max_length=200)) -> HTMLResponse:
-    node = store.get_node(node_id)
-    if node is None:
+    around = neighbourhood_without_waiting(request.app.state.graphs, store, node_id, 1, max_nodes=300)
+    if around is None:
         raise HTTPException(status_code=404, detail=f"节点不存在：{node_id}")
-    around = store.neighbourhood([node_id], depth=1, max_nodes=300)
-    from stores.common import build_graph
-
+    node = next(found for found in around.nodes if found["id"] == node_id)
     graph = build_graph(around.nodes, around.relationships)
     return templates.TemplateResponse(
         request, "node.html",

@@ -98,11 +98,16 @@ def risk_status(rows: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def warm(cache: GraphCache) -> None:
-    """Compute what the dashboard and chain pages need, so the first visitor does not wait for it.
+    """Compute what the lookups, the dashboard and the chain pages need, so the first visitor does not
+    wait for it.
 
     Run in a background thread at start-up by ``chainatlas serve``; a change to the store later
     simply makes the next request compute afresh.
     """
+    from app.lookups import EnterpriseFilter, enterprise_rows, name_indexes
+
+    name_indexes(cache)
+    enterprise_rows(cache, EnterpriseFilter())
     for chain in ordered_chains(cache):
         chain_map_result(cache, chain["id"])
         gaps(cache, chain["id"])

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.auth import TokenRegistry
-from graph_schema import Enterprise, Produces
+from graph_schema import Enterprise, Leads, Produces
 from loaders.reference import load_reference, read_plan
 from stores.base import GraphStore, WriteBatch
 from tests.app.conftest import make_client
@@ -109,3 +109,21 @@ def test_enterprise_page_shows_tiers_and_provenance(store: GraphStore, tokens: T
         assert payload["physics"] is False
         assert client.get("/enterprises/ent:none").status_code == 404
         assert client.get("/enterprises/product:cell").status_code == 404
+
+
+def test_chain_page_and_detail_follow_an_import(client: TestClient, store: GraphStore) -> None:
+    def drawn() -> set[str]:
+        html = client.get("/chains/chain:new-energy").text
+        payload = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S).group(1))
+        return {node["id"] for node in payload["nodes"]}
+
+    def leaders() -> list[str]:
+        return [leader["id"] for leader in client.get("/api/chains/chain:new-energy").json()["leaders"]]
+
+    assert "ent:newcomer" not in drawn() | set(leaders())
+    assert drawn() == drawn()  # the second one comes from the cache
+    store.write(WriteBatch(
+        nodes=[Enterprise(id="ent:newcomer", name="新链主企业", local=True, synthetic=True)],
+        relationships=[Produces(src="ent:newcomer", dst="product:lithium-carbonate"), Leads(src="ent:newcomer", dst="chain:new-energy")],
+    ))
+    assert "ent:newcomer" in drawn() and leaders() == ["ent:newcomer"]

@@ -1,0 +1,153 @@
+"""Lookups answered from the cached projections and kept per store revision: search, neighbourhoods,
+a chain's detail, filtered enterprise lists. The routes only turn these into responses.
+
+>>> from stores.embedded import EmbeddedStore
+>>> from app.graph_cache import GraphCache
+>>> from graph_schema import Chain
+>>> from stores.base import WriteBatch
+>>> store = EmbeddedStore(":memory:"); store.ensure_schema()
+>>> store.write(WriteBatch(nodes=[Chain(id="chain:aviation", name="航空", kind="新兴")]))
+>>> cache = GraphCache(store)
+>>> [node["id"] for node in search(cache, "航")], chain_detail(cache, "chain:aviation")["counts"]
+(['chain:aviation'], {'Chain': 1})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from app.graph_cache import GraphCache
+from app.graph_neighbourhood import neighbourhood
+from app.search_index import NameIndex, search_indexes
+from graph_schema.registry import NODE_LABELS, check_label
+from stores.base import GraphStore, Subgraph
+
+NAME_INDEXES = ("name-indexes",)
+STAGE_ORDER = ("上游", "中游", "下游", None)
+ENTERPRISE_COLUMNS = ("id", "name", "credit_code", "country", "province", "city", "district", "local", "revenue_yi", "tags", "synthetic")
+
+
+def search(cache: GraphCache, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """``GraphStore.search`` answered from per-label name indexes of the whole projection."""
+    wanted = [check_label(name).name for name in (labels or NODE_LABELS)]
+    indexes = name_indexes(cache)
+    return search_indexes([indexes[label] for label in wanted], text, limit)
+
+
+def name_indexes(cache: GraphCache) -> dict[str, NameIndex]:
+    """The name index of every label, built once per revision."""
+    return cache.memo(NAME_INDEXES, lambda: {label: NameIndex(cache.graph(), label) for label in NODE_LABELS})
+
+
+def search_without_waiting(cache: GraphCache, store: GraphStore, text: str, *, labels: Sequence[str] | None = None,
+                           limit: int = 20) -> list[dict[str, Any]]:
+    """``search`` if the name indexes are ready; else (a cold start, just after an import) the store's
+    own search, the same answer, while the projection and indexes are built in the background."""
+    if cache.ready(NAME_INDEXES):
+        return search(cache, text, labels=labels, limit=limit)
+    cache.build_soon(lambda: name_indexes(cache))
+    return store.search(text, labels=labels, limit=limit)
+
+
+def neighbourhood_without_waiting(cache: GraphCache, store: GraphStore, node_id: str, depth: int, **options: Any) -> Subgraph | None:
+    """The neighbourhood of ``node_id`` (None if there is no such node) from the cached projection if it
+    is ready, else from the store while the projection is built in the background."""
+    if cache.ready():
+        graph = cache.graph()
+        return neighbourhood(graph, [node_id], depth, **options) if node_id in graph else None
+    cache.build_soon(cache.graph)
+    return store.neighbourhood([node_id], depth, **options) if store.get_node(node_id) is not None else None
+
+
+def chain_detail(cache: GraphCache, chain_id: str) -> dict[str, Any] | None:
+    """One chain with its products by stage, its clusters (and where they are based), its 链主 and
+    how many nodes of each label its part of the graph has; None when there is no such chain."""
+    if cache.graph().nodes.get(chain_id, {}).get("label") != "Chain":  # no projection kept for a made-up id
+        return None
+    return cache.memo(("chain-detail", chain_id), lambda: _chain_detail(cache.graph(chain_id), chain_id))
+
+
+def _chain_detail(graph: nx.MultiDiGraph, chain_id: str) -> dict[str, Any]:
+    nodes = graph.nodes
+    products = sorted(
+        ({"id": n, **{k: nodes[n].get(k) for k in ("name", "segment", "stage")}}
+         for n in graph.predecessors(chain_id) if nodes[n]["label"] == "Product"),
+        key=lambda p: (STAGE_ORDER.index(p["stage"]), p["segment"] or "", p["id"]),
+    )
+    clusters = []
+    for cluster_id in sorted(n for n in graph.predecessors(chain_id) if nodes[n]["label"] == "Cluster"):
+        bases = [
+            {"park": park, "name": nodes[park]["name"], "role": data.get("role", "")}
+            for _, park, data in graph.out_edges(cluster_id, data=True) if data["type"] == "BASED_IN"
+        ]
+        clusters.append({"id": cluster_id, "name": nodes[cluster_id]["name"], "bases": sorted(bases, key=lambda b: (b["role"], b["park"]))})
+    leaders = [
+        {"id": src, "name": nodes[src]["name"]}
+        for src, _, data in graph.in_edges(chain_id, data=True) if data["type"] == "LEADS"
+    ]
+    counts: dict[str, int] = {}
+    for _, attrs in graph.nodes(data=True):
+        counts[attrs["label"]] = counts.get(attrs["label"], 0) + 1
+    return {"id": chain_id, **nodes[chain_id], "products": products, "clusters": clusters, "leaders": sorted(leaders, key=lambda l: l["id"]), "counts": counts}
+
+
+@dataclass(frozen=True)
+class EnterpriseFilter:
+    """What ``/api/enterprises`` narrows the list by; None (or empty) means no condition."""
+
+    q: str | None = None
+    chain: str | None = None
+    cluster: str | None = None
+    park: str | None = None
+    district: str | None = None
+    tag: str | None = None
+    local: bool | None = None
+
+
+def enterprise_rows(cache: GraphCache, where: EnterpriseFilter) -> list[dict[str, Any]]:
+    """The enterprises that pass ``where`` as listing rows, largest revenue first; kept for the
+    most recent filters of the current revision, so paging through a list filters it once."""
+    return cache.recent(("enterprises", where), lambda: _filtered(cache, where))
+
+
+def _filtered(cache: GraphCache, where: EnterpriseFilter) -> list[dict[str, Any]]:
+    graph = cache.graph()
+    if where.chain:  # no projection is kept for an id that is not in the graph
+        allowed = set(cache.graph(where.chain)) if where.chain in graph else set()
+    else:
+        allowed = None
+    if where.cluster:
+        members = {src for src, _, d in graph.in_edges(where.cluster, data=True) if d["type"] == "MEMBER_OF"} if where.cluster in graph else set()
+    else:
+        members = None
+    in_park = enterprises_in_park(graph, where.park) if where.park else None
+    q, district, tag, local = where.q, where.district, where.tag, where.local
+    return [
+        row for row, attrs in cache.memo(("enterprise-rows",), lambda: _all_enterprise_rows(graph))
+        if (allowed is None or row["id"] in allowed) and (members is None or row["id"] in members)
+        and (in_park is None or row["id"] in in_park) and (not district or row["district"] == district)
+        and (not tag or tag in (row["tags"] or ())) and (local is None or bool(row["local"]) == local)
+        and (not q or q in row["name"] or q == row["credit_code"] or any(q in alias for alias in attrs.get("aliases", ())))
+    ]
+
+
+def _all_enterprise_rows(graph: nx.MultiDiGraph) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every enterprise as a listing row (with its attributes), largest revenue first."""
+    rows = [
+        ({name: attrs.get(name) if name != "id" else node for name in ENTERPRISE_COLUMNS}, attrs)
+        for node, attrs in graph.nodes(data=True) if attrs.get("label") == "Enterprise"
+    ]
+    rows.sort(key=lambda pair: (-(pair[0]["revenue_yi"] or 0), pair[0]["id"]))
+    return rows
+
+
+def enterprises_in_park(graph: nx.MultiDiGraph, park_id: str) -> set[str]:
+    """Enterprises LOCATED_IN the park or any park inside it."""
+    if park_id not in graph:
+        return set()
+    inside = nx.subgraph_view(graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["type"] == "LOCATED_IN")
+    return {node for node in nx.ancestors(inside, park_id) if graph.nodes[node].get("label") == "Enterprise"}

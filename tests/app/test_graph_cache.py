@@ -1,0 +1,158 @@
+"""The per-revision cache: bounded recent results, no stale result kept across an import, the
+garbage collector kept off large projections, and cached-only answers that never compute, wait or go stale."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from app import graph_cache
+from app.cached_answers import answer
+from app.graph_cache import GraphCache, NotCached
+from graph_schema import Chain
+from stores.base import WriteBatch
+from stores.embedded import EmbeddedStore
+
+
+@pytest.fixture
+def store() -> Iterator[EmbeddedStore]:
+    embedded = EmbeddedStore(":memory:")
+    embedded.ensure_schema()
+    embedded.write(WriteBatch(nodes=[Chain(id="chain:aviation", name="航空", kind="新兴")]))
+    yield embedded
+    embedded.close()
+
+
+def add_chain(store: EmbeddedStore, name: str) -> None:
+    store.write(WriteBatch(nodes=[Chain(id=f"chain:{name}", name=name, kind="新兴")]))
+
+
+def test_recent_keeps_only_the_most_recently_used(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(graph_cache, "RECENT_LIMIT", 2)
+    cache = GraphCache(store)
+    calls: list[int] = []
+
+    def compute(n: int):  # type: ignore[no-untyped-def]
+        return lambda: calls.append(n) or [n]
+
+    first = cache.recent(("k", 1), compute(1))
+    cache.recent(("k", 2), compute(2))
+    assert cache.recent(("k", 1), compute(1)) is first  # used again: now the most recent
+    cache.recent(("k", 3), compute(3))  # evicts 2, the least recently used
+    cache.recent(("k", 1), compute(1))
+    cache.recent(("k", 2), compute(2))
+    assert calls == [1, 2, 3, 2]
+
+
+def test_results_follow_the_revision(store: EmbeddedStore) -> None:
+    cache = GraphCache(store)
+    count = lambda: cache.graph().number_of_nodes()  # noqa: E731
+    assert cache.memo(("n",), count) == cache.recent(("n",), count) == 1
+    add_chain(store, "cars")
+    assert cache.memo(("n",), count) == cache.recent(("n",), count) == 2
+
+
+def test_a_result_computed_across_an_import_is_not_kept(store: EmbeddedStore) -> None:
+    cache = GraphCache(store)
+
+    def compute_while_importing() -> int:
+        before = cache.graph().number_of_nodes()
+        add_chain(store, "cars")
+        cache.graph()  # another request notices the import meanwhile
+        return before
+
+    assert cache.memo(("n",), compute_while_importing) == 1  # the caller gets what it computed ...
+    assert cache.memo(("n",), lambda: cache.graph().number_of_nodes()) == 2  # ... but it was not kept
+    assert cache.recent(("r",), compute_while_importing) == 2
+    assert cache.recent(("r",), lambda: -1) == -1
+
+
+def test_large_projections_are_frozen_out_of_full_collections(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    unfrozen: list[bool] = []
+    real_unfreeze = gc.unfreeze
+    monkeypatch.setattr(gc, "unfreeze", lambda: unfrozen.append(True) or real_unfreeze())
+    real_unfreeze()
+    try:
+        small = GraphCache(store)  # the default threshold is far above one node
+        small.graph()
+        assert gc.get_freeze_count() == 0
+        cache = GraphCache(store, freeze_gc_above=1)
+        graph = cache.graph()
+        assert gc.get_freeze_count() > 0
+        add_chain(store, "cars")
+        assert cache.graph() is not graph and unfrozen == [True]  # handed back, then the new one frozen
+        assert gc.get_freeze_count() > 0
+    finally:
+        real_unfreeze()
+
+
+def test_cached_only_answers_only_what_is_cached_for_the_current_revision(store: EmbeddedStore) -> None:
+    cache = GraphCache(store)
+    with pytest.raises(NotCached), cache.cached_only():
+        cache.graph()
+    graph = cache.graph()
+    assert cache.memo(("n",), lambda: 1) == 1 and cache.recent(("r",), lambda: 2) == 2
+    with cache.cached_only():
+        assert cache.graph() is graph and cache.memo(("n",), lambda: 0) == 1 and cache.recent(("r",), lambda: 0) == 2
+        with pytest.raises(NotCached):
+            cache.graph("chain:aviation")  # not projected yet
+    add_chain(store, "cars")  # an import: nothing cached is current any more
+    for read in (cache.graph, lambda: cache.memo(("n",), lambda: 0), lambda: cache.recent(("r",), lambda: 0)):
+        with pytest.raises(NotCached), cache.cached_only():
+            read()
+    assert cache.graph().number_of_nodes() == 2
+
+
+def test_cached_only_never_waits(store: EmbeddedStore) -> None:
+    class SlowStore(EmbeddedStore):
+        def project(self, chain_id=None):  # type: ignore[no-untyped-def]
+            started.set()
+            release.wait(10)
+            return super().project(chain_id)
+
+    started, release = threading.Event(), threading.Event()
+    slow = SlowStore(":memory:")
+    slow.ensure_schema()
+    cache = GraphCache(slow)
+    projecting = threading.Thread(target=cache.graph)
+    projecting.start()
+    try:
+        assert started.wait(10)
+        began = time.perf_counter()
+        with pytest.raises(NotCached), cache.cached_only():
+            cache.graph()
+        assert time.perf_counter() - began < 1
+    finally:
+        release.set()
+        projecting.join()
+    with cache.cached_only():
+        cache.graph()
+        with pytest.raises(NotCached), cache.writing():  # the store may be locked by a write
+            cache.graph()
+    remote = GraphCache(slow, local_revision=False)  # a revision read would be a round trip (Neo4j)
+    remote.graph()
+    with pytest.raises(NotCached), remote.cached_only():
+        remote.graph()
+    slow.close()
+
+
+def test_answer_runs_the_slow_way_until_cached(store: EmbeddedStore) -> None:
+    cache = GraphCache(store)
+    ways: list[str] = []
+
+    def fast() -> int:
+        ways.append("fast")
+        return cache.memo(("n",), lambda: 7)
+
+    def slow() -> int:
+        ways.append("slow")
+        return cache.memo(("n",), lambda: 7)
+
+    assert asyncio.run(answer(cache, fast, slow)) == 7
+    assert asyncio.run(answer(cache, fast, slow)) == 7
+    assert ways == ["fast", "slow", "fast"]
