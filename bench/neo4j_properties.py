@@ -1,0 +1,74 @@
+"""How much of Neo4j's relationship write cost is the relationships' properties.
+
+Writes the demo's SUPPLIES (their enterprises and products already stored) with ``UNWIND … MERGE``
+in 20,000-row transactions, four ways: with all properties, without ``source``, with an ASCII
+``source`` instead of the Chinese one, and with no properties. The database is emptied first.
+
+Usage (a Neo4j of its own; see bench_import.py)::
+
+    .venv/bin/python bench/neo4j_properties.py --scale 20000 --neo4j-uri bolt://127.0.0.1:7688
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+MERGE_SUPPLIES = (
+    "UNWIND $rows AS row MATCH (a:Enterprise {id: row.src}) MATCH (b:Enterprise {id: row.dst}) "
+    "MERGE (a)-[r:SUPPLIES {key: row.key}]->(b) SET r += row.props"
+)
+VARIANTS: dict[str, Callable[[dict], dict]] = {
+    "all properties": lambda props: props,
+    "without source": lambda props: {k: v for k, v in props.items() if k != "source"},
+    "ASCII source": lambda props: {**props, "source": "ChainAtlas demo generator; synthetic"},
+    "no properties": lambda props: {},
+}
+
+
+def main() -> None:
+    from loaders.demo import generate
+    from stores.base import WriteBatch
+    from stores.neo4j_store import Neo4jStore
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=8810)
+    parser.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7688"))
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    store = Neo4jStore.connect(args.neo4j_uri)
+    batches = list(generate(args.scale, args.seed))
+    supplies = [
+        {"src": rel.src, "dst": rel.dst, "key": rel.key, "props": rel.properties()}
+        for batch in batches for rel in batch.relationships if rel.type == "SUPPLIES"
+    ]
+    print(f"{len(supplies):,} SUPPLIES, scale {args.scale:,}")
+    for _ in range(args.rounds):
+        for name, shape in VARIANTS.items():
+            store.clear()
+            store.ensure_schema()
+            for batch in batches:
+                store.write(WriteBatch(nodes=batch.nodes, relationships=[r for r in batch.relationships if r.type != "SUPPLIES"]))
+            rows = [{**row, "props": shape(row["props"])} for row in supplies]
+            started = time.perf_counter()
+            for start in range(0, len(rows), 20_000):
+                with store._driver.session() as session:  # the bare statement, without the store's bookkeeping
+                    with session.begin_transaction() as tx:
+                        for chunk in range(start, min(start + 20_000, len(rows)), 10_000):
+                            tx.run(MERGE_SUPPLIES, rows=rows[chunk : chunk + 10_000]).consume()
+                        tx.commit()
+            seconds = time.perf_counter() - started
+            print(f"{name}: {seconds:.2f} s, {len(rows) / seconds:,.0f} relationships/s")
+    store.clear()
+    store.close()
+
+
+if __name__ == "__main__":
+    main()
