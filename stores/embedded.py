@@ -20,6 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 
 import networkx as nx
@@ -92,12 +93,17 @@ class EmbeddedStore:
                 )
 
     def write(self, batch: WriteBatch) -> None:
-        # sorted by primary key: B-tree inserts in key order touch far fewer pages
+        # in key order, B-tree inserts touch far fewer pages; the sort is stable, so of two rows with
+        # one key the later is still upserted last
         node_rows = sorted(
-            (node.id, node.label, node.name, _search_text(node), getattr(node, "credit_code", None), node.properties_json())
-            for node in batch.nodes
+            ((node.id, node.label, node.name, _search_text(node), getattr(node, "credit_code", None), node.properties_json())
+             for node in batch.nodes),
+            key=itemgetter(0),
         )
-        rel_rows = sorted((rel.type, rel.src, rel.dst, rel.key, rel.properties_json()) for rel in batch.relationships)
+        rel_rows = sorted(
+            ((rel.type, rel.src, rel.dst, rel.key, rel.properties_json()) for rel in batch.relationships),
+            key=itemgetter(0, 1, 2, 3),
+        )
         try:
             with self._transaction() as db:
                 db.executemany(

@@ -212,3 +212,12 @@ def test_bulk_load_restores_indexes_after_an_error(store: GraphStore) -> None:
         raise RuntimeError("stop half-way")
     assert store.counts()["SUPPLIES"] == 3
     assert store.neighbourhood([LEAD_CODE], depth=1, rel_types=["SUPPLIES"]).relationships
+
+
+def test_later_duplicate_in_one_batch_wins(store: GraphStore) -> None:
+    first = Enterprise(id="ent:twice", name="南昌重复企业", revenue_yi=1.0)
+    later = Enterprise(id="ent:twice", name="南昌重复企业", revenue_yi=2.0, credit_code=LEAD_CODE, district="红谷滩区")
+    store.write(WriteBatch(nodes=[first, later, Chain(id="chain:z", name="链", kind="新兴")]))
+    node = store.get_node("ent:twice")
+    assert node["revenue_yi"] == pytest.approx(2.0) and node["district"] == "红谷滩区"
+    assert node["credit_code"] == LEAD_CODE
