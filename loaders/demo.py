@@ -52,7 +52,7 @@ from graph_schema import Enterprise, Leads, LocatedIn, MemberOf, Produces, Suppl
 from loaders.catalogue import Catalogue
 from loaders.reference import read_plan, read_product_maps, reference_batch
 from stores.background import write_batches
-from stores.base import GraphStore, WriteBatch
+from stores.base import GraphStore, WriteBatch, batched
 
 DEFAULT_SCALE = 3000
 DEFAULT_SEED = 8810
@@ -470,17 +470,7 @@ class _Generator:
     def batches(self, include_reference: bool) -> Iterator[WriteBatch]:
         if include_reference:
             yield reference_batch()
-        batch, size = WriteBatch(), 0
-        nodes, relationships = batch.nodes, batch.relationships
-        for item in itertools.chain(self.enterprises(), self.supplies()):
-            (nodes if isinstance(item, Enterprise) else relationships).append(item)
-            size += 1
-            if size >= self.batch_size:
-                yield batch
-                batch, size = WriteBatch(), 0
-                nodes, relationships = batch.nodes, batch.relationships
-        if size:
-            yield batch
+        yield from batched(itertools.chain(self.enterprises(), self.supplies()), self.batch_size)
 
 
 def generate(scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED, *, batch_size: int = BATCH_SIZE,

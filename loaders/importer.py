@@ -51,7 +51,7 @@ from loaders.names import enterprise_id, fold, normalise_name, split_list
 from loaders.report import ImportReport, Problem, TableSummary
 from loaders.tabular import FileReadError, Table, read_tables
 from stores.background import write_batches
-from stores.base import GraphStore, WriteBatch
+from stores.base import GraphStore, WriteBatch, batched
 
 Item = Node | Relationship
 CHUNK_SIZE = 20000
@@ -817,18 +817,7 @@ def write_items(store: GraphStore, items: Iterable[Item], chunk_size: int = CHUN
                 on_written: Callable[[WriteBatch], None] | None = None) -> int:
     """Write ``items`` in transactions of ``chunk_size`` (in a background thread, so the next
     chunk is produced while one is written); returns how many were written."""
-    return write_batches(store, _chunked(items, chunk_size), on_written=on_written)
-
-
-def _chunked(items: Iterable[Item], chunk_size: int) -> Iterator[WriteBatch]:
-    batch = WriteBatch()
-    for item in items:
-        (batch.nodes if isinstance(item, Node) else batch.relationships).append(item)  # type: ignore[arg-type]
-        if len(batch) >= chunk_size:
-            yield batch
-            batch = WriteBatch()
-    if len(batch):
-        yield batch
+    return write_batches(store, batched(items, chunk_size), on_written=on_written)
 
 
 def diff_items(store: GraphStore, items: Iterable[Item], chunk_size: int = 5000) -> dict[str, Counter]:

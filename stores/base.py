@@ -7,7 +7,7 @@ one type apart (for SUPPLIES it is the product id).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -41,6 +41,24 @@ class WriteBatch:
         """Add nodes and relationships in any mix."""
         for item in items:
             (self.nodes if isinstance(item, Node) else self.relationships).append(item)
+
+
+def batched(items: Iterable[Node | Relationship], size: int) -> Iterator[WriteBatch]:
+    """``items`` in order, cut into WriteBatches of ``size`` items (the last may be smaller).
+
+    >>> from graph_schema import Chain
+    >>> chains = [Chain(id=f"chain:c{n}", name=f"链{n}", kind="新兴") for n in range(5)]
+    >>> [len(batch) for batch in batched(chains, 2)]
+    [2, 2, 1]
+    """
+    batch = WriteBatch()
+    for item in items:
+        (batch.nodes if isinstance(item, Node) else batch.relationships).append(item)  # type: ignore[arg-type]
+        if len(batch) >= size:
+            yield batch
+            batch = WriteBatch()
+    if len(batch):
+        yield batch
 
 
 @dataclass
