@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from app import graph_neighbourhood, lookups
+from app import lookups
 from app.cached_answers import answer
 from app.deps import CacheDep, StoreDep
 from app.graph_cache import GraphCache
@@ -169,8 +169,7 @@ async def neighbourhood(
         return json_response({"nodes": around.nodes, "relationships": around.relationships, "truncated": around.truncated})
 
     def from_graph() -> Response:
-        graph = cache.graph()
-        return respond(graph_neighbourhood.neighbourhood(graph, [node_id], depth, **options) if node_id in graph else None)
+        return respond(lookups.neighbourhood_from_graph(cache, node_id, depth, **options))
 
     def anyhow() -> Response:
         return respond(lookups.neighbourhood_without_waiting(cache, store, node_id, depth, **options))

@@ -57,10 +57,15 @@ def neighbourhood_without_waiting(cache: GraphCache, store: GraphStore, node_id:
     """The neighbourhood of ``node_id`` (None if there is no such node) from the cached projection if it
     is ready, else from the store while the projection is built in the background."""
     if cache.ready():
-        graph = cache.graph()
-        return neighbourhood(graph, [node_id], depth, **options) if node_id in graph else None
+        return neighbourhood_from_graph(cache, node_id, depth, **options)
     cache.build_soon(cache.graph)
     return store.neighbourhood([node_id], depth, **options) if store.get_node(node_id) is not None else None
+
+
+def neighbourhood_from_graph(cache: GraphCache, node_id: str, depth: int, **options: Any) -> Subgraph | None:
+    """The neighbourhood of ``node_id`` walked over the whole projection (None if there is no such node)."""
+    graph = cache.graph()
+    return neighbourhood(graph, [node_id], depth, **options) if node_id in graph else None
 
 
 def chain_detail(cache: GraphCache, chain_id: str) -> dict[str, Any] | None:

@@ -16,11 +16,6 @@ from fastapi.responses import Response
 from pydantic_core import to_json
 
 
-def json_bytes(content: Any) -> bytes:
-    """Compact UTF-8 JSON of plain data."""
-    return to_json(content)
-
-
 def json_response(content: Any = None, *, body: bytes | None = None) -> Response:
     """A 200 ``application/json`` response of ``content`` (or of an already encoded ``body``)."""
-    return Response(json_bytes(content) if body is None else body, media_type="application/json")
+    return Response(to_json(content) if body is None else body, media_type="application/json")
