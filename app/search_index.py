@@ -124,12 +124,15 @@ class NameIndex:
         return nodes
 
     def _key(self, position: int, text: str) -> SortKey:
-        name = self._names[position]
-        return (0 if name == text else 1 if name.startswith(text) else 2, len(name), name, self._ids[position])
+        return _sort_key(self._names[position], self._ids[position], text)
 
     def _key_of(self, node: str, text: str) -> SortKey:
-        name = self._graph.nodes[node]["name"]
-        return (0 if name == text else 1 if name.startswith(text) else 2, len(name), name, node)
+        return _sort_key(self._graph.nodes[node]["name"], node, text)
+
+
+def _sort_key(name: str, node: str, text: str) -> SortKey:
+    """The stores' search order: exact name, then names starting with ``text``, then length, name, id."""
+    return (0 if name == text else 1 if name.startswith(text) else 2, len(name), name, node)
 
 
 def search_indexes(indexes: Sequence[NameIndex], text: str, limit: int = 20) -> list[dict[str, Any]]:
