@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graph_schema.registry import check_label, check_relationship_endpoints, check_relationship_type
+from graph_schema.errors import SchemaError
+from graph_schema.registry import (
+    RELATIONSHIP_TYPES,
+    check_label,
+    check_relationship_endpoints,
+    check_relationship_type,
+)
 
 
 def merge_nodes_query(label: str) -> str:
@@ -26,15 +32,22 @@ def missing_ids_query(label: str) -> str:
     return f"UNWIND $ids AS id OPTIONAL MATCH (n:{name} {{id: id}}) WITH id, n WHERE n IS NULL RETURN collect(id) AS missing"
 
 
-def merge_relationships_query(rel_type: str, src_label: str, dst_label: str) -> str:
-    """Upsert ``{src, dst, key, props}`` rows of one type between two labels (keyed by ``key``).
+def merge_relationships_query(rel_type: str, src_label: str, dst_label: str, merge_on: str = "key") -> str:
+    """Upsert ``{src, dst, key, props}`` rows of one type between two labels, matched on ``merge_on``.
 
-    Returns how many rows found both ends: fewer than sent means an end is missing.
+    ``merge_on`` is ``"key"`` or the type's own key property (e.g. SUPPLIES' ``product``), which
+    then holds the key instead of a second copy of it. Returns how many rows found both ends:
+    fewer than sent means an end is missing.
+
+    >>> merge_relationships_query("SUPPLIES", "Enterprise", "Enterprise", merge_on="product").split("MERGE ")[1]
+    '(a)-[r:SUPPLIES {product: row.key}]->(b) SET r += row.props RETURN count(*) AS written'
     """
     check_relationship_endpoints(rel_type, src_label, dst_label)
+    if merge_on not in ("key", RELATIONSHIP_TYPES[rel_type].key_property):
+        raise SchemaError(f"{rel_type} relationships are not keyed by {merge_on!r}")
     return (
         f"UNWIND $rows AS row MATCH (a:{src_label} {{id: row.src}}) MATCH (b:{dst_label} {{id: row.dst}}) "
-        f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r += row.props RETURN count(*) AS written"
+        f"MERGE (a)-[r:{rel_type} {{{merge_on}: row.key}}]->(b) SET r += row.props RETURN count(*) AS written"
     )
 
 

@@ -1,7 +1,9 @@
 """The Neo4j store: the system of record, through the official ``neo4j`` driver.
 
-Writes are ``UNWIND`` batches of idempotent ``MERGE`` inside one managed write transaction; reads
-use ``driver.execute_query``; each unit of work gets its own session. Driver errors become the
+Writes are ``UNWIND`` batches of idempotent ``MERGE`` inside one managed write transaction. A
+relationship is matched on its key, held by the type's key property when it has one (SUPPLIES'
+``product``: no second copy of it) and by a ``key`` property otherwise. Reads use
+``driver.execute_query``; each unit of work gets its own session. Driver errors become the
 project's StoreError / StoreUnavailable.
 """
 
@@ -92,17 +94,23 @@ class Neo4jStore:
         nodes_by_label: dict[str, list[dict]] = defaultdict(list)
         for node in batch.nodes:
             nodes_by_label[node.label].append({"id": node.id, "props": node.properties()})
-        rels_by_shape: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        rels_by_shape: dict[tuple[str, str, str, str], list[dict]] = defaultdict(list)
         for rel in batch.relationships:
-            shape = (rel.type, label_of(rel.src), label_of(rel.dst))
-            rels_by_shape[shape].append({"src": rel.src, "dst": rel.dst, "key": rel.key, "props": rel.properties()})
+            props, key = rel.properties(), rel.key
+            key_property = RELATIONSHIP_TYPES[rel.type].key_property
+            merge_on = "key"
+            if key and key_property:  # the key property itself holds the key: no second copy to store
+                merge_on = key_property
+                del props[key_property]
+            shape = (rel.type, label_of(rel.src), label_of(rel.dst), merge_on)
+            rels_by_shape[shape].append({"src": rel.src, "dst": rel.dst, "key": key, "props": props})
 
         def work(tx: ManagedTransaction) -> None:
             for label, rows in nodes_by_label.items():
                 for chunk in _chunks(rows):
                     tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
-            for (rel_type, src_label, dst_label), rows in rels_by_shape.items():
-                query = cypher.merge_relationships_query(rel_type, src_label, dst_label)
+            for (rel_type, src_label, dst_label, merge_on), rows in rels_by_shape.items():
+                query = cypher.merge_relationships_query(rel_type, src_label, dst_label, merge_on)
                 for chunk in _chunks(rows):
                     written = tx.run(query, rows=chunk).single()["written"]
                     if written != len(chunk):  # some end is missing: name it, and roll everything back
@@ -256,6 +264,10 @@ def _node(props: dict[str, Any]) -> NodeRecord:
 
 
 def _rel(row: dict[str, Any]) -> RelationshipRecord:
+    """A relationship as read: a keyed one stores its key only in the type's key property."""
     props = dict(row["props"])
-    key = props.pop("key", "")
+    key_property = RELATIONSHIP_TYPES[row["type"]].key_property
+    key = props.pop("key", None)
+    if key is None:
+        key = str(props.get(key_property) or "") if key_property else ""
     return {"type": row["type"], "src": row["src"], "dst": row["dst"], "key": key, **props}

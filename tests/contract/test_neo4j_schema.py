@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from graph_schema import Enterprise, Supplies
 from graph_schema.constraints import FULLTEXT_INDEX, neo4j_schema_statements
 from graph_schema.registry import NODE_LABELS
+from stores.base import WriteBatch
 from stores.neo4j_store import Neo4jStore
 from tests.contract.sample import sample_batch
 
@@ -26,3 +28,33 @@ def test_fulltext_index_finds_chinese_substrings(neo4j_store: Neo4jStore) -> Non
         f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q) YIELD node RETURN node.id AS id", q='"储能"'
     )
     assert {row["id"] for row in rows} == {"product:cell", "cluster:storage", "91360100MA35GWXY5H"}
+
+
+def test_supplies_keep_their_key_once_in_product(neo4j_store: Neo4jStore) -> None:
+    """A keyed SUPPLIES holds its key only in ``product``; a key-less one holds ``key: ''``."""
+    neo4j_store.clear()
+    a, b = Enterprise(id="ent:a", name="甲"), Enterprise(id="ent:b", name="乙")
+    keyed = Supplies(src="ent:a", dst="ent:b", product="product:cell", share=0.5)
+    keyless = Supplies(src="ent:a", dst="ent:b", share=0.2)
+    for _ in range(2):  # re-writing matches the same two relationships
+        neo4j_store.write(WriteBatch(nodes=[a, b], relationships=[keyed, keyless]))
+    stored = neo4j_store._read(
+        "MATCH (:Enterprise {id: 'ent:a'})-[r:SUPPLIES]->() RETURN properties(r) AS props ORDER BY r.share"
+    )
+    assert [row["props"].get("key") for row in stored] == ["", None]
+    assert [row["props"].get("product") for row in stored] == [None, "product:cell"]
+    read = sorted(neo4j_store.neighbourhood(["ent:a"]).relationships, key=lambda rel: rel["key"])
+    assert [(rel["key"], rel.get("product"), rel["share"]) for rel in read] == [
+        ("", None, 0.2), ("product:cell", "product:cell", 0.5)
+    ]
+
+
+def test_relationships_written_with_a_second_key_copy_still_read(neo4j_store: Neo4jStore) -> None:
+    """Stores written before the key moved into ``product`` kept both; they read the same."""
+    neo4j_store.clear()
+    neo4j_store._driver.execute_query(
+        "CREATE (:Enterprise {id: 'ent:a', name: '甲'})-[:SUPPLIES {key: 'product:cell', product: 'product:cell'}]->"
+        "(:Enterprise {id: 'ent:b', name: '乙'})"
+    )
+    [rel] = neo4j_store.neighbourhood(["ent:a"]).relationships
+    assert (rel["key"], rel["product"]) == ("product:cell", "product:cell")
