@@ -7,12 +7,26 @@ built from those here, so both stores cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from typing import TypeVar
 
 import networkx as nx
 
 from graph_schema.registry import check_label, check_relationship_type, label_of
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Consecutive slices of ``items`` of ``size`` each (the last may be shorter): query parameters
+    kept below a store's limit.
+
+    >>> [list(chunk) for chunk in chunks(["a", "b", "c"], 2)]
+    [['a', 'b'], ['c']]
+    """
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 Incident = Callable[[Collection[str], Sequence[str], Direction], list[RelationshipRecord]]
 NodesById = Callable[[Collection[str]], list[NodeRecord]]

@@ -30,7 +30,7 @@ from graph_schema.errors import MissingEndpointError, StoreError
 from graph_schema.models import Node
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, check_label, label_of
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
-from stores.common import breadth_first, build_graph, chain_scope, checked_rel_types
+from stores.common import breadth_first, build_graph, chain_scope, checked_rel_types, chunks
 
 _CHUNK = 900  # stays under SQLite's limit on host parameters per statement
 BULK_MIN_ITEMS = 50_000
@@ -164,7 +164,7 @@ class EmbeddedStore:
     def delete_nodes(self, ids: Sequence[str]) -> int:
         deleted = 0
         with self._transaction() as db:
-            for chunk in _chunks(sorted(set(ids))):
+            for chunk in chunks(sorted(set(ids)), _CHUNK):
                 marks = ",".join("?" * len(chunk))
                 db.execute(f"DELETE FROM rels WHERE src IN ({marks}) OR dst IN ({marks})", chunk + chunk)
                 deleted += db.execute(f"DELETE FROM nodes WHERE id IN ({marks})", chunk).rowcount
@@ -245,7 +245,7 @@ class EmbeddedStore:
 
     def _nodes_by_id(self, ids: Collection[str]) -> list[NodeRecord]:
         nodes = []
-        for chunk in _chunks(sorted(ids)):
+        for chunk in chunks(sorted(ids), _CHUNK):
             marks = ",".join("?" * len(chunk))
             nodes += [_node(*row) for row in self._query(f"SELECT label, props FROM nodes WHERE id IN ({marks})", chunk)]
         return nodes
@@ -255,7 +255,7 @@ class EmbeddedStore:
         columns = {"out": ["src"], "in": ["dst"], "both": ["src", "dst"]}[direction]
         found: dict[tuple, RelationshipRecord] = {}
         for column in columns:
-            for chunk in _chunks(sorted(ids), _CHUNK - len(types)):
+            for chunk in chunks(sorted(ids), _CHUNK - len(types)):
                 sql = (
                     f"SELECT type, src, dst, key, props FROM rels WHERE {column} IN ({','.join('?' * len(chunk))}) "
                     f"AND type IN ({','.join('?' * len(types))})"
@@ -272,12 +272,6 @@ class EmbeddedStore:
 def _search_text(node: Node) -> str:
     """Name and aliases, joined by U+001F (which no name contains), for substring search."""
     return "\x1f".join([node.name, *getattr(node, "aliases", ())])
-
-
-def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[list[str]]:
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _node(label: str, props: str) -> NodeRecord:

@@ -23,7 +23,7 @@ from graph_schema.errors import ChainAtlasError, MissingEndpointError, StoreErro
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
 from stores import cypher
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
-from stores.common import breadth_first, build_graph, chain_scope, checked_rel_types
+from stores.common import breadth_first, build_graph, chain_scope, checked_rel_types, chunks
 
 BATCH_ROWS = 10000
 _BUMP_REVISION = f"MERGE (m:{META_LABEL} {{id: 'revision'}}) SET m.value = coalesce(m.value, 0) + 1"
@@ -107,11 +107,11 @@ class Neo4jStore:
 
         def work(tx: ManagedTransaction) -> None:
             for label, rows in nodes_by_label.items():
-                for chunk in _chunks(rows):
+                for chunk in chunks(rows, BATCH_ROWS):
                     tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
             for (rel_type, src_label, dst_label, merge_on), rows in rels_by_shape.items():
                 query = cypher.merge_relationships_query(rel_type, src_label, dst_label, merge_on)
-                for chunk in _chunks(rows):
+                for chunk in chunks(rows, BATCH_ROWS):
                     written = tx.run(query, rows=chunk).single()["written"]
                     if written != len(chunk):  # some end is missing: name it, and roll everything back
                         raise MissingEndpointError(_missing_message(tx, chunk, src_label, dst_label))
@@ -132,7 +132,7 @@ class Neo4jStore:
             return sum(
                 tx.run(cypher.delete_nodes_query(label), ids=chunk).single()["deleted"]
                 for label, label_ids in by_label.items()
-                for chunk in _chunks(label_ids)
+                for chunk in chunks(label_ids, BATCH_ROWS)
             )
 
         return self._write(work, "deleting nodes")
@@ -221,7 +221,7 @@ class Neo4jStore:
             by_label[label_of(node_id)].append(node_id)
         nodes = []
         for label, label_ids in by_label.items():
-            for chunk in _chunks(sorted(label_ids)):
+            for chunk in chunks(sorted(label_ids), BATCH_ROWS):
                 rows = self._read(f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN properties(n) AS props", ids=chunk)
                 nodes += [_node(row["props"]) for row in rows]
         return nodes
@@ -235,7 +235,7 @@ class Neo4jStore:
         for way in ("out", "in") if direction == "both" else (direction,):
             for label, label_ids in by_label.items():
                 query = cypher.incident_query(label, types, way)
-                for chunk in _chunks(sorted(label_ids)):
+                for chunk in chunks(sorted(label_ids), BATCH_ROWS):
                     for row in self._read(query, ids=chunk):
                         rel = _rel(row)
                         found[(rel["type"], rel["src"], rel["dst"], rel["key"])] = rel
@@ -252,11 +252,6 @@ def _missing_message(tx: ManagedTransaction, rows: Sequence[dict], src_label: st
         ids = sorted({row[key] for row in rows})
         missing += tx.run(cypher.missing_ids_query(label), ids=ids).single()["missing"]
     return f"{len(missing)} relationship end(s) not in the store, nothing written: {', '.join(sorted(missing)[:10])}"
-
-
-def _chunks(items: Sequence[T], size: int = BATCH_ROWS) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _node(props: dict[str, Any]) -> NodeRecord:
