@@ -19,6 +19,7 @@
 #   NEO4J_HEAP               JVM heap, used for -Xms and -Xmx (default 1g)
 #   NEO4J_PAGECACHE_MB       Neo4j page cache in MiB (default 64; benchmarks use more)
 #   NEO4J_JAVA_OPTS          extra JVM options, appended
+#   NEO4J_CONF_FILE          a file of further Neo4j settings in neo4j.conf format (e.g. db.format=standard)
 #   NEO4J_START_TIMEOUT      seconds to wait for Bolt on start (default 120)
 #   NEO4J_STOP_TIMEOUT       seconds to wait for a clean exit on stop before SIGKILL (default 60)
 #   JAVA_HOME / MVN          java and maven to use (default: from PATH)

@@ -23,7 +23,8 @@ import org.neo4j.io.ByteUnit;
  * <p>Usage: {@code java ... chainatlas.EmbeddedNeo4j [--port=N] [--home=DIR]}.
  * Defaults come from the environment: {@code NEO4J_BOLT_PORT} (7687) and
  * {@code CHAINATLAS_NEO4J_HOME} (./.neo4j-state). Data, logs and transaction
- * logs all live under the home directory. Normally started by scripts/neo4j.sh.
+ * logs all live under the home directory. {@code NEO4J_CONF_FILE} names a file of
+ * further Neo4j settings in neo4j.conf's format. Normally started by scripts/neo4j.sh.
  */
 public final class EmbeddedNeo4j {
     private EmbeddedNeo4j() {}
@@ -45,7 +46,7 @@ public final class EmbeddedNeo4j {
         Path home = Path.of(homeText).toAbsolutePath().normalize();
         Files.createDirectories(home);
 
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
@@ -61,8 +62,13 @@ public final class EmbeddedNeo4j {
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
-                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2))
-                .build();
+                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2));
+        // Any further Neo4j setting, from a file in neo4j.conf's format (e.g. db.format=standard).
+        String confFile = envOr("NEO4J_CONF_FILE", "");
+        if (!confFile.isBlank()) {
+            builder.loadPropertiesFromFile(Path.of(confFile.trim()));
+        }
+        DatabaseManagementService dbms = builder.build();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
