@@ -1,0 +1,97 @@
+"""How much two concurrent write transactions can gain over one on this machine's Neo4j.
+
+Writes the demo's SUPPLIES whose two enterprises fall in the same half of a hash partition (so the
+two halves share no node and cannot deadlock or wait on each other's locks), first one half after
+the other in one thread, then both halves at once in two threads, with the store's ``UNWIND …
+MERGE`` statement in 20,000-row transactions. Enterprises, products and the other relationships are
+written first and are not timed; the SUPPLIES are deleted between rounds. This is the best case for
+parallel writes: real batches also touch shared product, park and supplier nodes, which ``MERGE``
+locks.
+
+Usage (a Neo4j of its own; see bench_import.py)::
+
+    .venv/bin/python bench/neo4j_parallel_ceiling.py --scale 100000 --neo4j-uri bolt://127.0.0.1:7688
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+TRANSACTION_ROWS = 20_000
+STATEMENT_ROWS = 10_000
+
+
+def half_of(node_id: str) -> int:
+    """0 or 1, stable across runs.
+
+    >>> half_of("ent:demo-1-0000000") in (0, 1)
+    True
+    """
+    return zlib.crc32(node_id.encode()) & 1
+
+
+def main() -> None:
+    from loaders.demo import generate
+    from stores import cypher
+    from stores.base import WriteBatch
+    from stores.neo4j_store import Neo4jStore
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=8810)
+    parser.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7688"))
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    store = Neo4jStore.connect(args.neo4j_uri)
+    store.clear()
+    store.ensure_schema()
+    halves: tuple[list[dict], list[dict]] = ([], [])
+    for batch in generate(args.scale, args.seed):
+        store.write(WriteBatch(nodes=batch.nodes, relationships=[r for r in batch.relationships if r.type != "SUPPLIES"]))
+        for rel in batch.relationships:
+            if rel.type == "SUPPLIES" and half_of(rel.src) == half_of(rel.dst):
+                props = rel.properties()
+                del props["product"]  # held by the MERGE key, as Neo4jStore.write does
+                halves[half_of(rel.src)].append({"src": rel.src, "dst": rel.dst, "key": rel.key, "props": props})
+    query = cypher.merge_relationships_query("SUPPLIES", "Enterprise", "Enterprise", merge_on="product")
+    total = sum(map(len, halves))
+    print(f"scale {args.scale:,}: {len(halves[0]):,} + {len(halves[1]):,} SUPPLIES inside the two halves")
+
+    def write(rows: list[dict]) -> None:
+        for start in range(0, len(rows), TRANSACTION_ROWS):
+            with store._driver.session() as session, session.begin_transaction() as tx:  # the bare statement
+                for chunk in range(start, min(start + TRANSACTION_ROWS, len(rows)), STATEMENT_ROWS):
+                    tx.run(query, rows=rows[chunk : chunk + STATEMENT_ROWS]).consume()
+                tx.commit()
+
+    def delete_supplies() -> None:
+        with store._driver.session() as session:
+            session.run("MATCH ()-[r:SUPPLIES]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
+
+    for _ in range(args.rounds):
+        for threads in (1, 2):
+            delete_supplies()
+            started = time.perf_counter()
+            if threads == 1:
+                write(halves[0])
+                write(halves[1])
+            else:
+                with ThreadPoolExecutor(2) as pool:
+                    list(pool.map(write, halves))
+            seconds = time.perf_counter() - started
+            print(f"{threads} thread(s): {seconds:.2f} s, {total / seconds:,.0f} SUPPLIES/s")
+    store.clear()
+    store.close()
+
+
+if __name__ == "__main__":
+    main()
