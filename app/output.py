@@ -1,5 +1,7 @@
 """Write a list of result rows as a table, JSON, CSV or XLSX (for the CLI and downloads).
 
+Text cells never run as formulas in Excel (see ``loaders.spreadsheet_cells``).
+
 >>> print(render_rows([{"产品": "电芯", "本地企业数": 2}], "csv").decode("utf-8-sig").strip())
 产品,本地企业数
 电芯,2
@@ -12,6 +14,8 @@ import io
 import json
 from collections.abc import Sequence
 from typing import Any, Literal
+
+from loaders.spreadsheet_cells import csv_cell, xlsx_row
 
 OutputFormat = Literal["table", "json", "csv", "xlsx"]
 
@@ -40,20 +44,13 @@ def render_rows(rows: Sequence[dict[str, Any]], fmt: OutputFormat, *, title: str
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({name: _cell(row.get(name)) for name in columns} for row in rows)
+        writer.writerows({name: csv_cell(_cell(row.get(name))) for name in columns} for row in rows)
         return buffer.getvalue().encode("utf-8-sig")
     if fmt == "xlsx":
         return render_tables({title: list(rows)})
     if fmt == "table":
         return _table(columns, rows).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}; use table, json, csv or xlsx")
-
-
-def _safe_excel(value: Any) -> Any:
-    """Text that Excel would run as a formula (=, +, -, @) is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _width(text: str) -> int:
@@ -82,9 +79,9 @@ def render_tables(tables: dict[str, list[dict[str, Any]]]) -> bytes:
     for name, rows in tables.items():
         columns = _columns(rows)
         sheet = workbook.create_sheet(title=name[:31])
-        sheet.append(columns)
+        sheet.append(xlsx_row(sheet, columns))
         for row in rows:
-            sheet.append([_safe_excel(_cell(row.get(column))) for column in columns])
+            sheet.append(xlsx_row(sheet, (_cell(row.get(column)) for column in columns)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

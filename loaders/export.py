@@ -18,6 +18,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from loaders.fields import ENTERPRISE_FIELDS, SUPPLY_FIELDS, Field
+from loaders.spreadsheet_cells import csv_cell, xlsx_row
 from stores.base import GraphStore
 
 ExportFormat = Literal["csv", "xlsx", "graphml", "json"]
@@ -123,7 +124,7 @@ def export_graph(store: GraphStore, fmt: ExportFormat, output: str | Path, *, ch
         for title, rows in sheets.items():
             sheet = workbook.create_sheet(title)
             for row in rows:
-                sheet.append([_excel_text(value) for value in row])
+                sheet.append(xlsx_row(sheet, row))
         workbook.save(output)
         return [output]
     if fmt == "csv":
@@ -131,7 +132,7 @@ def export_graph(store: GraphStore, fmt: ExportFormat, output: str | Path, *, ch
         for title, rows in sheets.items():
             path = output.with_name(f"{output.stem}_{title}.csv")
             buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerows(rows)
+            csv.writer(buffer, lineterminator="\n").writerows([csv_cell(value) for value in row] for row in rows)
             path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
             written.append(path)
         return written
@@ -166,8 +167,3 @@ def _graphml_value(value: Any) -> Any:
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in row.items() if value not in (None, [], "")}
 
-
-def _excel_text(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value

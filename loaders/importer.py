@@ -49,6 +49,7 @@ from loaders.catalogue import JIANGXI, NANCHANG, Catalogue
 from loaders.fields import FIELDS, KIND_NAMES, Kind, field_of, map_header
 from loaders.names import enterprise_id, fold, normalise_name, split_list
 from loaders.report import ImportReport, Problem, TableSummary
+from loaders.spreadsheet_cells import CONTROL_CHARACTER, strip_control_characters, without_formula_guard
 from loaders.tabular import FileReadError, Table, read_tables
 from stores.background import write_batches
 from stores.base import GraphStore, WriteBatch, batched
@@ -203,9 +204,20 @@ class _Importer:
             self.problem(plan, number, None, "模板中的示例行，已跳过", first, "警告")
             return []
         self._row_errors = 0
+        self._refuse_control_characters(plan, number, values)
+        if self._row_errors:
+            return []
         build = self._enterprise if plan.kind == "enterprises" else self._supply
         items = build(plan, number, values)
         return [] if self._row_errors else items
+
+    def _refuse_control_characters(self, plan: _TablePlan, number: int, values: dict[str, Any]) -> None:
+        """Invisible control characters (e.g. U+0001 pasted from another system) cannot go into XLSX or XML."""
+        for name, value in values.items():
+            text = "、".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+            if type(text) is str and (found := CONTROL_CHARACTER.search(text)):
+                self.problem(plan, number, name, f"含有不可见的控制字符 U+{ord(found.group()):04X}，"
+                             "Excel 和导出文件都无法保存，请删除后再导入", strip_control_characters(text))
 
     def _provenance(self, plan: _TablePlan, number: int, values: dict[str, Any]) -> tuple[str, dt.date | None]:
         source = plan.table.where(number)
@@ -568,8 +580,14 @@ def _row_ref(seen: tuple[str, int], plan: _TablePlan) -> str:
 
 
 def _text(value: Any) -> str | None:
+    """A cell as trimmed text (None when empty); the apostrophe an export puts before ``=`` etc. is dropped.
+
+    >>> _text("  '=1+1企业 "), _text(3.0), _text("  ")
+    ('=1+1企业', '3', None)
+    """
     if type(value) is str:  # the common case (every CSV cell), first
-        return value.strip() or None
+        text = value.strip()
+        return (without_formula_guard(text) if text[:1] == "'" else text) or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from loaders.spreadsheet_cells import csv_cell, xlsx_row
+
 Level = Literal["错误", "警告"]
 REPORT_COLUMNS = ("文件", "工作表", "行", "列", "值", "级别", "问题")
 MAX_PROBLEMS = 10000  # beyond this only the count grows, so a hopeless file cannot exhaust memory
@@ -145,7 +147,7 @@ class ImportReport:
             buffer = io.StringIO()
             writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({column: csv_cell(value) for column, value in row.items()} for row in rows)
             return buffer.getvalue().encode("utf-8-sig")
         if fmt == "xlsx":
             from openpyxl import Workbook
@@ -154,10 +156,10 @@ class ImportReport:
             sheet = workbook.create_sheet("导入问题")
             sheet.append(list(REPORT_COLUMNS))
             for row in rows:
-                sheet.append([_excel_text(row[column]) for column in REPORT_COLUMNS])
+                sheet.append(xlsx_row(sheet, (row[column] for column in REPORT_COLUMNS)))
             summary = workbook.create_sheet("概要")
             for line in self.summary().splitlines()[: 50 + len(self.tables) + 10]:
-                summary.append([_excel_text(line)])
+                summary.append(xlsx_row(summary, [line]))
             buffer = io.BytesIO()
             workbook.save(buffer)
             return buffer.getvalue()
@@ -176,9 +178,3 @@ def _short(value: Any, limit: int = 60) -> str:
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
-
-def _excel_text(value: Any) -> Any:
-    """Text Excel would run as a formula (=, +, -, @) is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value

@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[bool, list[tuple[str | None, int | None, str | None, s
         (None, 2, "金额(万元)", "应为数字"),
         (None, 2, "可信度", "可信度应为 已核实/公开报道/推断"),
     ]),
+    "control_characters.csv": (False, [(None, 2, "企业名称", "含有不可见的控制字符 U+0001")]),
     "truncated.xlsx": (False, [(None, None, None, "XLSX 文件已损坏或不完整")]),
     "not_a_table.json": (False, [(None, None, None, "JSON 格式错误：第1行")]),
 }

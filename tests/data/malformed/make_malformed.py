@@ -72,6 +72,8 @@ def main() -> None:
                "企业名称,营业收入(亿元),是否本地,数据日期\n"
                "南昌甲科技有限公司,很多,也许,昨天\n"
                "南昌乙材料有限公司,-3,是,2025-13-45\n")
+    # An invisible control character (U+0001) pasted into a name: XLSX and XML cannot hold it.
+    write_text("control_characters.csv", "企业名称,所属产业链\n南昌甲\x01科技有限公司,新能源\n")
     write_text("wrong_types_supplies.csv",
                "供应方,采购方,产品,占比,金额(万元),可信度\n"
                "91360100MA35GWXY5H,91360100MA35GWXY6L,正极材料,150%,一千,听说\n")
