@@ -715,6 +715,22 @@ def _progress(plan: _TablePlan, verb: str, enabled: bool) -> Any:
                 mininterval=0.5)
 
 
+def _report_header_only(report: ImportReport, plans: list[_TablePlan]) -> None:
+    """A table without data rows is an error when the whole batch has none, else a warning.
+
+    An export of a graph without supply relations has a header-only 供应关系 sheet: its workbook
+    must still import.
+    """
+    batch_has_rows = any(plan.summary.rows for plan in plans)
+    for plan in plans:
+        if plan.summary.rows == 0:
+            if batch_has_rows:
+                report.add(Problem(plan.table.file, plan.table.sheet, None, None, "只有表头，没有数据行：已跳过", level="警告"))
+            else:
+                report.add(Problem(plan.table.file, plan.table.sheet, None, None, "只有表头，没有数据行"))
+                plan.summary.errors += 1
+
+
 def _pass(importer: _Importer, plans: list[_TablePlan], verb: str, progress: bool) -> Iterator[Item]:
     """Every item of every table, tables in order; file-read failures become problems."""
     for plan in plans:
@@ -735,10 +751,8 @@ def _pass(importer: _Importer, plans: list[_TablePlan], verb: str, progress: boo
             bar.close()
         if importer.check:
             plan.summary.rows = rows
-            if rows == 0:
-                importer.report.add(Problem(plan.table.file, plan.table.sheet, None, None, "只有表头，没有数据行"))
-                plan.summary.errors += 1
     if importer.check:
+        _report_header_only(importer.report, plans)
         for (file, sheet), count in importer.state.missing_product_rows.items():
             importer.report.add(Problem(file, sheet, None, "产品",
                                         f"{count} 行未填写产品：这些供应关系不参与按投入品的分析（断供、单一来源）",

@@ -37,3 +37,21 @@ def test_graphml_for_gephi(store: GraphStore, tmp_path: Path) -> None:
     kinds = {data["kind"] for _, data in graph.nodes(data=True)}
     assert kinds >= {"Chain", "Product", "Enterprise"}
     assert all(isinstance(value, (str, float, bool)) for _, data in graph.nodes(data=True) for value in data.values())
+
+
+def test_export_without_supply_relations_imports_again(store: GraphStore, tmp_path: Path) -> None:
+    """The header-only 供应关系 sheet of such an export is skipped with a warning, not an error."""
+    from loaders.reference import load_reference
+    from tests.loaders.conftest import two_enterprises
+
+    load_reference(store)
+    two_enterprises(store)
+    [xlsx] = export_graph(store, "xlsx", tmp_path / "no-supplies.xlsx")
+    fresh = EmbeddedStore(tmp_path / "fresh.sqlite")
+    fresh.ensure_schema()
+    report = import_files(fresh, [xlsx])
+    assert report.ok, report.summary()
+    assert fresh.counts()["Enterprise"] == 2
+    [warning] = [row for row in report.rows() if row["级别"] == "警告"]
+    assert warning["工作表"] == "供应关系" and warning["问题"] == "只有表头，没有数据行：已跳过"
+    fresh.close()
