@@ -1,9 +1,15 @@
 """Admin upload of users' files: the same validation, report and all-or-nothing write as
 ``chainatlas import``. Uploaded files keep their names (the report cites them) in a temporary
-folder that is removed afterwards."""
+folder that is removed afterwards.
+
+Limits: all files of one upload together at most ``MAX_UPLOAD_BYTES`` (refused by
+``app.body_limit`` before the body is read), at most ``MAX_FILES`` files, names of at most
+``MAX_NAME_BYTES`` bytes. Files are copied in chunks, never held in memory whole.
+"""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path, PurePath
 from typing import Any, Literal
@@ -17,7 +23,9 @@ from app.listing import MEDIA_TYPES
 router = APIRouter(prefix="/api/imports", tags=["admin"])
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # the whole request: all files of one upload and the form around them
+MAX_FILES = 20
+MAX_NAME_BYTES = 200  # file systems allow 255; the report cites the name
 
 
 @router.post("", summary="上传导入（企业名录 / 供应关系；先校验，全部通过才写入）",
@@ -31,18 +39,20 @@ def upload_import(
     from loaders.importer import import_files
 
     with tempfile.TemporaryDirectory(prefix="chainatlas-upload-") as folder:
+        if len(files) > MAX_FILES:
+            raise HTTPException(status_code=422, detail=f"一次最多上传 {MAX_FILES} 个文件，本次 {len(files)} 个")
         paths = []
         for upload in files:
             name = PurePath(upload.filename or "").name
             if not name or not name.lower().endswith(ALLOWED_SUFFIXES):
                 raise HTTPException(status_code=422, detail=f"不支持的文件：{name or '（无文件名）'}；只接受 CSV、XLSX、JSON")
+            if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+                raise HTTPException(status_code=422, detail=f"文件名过长（上限 {MAX_NAME_BYTES} 字节）：{name[:40]}…")
             target = Path(folder) / name
             if target.exists():
                 raise HTTPException(status_code=422, detail=f"同名文件上传了两次：{name}")
-            data = upload.file.read(MAX_UPLOAD_BYTES + 1)
-            if len(data) > MAX_UPLOAD_BYTES:
-                raise HTTPException(status_code=413, detail=f"文件过大：{name}（上限 200 MB）")
-            target.write_bytes(data)
+            with target.open("wb") as out:
+                shutil.copyfileobj(upload.file, out, length=1024 * 1024)
             paths.append(target)
         with cache.writing():  # lookups leave the event loop meanwhile: the store is busy
             outcome = import_files(store, paths, dry_run=dry_run)

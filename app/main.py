@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import api, api_admin, api_analyses, api_import, api_lookups, login, pages, pages_analyses, workspace
 from app.auth import TokenRegistry
+from app.body_limit import BodyLimit
 from app.deps import LoginRequired, require
 from app.graph_cache import GraphCache
 from app.security_headers import SecurityHeaders
@@ -26,6 +27,7 @@ from stores.factory import open_store
 
 STATIC_DIR = Path(__file__).parent / "static"
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+MAX_FORM_BYTES = 1024 * 1024  # any request body but an upload: login forms, token requests
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -71,6 +73,8 @@ def create_app(
     app.state.tokens = tokens
     app.state.graphs = GraphCache(store) if store is not None else None
 
+    app.add_middleware(BodyLimit, limits={"/api/imports": api_import.MAX_UPLOAD_BYTES},
+                       default=MAX_FORM_BYTES)
     app.add_middleware(SecurityHeaders, headers={
         "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
     })
