@@ -57,6 +57,7 @@ from stores.base import GraphStore, WriteBatch, batched
 Item = Node | Relationship
 CHUNK_SIZE = 20000
 KEEP_VALIDATED_ITEMS = 1_000_000
+MAX_BATCH_ROWS = 2_000_000  # data rows in one import: validation remembers ~1 KB per row, so this bounds memory
 """Imports validating to at most this many items write what was validated (kept compactly, about
 300 bytes an item); larger ones read the files a second time to write, so memory stays bounded
 (both passes decide alike)."""
@@ -733,11 +734,18 @@ def _report_header_only(report: ImportReport, plans: list[_TablePlan]) -> None:
 
 def _pass(importer: _Importer, plans: list[_TablePlan], verb: str, progress: bool) -> Iterator[Item]:
     """Every item of every table, tables in order; file-read failures become problems."""
+    batch_rows = 0
     for plan in plans:
+        if batch_rows > MAX_BATCH_ROWS:
+            break  # already reported: the batch is too large
         rows = 0
         bar = _progress(plan, verb, progress)
         try:
             for number, values in importer.rows(plan):
+                batch_rows += 1
+                if batch_rows > MAX_BATCH_ROWS:
+                    raise FileReadError(plan.table.file, f"本批导入超过 {MAX_BATCH_ROWS:,} 行数据的上限，请拆分为多个批次导入",
+                                        sheet=plan.table.sheet, row=number)
                 rows += 1
                 bar.update(1)
                 yield from importer.items(plan, number, values)

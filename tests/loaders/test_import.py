@@ -203,3 +203,18 @@ def test_two_pass_write_matches_kept_items(reference_store: GraphStore, tmp_path
     assert kept.ok and reread.ok and kept.written == reread.written
     assert snapshot(other) == snapshot(reference_store)
     other.close()
+
+
+def test_a_batch_over_the_row_limit_is_refused_with_nothing_written(
+        reference_store: GraphStore, write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from loaders import importer
+
+    monkeypatch.setattr(importer, "MAX_BATCH_ROWS", 5)
+    header = "企业名称,所属产业链\n"
+    first = write_file("一.csv", header + "".join(f"南昌甲{n}科技有限公司,新能源\n" for n in range(3)))
+    second = write_file("二.csv", header + "".join(f"南昌乙{n}科技有限公司,新能源\n" for n in range(3)))
+    before = snapshot(reference_store)
+    report = import_files(reference_store, [first, second])
+    assert not report.ok and snapshot(reference_store) == before
+    [error] = [row for row in report.rows() if row["级别"] == "错误"]
+    assert (error["文件"], error["行"]) == ("二.csv", 4) and "超过 5 行数据的上限" in error["问题"]
