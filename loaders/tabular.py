@@ -4,7 +4,9 @@ A file becomes one or more :class:`Table` objects (one per XLSX sheet, one per J
 table's rows can be iterated more than once (the importer validates a whole file before writing
 anything and reads it again to write), and rows stream: a large file is never held in memory.
 Problems with the file itself (unknown encoding, corrupt XLSX, empty file) raise
-:class:`FileReadError`, which names the file and, where known, the sheet and row.
+:class:`FileReadError`, which names the file and, where known, the sheet and row. So do files beyond
+the limits below, which would otherwise cost minutes or gigabytes (many sheets or columns, a
+decompression bomb, a huge JSON file, a CSV line without end).
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "企业.csv"
@@ -19,6 +21,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import weakref
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +34,12 @@ from graph_schema.errors import ChainAtlasError
 RowIterator = Iterator[tuple[int, list[Any]]]
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads UTF-8 without a BOM; GB18030 ⊃ GBK ⊃ GB2312
 _BLOCK = 1 << 20
+MAX_SHEETS = 50  # worksheets in one XLSX; every sheet is read on every pass
+MAX_COLUMNS = 256  # header columns (CSV, XLSX; distinct JSON keys) and cells in one CSV row
+MAX_CSV_LINE_CHARS = 1 << 20  # characters in one physical CSV line, read no further than this
+MAX_XLSX_UNCOMPRESSED_MB = 500  # all parts of an XLSX unpacked (decompression bombs)
+MAX_XLSX_MEMBER_MB = 300  # one part of an XLSX unpacked (openpyxl holds sharedStrings.xml whole)
+MAX_JSON_MB = 50  # a JSON file, which is parsed whole in memory
 
 
 class FileReadError(ChainAtlasError):
@@ -140,15 +149,16 @@ def _csv_table(path: Path) -> Table:
     encoding = detect_encoding(path)
     name = path.name
     with path.open(encoding=encoding, newline="") as handle:
-        first = handle.readline()
+        first = handle.readline(MAX_CSV_LINE_CHARS)
     delimiter = "\t" if (path.suffix.lower() == ".tsv" or first.count("\t") > first.count(",")) else ","
 
     def records() -> Iterator[tuple[int, list[str]]]:
         with path.open(encoding=encoding, newline="") as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
+            reader = csv.reader(_csv_lines(handle, name), delimiter=delimiter)
             try:
                 for number, cells in enumerate(reader, start=1):
                     if any(cell.strip() for cell in cells):
+                        _check_csv_width(name, number, cells)
                         yield number, cells
             except csv.Error as exc:
                 raise FileReadError(name, f"CSV 格式错误：{exc}", row=reader.line_num) from None
@@ -168,6 +178,25 @@ def _csv_table(path: Path) -> Table:
     return Table(name, None, [cell.strip() for cell in header], rows, header_row, encoding, total, path)
 
 
+def _csv_lines(handle: Any, file: str) -> Iterator[str]:
+    """The physical lines of ``handle``; a line longer than MAX_CSV_LINE_CHARS is refused, not read whole."""
+    number = 0
+    while line := handle.readline(MAX_CSV_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_CSV_LINE_CHARS:
+            raise FileReadError(
+                file, f"这一行超过 {MAX_CSV_LINE_CHARS:,} 个字符仍未换行（可能分隔符、引号或换行符有误）", row=number
+            )
+        yield line
+
+
+def _check_csv_width(file: str, number: int, cells: list[str]) -> None:
+    if len(cells) > MAX_COLUMNS:
+        raise FileReadError(
+            file, f"有 {len(cells)} 列，超过上限 {MAX_COLUMNS} 列；请检查分隔符和引号，或删除多余的列", row=number
+        )
+
+
 # -- XLSX ------------------------------------------------------------------------------------------
 
 _XLSX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, ParseError, TypeError, IndexError)
@@ -184,52 +213,141 @@ def _open_workbook(path: Path) -> Any:
         raise FileReadError(path.name, f"XLSX 文件已损坏，无法打开（{type(exc).__name__}: {exc}）；请在 Excel 中打开并另存为") from None
 
 
+def _check_archive(path: Path) -> None:
+    """Refuse an XLSX whose parts unpack to more than the limits (a decompression bomb) before opening it.
+
+    The sizes are those the ZIP declares; zipfile never unpacks a part beyond its declared size. A
+    file that is not a ZIP is left to :func:`_open_workbook`, which reports it as corrupt.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = [(info.filename, info.file_size) for info in archive.infolist()]
+    except _XLSX_ERRORS:
+        return
+    total = sum(size for _, size in parts)
+    if total > MAX_XLSX_UNCOMPRESSED_MB * 2**20:
+        raise FileReadError(path.name, f"XLSX 解压后共 {_mb(total)}，超过上限 {MAX_XLSX_UNCOMPRESSED_MB} MB"
+                                       "（可能是“压缩炸弹”）；请删除不需要的内容或拆分为多个文件")
+    part, size = max(parts, key=lambda item: item[1], default=("", 0))
+    if size > MAX_XLSX_MEMBER_MB * 2**20:
+        raise FileReadError(path.name, f"XLSX 中的 {part} 解压后 {_mb(size)}，超过单个部件上限 {MAX_XLSX_MEMBER_MB} MB"
+                                       "（可能是“压缩炸弹”）；请删除不需要的内容或拆分为多个文件")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
+
+
 def _xlsx_tables(path: Path) -> list[Table]:
     name = path.name
+    _check_archive(path)
     workbook = _open_workbook(path)
+    shared = _SharedWorkbook(path)
     tables: list[Table] = []
     try:
+        if len(workbook.worksheets) > MAX_SHEETS:
+            raise FileReadError(name, f"工作簿有 {len(workbook.worksheets)} 个工作表，超过上限 {MAX_SHEETS} 个；"
+                                      "请删除不需要的工作表，或拆分为多个文件")
         for sheet in workbook.worksheets:
-            title = sheet.title
-            header_row, header = next(_sheet_records(path, title), (0, []))
+            last_row = sheet.max_row  # the declared <dimension>; reading the sheet resets it
+            header_row, header = _sheet_header(sheet, name)
             if not header:
                 continue
-            total = (sheet.max_row - header_row) if sheet.max_row else None
-            tables.append(Table(
-                name, title, ["" if cell is None else str(cell).strip() for cell in header],
-                _sheet_rows_factory(path, title, header_row), header_row, None, total, path,
-            ))
+            total = (last_row - header_row) if last_row else None
+            rows = shared.rows_factory(sheet.title, header_row, len(header))
+            tables.append(Table(name, sheet.title, header, rows, header_row, None, total, path))
     finally:
         workbook.close()
     if not tables:
         raise FileReadError(name, "文件为空：没有任何工作表含有数据")
+    shared.last = tables[-1].sheet
     return tables
 
 
-def _sheet_records(path: Path, title: str) -> Iterator[tuple[int, list[Any]]]:
-    workbook = _open_workbook(path)
-    number = 0
+def _sheet_header(sheet: Any, file: str) -> tuple[int, list[str]]:
+    """The first non-empty row of ``sheet`` and its cells as text, up to the last non-empty one.
+
+    The row is found in the first MAX_COLUMNS + 1 columns, then read whole; it is refused when its
+    last non-empty cell lies beyond column MAX_COLUMNS (each data row is read that wide).
+    """
+    number, _ = next(_sheet_records(sheet, file, max_col=MAX_COLUMNS + 1), (0, []))
+    if not number:
+        return 0, []
+    _, cells = next(_sheet_records(sheet, file, min_row=number, max_row=number), (number, []))
+    header = ["" if cell is None else str(cell).strip() for cell in cells]
+    width = max((index for index, text in enumerate(header, start=1) if text), default=0)
+    if width > MAX_COLUMNS:
+        from openpyxl.utils import get_column_letter
+
+        count = sum(1 for text in header if text)
+        raise FileReadError(
+            file, f"表头过宽：有 {count} 个非空表头，最后一个在第 {width} 列（{get_column_letter(width)} 列），"
+                  f"上限为 {MAX_COLUMNS} 列；请删除多余的列后再导入", sheet=sheet.title, row=number,
+        )
+    return number, header[:width]
+
+
+def _sheet_records(sheet: Any, file: str, *, min_row: int = 1, max_row: int | None = None,
+                   max_col: int | None = None) -> Iterator[tuple[int, list[Any]]]:
+    """The non-blank rows of ``sheet`` from ``min_row`` as ``(row number, cells)``, at most ``max_col`` wide.
+
+    The declared <dimension> is dropped first: read-only openpyxl pads every row to it (up to
+    column XFD, 16,384 cells) and adds empty rows up to its last row.
+    """
+    sheet.reset_dimensions()
+    number = min_row - 1
     try:
-        sheet = workbook[title]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if any(cell is not None and str(cell).strip() for cell in cells):
+        cells_by_row = sheet.iter_rows(min_row=min_row, max_row=max_row, max_col=max_col, values_only=True)
+        for number, cells in enumerate(cells_by_row, start=min_row):
+            if not _blank(cells):
                 yield number, list(cells)
     except _XLSX_ERRORS as exc:
         raise FileReadError(
-            path.name, f"XLSX 文件已损坏，读到第{number + 1}行附近失败（{type(exc).__name__}）；请在 Excel 中打开并另存为",
-            sheet=title,
+            file, f"XLSX 文件已损坏，读到第{number + 1}行附近失败（{type(exc).__name__}）；请在 Excel 中打开并另存为",
+            sheet=sheet.title,
         ) from None
-    finally:
-        workbook.close()
 
 
-def _sheet_rows_factory(path: Path, title: str, header_row: int) -> Callable[[], RowIterator]:
-    def rows() -> RowIterator:
-        for number, cells in _sheet_records(path, title):
-            if number > header_row:
-                yield number, cells
+def _blank(cells: tuple[Any, ...] | list[Any]) -> bool:
+    return cells.count(None) == len(cells) or not any(cell is not None and str(cell).strip() for cell in cells)
 
-    return rows
+
+class _SharedWorkbook:
+    """The read-only workbook behind the sheet tables of one file, opened once per pass over them.
+
+    A pass opens it for the first table it reads and closes it after the table of sheet ``last``, or
+    as soon as a table's rows stop early; whatever is left open is closed when the tables are gone.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.last: str | None = None
+        self.books: list[Any] = []  # the open workbook, if any (a list the finalizer holds instead of self)
+        self.readers = 0
+        weakref.finalize(self, _close_books, self.books)
+
+    def rows_factory(self, title: str, header_row: int, width: int) -> Callable[[], RowIterator]:
+        """``rows()`` of sheet ``title``: the rows below the header, ``width`` cells each."""
+
+        def rows() -> RowIterator:
+            if not self.books:
+                self.books.append(_open_workbook(self.path))
+            self.readers += 1
+            finished = False
+            try:
+                yield from _sheet_records(self.books[0][title], self.path.name, min_row=header_row + 1, max_col=width)
+                finished = True
+            finally:
+                self.readers -= 1
+                if not self.readers and (title == self.last or not finished):
+                    _close_books(self.books)
+
+        return rows
+
+
+def _close_books(books: list[Any]) -> None:
+    while books:
+        books.pop().close()
 
 
 # -- JSON ------------------------------------------------------------------------------------------
@@ -242,11 +360,12 @@ _JSON_KEYS = {
 
 def _json_tables(path: Path) -> list[Table]:
     name = path.name
+    size = path.stat().st_size
+    if size > MAX_JSON_MB * 2**20:
+        raise FileReadError(name, f"JSON 文件有 {_mb(size)}，超过上限 {MAX_JSON_MB} MB（JSON 须整体读入内存）；"
+                                  "大量数据请改用 CSV 或 XLSX")
     encoding = detect_encoding(path)
-    try:
-        data = json.loads(path.read_text(encoding=encoding))
-    except json.JSONDecodeError as exc:
-        raise FileReadError(name, f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列 {exc.msg}") from None
+    data = _load_json(path, encoding)
     if isinstance(data, list):
         lists: list[tuple[str | None, str | None, list]] = [(None, None, data)]
     elif isinstance(data, dict):
@@ -266,9 +385,7 @@ def _json_tables(path: Path) -> list[Table]:
         bad = next((index for index, item in enumerate(items, start=1) if not isinstance(item, dict)), None)
         if bad is not None:
             raise FileReadError(name, f"第{bad}项不是对象（应为 {{\"列名\": 值}}）", sheet=key, row=bad)
-        header: list[str] = []
-        for item in items:
-            header += [str(column) for column in item if str(column) not in header]
+        header = _json_header(name, key, items)
 
         def rows(items: list = items, header: list[str] = header) -> RowIterator:
             for number, item in enumerate(items, start=1):
@@ -278,6 +395,24 @@ def _json_tables(path: Path) -> list[Table]:
     if not tables:
         raise FileReadError(name, "文件为空：没有任何记录")
     return tables
+
+
+def _load_json(path: Path, encoding: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding=encoding))
+    except json.JSONDecodeError as exc:
+        raise FileReadError(path.name, f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列 {exc.msg}") from None
+    except RecursionError:
+        raise FileReadError(path.name, "JSON 嵌套层级过深，无法读取；请改为一层对象列表：[{\"列名\": 值}, …]") from None
+
+
+def _json_header(file: str, key: str | None, items: list[dict]) -> list[str]:
+    """The keys of ``items`` in the order first seen (a dict, so each key is found in constant time)."""
+    columns = dict.fromkeys(str(column) for item in items for column in item)
+    if len(columns) > MAX_COLUMNS:
+        raise FileReadError(file, f"对象共有 {len(columns)} 个不同的键（列），超过上限 {MAX_COLUMNS} 个；"
+                                  "请检查是否把数据写成了键名", sheet=key)
+    return list(columns)
 
 
 def memory_table(file: str, sheet: str | None, header: list[str], records: list[list[Any]] | Callable[[], RowIterator],
