@@ -64,7 +64,8 @@ def select_enterprises(graph: nx.MultiDiGraph | ChainView, scope: DisruptionScop
     Raises
     ------
     networkx.NodeNotFound
-        When an enterprise or park id is not in the graph.
+        When an enterprise or park id is not in the chain's part of the graph (or in the graph),
+        or names a node of another kind.
 
     Examples
     --------
@@ -75,14 +76,15 @@ def select_enterprises(graph: nx.MultiDiGraph | ChainView, scope: DisruptionScop
     ['ent:foreign', 'ent:local-cathode']
     """
     view = chain_view(graph, chain_id)
+    where = f"chain {chain_id!r}" if chain_id else "the graph"
     chosen: set[str] = set()
-    for enterprise in scope.enterprises:
-        if enterprise not in view.graph and enterprise not in view.attrs:
-            raise nx.NodeNotFound(f"enterprise {enterprise!r} is not in the graph")
+    for enterprise in scope.enterprises:  # only the view's own: the same answer on a chain's projection
+        if enterprise not in view.attrs:
+            raise nx.NodeNotFound(f"enterprise {enterprise!r} is not in {where}")
         chosen.add(enterprise)
     for park in scope.parks:
-        if park not in view.graph:
-            raise nx.NodeNotFound(f"park {park!r} is not in the graph")
+        if not view.contains(park) or view.graph.nodes[park].get("label") != "Park":
+            raise nx.NodeNotFound(f"park {park!r} is not in {where}")
         chosen |= _located_in(view.graph, park)
     wanted = (("district", set(scope.districts)), ("province", set(scope.provinces)), ("country", set(scope.countries)))
     for enterprise, attrs in view.attrs.items():
@@ -263,7 +265,8 @@ def simulate_disruption(
     Raises
     ------
     networkx.NodeNotFound
-        When an enterprise or park id is not in the graph.
+        When an enterprise or park id is not in the chain's part of the graph (or in the graph),
+        or names a node of another kind.
 
     Examples
     --------

@@ -199,7 +199,7 @@ def gap_report(
                 status = WEAK
                 notes[0] += f"，少于{rule.min_local_producers}家"
             if share is not None:
-                low = share < rule.min_local_sourcing_share
+                low = rounded(share) < rule.min_local_sourcing_share  # as shown: 0.3 is not 0.29999…
                 notes.append(
                     f"本地配套率{percent(share)}，{'低于' if low else '不低于'}{percent(rule.min_local_sourcing_share)}"
                 )

@@ -564,9 +564,10 @@ def critical_dependencies(
     for item in conc.products:
         if item.supplier_hhi >= 10000 - 1e-6:
             continue
+        hhi, abroad = rounded(item.supplier_hhi), rounded(item.abroad_share)  # as shown: 0.3 is not 0.29999…
         level = (
-            HIGH if item.supplier_hhi >= severity.hhi_high or item.abroad_share >= severity.abroad_high
-            else MEDIUM if item.supplier_hhi >= severity.hhi_medium else LOW
+            HIGH if hhi >= severity.hhi_high or abroad >= severity.abroad_high
+            else MEDIUM if hhi >= severity.hhi_medium else LOW
         )
         items.append(CriticalDependency(
             level, "集中度", item.top_supplier, item.product, (), item.supplier_hhi,
@@ -584,7 +585,7 @@ def _level(count: int, share: float, high_share: float, medium_count: int) -> st
     """高 when at least ``medium_count`` and ``high_share``; 中 when at least ``medium_count``; else 低."""
     if count < medium_count:
         return LOW
-    return HIGH if share >= high_share else MEDIUM
+    return HIGH if rounded(share) >= high_share else MEDIUM
 
 
 def _names(view: ChainView) -> Mapping[str, str]:

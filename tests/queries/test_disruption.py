@@ -61,3 +61,23 @@ def test_rows_name_every_enterprise_they_mention() -> None:
     tables = result.tables()
     assert tables["部分损失"][0]["企业"] == "南昌电芯（示例）"
     assert {row["企业"] for row in tables["受影响企业"]} == {"上海正极（示例）", "南昌储能电芯（示例）"}
+
+
+@pytest.mark.parametrize("scope", [
+    DisruptionScope(enterprises=("ent:rice",)),  # exists, but outside chain:ev
+    DisruptionScope(enterprises=("product:cell",)),  # not an enterprise
+    DisruptionScope(parks=("ent:lead",)),  # not a park
+    DisruptionScope(parks=("park:nowhere",)),
+])
+def test_ids_outside_the_chain_or_of_another_kind_raise_on_the_whole_graph_and_the_projection(
+        scope: DisruptionScope, tmp_path) -> None:  # noqa: ANN001
+    from queries.examples import example_batch
+    from stores.embedded import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path / "s.sqlite")
+    store.ensure_schema()
+    store.write(example_batch())
+    for graph in (example_graph(), store.project("chain:ev")):
+        with pytest.raises(nx.NodeNotFound):
+            select_enterprises(graph, scope, "chain:ev")
+    store.close()
