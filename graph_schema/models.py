@@ -29,7 +29,7 @@ ENTERPRISE_TAGS = ("链主", "专精特新", "小巨人", "单项冠军", "上�
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     source: str | None = Field(default=None, description="数据来源：文件、工作表、行，或规划条文")
     as_of: dt.date | None = Field(default=None, description="数据日期")

@@ -118,6 +118,9 @@ def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
     {'ent:a': 0.7058823529411765, 'ent:b': 0.29411764705882354}
     >>> supply_weights([a, SupplyLink("ent:b", "ent:c", "product:x")])
     {'ent:a': 0.5, 'ent:b': 0.5}
+    >>> supply_weights([SupplyLink("ent:a", "ent:c", "product:x", amount_wan=1e308),
+    ...                 SupplyLink("ent:b", "ent:c", "product:x", amount_wan=1e308)])
+    {'ent:a': 0.5, 'ent:b': 0.5}
     """
     if not links:
         return {}
@@ -130,6 +133,10 @@ def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
     if values is None:
         values = [1.0] * len(links)
     total = sum(values)
+    if total == float("inf"):  # huge amounts: scale them down rather than divide by inf
+        top = max(values)
+        values = [value / top for value in values]
+        total = sum(values)
     weights: dict[str, float] = {}
     for link, value in zip(links, values):
         weights[link.supplier] = weights.get(link.supplier, 0.0) + value / total

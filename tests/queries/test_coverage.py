@@ -105,3 +105,15 @@ def test_required_inputs_and_suppliers_by_direct_count(graph: nx.MultiDiGraph) -
                 if d["type"] == "SUPPLIES" and d.get("product") == product and s in scope
             }
             assert view.suppliers(enterprise, product) == direct
+
+
+def test_models_refuse_infinite_and_nan_numbers() -> None:
+    from pydantic import ValidationError
+
+    from graph_schema import Enterprise, Supplies
+
+    for bad in (float("inf"), float("nan")):
+        with pytest.raises(ValidationError, match="finite number"):
+            Supplies(src="ent:a", dst="ent:b", product="product:x", amount_wan=bad)
+        with pytest.raises(ValidationError, match="finite number"):
+            Enterprise(id="ent:a", name="甲", revenue_yi=bad)
