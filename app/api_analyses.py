@@ -20,6 +20,7 @@ from app.deps import CacheDep, require
 from app.listing import FormatQuery, PageQuery, SizeQuery, download, page_of
 from app.output import render_tables
 from app.workspace import critical, gaps
+from queries.risks import KINDS, SEVERITIES
 
 viewer = APIRouter(prefix="/api", tags=["analyses"], dependencies=[require("viewer")])
 reviewer = APIRouter(prefix="/api", tags=["security review"], dependencies=[require("reviewer")])
@@ -31,6 +32,7 @@ DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 def _scalars(result: Any) -> dict[str, Any]:
     """The result's top-level scalar fields (and described selections): its summary figures."""
+    result = getattr(result, "unfiltered", result)  # a FilteredResult keeps the whole result's summary
     if not dataclasses.is_dataclass(result):
         return {}
     summary = {}
@@ -164,9 +166,9 @@ def changes_endpoint(
 @reviewer.get("/risks", responses=FILE_RESPONSES, summary="关键依赖清单：单一来源、卡点企业、结构割点、集中度（安全审查）")
 def risks_endpoint(
     cache: CacheDep, chain: str | None = OptionalChain,
-    target: list[str] | None = Query(None, max_length=20, description="另外分析这些企业的上游卡点"),
-    severity: Literal["高", "中", "低"] | None = Query(None, description="只看此严重程度（主表）"),
-    kind: str | None = Query(None, max_length=20, description="只看此类型（主表），如 独家供应、卡点"),
+    target: list[str] | None = Query(None, max_length=20, description="只分析这些企业的上游卡点（默认：全部链主）"),
+    severity: Literal[SEVERITIES] | None = Query(None, description="只看此严重程度（主表）"),  # type: ignore[valid-type]
+    kind: Literal[KINDS] | None = Query(None, description="只看此类型（主表），如 独家供应、卡点"),  # type: ignore[valid-type]
     table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
 ) -> Any:
     from queries.risks import critical_dependencies
@@ -183,10 +185,10 @@ class FilteredResult:
     """A result whose main table keeps only the rows ``keep`` accepts (the other tables stay whole)."""
 
     def __init__(self, result: Any, keep: Any) -> None:
-        self._result, self._keep = result, keep
+        self.unfiltered, self._keep = result, keep
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
-        tables = dict(self._result.tables())
+        tables = dict(self.unfiltered.tables())
         main = next(iter(tables))
         tables[main] = [row for row in tables[main] if self._keep(row)]
         return tables

@@ -66,6 +66,15 @@ def test_critical_dependencies_and_downloads(clients: dict[str, TestClient]) -> 
     assert clients["reviewer"].get("/api/risks", params={"table": "nope"}).status_code == 422
 
 
+def test_filtered_risks_keep_the_summary_and_refuse_unknown_kinds(clients: dict[str, TestClient]) -> None:
+    whole = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev"}).json()
+    high = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "severity": "高", "kind": "卡点"}).json()
+    assert whole["summary"] and high["summary"] == whole["summary"]
+    assert high["items"] and {(row["严重程度"], row["类型"]) for row in high["items"]} == {("高", "卡点")}
+    unknown = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "kind": "不存在"})
+    assert unknown.status_code == 422 and "kind" in unknown.json()["error"]
+
+
 def test_disruption_of_a_country(clients: dict[str, TestClient]) -> None:
     body = clients["reviewer"].get("/api/disruption", params={"chain": "chain:ev", "country": "韩国"}).json()
     assert body["summary"]["scope"] and [row["企业ID"] for row in body["items"]] == ["ent:foreign"]
