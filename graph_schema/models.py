@@ -116,7 +116,7 @@ class Chain(Node):
     kind: ChainKind
     target_2026_yi: float | None = Field(default=None, gt=0, description="2026年营业收入目标（亿元）")
     segments: list[str] = Field(default_factory=list)
-    plan_order: int | None = Field(default=None, ge=1, description="在规划中的顺序")
+    plan_order: int | None = Field(default=None, ge=1, le=1000, description="在规划中的顺序")
 
 
 class Cluster(Node):

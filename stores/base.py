@@ -103,15 +103,16 @@ class GraphStore(Protocol):
         """A counter that every write, delete or clear increases: cached projections compare it."""
 
     def get_node(self, node_id: str) -> NodeRecord | None:
-        """The node with this id, or None."""
+        """The node with this id, or None (also for an id with no known prefix, which names no node)."""
 
     def list_nodes(self, label: str, *, limit: int | None = None, offset: int = 0) -> list[NodeRecord]:
-        """Nodes of one label ordered by id."""
+        """Nodes of one label ordered by id; a negative ``limit`` or ``offset`` is a ValueError."""
 
     def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
         """Nodes whose name or an alias contains ``text``, or whose id / credit code equals it.
 
         Ordered: exact name, then names starting with ``text``, then shorter names, then name, id.
+        Each node once, however often its label is named; a negative ``limit`` is a ValueError.
         """
 
     def neighbourhood(

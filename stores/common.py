@@ -142,3 +142,15 @@ def _has_label(node_id: str, allowed: set[str] | None) -> bool:
 
 def _rel_sort_key(rel: RelationshipRecord) -> tuple[str, str, str, str]:
     return (rel["type"], rel["src"], rel["dst"], rel["key"])
+
+
+def check_window(limit: int | None, offset: int = 0) -> None:
+    """Refuse a negative ``limit`` or ``offset`` (both stores, the same ValueError).
+
+    >>> check_window(None, 0)
+    >>> check_window(-1)
+    Traceback (most recent call last):
+    ValueError: limit and offset must not be negative (limit=-1, offset=0)
+    """
+    if (limit is not None and limit < 0) or offset < 0:
+        raise ValueError(f"limit and offset must not be negative (limit={limit}, offset={offset})")

@@ -74,7 +74,7 @@ def search_query(labels: Sequence[str]) -> str:
     branches = " UNION ALL ".join(
         f"MATCH (n:{check_label(label).name}) WHERE n.name CONTAINS $q OR n.id = $q OR n.credit_code = $q "
         "OR any(alias IN coalesce(n.aliases, []) WHERE alias CONTAINS $q) RETURN n"
-        for label in labels
+        for label in dict.fromkeys(labels)  # a label named twice must not return its nodes twice
     )
     return (
         f"CALL () {{ {branches} }} "

@@ -30,7 +30,7 @@ from graph_schema.errors import MissingEndpointError, StoreError
 from graph_schema.models import Node
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, check_label, label_of
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
-from stores.common import breadth_first, build_graph, chain_scope, checked_rel_types, chunks
+from stores.common import breadth_first, build_graph, chain_scope, check_window, checked_rel_types, chunks
 
 _CHUNK = 900  # stays under SQLite's limit on host parameters per statement
 BULK_MIN_ITEMS = 50_000
@@ -185,6 +185,7 @@ class EmbeddedStore:
 
     def list_nodes(self, label: str, *, limit: int | None = None, offset: int = 0) -> list[NodeRecord]:
         check_label(label)
+        check_window(limit, offset)
         rows = self._query(
             "SELECT label, props FROM nodes WHERE label = ? ORDER BY id LIMIT ? OFFSET ?",
             (label, -1 if limit is None else limit, offset),
@@ -192,6 +193,7 @@ class EmbeddedStore:
         return [_node(*row) for row in rows]
 
     def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
+        check_window(limit)
         text = text.strip()
         if not text or "\x1f" in text:  # the separator of the search column is in no name
             return []

@@ -10,7 +10,7 @@ project's StoreError / StoreUnavailable.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
@@ -19,11 +19,11 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
 from graph_schema.constraints import META_LABEL, neo4j_schema_statements
-from graph_schema.errors import ChainAtlasError, MissingEndpointError, StoreError, StoreUnavailable
+from graph_schema.errors import ChainAtlasError, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
 from stores import cypher
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
-from stores.common import breadth_first, build_graph, chain_scope, checked_rel_types, chunks
+from stores.common import breadth_first, build_graph, chain_scope, check_window, checked_rel_types, chunks
 
 BATCH_ROWS = 10000
 _BUMP_REVISION = f"MERGE (m:{META_LABEL} {{id: 'revision'}}) SET m.value = coalesce(m.value, 0) + 1"
@@ -66,6 +66,8 @@ class Neo4jStore:
             raise StoreUnavailable(f"Neo4j became unreachable while {doing}: {exc}") from exc
         except (Neo4jError, DriverError) as exc:
             raise StoreError(f"Neo4j failed while {doing}: {exc}") from exc
+        except OverflowError as exc:  # the driver refuses integers beyond Neo4j's 64 bits
+            raise StoreError(f"Neo4j cannot store a value while {doing}: {exc}") from exc
 
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         with self._errors("reading"):
@@ -124,9 +126,7 @@ class Neo4jStore:
         return nullcontext()
 
     def delete_nodes(self, ids: Sequence[str]) -> int:
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for node_id in sorted(set(ids)):
-            by_label[label_of(node_id)].append(node_id)
+        by_label = _ids_by_label(sorted(set(ids)))
 
         def work(tx: ManagedTransaction) -> int:
             return sum(
@@ -156,6 +156,7 @@ class Neo4jStore:
 
     def list_nodes(self, label: str, *, limit: int | None = None, offset: int = 0) -> list[NodeRecord]:
         name = cypher.check_label(label).name
+        check_window(limit, offset)
         rows = self._read(
             f"MATCH (n:{name}) RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit",
             offset=offset, limit=2**62 if limit is None else limit,
@@ -163,8 +164,9 @@ class Neo4jStore:
         return [_node(row["props"]) for row in rows]
 
     def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
+        check_window(limit)
         text = text.strip()
-        if not text:
+        if not text or "\x1f" in text:  # as the embedded store: a unit separator is in no name
             return []
         rows = self._read(cypher.search_query(list(labels or NODE_LABELS)), q=text, limit=limit)
         return [_node(row["props"]) for row in rows]
@@ -216,9 +218,7 @@ class Neo4jStore:
     # -- primitives for stores.common ----------------------------------------------------------
 
     def _nodes_by_id(self, ids: Collection[str]) -> list[NodeRecord]:
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for node_id in ids:
-            by_label[label_of(node_id)].append(node_id)
+        by_label = _ids_by_label(ids)
         nodes = []
         for label, label_ids in by_label.items():
             for chunk in chunks(sorted(label_ids), BATCH_ROWS):
@@ -228,9 +228,9 @@ class Neo4jStore:
 
     def _incident(self, ids: Collection[str], rel_types: Sequence[str], direction: Direction) -> list[RelationshipRecord]:
         types = checked_rel_types(rel_types)
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for node_id in ids:
-            by_label[label_of(node_id)].append(node_id)
+        if not types:
+            return []
+        by_label = _ids_by_label(ids)
         found: dict[tuple, RelationshipRecord] = {}
         for way in ("out", "in") if direction == "both" else (direction,):
             for label, label_ids in by_label.items():
@@ -244,6 +244,21 @@ class Neo4jStore:
     def _rels_among(self, ids: Collection[str]) -> list[RelationshipRecord]:
         id_set = set(ids)
         return [rel for rel in self._incident(id_set, list(RELATIONSHIP_TYPES), "out") if rel["dst"] in id_set]
+
+
+def _ids_by_label(ids: Iterable[str]) -> dict[str, list[str]]:
+    """``ids`` grouped by label; an id with no known prefix names no node and is left out.
+
+    >>> dict(_ids_by_label(["chain:ev", "nobody", "product:cell"]))
+    {'Chain': ['chain:ev'], 'Product': ['product:cell']}
+    """
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for node_id in ids:
+        try:
+            by_label[label_of(node_id)].append(node_id)
+        except SchemaError:
+            continue
+    return by_label
 
 
 def _missing_message(tx: ManagedTransaction, rows: Sequence[dict], src_label: str, dst_label: str) -> str:

@@ -221,3 +221,34 @@ def test_later_duplicate_in_one_batch_wins(store: GraphStore) -> None:
     node = store.get_node("ent:twice")
     assert node["revenue_yi"] == pytest.approx(2.0) and node["district"] == "红谷滩区"
     assert node["credit_code"] == LEAD_CODE
+
+
+@pytest.mark.parametrize("odd_id", ["nobody", "foo:bar", "", "91360100ma35gwxy5h"])
+def test_ids_with_no_known_prefix_name_no_node(store: GraphStore, odd_id: str) -> None:
+    load(store)
+    before = store.counts()
+    assert store.get_node(odd_id) is None
+    assert store.neighbourhood([odd_id], depth=2).nodes == []
+    assert store.project(odd_id).number_of_nodes() == 0
+    assert store.delete_nodes([odd_id, "ent:nobody"]) == 0
+    assert store.counts() == before
+
+
+def test_no_relationship_types_means_only_the_start_nodes(store: GraphStore) -> None:
+    load(store)
+    sub = store.neighbourhood([LEAD_CODE], depth=2, rel_types=[])
+    assert [n["id"] for n in sub.nodes] == [LEAD_CODE] and sub.relationships == []
+
+
+def test_a_label_named_twice_finds_each_node_once(store: GraphStore) -> None:
+    load(store)
+    once = [n["id"] for n in store.search("正极", labels=["Product"])]
+    assert once and [n["id"] for n in store.search("正极", labels=["Product", "Product"])] == once
+
+
+def test_negative_limits_and_offsets_are_refused(store: GraphStore) -> None:
+    load(store)
+    for call in (lambda: store.list_nodes("Product", limit=-1), lambda: store.list_nodes("Product", offset=-1),
+                 lambda: store.search("正极", limit=-1)):
+        with pytest.raises(ValueError, match="must not be negative"):
+            call()
