@@ -12,8 +12,9 @@ from app.api import CHAIN_ID, chain_or_404
 from app.auth import role_allows
 from app.deps import StoreDep
 from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
-from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json
+from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json, node_url
 from app.lookups import neighbourhood_without_waiting, search_without_waiting
+from app.number_format import readable_number
 from app.workspace import (
     SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status,
 )
@@ -22,6 +23,8 @@ from stores.common import build_graph
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
 templates.env.filters["inert_json"] = inert_json
+templates.env.globals["node_url"] = node_url
+templates.env.filters["readable_number"] = readable_number
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -98,6 +101,7 @@ def node_page(request: Request, store: StoreDep, node_id: str = Path(max_length=
     graph = build_graph(around.nodes, around.relationships)
     return templates.TemplateResponse(
         request, "node.html",
-        {"node": node, "graph": graph_payload(graph), "synthetic": bool(node.get("synthetic")), "kinds": KIND_STYLE,
+        {"node": node, "graph": graph_payload(graph), "kinds": KIND_STYLE,
+         "synthetic": bool(node.get("synthetic")) or any(n.get("synthetic") for n in around.nodes),
          "neighbours": sorted(around.nodes, key=lambda n: (n["label"], n["id"]))},
     )

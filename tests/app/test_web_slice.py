@@ -91,6 +91,14 @@ def test_node_page_escapes_names(client: TestClient) -> None:
     assert "&lt;/script&gt;&lt;script&gt;alert" in html and HOSTILE not in html
 
 
+def test_product_page_marks_demo_neighbours_and_links_enterprises_to_their_profile(client: TestClient) -> None:
+    html = client.get("/nodes/product:lithium-carbonate").text  # the product is real; its producer is demo data
+    assert 'class="synthetic-banner"' in html
+    assert 'href="/enterprises/ent:hostile"' in html and 'href="/nodes/ent:hostile"' not in html
+    search = client.get("/search", params={"q": "script"}).text
+    assert 'href="/enterprises/ent:hostile"' in search
+
+
 def test_enterprise_page_shows_tiers_and_provenance(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str]) -> None:
     from tests.contract.sample import LEAD_CODE, sample_batch
 

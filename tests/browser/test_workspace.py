@@ -89,3 +89,23 @@ def test_critical_dependencies_page(page, live_server: LiveServer) -> None:  # t
         page.click("[data-testid=export-risks]")
     assert download_info.value.suggested_filename == "critical-dependencies.xlsx"
     page.screenshot(path=str(SCREENSHOTS / "risks.png"), full_page=False)
+
+
+def test_enterprise_page_draws_its_tier_graph_below_the_heading(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/search?q=示例")
+    page.locator("[data-testid=search-results] a[href^='/enterprises/']").first.click()
+    page.wait_for_url("**/enterprises/*")
+    page.wait_for_selector("#network[data-ready='1']", timeout=30_000)
+    assert page.locator("#network canvas").count() == 1
+    assert page.locator("#network").bounding_box()["height"] > 300
+    assert page.locator("h2#tiers").is_visible() and "上下游" in page.inner_text("h2#tiers")
+    page.screenshot(path=str(SCREENSHOTS / "enterprise.png"), full_page=True)
+
+
+def test_pages_fit_a_phone_screen(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", "/search?q=南昌", "/risks"):
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
+    page.screenshot(path=str(SCREENSHOTS / "phone-risks.png"), full_page=False)
