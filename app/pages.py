@@ -12,6 +12,7 @@ from app.api import CHAIN_ID, chain_or_404
 from app.auth import role_allows
 from app.deps import StoreDep
 from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
+from app.field_labels import node_fields
 from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json, node_url
 from app.lookups import neighbourhood_without_waiting, search_without_waiting
 from app.number_format import readable_number
@@ -24,6 +25,7 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
 templates.env.filters["inert_json"] = inert_json
 templates.env.globals["node_url"] = node_url
+templates.env.globals["node_fields"] = node_fields
 templates.env.filters["readable_number"] = readable_number
 
 

@@ -135,3 +135,15 @@ def test_chain_page_and_detail_follow_an_import(client: TestClient, store: Graph
         relationships=[Produces(src="ent:newcomer", dst="product:lithium-carbonate"), Leads(src="ent:newcomer", dst="chain:new-energy")],
     ))
     assert "ent:newcomer" in drawn() and leaders() == ["ent:newcomer"]
+
+
+def test_detail_page_labels_every_model_field_in_chinese(client: TestClient) -> None:
+    from app.field_labels import FIELD_LABELS, HIDDEN
+    from graph_schema.models import Chain, Cluster, Enterprise, Park, Product
+
+    for model in (Chain, Cluster, Enterprise, Park, Product):
+        assert set(model.model_fields) <= set(FIELD_LABELS) | HIDDEN, model.__name__
+    html = client.get("/nodes/park:xiaolan-edz").text
+    table = html.split('<table class="props">')[1].split("</table>")[0]
+    assert "<th>名称</th>" in table and "<th>数据来源</th>" in table and "<th>规划原文</th>" in table
+    assert not any(word in table for word in ("<th>id</th>", "<th>source</th>", "synthetic", "False", "True"))
