@@ -10,13 +10,14 @@ from pathlib import Path
 import pyvis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import api, api_admin, api_analyses, api_import, api_lookups, login, pages, pages_analyses, workspace
 from app.auth import TokenRegistry
 from app.body_limit import BodyLimit
+from app.error_pages import error_page, is_page_request
 from app.deps import LoginRequired, require
 from app.graph_cache import GraphCache
 from app.security_headers import SecurityHeaders
@@ -80,11 +81,16 @@ def create_app(
     })
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_page_request(request):
+            return error_page(request, exc.status_code, str(exc.detail))
         return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if is_page_request(request):
+            fields = "、".join(dict.fromkeys(str(error["loc"][-1]) for error in exc.errors()))
+            return error_page(request, 422, f"以下参数的格式不正确：{fields}")
         problems = [f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors()]
         return JSONResponse({"error": "参数错误：" + "；".join(problems)}, status_code=422)
 
@@ -93,7 +99,9 @@ def create_app(
         return RedirectResponse(login.login_url(request.url.path), status_code=303)
 
     @app.exception_handler(ChainAtlasError)
-    async def domain_error(request: Request, exc: ChainAtlasError) -> JSONResponse:
+    async def domain_error(request: Request, exc: ChainAtlasError) -> Response:
+        if is_page_request(request):
+            return error_page(request, 400, str(exc))
         return JSONResponse({"error": str(exc)}, status_code=400)
 
     @app.get("/health", tags=["system"], summary="健康检查")

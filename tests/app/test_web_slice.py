@@ -147,3 +147,16 @@ def test_detail_page_labels_every_model_field_in_chinese(client: TestClient) -> 
     table = html.split('<table class="props">')[1].split("</table>")[0]
     assert "<th>名称</th>" in table and "<th>数据来源</th>" in table and "<th>规划原文</th>" in table
     assert not any(word in table for word in ("<th>id</th>", "<th>source</th>", "synthetic", "False", "True"))
+
+
+def test_page_errors_are_chinese_html_and_api_errors_stay_json(client: TestClient) -> None:
+    missing = client.get("/enterprises/ent:nope")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "<h1>未找到</h1>" in missing.text and "ent:nope" in missing.text and 'href="/"' in missing.text
+    malformed = client.get("/chains/nope")
+    assert malformed.status_code == 422 and "参数的格式不正确：chain_id" in malformed.text
+    assert "should match" not in malformed.text
+    unknown = client.get("/no-such-page")
+    assert unknown.status_code == 404 and "页面不存在" in unknown.text and "Not Found" not in unknown.text
+    api = client.get("/api/chains/nope")
+    assert api.status_code == 422 and api.json()["error"].startswith("参数错误")
