@@ -457,7 +457,8 @@ class CriticalReport:
         return [
             {"严重程度": item.severity, "类型": item.kind,
              "企业": n.get(item.enterprise, item.enterprise) if item.enterprise else None,
-             "企业ID": item.enterprise, "产品": item.product, "相关企业": [n.get(e, e) for e in item.related],
+             "企业ID": item.enterprise, "投入品": n.get(item.product, item.product) if item.product else None,
+             "产品": item.product, "相关企业": [n.get(e, e) for e in item.related],
              "指标": item.measure, "证据": item.evidence}
             for item in self.items
         ]

@@ -180,3 +180,10 @@ def test_enterprise_page_lists_its_risks_for_reviewers_only(clients: dict[str, T
     assert "风险高" in payload  # the enterprise itself is coloured by its highest severity
     viewer_html = clients["viewer"].get("/enterprises/ent:cell").text
     assert 'data-testid="enterprise-risks"' not in viewer_html and "需“安全审查”权限" in viewer_html
+
+
+def test_risk_page_names_products_and_disruption_page_hides_ids(clients: dict[str, TestClient]) -> None:
+    risks = clients["reviewer"].get("/risks", params={"chain": "chain:ev"}).text
+    assert '<a href="/nodes/product:pack">电池包</a>' in risks and "<td>product:pack</td>" not in risks
+    disruption = clients["reviewer"].get("/disruption", params={"chain": "chain:ev", "park": "park:xiaolan"}).text
+    assert "<th>企业ID</th>" not in disruption and "<th>企业</th>" in disruption

@@ -110,7 +110,7 @@ def test_enterprise_page_shows_tiers_and_provenance(store: GraphStore, tokens: T
         assert "上游供应商 3 家，下游客户 0 家" in html
         assert "南昌正极材料有限公司" in html and "Foreign Cathode Co." in html
         assert "推断" not in html.split('data-testid="relations"')[1].split("</table>")[0]  # only tier-1 relations listed
-        assert "60%" in html and "3000" in html
+        assert "60%" in html and "3,000" in html
         payload = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S).group(1))
         positions = {node["id"]: node["x"] for node in payload["nodes"]}
         assert positions[LEAD_CODE] == 0 and positions["ent:cathode"] < 0 and positions["ent:mine"] < positions["ent:cathode"]
