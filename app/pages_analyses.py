@@ -105,14 +105,19 @@ def disruption_page(
     cache = request.app.state.graphs
     graph = cache.graph()
     choices = _scope_choices(graph)
-    scope = DisruptionScope(enterprises=tuple(e for e in enterprise if e), parks=tuple(p for p in park if p),
+    enterprises = tuple(enterprise_by_name_or_id(graph, e.strip()) for e in enterprise if e.strip())
+    scope = DisruptionScope(enterprises=enterprises, parks=tuple(p for p in park if p),
                             districts=tuple(d for d in district if d), provinces=tuple(p for p in province if p),
                             countries=tuple(c for c in country if c))
     result = None
     if scope.describe() != "（空）":
         try:
             result = simulate_disruption(cache.view(chain), scope, chain, partial=partial)
-        except (nx.NodeNotFound, ValueError) as exc:
+        except nx.NodeNotFound:
+            where = f"产业链“{graph.nodes[chain].get('name', chain)}”" if chain in graph else "图谱"
+            named = "、".join([*scope.enterprises, *scope.parks])
+            raise HTTPException(status_code=422, detail=f"无法推演：所填企业或园区不在{where}中（{named}）") from None
+        except ValueError as exc:
             raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
     return templates.TemplateResponse(request, "disruption.html", {
         "choices": choices, "chains": ordered_chains(cache), "chain": chain, "partial": partial,
@@ -124,6 +129,34 @@ def disruption_page(
         ),
         "synthetic": _synthetic(graph, list(graph)[:1000]),
     })
+
+
+def enterprise_by_name_or_id(graph: nx.MultiDiGraph, text: str) -> str:
+    """The enterprise ``text`` names: its id or credit code, its full name, or the one name containing it.
+
+    Raises HTTPException 422 (in Chinese) when no enterprise or several match.
+    """
+    if graph.nodes.get(text, {}).get("label") == "Enterprise":
+        return text
+    exact, partial = [], []
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("label") != "Enterprise":
+            continue
+        name = str(attrs.get("name") or "")
+        if name == text or attrs.get("credit_code") == text:
+            exact.append(node)
+        elif text in name:
+            partial.append((name, node))
+    if len(exact) == 1:
+        return exact[0]
+    if not exact and len(partial) == 1:
+        return partial[0][1]
+    if not exact and not partial:
+        raise HTTPException(status_code=422, detail=f"找不到企业“{text}”：请输入企业全称、部分名称或统一社会信用代码")
+    names = sorted(graph.nodes[node].get("name", node) for node in exact) or sorted(name for name, _ in partial)
+    raise HTTPException(status_code=422, detail=(
+        f"“{text}”对应 {len(names)} 家企业：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}；"
+        "请写得更完整，或使用统一社会信用代码"))
 
 
 def _scope_choices(graph: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:

@@ -187,3 +187,18 @@ def test_risk_page_names_products_and_disruption_page_hides_ids(clients: dict[st
     assert '<a href="/nodes/product:pack">电池包</a>' in risks and "<td>product:pack</td>" not in risks
     disruption = clients["reviewer"].get("/disruption", params={"chain": "chain:ev", "park": "park:xiaolan"}).text
     assert "<th>企业ID</th>" not in disruption and "<th>企业</th>" in disruption
+
+
+def test_disruption_page_takes_enterprise_names(clients: dict[str, TestClient]) -> None:
+    reviewer = clients["reviewer"]
+    by_name = reviewer.get("/disruption", params={"chain": "chain:ev", "enterprise": "南昌电芯（示例）"})
+    by_id = reviewer.get("/disruption", params={"chain": "chain:ev", "enterprise": "ent:cell"})
+    assert by_name.status_code == by_id.status_code == 200
+    affected = [page.text.split('data-testid="disruption-1"')[1].split("</table>")[0] for page in (by_name, by_id)]
+    assert affected[0] == affected[1] and "南昌电池包（示例）" in affected[0]  # the same cascade
+    several = reviewer.get("/disruption", params={"enterprise": "南昌"})
+    assert several.status_code == 422 and "对应" in several.text and "家企业" in several.text
+    nothing = reviewer.get("/disruption", params={"enterprise": "不存在的企业"})
+    assert nothing.status_code == 422 and "找不到企业“不存在的企业”" in nothing.text
+    outside = reviewer.get("/disruption", params={"chain": "chain:ev", "enterprise": "南昌米业（示例）"})
+    assert outside.status_code == 422 and "不在产业链" in outside.text
