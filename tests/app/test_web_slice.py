@@ -160,3 +160,15 @@ def test_page_errors_are_chinese_html_and_api_errors_stay_json(client: TestClien
     assert unknown.status_code == 404 and "页面不存在" in unknown.text and "Not Found" not in unknown.text
     api = client.get("/api/chains/nope")
     assert api.status_code == 422 and api.json()["error"].startswith("参数错误")
+
+
+def test_dashboard_says_a_met_target_is_met(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str]) -> None:
+    load_reference(store)
+    store.write(WriteBatch(  # 航空's 2026 target is 1600 亿元: one local firm above it meets it
+        nodes=[Enterprise(id="ent:big", name="南昌航空材料（示例）", local=True, revenue_yi=5000, synthetic=True)],
+        relationships=[Produces(src="ent:big", dst="product:carbon-fiber")],
+    ))
+    with make_client(store, tokens, role_tokens["viewer"]) as client:
+        html = client.get("/").text
+    row = html.split('href="/chains/chain:aviation"')[1].split("</tr>")[0]
+    assert "<td class=\"num\">已达成</td>" in row
