@@ -59,9 +59,30 @@ def recruit_page(
         raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
     return templates.TemplateResponse(request, "recruit.html", {
         "chain": {"id": chain_id, **graph.nodes[chain_id]}, "product": {"id": product, **graph.nodes[product]},
-        "candidate": {"id": candidate, **cache.graph().nodes[candidate]}, "tables": result.tables(),
+        "candidate": {"id": candidate, **cache.graph().nodes[candidate]},
+        "tables": {**result.tables(), "引进效果": [_as_percent(row) for row in result.rows()]},
         "synthetic": _synthetic(cache.graph(), [candidate]),
     })
+
+
+RATIO_FIGURES = ("本地配套率", "完整度", "韧性")  # shares 0–1, shown as % like on the other pages
+
+
+def _as_percent(row: dict) -> dict:
+    """A recruit figure row with shares as percentages and their change in percentage points.
+
+    >>> _as_percent({"指标": "韧性", "引进前": 0.6817, "引进后": 0.7, "变化": 0.0183})
+    {'指标': '韧性', '引进前': '68.2%', '引进后': '70.0%', '变化': '+1.8 个百分点'}
+    """
+    if row["指标"] not in RATIO_FIGURES:
+        return row
+    change = row["变化"]
+    return {**row, "引进前": _percent_text(row["引进前"]), "引进后": _percent_text(row["引进后"]),
+            "变化": f"{change * 100:+.1f} 个百分点" if isinstance(change, float) else change}
+
+
+def _percent_text(value: object) -> object:
+    return f"{value * 100:.1f}%" if isinstance(value, float) else value
 
 
 SEVERITIES = ("高", "中", "低")

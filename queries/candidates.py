@@ -211,7 +211,7 @@ class RecruitSimulation:
         return [
             {"指标": name, "引进前": before, "引进后": after,
              "变化": round(after - before, 4) if isinstance(before, (int, float)) and isinstance(after, (int, float))
-             and not isinstance(before, bool) else ("" if before == after else "变化")}
+             and not isinstance(before, bool) else ("不变" if before == after else "有变化")}
             for name, before, after in self.figures
         ]
 

@@ -202,3 +202,13 @@ def test_disruption_page_takes_enterprise_names(clients: dict[str, TestClient]) 
     assert nothing.status_code == 422 and "找不到企业“不存在的企业”" in nothing.text
     outside = reviewer.get("/disruption", params={"chain": "chain:ev", "enterprise": "南昌米业（示例）"})
     assert outside.status_code == 422 and "不在产业链" in outside.text
+
+
+def test_recruit_page_shows_shares_as_percentages(clients: dict[str, TestClient]) -> None:
+    html = clients["viewer"].get("/chains/chain:ev/recruit",
+                                 params={"product": "product:motor", "candidate": "ent:gd-motor"}).text
+    effect = html.split('data-testid="recruit-1"')[1].split("</table>")[0]
+    rows = {cells[0]: cells[1:] for cells in (
+        [cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]] for row in effect.split("<tr>")[2:])}
+    assert rows["产品状态"] == ["缺链", "弱链", "有变化"]
+    assert rows["本地配套率"][1] == "100.0%" and rows["完整度"][1].endswith("%") and "个百分点" in rows["完整度"][2]
