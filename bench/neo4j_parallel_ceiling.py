@@ -15,8 +15,6 @@ Usage (a Neo4j of its own; see bench_import.py)::
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 import zlib
@@ -24,9 +22,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-TRANSACTION_ROWS = 20_000
-STATEMENT_ROWS = 10_000
 
 
 def half_of(node_id: str) -> int:
@@ -40,14 +35,11 @@ def half_of(node_id: str) -> int:
 
 def main() -> None:
     from loaders.demo import generate
+    from neo4j_bench import neo4j_arguments, run_in_transactions, write_all_but_supplies
     from stores import cypher
-    from stores.base import WriteBatch
     from stores.neo4j_store import Neo4jStore
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=8810)
-    parser.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7688"))
+    parser = neo4j_arguments(__doc__, default_scale=100_000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
 
@@ -56,7 +48,7 @@ def main() -> None:
     store.ensure_schema()
     halves: tuple[list[dict], list[dict]] = ([], [])
     for batch in generate(args.scale, args.seed):
-        store.write(WriteBatch(nodes=batch.nodes, relationships=[r for r in batch.relationships if r.type != "SUPPLIES"]))
+        write_all_but_supplies(store, [batch])
         for rel in batch.relationships:
             if rel.type == "SUPPLIES" and half_of(rel.src) == half_of(rel.dst):
                 props = rel.properties()
@@ -67,11 +59,7 @@ def main() -> None:
     print(f"scale {args.scale:,}: {len(halves[0]):,} + {len(halves[1]):,} SUPPLIES inside the two halves")
 
     def write(rows: list[dict]) -> None:
-        for start in range(0, len(rows), TRANSACTION_ROWS):
-            with store._driver.session() as session, session.begin_transaction() as tx:  # the bare statement
-                for chunk in range(start, min(start + TRANSACTION_ROWS, len(rows)), STATEMENT_ROWS):
-                    tx.run(query, rows=rows[chunk : chunk + STATEMENT_ROWS]).consume()
-                tx.commit()
+        run_in_transactions(store, query, rows)
 
     def delete_supplies() -> None:
         with store._driver.session() as session:

@@ -11,8 +11,6 @@ Usage (a Neo4j of its own; see bench_import.py)::
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -34,13 +32,10 @@ VARIANTS: dict[str, Callable[[dict], dict]] = {
 
 def main() -> None:
     from loaders.demo import generate
-    from stores.base import WriteBatch
+    from neo4j_bench import neo4j_arguments, run_in_transactions, write_all_but_supplies
     from stores.neo4j_store import Neo4jStore
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=int, default=20_000)
-    parser.add_argument("--seed", type=int, default=8810)
-    parser.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7688"))
+    parser = neo4j_arguments(__doc__, default_scale=20_000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     store = Neo4jStore.connect(args.neo4j_uri)
@@ -54,16 +49,10 @@ def main() -> None:
         for name, shape in VARIANTS.items():
             store.clear()
             store.ensure_schema()
-            for batch in batches:
-                store.write(WriteBatch(nodes=batch.nodes, relationships=[r for r in batch.relationships if r.type != "SUPPLIES"]))
+            write_all_but_supplies(store, batches)
             rows = [{**row, "props": shape(row["props"])} for row in supplies]
             started = time.perf_counter()
-            for start in range(0, len(rows), 20_000):
-                with store._driver.session() as session:  # the bare statement, without the store's bookkeeping
-                    with session.begin_transaction() as tx:
-                        for chunk in range(start, min(start + 20_000, len(rows)), 10_000):
-                            tx.run(MERGE_SUPPLIES, rows=rows[chunk : chunk + 10_000]).consume()
-                        tx.commit()
+            run_in_transactions(store, MERGE_SUPPLIES, rows)
             seconds = time.perf_counter() - started
             print(f"{name}: {seconds:.2f} s, {len(rows) / seconds:,.0f} relationships/s")
     store.clear()

@@ -14,7 +14,6 @@ Usage (a Neo4j of its own; see bench_import.py; run it twice, the first load aft
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -34,12 +33,10 @@ def main() -> None:
     import neo4j
 
     from loaders.demo import generate
+    from neo4j_bench import neo4j_arguments
     from stores.neo4j_store import Neo4jStore
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=int, default=50_000)
-    parser.add_argument("--seed", type=int, default=8810)
-    parser.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7688"))
+    parser = neo4j_arguments(__doc__, default_scale=50_000)
     parser.add_argument("--server-pid", type=int, default=None, help="the Neo4j server's pid, for its CPU time")
     args = parser.parse_args()
 
