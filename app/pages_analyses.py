@@ -11,8 +11,11 @@ from fastapi.responses import HTMLResponse
 
 from app.api import CHAIN_ID
 from app.deps import require
+from app.graph_cache import GraphCache
+from app.lookups import search
 from app.pages import templates
 from app.workspace import critical, ordered_chains
+from queries.coverage import percent
 
 viewer = APIRouter(include_in_schema=False, dependencies=[require("viewer", page=True)])
 reviewer = APIRouter(include_in_schema=False, dependencies=[require("reviewer", page=True)])
@@ -76,13 +79,9 @@ def _as_percent(row: dict) -> dict:
     """
     if row["指标"] not in RATIO_FIGURES:
         return row
+    shown = {column: percent(row[column]) if isinstance(row[column], float) else row[column] for column in ("引进前", "引进后")}
     change = row["变化"]
-    return {**row, "引进前": _percent_text(row["引进前"]), "引进后": _percent_text(row["引进后"]),
-            "变化": f"{change * 100:+.1f} 个百分点" if isinstance(change, float) else change}
-
-
-def _percent_text(value: object) -> object:
-    return f"{value * 100:.1f}%" if isinstance(value, float) else value
+    return {**row, **shown, "变化": f"{change * 100:+.1f} 个百分点" if isinstance(change, float) else change}
 
 
 SEVERITIES = ("高", "中", "低")
@@ -126,7 +125,7 @@ def disruption_page(
     cache = request.app.state.graphs
     graph = cache.graph()
     choices = _scope_choices(graph)
-    enterprises = tuple(enterprise_by_name_or_id(graph, e.strip()) for e in enterprise if e.strip())
+    enterprises = tuple(enterprise_by_name_or_id(cache, e.strip()) for e in enterprise if e.strip())
     scope = DisruptionScope(enterprises=enterprises, parks=tuple(p for p in park if p),
                             districts=tuple(d for d in district if d), provinces=tuple(p for p in province if p),
                             countries=tuple(c for c in country if c))
@@ -152,29 +151,25 @@ def disruption_page(
     })
 
 
-def enterprise_by_name_or_id(graph: nx.MultiDiGraph, text: str) -> str:
+def enterprise_by_name_or_id(cache: GraphCache, text: str) -> str:
     """The enterprise ``text`` names: its id or credit code, its full name, or the one name containing it.
 
-    Raises HTTPException 422 (in Chinese) when no enterprise or several match.
+    Looked up in the cache's name index (the search box's). Raises HTTPException 422 (in Chinese)
+    when no enterprise or several match.
     """
+    graph = cache.graph()
     if graph.nodes.get(text, {}).get("label") == "Enterprise":
         return text
-    exact, partial = [], []
-    for node, attrs in graph.nodes(data=True):
-        if attrs.get("label") != "Enterprise":
-            continue
-        name = str(attrs.get("name") or "")
-        if name == text or attrs.get("credit_code") == text:
-            exact.append(node)
-        elif text in name:
-            partial.append((name, node))
+    found = search(cache, text, labels=["Enterprise"], limit=len(graph))
+    named = [node for node in found if text in str(node.get("name") or "") or node.get("credit_code") == text]
+    exact = [node for node in named if node.get("name") == text or node.get("credit_code") == text]
     if len(exact) == 1:
-        return exact[0]
-    if not exact and len(partial) == 1:
-        return partial[0][1]
-    if not exact and not partial:
+        return exact[0]["id"]
+    if not exact and len(named) == 1:
+        return named[0]["id"]
+    if not named:
         raise HTTPException(status_code=422, detail=f"找不到企业“{text}”：请输入企业全称、部分名称或统一社会信用代码")
-    names = sorted(graph.nodes[node].get("name", node) for node in exact) or sorted(name for name, _ in partial)
+    names = sorted(str(node.get("name") or node["id"]) for node in exact or named)
     raise HTTPException(status_code=422, detail=(
         f"“{text}”对应 {len(names)} 家企业：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}；"
         "请写得更完整，或使用统一社会信用代码"))
