@@ -27,8 +27,10 @@ from typing import Any
 
 import networkx as nx
 
+from stores.common import SEARCH_SEPARATOR
+
 RECORD_START = "\x1e"  # before each node's name in the index text
-ALIAS_START = "\x1f"  # before each alias; the embedded store's search column uses it too, so no query holds it
+ALIAS_START = SEARCH_SEPARATOR  # before each alias, as in the stores' search text, so no query holds it
 
 SortKey = tuple[int, int, str, str]
 

@@ -16,6 +16,7 @@ from graph_schema.registry import check_label, check_relationship_type, label_of
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph
 
 T = TypeVar("T")
+SEARCH_SEPARATOR = "\x1f"  # between a node's name and its aliases in search text: in no name, so a query holding it finds nothing
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

@@ -30,7 +30,9 @@ from graph_schema.errors import MissingEndpointError, StoreError
 from graph_schema.models import Node
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, check_label, label_of
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
-from stores.common import breadth_first, build_graph, chain_scope, check_window, checked_rel_types, chunks
+from stores.common import (
+    SEARCH_SEPARATOR, breadth_first, build_graph, chain_scope, check_window, checked_rel_types, chunks,
+)
 
 _CHUNK = 900  # stays under SQLite's limit on host parameters per statement
 BULK_MIN_ITEMS = 50_000
@@ -195,7 +197,7 @@ class EmbeddedStore:
     def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
         check_window(limit)
         text = text.strip()
-        if not text or "\x1f" in text:  # the separator of the search column is in no name
+        if not text or SEARCH_SEPARATOR in text:
             return []
         wanted = [check_label(name).name for name in (labels or NODE_LABELS)]
         label_params = {f"label{index}": name for index, name in enumerate(wanted)}
@@ -273,7 +275,7 @@ class EmbeddedStore:
 
 def _search_text(node: Node) -> str:
     """Name and aliases, joined by U+001F (which no name contains), for substring search."""
-    return "\x1f".join([node.name, *getattr(node, "aliases", ())])
+    return SEARCH_SEPARATOR.join([node.name, *getattr(node, "aliases", ())])
 
 
 def _node(label: str, props: str) -> NodeRecord:

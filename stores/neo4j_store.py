@@ -23,7 +23,9 @@ from graph_schema.errors import ChainAtlasError, MissingEndpointError, SchemaErr
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
 from stores import cypher
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
-from stores.common import breadth_first, build_graph, chain_scope, check_window, checked_rel_types, chunks
+from stores.common import (
+    SEARCH_SEPARATOR, breadth_first, build_graph, chain_scope, check_window, checked_rel_types, chunks,
+)
 
 BATCH_ROWS = 10000
 _BUMP_REVISION = f"MERGE (m:{META_LABEL} {{id: 'revision'}}) SET m.value = coalesce(m.value, 0) + 1"
@@ -166,7 +168,7 @@ class Neo4jStore:
     def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
         check_window(limit)
         text = text.strip()
-        if not text or "\x1f" in text:  # as the embedded store: a unit separator is in no name
+        if not text or SEARCH_SEPARATOR in text:
             return []
         rows = self._read(cypher.search_query(list(labels or NODE_LABELS)), q=text, limit=limit)
         return [_node(row["props"]) for row in rows]
