@@ -250,7 +250,7 @@ class _Generator:
         self.concentrated = {design.concentrated: design.region for design in self.plan.chains.values()}
         if scale < minimum:
             raise ValueError(f"scale must be at least {minimum} enterprises to populate every chain (got {scale})")
-        self.source = f"ChainAtlas 示例数据生成器（seed={seed}, scale={scale}）；{SYNTHETIC_LABEL}"
+        self.source = f"ChainAtlas 示例数据生成器（随机种子 {seed}，规模 {scale} 家企业）；{SYNTHETIC_LABEL}"
         # compact per-enterprise state, kept for the supply phase
         self.prod_a = array("h")
         self.prod_b = array("h")

@@ -74,6 +74,9 @@ def test_every_record_is_synthetic_and_names_are_marked(demo_graph) -> None:
     supplies = [d for _, _, d in graph.edges(data=True) if d["type"] == "SUPPLIES"]
     assert all(d["confidence"] == "inferred" and 0 < d["share"] <= 1 for d in supplies)
     assert {d["as_of"][:4] for d in supplies} == {"2023", "2024", "2025", "2026"}
+    # the source names the generator's seed and scale in Chinese, for a reader of the detail pages
+    expected_source = f"ChainAtlas 示例数据生成器（随机种子 {DEFAULT_SEED}，规模 {SCALE} 家企业）；示例数据（虚构）"
+    assert {d["source"] for d in [*enterprises, *generated]} == {expected_source}
 
 
 def test_locations_local_in_province_domestic_foreign(demo_graph) -> None:
