@@ -32,6 +32,7 @@ KIND_STYLE = {
 }
 STAGE_X = {"上游": -600, "中游": 0, "下游": 600}
 PHYSICS_NODE_LIMIT = 300
+ISOLATED_SPACING = 120.0  # between nodes without edges, set in rows under a computed layout
 EDGE_LABELS = {
     "SUPPLIES": "供应", "PRODUCES": "生产", "INPUT_TO": "投入", "IN_CHAIN": "属于", "LOCATED_IN": "位于",
     "MEMBER_OF": "成员", "CLUSTER_OF": "集群", "BASED_IN": "布局", "LEADS": "链主",
@@ -123,23 +124,40 @@ def inert_json(payload: Any) -> str:
 
 
 def _layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Positions for a large graph: products by stage in columns, the rest by a fast force layout."""
+    """Positions for a large graph: products by stage in columns, the rest by a fast force layout,
+    and nodes without edges (e.g. parks once enterprises are folded) in rows under the drawing.
+
+    >>> g = nx.MultiDiGraph([("a", "b"), ("b", "c")])
+    >>> g.add_node("park", label="Park")
+    >>> positions = _layout(g)
+    >>> positions["park"][1] > max(y for node, (x, y) in positions.items() if node != "park")
+    True
+    """
     import igraph as ig
 
-    nodes = list(graph.nodes)
+    nodes = [node for node in graph.nodes if graph.degree(node)]
+    isolated = [node for node in graph.nodes if not graph.degree(node)]
     index = {node: position for position, node in enumerate(nodes)}
     simple = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in graph.edges()], directed=False)
     # Fruchterman–Reingold: ~0.1 s for 2,000 nodes, where DrL takes ~6 s on these machines.
-    coords = simple.layout_fruchterman_reingold(niter=200, seed=None) if len(nodes) > 1 else [(0.0, 0.0)]
+    coords = simple.layout_fruchterman_reingold(niter=200, seed=None) if len(nodes) > 1 else [(0.0, 0.0)] * len(nodes)
     xs = [x for x, _ in coords] or [0.0]
     ys = [y for _, y in coords] or [0.0]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
-    scale = 40.0 * len(nodes) ** 0.5 / span
+    scale = 40.0 * max(len(nodes), 1) ** 0.5 / span
     positions = {}
     for node, (x, y) in zip(nodes, coords):
         stage = graph.nodes[node].get("stage")
         positions[node] = (STAGE_X[stage] if stage in STAGE_X else x * scale, y * scale)
+    left = min((x for x, _ in positions.values()), default=0.0)
+    width = max(max((x for x, _ in positions.values()), default=0.0) - left, ISOLATED_SPACING)
+    per_row = max(int(width // ISOLATED_SPACING) + 1, 1)
+    top = max((y for _, y in positions.values()), default=0.0) + 2 * ISOLATED_SPACING
+    for position, node in enumerate(sorted(isolated, key=lambda node: (graph.nodes[node].get("label", ""), node))):
+        row, column = divmod(position, per_row)
+        positions[node] = (left + column * ISOLATED_SPACING, top + row * ISOLATED_SPACING)
     return positions
+
 
 
 AGGREGATE_ABOVE = 400
