@@ -133,10 +133,8 @@ def disruption_page(
     if scope.describe() != "（空）":
         try:
             result = simulate_disruption(cache.view(chain), scope, chain, partial=partial)
-        except nx.NodeNotFound:
-            where = f"产业链“{graph.nodes[chain].get('name', chain)}”" if chain in graph else "图谱"
-            named = "、".join([*scope.enterprises, *scope.parks])
-            raise HTTPException(status_code=422, detail=f"无法推演：所填企业或园区不在{where}中（{named}）") from None
+        except nx.NodeNotFound as exc:  # its message names what is not there, in Chinese
+            raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
         except ValueError as exc:
             raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
     return templates.TemplateResponse(request, "disruption.html", {

@@ -107,15 +107,20 @@ class SupplyLink(NamedTuple):
 
 
 def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
-    """Each supplier's part of one customer's supply of one product; the parts sum to 1.
+    """Each supplier's part of one customer's supply of one product.
 
     The parts are the links' ``share`` when every link has one (and they are not all zero), else
-    their ``amount_wan`` under the same condition, else equal parts.
+    their ``amount_wan`` under the same condition, else equal parts. They sum to 1, except when
+    the shares add up to less than 1: the rest is bought from suppliers not in the data, and the
+    parts are the shares themselves (``ChainView.unregistered_share``). Shares over 1 in all are
+    scaled down to 1 (the importer warns of them).
 
     >>> a = SupplyLink("ent:a", "ent:c", "product:x", share=0.6)
     >>> b = SupplyLink("ent:b", "ent:c", "product:x", share=0.25)
     >>> supply_weights([a, b])
-    {'ent:a': 0.7058823529411765, 'ent:b': 0.29411764705882354}
+    {'ent:a': 0.6, 'ent:b': 0.25}
+    >>> supply_weights([a, SupplyLink("ent:b", "ent:c", "product:x", share=0.8)])
+    {'ent:a': 0.4285714285714286, 'ent:b': 0.5714285714285715}
     >>> supply_weights([a, SupplyLink("ent:b", "ent:c", "product:x")])
     {'ent:a': 0.5, 'ent:b': 0.5}
     >>> supply_weights([SupplyLink("ent:a", "ent:c", "product:x", amount_wan=1e308),
@@ -125,14 +130,18 @@ def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
     if not links:
         return {}
     values: list[float] | None = None
+    by_share = False
     for field_name in ("share", "amount_wan"):
         candidate = [getattr(link, field_name) for link in links]
         if all(value is not None for value in candidate) and sum(candidate) > 0:
             values = [float(value) for value in candidate]
+            by_share = field_name == "share"
             break
     if values is None:
         values = [1.0] * len(links)
     total = sum(values)
+    if by_share and rounded(total) < 1:  # the rest comes from suppliers the data does not name
+        total = 1.0
     if total == float("inf"):  # huge amounts: scale them down rather than divide by inf
         top = max(values)
         values = [value / top for value in values]
@@ -310,14 +319,16 @@ class ChainView:
 
     @cached_property
     def required_inputs(self) -> Mapping[str, frozenset[str]]:
-        """Enterprise → its required inputs (INPUT_TO predecessors of the products it makes)."""
+        """Enterprise → its required inputs: INPUT_TO predecessors of the products it makes, less
+        those products themselves (a firm that makes its own cathode needs no cathode supplier)."""
         empty: frozenset[str] = frozenset()
         result = {}
         for enterprise in self.attrs:
             needed: set[str] = set()
-            for product in self.produces.get(enterprise, ()):
+            made = self.produces.get(enterprise, empty)
+            for product in made:
                 needed |= self.inputs.get(product, empty)
-            result[enterprise] = frozenset(needed)
+            result[enterprise] = frozenset(needed - made)  # what it makes itself it need not buy
         return result
 
     @cached_property
@@ -357,6 +368,15 @@ class ChainView:
             for enterprise in self.local_enterprises
             for product in sorted(self.inputs_of(enterprise))
         )
+
+    def unregistered_share(self, customer: str, product: str) -> float:
+        """The part of the customer's supply of ``product`` bought from suppliers the data does not
+        name: above 0 only when every link has a ``share`` and they add up to less than 1.
+
+        Such a supply is never sole-sourced, and never lost whole when its known suppliers fail.
+        """
+        weights = supply_weights(self.supply_links(customer, product))
+        return max(0.0, rounded(1.0 - sum(weights.values()))) if weights else 0.0
 
     def local_sourcing_share(self, customer: str, product: str) -> float | None:
         """The part of the customer's supply of ``product`` that comes from local suppliers (None: no supply)."""
@@ -502,6 +522,17 @@ def chain_view(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, 
         return _build_view(graph, chain_id, as_of)
 
 
+def records_supply(data: Mapping[str, Any]) -> bool:
+    """False for a SUPPLIES relationship whose ``share`` is 0 (or, with no share, whose
+    ``amount_wan`` is 0): it names a supplier that delivers nothing, so the analyses leave it out.
+
+    >>> records_supply({"share": 0.0}), records_supply({"amount_wan": 0}), records_supply({})
+    (False, False, True)
+    """
+    share = data.get("share")
+    return share != 0 if share is not None else data.get("amount_wan") != 0
+
+
 def _product_of(data: Mapping[str, Any]) -> str:
     return str(data.get("product") or "")
 
@@ -561,7 +592,7 @@ def _build_view(graph: nx.MultiDiGraph, chain_id: str | None, as_of: str | None)
             edges = suppliers[supplier]
             datas = edges.values() if len(edges) == 1 else sorted(edges.values(), key=_product_of)
             for data in datas:
-                if data.get("type") != "SUPPLIES":
+                if data.get("type") != "SUPPLIES" or not records_supply(data):
                     continue
                 dated = data.get("as_of")
                 if dated is not None:

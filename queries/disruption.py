@@ -1,10 +1,13 @@
 """Disruption impact (断供冲击): take enterprises out and follow the loss along supply relations.
 
 The removed set is chosen by enterprise ids, parks (the enterprises located in the park or in any
-park it contains), districts, provinces or countries (the enterprises' ``district``, ``province``,
-``country``). From there the loss spreads to a fixed point:
+park it contains), districts (the enterprises' ``district``, and those located in the district's
+区县 / 开发区 node), provinces or countries (the enterprises' ``province``, ``country``); a name
+that matches no enterprise is an error, not an empty selection. From there the loss spreads to a
+fixed point:
 
-- an enterprise loses an input when every known supplier of that input to it is down;
+- an enterprise loses an input when every known supplier of that input to it is down, unless its
+  shares leave a part to suppliers the data does not name (``ChainView.unregistered_share``);
 - it is disrupted (down) when it loses a required input (an INPUT_TO predecessor of a product it
   makes). Inputs without any known supplier are never lost — nothing is known to fail.
 
@@ -22,6 +25,7 @@ their ``revenue_yi``), and the products that no longer have a local producer.
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -61,11 +65,15 @@ class DisruptionScope:
 def select_enterprises(graph: nx.MultiDiGraph | ChainView, scope: DisruptionScope, chain_id: str | None = None) -> frozenset[str]:
     """The enterprises of the chain's part of the graph (or of the whole graph) that ``scope`` names.
 
+    A district takes the enterprises whose ``district`` it is and those located in its 区县 or
+    开发区 node, with every park inside it (南昌县 takes 小蓝经开区's enterprises too).
+
     Raises
     ------
     networkx.NodeNotFound
         When an enterprise or park id is not in the chain's part of the graph (or in the graph),
-        or names a node of another kind.
+        or names a node of another kind; when a district, province or country name matches no
+        enterprise there (the message gives the closest known names, e.g. 广东省 for 广东).
 
     Examples
     --------
@@ -74,27 +82,57 @@ def select_enterprises(graph: nx.MultiDiGraph | ChainView, scope: DisruptionScop
     ['ent:cell', 'ent:lead', 'ent:pack']
     >>> sorted(select_enterprises(example_graph(), DisruptionScope(districts=("青山湖区",), countries=("韩国",))))
     ['ent:foreign', 'ent:local-cathode']
+    >>> select_enterprises(example_graph(), DisruptionScope(provinces=("上海",)))
+    Traceback (most recent call last):
+    networkx.exception.NodeNotFound: 图谱中没有所在省份为“上海”的企业；相近的有：上海市
     """
     view = chain_view(graph, chain_id)
-    where = f"chain {chain_id!r}" if chain_id else "the graph"
+    where = f"产业链“{view.name(view.chain_id)}”" if view.chain_id else "图谱"
     chosen: set[str] = set()
     for enterprise in scope.enterprises:  # only the view's own: the same answer on a chain's projection
         if enterprise not in view.attrs:
-            raise nx.NodeNotFound(f"enterprise {enterprise!r} is not in {where}")
+            raise nx.NodeNotFound(f"企业“{_name_in(view, enterprise)}”不在{where}中")
         chosen.add(enterprise)
     for park in scope.parks:
         if not view.contains(park) or view.graph.nodes[park].get("label") != "Park":
-            raise nx.NodeNotFound(f"park {park!r} is not in {where}")
+            raise nx.NodeNotFound(f"园区“{_name_in(view, park)}”不在{where}中")
         chosen |= _located_in(view.graph, park)
-    wanted = (("district", set(scope.districts)), ("province", set(scope.provinces)), ("country", set(scope.countries)))
-    for enterprise, attrs in view.attrs.items():
-        for field_name, values in wanted:
-            if not values:
-                continue
-            value = attrs.get(field_name) or ("中国" if field_name == "country" else None)
-            if value in values:
-                chosen.add(enterprise)
+    district_nodes = _district_nodes(view) if scope.districts else {}
+    for field_name, label, values in (
+        ("district", "区县", scope.districts), ("province", "省份", scope.provinces), ("country", "国家/地区", scope.countries),
+    ):
+        known: dict[str, set[str]] = defaultdict(set)
+        for enterprise, attrs in view.attrs.items():
+            known[attrs.get(field_name) or ("中国" if field_name == "country" else "")].add(enterprise)
+        if field_name == "district":
+            for name, nodes in district_nodes.items():
+                for node in nodes:
+                    known[name] |= _located_in(view.graph, node) & view.attrs.keys()
+        known.pop("", None)
+        for value in values:
+            if value not in known:
+                close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.3)
+                raise nx.NodeNotFound(
+                    f"{where}中没有所在{label}为“{value}”的企业"
+                    + (f"；相近的有：{'、'.join(close)}" if close else "")
+                )
+            chosen |= known[value]
     return frozenset(e for e in chosen if e in view.attrs)
+
+
+def _name_in(view: ChainView, node: str) -> str:
+    """The node's name where the graph has it (e.g. a firm outside the chain), else its id."""
+    attrs = view.graph.nodes[node] if node in view.graph else {}
+    return f"{attrs['name']}（{node}）" if attrs.get("name") else node
+
+
+def _district_nodes(view: ChainView) -> dict[str, list[str]]:
+    """District and development-zone names → their Park nodes in the view's graph."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for node, attrs in view.graph.nodes(data=True):
+        if attrs.get("label") == "Park" and attrs.get("kind") in ("区县", "开发区") and view.contains(node):
+            found[str(attrs.get("name", node))].append(node)
+    return found
 
 
 def _located_in(graph: nx.MultiDiGraph, park: str) -> set[str]:
@@ -141,6 +179,8 @@ def propagate(view: ChainView, removed: Iterable[str]) -> dict[str, frozenset[st
                 up_links[pair] = len(supply[link.customer][link.product])
             up_links[pair] -= 1
             if up_links[pair] or link.product not in view.required_inputs.get(link.customer, ()):
+                continue
+            if view.unregistered_share(link.customer, link.product) > 0:  # suppliers not in the data go on
                 continue
             if link.customer not in down:
                 down[link.customer] = {link.product}
@@ -292,7 +332,7 @@ def simulate_disruption(
                 continue
             weights = supply_weights(links)
             lost_share = sum(w for supplier, w in weights.items() if supplier in down)
-            if all(supplier in down for supplier in weights):
+            if all(supplier in down for supplier in weights) and not view.unregistered_share(customer, product):
                 lost_here.append(product)
             if partial and lost_share > 0:
                 partial_losses.append(PartialLoss(
@@ -347,7 +387,7 @@ def naive_propagate(view: ChainView, removed: Iterable[str]) -> set[str]:
                 continue
             for product in view.required_inputs.get(enterprise, ()):
                 suppliers = view.suppliers(enterprise, product)
-                if suppliers and suppliers <= down:
+                if suppliers and suppliers <= down and not view.unregistered_share(enterprise, product):
                     down.add(enterprise)
                     changed = True
                     break

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from queries.coverage import (
-    FOREIGN, IN_PROVINCE, LOCAL, ChainView, chain_view, geography, name_list, pausing_gc, percent, region, rounded, supply_weights,
+    FOREIGN, HOME_PROVINCE, IN_PROVINCE, LOCAL, ChainView, chain_view, geography, name_list, pausing_gc, percent, region, rounded, supply_weights,
 )
 from queries.fast import Backend, cut_structure, dominator_tree
 
@@ -120,7 +120,8 @@ def sole_sources(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None
     -------
     SoleSourceReport
         ``pairs``: (local enterprise, input) with exactly one supplier, where the inputs of an
-        enterprise are its required inputs and the products it is supplied with;
+        enterprise are its required inputs and the products it is supplied with (not a supply
+        whose shares leave a part to suppliers not in the data);
         ``single_supplier_inputs``: inputs whose local buyers all buy from the same one supplier;
         ``unsupplied``: required inputs of local enterprises without any supplier.
 
@@ -137,6 +138,7 @@ def sole_sources(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None
     pairs, unsupplied = [], []
     buyers_of: dict[str, list[str]] = defaultdict(list)
     suppliers_of: dict[str, set[str]] = defaultdict(set)
+    unnamed: set[str] = set()
     empty: dict = {}
     for enterprise in view.local_enterprises:
         supplied = view.supply.get(enterprise, empty)
@@ -147,14 +149,17 @@ def sole_sources(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None
                 unsupplied.append(Unsupplied(enterprise, product))
                 continue
             suppliers = {link.supplier for link in links}
-            if len(suppliers) == 1:
+            partly_unnamed = view.unregistered_share(enterprise, product) > 0  # other suppliers, not in the data
+            if len(suppliers) == 1 and not partly_unnamed:
                 pairs.append(SoleSource(enterprise, product, links[0].supplier, product in required))
             buyers_of[product].append(enterprise)
             suppliers_of[product] |= suppliers
+            if partly_unnamed:
+                unnamed.add(product)
     single = [
         SingleSupplierInput(product, next(iter(suppliers_of[product])), tuple(sorted(buyers_of[product])))
         for product in sorted(buyers_of)
-        if len(suppliers_of[product]) == 1
+        if len(suppliers_of[product]) == 1 and product not in unnamed
     ]
     return SoleSourceReport(view.chain_id, tuple(pairs), tuple(single), tuple(unsupplied), _names(view))
 
@@ -319,6 +324,10 @@ class Concentration:
     abroad_share: float
     top_supplier: str
     top_share: float
+    suppliers: int = 1
+    unregistered_share: float = 0.0
+    top_region: str = ""
+    top_region_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -334,7 +343,9 @@ class ConcentrationReport:
         return [
             {"投入品": n.get(c.product, c.product), "产品": c.product, "本地采购企业数": c.buyers,
              "供应商HHI": c.supplier_hhi, "地区HHI": c.region_hhi, "省外采购占比": c.outside_province_share,
-             "境外采购占比": c.abroad_share, "最大供应商": n[c.top_supplier], "最大供应商占比": c.top_share}
+             "境外采购占比": c.abroad_share, "最大供应商": n[c.top_supplier], "最大供应商占比": c.top_share,
+             "供应商数": c.suppliers, "最大来源地": c.top_region, "最大来源地占比": c.top_region_share,
+             "未登记来源占比": c.unregistered_share}
             for c in self.products
         ]
 
@@ -348,7 +359,9 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
 
     Each local buyer's supply of the input is split among its suppliers (``supply_weights``: by
     ``share``, else ``amount_wan``, else equally) and every buyer counts once, so a supplier's
-    share is the mean of its parts. HHI is on the 0–10 000 scale (10 000: one supplier).
+    share is the mean of its parts. HHI is on the 0–10 000 scale (10 000: one supplier). A part
+    bought from suppliers the data does not name (shares under 100 %) is in ``unregistered_share``
+    and in no HHI.
 
     Examples
     --------
@@ -379,6 +392,7 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
             if where == FOREIGN:
                 abroad += share
         top = min(shares, key=lambda supplier: (-shares[supplier], supplier))
+        top_region = min(by_region, key=lambda place: (-by_region[place], place))
         found.append(Concentration(
             product=product,
             buyers=count,
@@ -388,6 +402,10 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
             abroad_share=round(abroad, 4),
             top_supplier=top,
             top_share=round(shares[top], 4),
+            suppliers=len(shares),
+            unregistered_share=max(0.0, round(1.0 - sum(shares.values()), 4)),
+            top_region=top_region,
+            top_region_share=round(by_region[top_region], 4),
         ))
     found.sort(key=lambda c: (-c.supplier_hhi, -c.buyers, c.product))
     return ConcentrationReport(view.chain_id, tuple(found), _names(view))
@@ -408,8 +426,11 @@ class SeverityRule:
     - 割点 / 桥: 低 when fewer than ``medium_count`` enterprises are separated (for a bridge: on
       the smaller side); otherwise 高 when they are at least ``cut_high_share`` of the connected
       part, else 中.
-    - 集中度: 高 when supplier HHI ≥ ``hhi_high`` or the abroad share ≥ ``abroad_high``, 中 when
-      HHI ≥ ``hhi_medium``, else 低. Inputs with a single supplier are left to 独家供应.
+    - 集中度: 高 when the abroad share ≥ ``abroad_high``, or supplier HHI ≥ ``hhi_high`` and a
+      链主 buys the input; 中 when HHI ≥ ``hhi_medium``, or when region HHI ≥ ``hhi_high`` and
+      the main region is outside 江西省; else 低. So spreading an input over more suppliers never
+      raises its severity above what one supplier (独家供应) would get. Inputs all bought from one
+      supplier, with no part left to suppliers not in the data, are left to 独家供应.
     """
 
     chokepoint_high_share: float = 0.25
@@ -504,7 +525,7 @@ def critical_dependencies(
     --------
     >>> from queries.examples import example_graph
     >>> critical_dependencies(example_graph(), "chain:ev").counts()
-    {'高': 5, '中': 4, '低': 4}
+    {'高': 4, '中': 5, '低': 4}
     """
     view = chain_view(graph, chain_id)
     sole = sole_sources(view, chain_id)
@@ -563,17 +584,21 @@ def critical_dependencies(
             f"{name(bridge.u)}与{name(bridge.v)}之间的供应联系是唯一通道，断开后{bridge.u_side}家与{bridge.v_side}家企业分离",
         ))
     for item in conc.products:
-        if item.supplier_hhi >= 10000 - 1e-6:
+        if item.suppliers == 1 and not item.unregistered_share:
             continue
         hhi, abroad = rounded(item.supplier_hhi), rounded(item.abroad_share)  # as shown: 0.3 is not 0.29999…
+        leader_buys = any(buyer in view.leaders for buyer in view.local_buyers(item.product))
+        one_region = rounded(item.region_hhi) >= severity.hhi_high and item.top_region != HOME_PROVINCE
         level = (
-            HIGH if hhi >= severity.hhi_high or abroad >= severity.abroad_high
-            else MEDIUM if hhi >= severity.hhi_medium else LOW
+            HIGH if abroad >= severity.abroad_high or (hhi >= severity.hhi_high and leader_buys)
+            else MEDIUM if hhi >= severity.hhi_medium or one_region else LOW
         )
+        unnamed = f"；另有{percent(item.unregistered_share)}来自未登记的供应商" if item.unregistered_share else ""
         items.append(CriticalDependency(
             level, "集中度", item.top_supplier, item.product, (), item.supplier_hhi,
             f"{product_name(item.product)}供应商HHI {item.supplier_hhi:g}，最大供应商{name(item.top_supplier)}占"
-            f"{percent(item.top_share)}；省外采购{percent(item.outside_province_share)}，境外{percent(item.abroad_share)}",
+            f"{percent(item.top_share)}；省外采购{percent(item.outside_province_share)}，境外{percent(item.abroad_share)}；"
+            f"最大来源地{item.top_region}占{percent(item.top_region_share)}{unnamed}",
         ))
     items.sort(key=lambda item: (
         SEVERITIES.index(item.severity), KINDS.index(item.kind), -item.measure, item.enterprise or "",

@@ -72,13 +72,14 @@ def test_gap_report_for_unknown_chain_raises() -> None:
         gap_report(example_graph(), "chain:missing")
 
 
-@pytest.mark.parametrize("local_shares", [(0.03, 0.21), (0.1, 0.2)])  # 0.24/0.8 sums to 0.29999…, 0.1+0.2 to 0.30000…4
-def test_local_sourcing_exactly_at_the_threshold_is_not_weak(local_shares: tuple[float, float]) -> None:
+# amounts 0.03 + 0.21 of 0.8 make 0.29999… of the supply; shares 0.1 + 0.2 make 0.30000…4
+@pytest.mark.parametrize(("field", "local_shares"), [("amount_wan", (0.03, 0.21)), ("share", (0.1, 0.2))])
+def test_local_sourcing_exactly_at_the_threshold_is_not_weak(field: str, local_shares: tuple[float, float]) -> None:
     from graph_schema import Chain, Enterprise, InChain, InputTo, Produces, Product, Supplies
     from queries.examples import graph_from_batch
     from stores.base import WriteBatch
 
-    foreign_share = round(sum(local_shares) / 0.3 - sum(local_shares), 10)
+    foreign = round(sum(local_shares) / 0.3 - sum(local_shares), 10)
     batch = WriteBatch(
         nodes=[Chain(id="chain:t", name="测试链", kind="新兴"), Product(id="product:x", name="整机"),
                Product(id="product:y", name="部件"), Enterprise(id="ent:a", name="甲", local=True),
@@ -87,9 +88,9 @@ def test_local_sourcing_exactly_at_the_threshold_is_not_weak(local_shares: tuple
         relationships=[InChain(src="product:x", dst="chain:t"), InChain(src="product:y", dst="chain:t"),
                        InputTo(src="product:y", dst="product:x"), Produces(src="ent:a", dst="product:x"),
                        *(Produces(src=e, dst="product:y") for e in ("ent:l1", "ent:l2", "ent:f")),
-                       Supplies(src="ent:l1", dst="ent:a", product="product:y", share=local_shares[0]),
-                       Supplies(src="ent:l2", dst="ent:a", product="product:y", share=local_shares[1]),
-                       Supplies(src="ent:f", dst="ent:a", product="product:y", share=foreign_share)],
+                       Supplies(src="ent:l1", dst="ent:a", product="product:y", **{field: local_shares[0]}),
+                       Supplies(src="ent:l2", dst="ent:a", product="product:y", **{field: local_shares[1]}),
+                       Supplies(src="ent:f", dst="ent:a", product="product:y", **{field: foreign})],
     )
     row = gap_report(graph_from_batch(batch), "chain:t", rule=GapRule(min_local_producers=2)).by_product()["product:y"]
     assert row.local_sourcing == pytest.approx(0.3)

@@ -51,7 +51,10 @@ def test_region_is_province_or_country() -> None:
 
 def test_supply_weights_prefer_share_then_amount_then_equal() -> None:
     link = lambda s, **kw: SupplyLink(s, "c", "p", **kw)  # noqa: E731
-    assert supply_weights([link("a", share=0.2, amount_wan=1), link("b", share=0.6, amount_wan=1)]) == pytest.approx({"a": 0.25, "b": 0.75})
+    # shares under 100 % in all: the rest is bought from suppliers not in the data
+    assert supply_weights([link("a", share=0.2, amount_wan=1), link("b", share=0.6, amount_wan=1)]) == pytest.approx({"a": 0.2, "b": 0.6})
+    assert supply_weights([link("a", share=0.5), link("b", share=0.7)]) == pytest.approx({"a": 0.5 / 1.2, "b": 0.7 / 1.2})
+    assert supply_weights([link("a", share=0.3), link("b", share=0.7)]) == pytest.approx({"a": 0.3, "b": 0.7})
     assert supply_weights([link("a", share=0.2, amount_wan=100), link("b", amount_wan=300)]) == {"a": 0.25, "b": 0.75}
     assert supply_weights([link("a", share=0.0), link("b", share=0.0)]) == {"a": 0.5, "b": 0.5}
     assert supply_weights([]) == {}
@@ -98,7 +101,7 @@ def test_required_inputs_and_suppliers_by_direct_count(graph: nx.MultiDiGraph) -
     for enterprise in view.enterprises:
         made = {p for _, p, d in graph.out_edges(enterprise, data=True) if d["type"] == "PRODUCES" and p in scope}
         needed = {i for p in made for i, _, d in graph.in_edges(p, data=True) if d["type"] == "INPUT_TO" and i in scope}
-        assert view.required_inputs[enterprise] == needed
+        assert view.required_inputs[enterprise] == needed - made  # what it makes itself it need not buy
         for product in view.inputs_of(enterprise):
             direct = {
                 s for s, _, d in graph.in_edges(enterprise, data=True)

@@ -19,17 +19,28 @@ SETTINGS = settings(max_examples=80, deadline=None)
 
 
 def supplies_into(graph: nx.MultiDiGraph, scope: set[str], enterprise: str) -> dict[str, set[str]]:
-    """Product → suppliers of it into ``enterprise``, read straight from the graph."""
+    """Product → suppliers of it into ``enterprise``, read straight from the graph (a share of 0
+    delivers nothing and names no supplier)."""
     found: dict[str, set[str]] = {}
     for supplier, _, data in graph.in_edges(enterprise, data=True):
-        if data["type"] == "SUPPLIES" and supplier in scope:
+        if data["type"] == "SUPPLIES" and supplier in scope and data.get("share") != 0:
             found.setdefault(data["product"], set()).add(supplier)
     return found
 
 
+def partly_unnamed(graph: nx.MultiDiGraph, scope: set[str], enterprise: str, product: str) -> bool:
+    """Every link of ``product`` into ``enterprise`` has a share, and they add up to less than 1."""
+    shares = [
+        data.get("share") for supplier, _, data in graph.in_edges(enterprise, data=True)
+        if data["type"] == "SUPPLIES" and supplier in scope and data["product"] == product and data.get("share") != 0
+    ]
+    return bool(shares) and None not in shares and round(sum(shares), 4) < 1
+
+
 def required_of(graph: nx.MultiDiGraph, scope: set[str], enterprise: str) -> set[str]:
+    """Inputs of what the enterprise makes, less what it makes itself."""
     made = {p for _, p, d in graph.out_edges(enterprise, data=True) if d["type"] == "PRODUCES" and p in scope}
-    return {i for p in made for i, _, d in graph.in_edges(p, data=True) if d["type"] == "INPUT_TO" and i in scope}
+    return {i for p in made for i, _, d in graph.in_edges(p, data=True) if d["type"] == "INPUT_TO" and i in scope} - made
 
 
 def local_enterprises(graph: nx.MultiDiGraph, scope: set[str]) -> list[str]:
@@ -49,7 +60,7 @@ def all_tables(graph: nx.MultiDiGraph) -> dict:
     for product in view_products:
         results[f"candidates {product}"] = recruitment_candidates(graph, CHAIN, product).tables()
     if enterprises:
-        scope = DisruptionScope(enterprises=(enterprises[0],), districts=("新建区",))
+        scope = DisruptionScope(enterprises=(enterprises[0],), districts=(graph.nodes[enterprises[-1]]["district"],))
         results["disruption"] = simulate_disruption(graph, scope, CHAIN, partial=True).tables()
         if view_products:
             results["recruit"] = recruit_to_derisk(graph, CHAIN, view_products[0], enterprises[-1]).tables()
@@ -69,21 +80,26 @@ def test_sole_sources_equal_a_direct_count(graph: nx.MultiDiGraph) -> None:
     scope = chain_scope(graph, CHAIN)
     expected_pairs, expected_missing = set(), set()
     buyers: dict[str, set[str]] = {}
+    partly: set[str] = set()
     for enterprise in local_enterprises(graph, scope):
         supplied = supplies_into(graph, scope, enterprise)
         for product in required_of(graph, scope, enterprise) | set(supplied):
             suppliers = supplied.get(product, set())
-            if len(suppliers) == 1:
+            unnamed = partly_unnamed(graph, scope, enterprise, product)
+            if len(suppliers) == 1 and not unnamed:
                 expected_pairs.add((enterprise, product, next(iter(suppliers))))
             if not suppliers:
                 expected_missing.add((enterprise, product))
+            if unnamed:
+                partly.add(product)
         for product, suppliers in supplied.items():
             buyers.setdefault(product, set()).update(suppliers)
     report = sole_sources(graph, CHAIN)
     assert {(p.enterprise, p.product, p.supplier) for p in report.pairs} == expected_pairs
     assert {(u.enterprise, u.product) for u in report.unsupplied} == expected_missing
     assert {(s.product, s.supplier) for s in report.single_supplier_inputs} == {
-        (product, next(iter(suppliers))) for product, suppliers in buyers.items() if len(suppliers) == 1
+        (product, next(iter(suppliers))) for product, suppliers in buyers.items()
+        if len(suppliers) == 1 and product not in partly
     }
 
 
@@ -137,7 +153,7 @@ def test_disruption_fixed_point_equals_naive_repeated_propagation(graph: nx.Mult
             new = {
                 e for e in enterprises if e not in down
                 and any(
-                    suppliers and suppliers <= down
+                    suppliers and suppliers <= down and not partly_unnamed(graph, scope, e, product)
                     for product, suppliers in supplies_into(graph, scope, e).items()
                     if product in required_of(graph, scope, e)
                 )
@@ -194,7 +210,9 @@ def test_indices_equal_direct_counts(graph: nx.MultiDiGraph) -> None:
     assert index.completeness == (round(len(made) / len(products), 4) if products else None)
     assert index.resilience == (round(sum(n >= 2 for n in pairs) / len(pairs), 4) if pairs else None)
     for item in concentration(graph, CHAIN).products:
-        assert 10000 / max(1, item.buyers * 20) - 1e-6 <= item.supplier_hhi <= 10000 + 1e-6
+        named = 1 - item.unregistered_share  # the part bought from suppliers in the data
+        assert 10000 * named**2 / max(1, item.buyers * 20) - 1e-2 <= item.supplier_hhi <= 10000 + 1e-6
+        assert 0 <= item.unregistered_share < 1
         assert 0 <= item.abroad_share <= item.outside_province_share <= 1 + 1e-9
 
 

@@ -94,7 +94,8 @@ def test_critical_dependencies_merge_with_severity_and_evidence() -> None:
     assert ("卡点", "ent:cell", "高") in kinds  # 3 of 6 upstream suppliers ≥ 25%
     assert ("割点", "ent:cell", "高") in kinds and ("割点", "ent:lead", "低") in kinds
     assert ("无已知供应商", "ent:lead", "中") in kinds
-    assert ("集中度", "ent:sh-cathode", "高") in kinds
+    # HHI 7450 but no 链主 buys it: 中, as its sole-sourced buyer's 独家供应 row
+    assert ("集中度", "ent:sh-cathode", "中") in kinds and ("集中度", "ent:cell", "高") in kinds
     assert all(r["证据"] for r in rows)
     assert set(report.tables()) == {"关键依赖", "独家供应", "单一供应商投入", "无已知供应商", "卡点", "割点", "桥", "集中度"}
     lenient = critical_dependencies(example_graph(), "chain:ev", severity=SeverityRule(chokepoint_high_share=0.9))
