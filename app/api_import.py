@@ -19,10 +19,11 @@ from fastapi.responses import JSONResponse, Response
 
 from app.deps import CacheDep, StoreDep
 from app.listing import MEDIA_TYPES
+from loaders.tabular import READABLE_SUFFIXES, SUPPORTED_TEXT
 
 router = APIRouter(prefix="/api/imports", tags=["admin"])
 
-ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
+ALLOWED_SUFFIXES = READABLE_SUFFIXES  # what the CLI's import reads, too
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # the whole request: all files of one upload and the form around them
 MAX_FILES = 20
 MAX_NAME_BYTES = 200  # file systems allow 255; the report cites the name
@@ -45,7 +46,7 @@ def upload_import(
         for upload in files:
             name = PurePath(upload.filename or "").name
             if not name or not name.lower().endswith(ALLOWED_SUFFIXES):
-                raise HTTPException(status_code=422, detail=f"不支持的文件：{name or '（无文件名）'}；只接受 CSV、XLSX、JSON")
+                raise HTTPException(status_code=422, detail=f"不支持的文件：{name or '（无文件名）'}；只接受 {SUPPORTED_TEXT}")
             if len(name.encode("utf-8")) > MAX_NAME_BYTES:
                 raise HTTPException(status_code=422, detail=f"文件名过长（上限 {MAX_NAME_BYTES} 字节）：{name[:40]}…")
             target = Path(folder) / name

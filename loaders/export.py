@@ -3,7 +3,8 @@
 CSV, XLSX and JSON hold the two importable tables — 企业名录 and 供应关系 — with the same headers
 the importer reads, so an export can be edited and imported again. GraphML holds the whole
 property graph for Gephi: list properties are joined with ``、``, the node's name is its ``label``
-(what Gephi shows) and the node label (Enterprise, Product …) is ``kind``.
+(what Gephi shows) and the node label (Enterprise, Product …) is ``node_type``, so a chain's or
+park's own ``kind`` (新兴/特色, 区县/开发区/…) is kept.
 """
 
 from __future__ import annotations
@@ -140,11 +141,11 @@ def export_graph(store: GraphStore, fmt: ExportFormat, output: str | Path, *, ch
 
 
 def gephi_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy with GraphML-safe attributes: lists joined, None dropped, name as ``label``, label as ``kind``."""
+    """A copy with GraphML-safe attributes: lists joined, None dropped, name as ``label``, label as ``node_type``."""
     out = nx.MultiDiGraph()
     for node_id, data in graph.nodes(data=True):
         attrs = {key: _graphml_value(value) for key, value in data.items() if value is not None}
-        attrs["kind"] = attrs.pop("label", "")
+        attrs["node_type"] = attrs.pop("label", "")
         attrs["label"] = str(data.get("name", node_id))
         out.add_node(node_id, **attrs)
     for src, dst, key, data in graph.edges(keys=True, data=True):

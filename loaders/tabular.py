@@ -34,6 +34,9 @@ from graph_schema.errors import ChainAtlasError
 RowIterator = Iterator[tuple[int, list[Any]]]
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads UTF-8 without a BOM; GB18030 ⊃ GBK ⊃ GB2312
 _BLOCK = 1 << 20
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")  # read as delimited text (tab or comma, whichever the header has more of)
+READABLE_SUFFIXES = (*CSV_SUFFIXES, ".xlsx", ".xlsm", ".json")
+SUPPORTED_TEXT = ".csv、.tsv、.txt、.xlsx、.json"
 MAX_SHEETS = 50  # worksheets in one XLSX; every sheet is read on every pass
 MAX_COLUMNS = 256  # header columns (CSV, XLSX; distinct JSON keys) and cells in one CSV row
 MAX_CSV_LINE_CHARS = 1 << 20  # characters in one physical CSV line, read no further than this
@@ -93,9 +96,9 @@ def read_tables(path: str | Path) -> list[Table]:
         raise FileReadError(name, "这是一个 ZIP/XLSX 文件而扩展名不是 .xlsx；请改用 .xlsx 扩展名")
     if suffix == ".json":
         return _json_tables(path)
-    if suffix in (".csv", ".tsv", ".txt"):
+    if suffix in CSV_SUFFIXES:
         return [_csv_table(path)]
-    raise FileReadError(name, f"不支持的文件类型 {suffix or '（无扩展名）'}；支持 .csv、.xlsx、.json")
+    raise FileReadError(name, f"不支持的文件类型 {suffix or '（无扩展名）'}；支持 {SUPPORTED_TEXT}")
 
 
 # -- CSV -------------------------------------------------------------------------------------------

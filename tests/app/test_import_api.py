@@ -71,5 +71,12 @@ def test_only_admins_upload(store: GraphStore, tokens: TokenRegistry, role_token
 
 
 def test_unsupported_file_type(admin: TestClient) -> None:
-    response = upload(admin, "notes.txt", b"hello")
-    assert response.status_code == 422 and "只接受 CSV、XLSX、JSON" in response.json()["error"]
+    response = upload(admin, "notes.docx", b"hello")
+    assert response.status_code == 422 and "只接受 .csv、.tsv、.txt、.xlsx、.json" in response.json()["error"]
+
+
+def test_tab_separated_text_uploads_as_the_cli_reads_it(admin: TestClient) -> None:
+    for name in ("企业名录.tsv", "企业名录.txt"):
+        response = upload(admin, name, GOOD.replace(",", "\t").encode(), dry_run="true")
+        assert response.status_code == 200, response.text
+        assert response.json()["errors"] == 0

@@ -34,8 +34,11 @@ def test_graphml_for_gephi(store: GraphStore, tmp_path: Path) -> None:
     [path] = export_graph(store, "graphml", tmp_path / "g.graphml", chain="chain:new-energy")
     graph = nx.read_graphml(path, force_multigraph=True)
     assert graph.number_of_nodes() == store.project("chain:new-energy").number_of_nodes()
-    kinds = {data["kind"] for _, data in graph.nodes(data=True)}
-    assert kinds >= {"Chain", "Product", "Enterprise"}
+    types = {data["node_type"] for _, data in graph.nodes(data=True)}
+    assert types >= {"Chain", "Product", "Enterprise", "Park"}
+    # the chain's and the parks' own kind survive the export
+    assert graph.nodes["chain:new-energy"]["kind"] == "新兴"
+    assert {data["kind"] for _, data in graph.nodes(data=True) if data["node_type"] == "Park"} <= {"区县", "开发区", "平台", "园区"}
     assert all(isinstance(value, (str, float, bool)) for _, data in graph.nodes(data=True) for value in data.values())
 
 
