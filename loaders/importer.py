@@ -48,6 +48,7 @@ from graph_schema.models import ENTERPRISE_TAGS
 from loaders.catalogue import JIANGXI, NANCHANG, Catalogue
 from loaders.fields import FIELDS, KIND_NAMES, Kind, field_of, map_header
 from loaders.names import enterprise_id, fold, normalise_name, split_list
+from loaders.places import CHINA, canonical_country, canonical_province
 from loaders.report import ImportReport, Problem, TableSummary
 from loaders.spreadsheet_cells import CONTROL_CHARACTER, strip_control_characters, without_formula_guard
 from loaders.tabular import FileReadError, Table, read_tables
@@ -255,12 +256,13 @@ class _Importer:
         park_text = _text(values.get("park"))
         park = self._references(plan, number, "park", "park", park_text)[:1] if park_text else []
 
-        country = _text(values.get("country")) or "中国"
+        country = canonical_country(_text(values.get("country")) or CHINA)  # 中国大陆, China … → 中国
         province, city = _text(values.get("province")), _text(values.get("city"))
+        province = canonical_province(province) if province else None  # 江西, Jiangxi → 江西省
         district = _text(values.get("district"))
         in_nanchang_city = city is None or "南昌" in city
         district_place = None
-        if district and in_nanchang_city and country == "中国" and province in (None, JIANGXI, "江西"):
+        if district and in_nanchang_city and country == CHINA and province in (None, JIANGXI):
             district_place, close = cat.resolve("park", district)
             if district_place is None and (local_given or city):
                 hint = f"；最接近：{'、'.join(close)}" if close else ""

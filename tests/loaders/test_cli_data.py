@@ -70,7 +70,7 @@ def test_demo_export_reimport(cli: typer.Typer, tmp_path: Path) -> None:
     assert code == 0
     graph = nx.read_graphml(tmp_path / "g.graphml")
     node = graph.nodes["ent:demo-4-0000000"]
-    assert node["kind"] == "Enterprise" and node["label"].endswith("（示例）") and isinstance(node["tags"], str)
+    assert node["node_type"] == "Enterprise" and node["label"].endswith("（示例）") and isinstance(node["tags"], str)
     code, out = run(cli, "export", "--format", "csv", "--output", tmp_path / "out.csv", "--chain", "chain:aviation")
     assert code == 0 and "out_企业名录.csv" in out and "out_供应关系.csv" in out
     assert run(cli, "export", "--format", "csv", "--output", tmp_path / "x.csv", "--chain", "chain:nope")[0] == 2

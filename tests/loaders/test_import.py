@@ -218,3 +218,24 @@ def test_a_batch_over_the_row_limit_is_refused_with_nothing_written(
     assert not report.ok and snapshot(reference_store) == before
     [error] = [row for row in report.rows() if row["级别"] == "错误"]
     assert (error["文件"], error["行"]) == ("二.csv", 4) and "超过 5 行数据的上限" in error["问题"]
+
+
+def test_places_are_stored_in_their_canonical_form(reference_store: GraphStore,
+                                                   write_file: Callable[..., Path]) -> None:
+    """江西 / Jiangxi → 江西省 and 中国大陆 / China → 中国: the analyses compare places exactly."""
+    from queries.coverage import geography
+
+    text = (
+        "企业名称,国家/地区,所在省份,所在城市\n"
+        "九江材料有限公司,中国,江西,九江市\n"
+        "深圳电子有限公司,中国大陆,广东,深圳市\n"
+        "Shanghai Parts Co Ltd,China,Shanghai,Shanghai\n"
+        "首尔化学株式会社,韩国,,\n"
+    )
+    report = import_files(reference_store, [write_file("places.csv", text)])
+    assert report.ok, report.summary()
+    stored = {node["name"]: node for node in reference_store.list_nodes("Enterprise")}
+    names = ("九江材料有限公司", "深圳电子有限公司", "Shanghai Parts Co Ltd", "首尔化学株式会社")
+    assert [(stored[name]["country"], stored[name].get("province"), geography(stored[name])) for name in names] == [
+        ("中国", "江西省", "省内"), ("中国", "广东省", "国内其他"), ("中国", "上海市", "国内其他"), ("韩国", None, "境外"),
+    ]
