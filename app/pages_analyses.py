@@ -15,7 +15,7 @@ from app.graph_cache import GraphCache
 from app.lookups import search
 from app.pages import templates
 from app.workspace import critical, ordered_chains
-from queries.coverage import percent
+from queries.coverage import percent, percent_points
 
 viewer = APIRouter(include_in_schema=False, dependencies=[require("viewer", page=True)])
 reviewer = APIRouter(include_in_schema=False, dependencies=[require("reviewer", page=True)])
@@ -76,12 +76,17 @@ def _as_percent(row: dict) -> dict:
 
     >>> _as_percent({"指标": "韧性", "引进前": 0.6817, "引进后": 0.7, "变化": 0.0183})
     {'指标': '韧性', '引进前': '68.2%', '引进后': '70.0%', '变化': '+1.8 个百分点'}
+    >>> _as_percent({"指标": "本地配套率", "引进前": 0.0318, "引进后": 0.4274, "变化": 0.3956})["变化"]
+    '+39.5 个百分点'
     """
     if row["指标"] not in RATIO_FIGURES:
         return row
+    before, after = row["引进前"], row["引进后"]
     shown = {column: percent(row[column]) if isinstance(row[column], float) else row[column] for column in ("引进前", "引进后")}
-    change = row["变化"]
-    return {**row, **shown, "变化": f"{change * 100:+.1f} 个百分点" if isinstance(change, float) else change}
+    if isinstance(before, float) and isinstance(after, float):
+        # the change of the figures as shown, so 3.2% → 42.7% reads +39.5, not the exact +39.6
+        shown["变化"] = f"{percent_points(after) - percent_points(before):+.1f} 个百分点"
+    return {**row, **shown}
 
 
 SEVERITIES = ("高", "中", "低")

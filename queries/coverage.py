@@ -705,6 +705,16 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
 
 
+def percent_points(value: float) -> float:
+    """The share as the number ``percent`` shows it: thresholds compare this, so a figure and the
+    verdict beside it never disagree (0.29996 shows as 30.0% and is not below 30%).
+
+    >>> percent_points(0.29996), percent_points(0.2996), percent_points(0.3)
+    (30.0, 30.0, 30.0)
+    """
+    return float(f"{value * 100:.1f}")
+
+
 def rounded(value: float | None, digits: int = 4) -> float | None:
     """``value`` rounded for result rows (None stays None)."""
     return None if value is None else round(float(value), digits)

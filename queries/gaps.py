@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from queries.chain_map import stage_order
-from queries.coverage import ChainView, chain_view, name_list, pausing_gc, percent, rounded
+from queries.coverage import ChainView, chain_view, name_list, pausing_gc, percent, percent_points, rounded
 
 MISSING, EXTENSION, WEAK, STRONG = "缺链", "延链", "弱链", "强链"
 STATUSES = (MISSING, EXTENSION, WEAK, STRONG)
@@ -199,9 +199,10 @@ def gap_report(
                 status = WEAK
                 notes[0] += f"，少于{rule.min_local_producers}家"
             if share is not None:
-                low = rounded(share) < rule.min_local_sourcing_share  # as shown: 0.3 is not 0.29999…
+                shown = rounded(share)  # the figure in the table; the verdict compares it as shown
+                low = percent_points(shown) < percent_points(rule.min_local_sourcing_share)
                 notes.append(
-                    f"本地配套率{percent(share)}，{'低于' if low else '不低于'}{percent(rule.min_local_sourcing_share)}"
+                    f"本地配套率{percent(shown)}，{'低于' if low else '不低于'}{percent(rule.min_local_sourcing_share)}"
                 )
                 if low:
                     status = WEAK

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from queries.coverage import (
-    FOREIGN, HOME_PROVINCE, IN_PROVINCE, LOCAL, ChainView, chain_view, geography, name_list, pausing_gc, percent, region, rounded, supply_weights,
+    FOREIGN, HOME_PROVINCE, IN_PROVINCE, LOCAL, ChainView, chain_view, geography, name_list, pausing_gc, percent, percent_points, region, rounded, supply_weights,
 )
 from queries.fast import Backend, cut_structure, dominator_tree
 
@@ -586,11 +586,12 @@ def critical_dependencies(
     for item in conc.products:
         if item.suppliers == 1 and not item.unregistered_share:
             continue
-        hhi, abroad = rounded(item.supplier_hhi), rounded(item.abroad_share)  # as shown: 0.3 is not 0.29999…
+        hhi = rounded(item.supplier_hhi)
+        abroad_high = percent_points(item.abroad_share) >= percent_points(severity.abroad_high)  # as shown
         leader_buys = any(buyer in view.leaders for buyer in view.local_buyers(item.product))
         one_region = rounded(item.region_hhi) >= severity.hhi_high and item.top_region != HOME_PROVINCE
         level = (
-            HIGH if abroad >= severity.abroad_high or (hhi >= severity.hhi_high and leader_buys)
+            HIGH if abroad_high or (hhi >= severity.hhi_high and leader_buys)
             else MEDIUM if hhi >= severity.hhi_medium or one_region else LOW
         )
         unnamed = f"；另有{percent(item.unregistered_share)}来自未登记的供应商" if item.unregistered_share else ""
@@ -611,7 +612,7 @@ def _level(count: int, share: float, high_share: float, medium_count: int) -> st
     """高 when at least ``medium_count`` and ``high_share``; 中 when at least ``medium_count``; else 低."""
     if count < medium_count:
         return LOW
-    return HIGH if rounded(share) >= high_share else MEDIUM
+    return HIGH if percent_points(share) >= percent_points(high_share) else MEDIUM  # as the evidence shows it
 
 
 def _names(view: ChainView) -> Mapping[str, str]:
