@@ -135,7 +135,7 @@ def recruitment_candidates(
     """
     view = chain_view(graph, chain_id)
     if product not in view.product_info:
-        raise nx.NodeNotFound(f"{product!r} is not a product of {chain_id!r}")
+        raise nx.NodeNotFound(f"{product} 不是产业链“{view.name(chain_id)}”的产品")
     makers = set(view.producers.get(product, ()))
     makers |= {link.supplier for link in view.links if link.product == product}
     needers = set(view.local_needers(product)) | set(view.local_buyers(product))
@@ -240,8 +240,11 @@ def recruit_to_derisk(
     The simulation adds a new local enterprise ``"<candidate>#本地项目"`` (the candidate's local
     plant, no revenue yet) that produces the product and supplies it to every local enterprise of
     the chain that needs or buys it (links without share or amount, so each buyer's supply is then
-    split equally). The plant buys the product's inputs from the candidate's own suppliers of
-    them. The graph is not modified.
+    split equally). A buyer that gets the product from the candidate alone moves that supply to
+    the plant: it is still one company, so that sole source is not ended (as the candidate's score
+    says). The plant buys each input of the product from the candidate's own suppliers of it, or,
+    where the candidate has none, from the input's local producers (延链 builds on them). The graph
+    is not modified.
 
     Returns
     -------
@@ -254,6 +257,8 @@ def recruit_to_derisk(
     ------
     networkx.NodeNotFound
         When the product is not a product of the chain or the candidate is not an enterprise of it.
+    ValueError
+        When the candidate is already a local enterprise.
 
     Examples
     --------
@@ -264,9 +269,11 @@ def recruit_to_derisk(
     """
     view = chain_view(graph, chain_id)
     if product not in view.product_info:
-        raise nx.NodeNotFound(f"{product!r} is not a product of {chain_id!r}")
+        raise nx.NodeNotFound(f"{product} 不是产业链“{view.name(chain_id)}”的产品")
     if candidate not in view.attrs:
-        raise nx.NodeNotFound(f"{candidate!r} is not an enterprise of {chain_id!r}'s part of the graph")
+        raise nx.NodeNotFound(f"企业 {candidate} 不在产业链“{view.name(chain_id)}”中")
+    if view.is_local(candidate):
+        raise ValueError(f"{view.name(candidate)} 已是本地企业；引进推演只针对外地企业（见招商候选名单）")
     new_id = f"{candidate}#本地项目"
     source = view.attrs[candidate]
     attrs = {
@@ -275,15 +282,19 @@ def recruit_to_derisk(
     }
     buyers = sorted(set(view.local_needers(product)) | set(view.local_buyers(product)))
     inputs = view.inputs.get(product, frozenset())
-    inherited = [
-        SupplyLink(link.supplier, new_id, link.product, link.share, link.amount_wan, link.as_of, link.confidence)
-        for item in sorted(inputs)
-        for link in view.supply_links(candidate, item)
-    ]
+    inherited = []
+    for item in sorted(inputs):
+        own = view.supply_links(candidate, item)
+        inherited += [
+            SupplyLink(link.supplier, new_id, link.product, link.share, link.amount_wan, link.as_of, link.confidence)
+            for link in own
+        ] or [SupplyLink(maker, new_id, item) for maker in sorted(view.local_producers(item))]
+    moved = [buyer for buyer in buyers if view.suppliers(buyer, product) == {candidate}]
     after = view.with_changes(
         enterprises={new_id: attrs},
         produces=[(new_id, product)],
         links=[*(SupplyLink(new_id, buyer, product) for buyer in buyers), *inherited],
+        removed_links=[(candidate, buyer, product) for buyer in moved],
     )
     figures = []
     gaps = (gap_report(view, chain_id, rule=rule), gap_report(after, chain_id, rule=rule))

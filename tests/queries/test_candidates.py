@@ -52,10 +52,26 @@ def test_recruiting_a_second_cathode_maker_strengthens_the_link() -> None:
     figures = {name: (before, after) for name, before, after in sim.figures}
     assert figures["产品状态"] == ("弱链", "强链")
     # The new link has no share, so each buyer's links count equally: cell gets 2 of 3 from local
-    # firms, cell2 1 of 2.
-    assert figures["本地配套率"][1] == pytest.approx((2 / 3 + 1 / 2) / 2, abs=1e-4)
-    # cell2 now has two cathode suppliers (one pair fewer), but the plant gets lithium from jx-mine only.
-    assert figures["独家供应对数"] == (4, 4)
+    # firms; cell2, which bought from sh-cathode alone, now buys from its local plant alone.
+    assert figures["本地配套率"][1] == pytest.approx((2 / 3 + 1) / 2, abs=1e-4)
+    # cell2's sole source stays one company (its supply moved to the plant, as the score says:
+    # 解除独家依赖 does not count it), and the plant gets lithium from jx-mine only: one pair more.
+    assert figures["独家供应对数"] == (4, 5)
+    assert recruitment_candidates(example_graph(), "chain:ev", "product:cathode").candidates[0].sole_sources_ended == ()
     assert figures["无已知供应商对数"] == (1, 1)  # the plant buys lithium from sh-cathode's supplier
     with pytest.raises(nx.NodeNotFound):
         recruit_to_derisk(example_graph(), "chain:ev", "product:cathode", "ent:nobody")
+
+
+def test_the_plant_buys_inputs_the_candidate_has_no_supplier_for_from_local_producers() -> None:
+    """Korea Cell has no recorded cathode supplier: its local plant buys cathode from the local
+    cathode maker (延链 builds on local links), so no input is left without a supplier."""
+    sim = recruit_to_derisk(example_graph(), "chain:ev", "product:cell", "ent:foreign")
+    figures = {name: (before, after) for name, before, after in sim.figures}
+    assert figures["无已知供应商对数"] == (1, 1) and figures["本地生产企业数"] == (2, 3)
+    assert figures["韧性"][1] > figures["韧性"][0]  # the pack maker now has two cell suppliers
+
+
+def test_only_outside_enterprises_are_recruited() -> None:
+    with pytest.raises(ValueError, match="已是本地企业"):
+        recruit_to_derisk(example_graph(), "chain:ev", "product:cell", "ent:cell")

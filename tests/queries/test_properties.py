@@ -62,8 +62,9 @@ def all_tables(graph: nx.MultiDiGraph) -> dict:
     if enterprises:
         scope = DisruptionScope(enterprises=(enterprises[0],), districts=(graph.nodes[enterprises[-1]]["district"],))
         results["disruption"] = simulate_disruption(graph, scope, CHAIN, partial=True).tables()
-        if view_products:
-            results["recruit"] = recruit_to_derisk(graph, CHAIN, view_products[0], enterprises[-1]).tables()
+        outside = [e for e in enterprises if not graph.nodes[e].get("local")]
+        if view_products and outside:
+            results["recruit"] = recruit_to_derisk(graph, CHAIN, view_products[0], outside[-1]).tables()
     return results
 
 
