@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from loaders.spreadsheet_cells import csv_cell, xlsx_row
+from queries.coverage import shortened
 
 OutputFormat = Literal["table", "json", "csv", "xlsx"]
+NO_RESULTS = "（无结果）"
 
 
 def _cell(value: Any) -> Any:
@@ -28,11 +30,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _short(value: Any) -> Any:
+    """Long name lists shortened for the terminal (files keep every name)."""
+    return shortened(value) if isinstance(value, (list, tuple)) else value
+
+
 def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Every column of the rows in order of appearance; for no rows, one that says so, so that an
+    empty CSV or sheet is not a blank file."""
     columns: list[str] = []
     for row in rows:
         columns += [name for name in row if name not in columns]
-    return columns
+    return columns or [NO_RESULTS]
 
 
 def render_rows(rows: Sequence[dict[str, Any]], fmt: OutputFormat, *, title: str = "结果") -> bytes:
@@ -62,7 +71,8 @@ def _width(text: str) -> int:
 def _table(columns: list[str], rows: Sequence[dict[str, Any]]) -> str:
     if not rows:
         return "（无结果）\n"
-    cells = [[("" if _cell(row.get(name)) is None else str(_cell(row.get(name)))) for name in columns] for row in rows]
+    cells = [[("" if _cell(_short(row.get(name))) is None else str(_cell(_short(row.get(name))))) for name in columns]
+             for row in rows]
     widths = [max(_width(name), *(_width(line[i]) for line in cells)) for i, name in enumerate(columns)]
 
     def line(values: list[str]) -> str:

@@ -686,14 +686,24 @@ def memberships(
     return result
 
 
-def name_list(names: Mapping[str, str], ids: Sequence[str], limit: int = 10) -> list[str]:
-    """The names of ``ids`` for a result cell, the first ``limit`` then "…等N家".
+def name_list(names: Mapping[str, str], ids: Sequence[str]) -> list[str]:
+    """The names of ``ids`` for a result cell, all of them (exports and the API keep every name;
+    screens shorten long lists with ``shortened``).
 
-    >>> name_list({"a": "甲", "b": "乙", "c": "丙"}, ["a", "b", "c"], limit=2)
+    >>> name_list({"a": "甲", "b": "乙"}, ["a", "b", "c"])
+    ['甲', '乙', 'c']
+    """
+    return [names.get(i, i) for i in ids]
+
+
+def shortened(items: Sequence[Any], limit: int = 10) -> list[Any]:
+    """The first ``limit`` items of a long list, then "…等N家" — for screens, not for exports.
+
+    >>> shortened(["甲", "乙", "丙"], limit=2)
     ['甲', '乙', '…等3家']
     """
-    shown = [names.get(i, i) for i in ids[:limit]]
-    return shown + [f"…等{len(ids)}家"] if len(ids) > limit else shown
+    items = list(items)
+    return items[:limit] + [f"…等{len(items)}家"] if len(items) > limit else items
 
 
 def percent(value: float | None, digits: int = 1) -> str:

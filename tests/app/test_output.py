@@ -1,0 +1,30 @@
+"""Result tables as files: every name kept in exports, long lists shortened on screen, no blank files."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from app.output import render_rows, render_tables
+
+NAMES = [f"企业{i}" for i in range(16)]
+ROWS = [{"产品": "光伏铝边框", "本地生产企业": NAMES}]
+
+
+def test_exports_keep_every_name_and_the_terminal_shortens() -> None:
+    text = render_rows(ROWS, "csv").decode("utf-8-sig")
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert row["本地生产企业"] == "、".join(NAMES)
+    sheet = load_workbook(io.BytesIO(render_rows(ROWS, "xlsx"))).active
+    assert sheet.cell(2, 2).value == "、".join(NAMES)
+    table = render_rows(ROWS, "table").decode()
+    assert "企业9、…等16家" in table and "企业10" not in table
+
+
+def test_an_empty_table_is_not_a_blank_file() -> None:
+    assert render_rows([], "csv").decode("utf-8-sig").strip() == "（无结果）"
+    workbook = load_workbook(io.BytesIO(render_tables({"招商候选": [], "集中度": [{"产品": "电芯"}]})))
+    assert workbook["招商候选"].cell(1, 1).value == "（无结果）"
+    assert workbook["集中度"].cell(1, 1).value == "产品"
