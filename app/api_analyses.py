@@ -8,6 +8,7 @@ changes; critical dependencies and disruption simulations are for reviewers (安
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, Literal
 
 import networkx as nx
@@ -45,8 +46,26 @@ def _scalars(result: Any) -> dict[str, Any]:
     return summary
 
 
+def download_name(filename: str, result: Any) -> str:
+    """The file name of a download, naming the chain and product it is about.
+
+    >>> from types import SimpleNamespace
+    >>> download_name("candidates", SimpleNamespace(chain_id="chain:new-energy", product="product:separator"))
+    'candidates_new-energy_separator'
+    >>> download_name("risks", SimpleNamespace(chain_id=None))
+    'risks_all'
+    """
+    parts = [filename]
+    for field_name in ("chain_id", "product"):
+        if hasattr(result, field_name):
+            value = getattr(result, field_name)
+            parts.append(re.sub(r"[^A-Za-z0-9._-]", "-", value.split(":", 1)[-1]) if value else "all")
+    return "_".join(parts)
+
+
 def respond(result: Any, *, table: str | None, page: int, size: int, fmt: str, filename: str) -> Any:
     """One table of an analysis result as a JSON page, or complete as CSV/XLSX."""
+    filename = download_name(filename, result)
     tables: dict[str, list[dict[str, Any]]] = result.tables()
     names = list(tables)
     if table == "all" and fmt == "xlsx":

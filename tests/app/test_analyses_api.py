@@ -58,8 +58,9 @@ def test_critical_dependencies_and_downloads(clients: dict[str, TestClient]) -> 
     assert body["table"] == "关键依赖" and {"独家供应", "卡点", "割点", "集中度"} <= {row["类型"] for row in body["items"]}
     chokepoints = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "table": "卡点"}).json()
     assert [(row["目标ID"], row["卡点ID"]) for row in chokepoints["items"]][0] == ("ent:lead", "ent:cell")
-    workbook = load_workbook(io.BytesIO(clients["reviewer"].get(
-        "/api/risks", params={"chain": "chain:ev", "table": "all", "format": "xlsx"}).content))
+    download = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "table": "all", "format": "xlsx"})
+    assert 'filename="critical-dependencies_ev.xlsx"' in download.headers["content-disposition"]  # names the chain
+    workbook = load_workbook(io.BytesIO(download.content))
     assert workbook.sheetnames[:2] == ["关键依赖", "独家供应"] and len(workbook.sheetnames) == len(body["tables"])
     csv_text = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "format": "csv", "size": 1}).content.decode("utf-8-sig")
     assert len(csv_text.strip().splitlines()) == body["total"] + 1
