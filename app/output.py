@@ -30,6 +30,15 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def is_share_column(column: str) -> bool:
+    """Columns holding a share 0–1 (本地配套率, 境外采购占比, 韧性 …), formatted as % in XLSX.
+
+    >>> is_share_column("本地配套率"), is_share_column("最大供应商占比"), is_share_column("供应商HHI")
+    (True, True, False)
+    """
+    return column.endswith(("率", "占比", "比例")) or column in ("完整度", "韧性", "损失比例")
+
+
 def _short(value: Any) -> Any:
     """Long name lists shortened for the terminal (files keep every name)."""
     return shortened(value) if isinstance(value, (list, tuple)) else value
@@ -85,13 +94,21 @@ def render_tables(tables: dict[str, list[dict[str, Any]]]) -> bytes:
     """Several tables as one XLSX workbook, one sheet each (cells as ``render_rows`` writes them)."""
     from openpyxl import Workbook
 
+    from openpyxl.cell import WriteOnlyCell
+
     workbook = Workbook(write_only=True)
     for name, rows in tables.items():
         columns = _columns(rows)
+        shares = {index for index, column in enumerate(columns) if is_share_column(column)}
         sheet = workbook.create_sheet(title=name[:31])
         sheet.append(xlsx_row(sheet, columns))
         for row in rows:
-            sheet.append(xlsx_row(sheet, (_cell(row.get(column)) for column in columns)))
+            cells = xlsx_row(sheet, (_cell(row.get(column)) for column in columns))
+            for index in shares:  # a fraction shown as a percentage, as on the pages; the value stays exact
+                if isinstance(cells[index], float):
+                    cells[index] = WriteOnlyCell(sheet, value=cells[index])
+                    cells[index].number_format = "0.0%"
+            sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

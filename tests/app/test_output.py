@@ -28,3 +28,10 @@ def test_an_empty_table_is_not_a_blank_file() -> None:
     workbook = load_workbook(io.BytesIO(render_tables({"招商候选": [], "集中度": [{"产品": "电芯"}]})))
     assert workbook["招商候选"].cell(1, 1).value == "（无结果）"
     assert workbook["集中度"].cell(1, 1).value == "产品"
+
+
+def test_shares_are_percentages_in_excel_and_exact_values() -> None:
+    workbook = load_workbook(io.BytesIO(render_tables({"缺口": [{"产品": "电芯", "本地配套率": 0.0318, "依赖企业数": 3}]})))
+    share, count = workbook["缺口"].cell(2, 2), workbook["缺口"].cell(2, 3)
+    assert (share.value, share.number_format) == (0.0318, "0.0%")
+    assert (count.value, count.number_format) == (3, "General")
