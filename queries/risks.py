@@ -328,6 +328,7 @@ class Concentration:
     unregistered_share: float = 0.0
     top_region: str = ""
     top_region_share: float = 0.0
+    buyers_abroad: tuple[tuple[str, float], ...] = ()  # (local buyer, its own share from abroad), largest first
 
 
 @dataclass(frozen=True)
@@ -372,11 +373,17 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
     view = chain_view(graph, chain_id)
     parts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     buyers: dict[str, int] = defaultdict(int)
+    abroad_by_buyer: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for enterprise in view.local_enterprises:
         for product, links in view.supply.get(enterprise, {}).items():
             buyers[product] += 1
+            abroad = 0.0
             for supplier, weight in supply_weights(links).items():
                 parts[product][supplier] += weight
+                if view.geography(supplier) == FOREIGN:
+                    abroad += weight
+            if abroad > 0:
+                abroad_by_buyer[product].append((enterprise, round(abroad, 4)))
     found = []
     for product in sorted(parts):
         count = buyers[product]
@@ -406,6 +413,7 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
             unregistered_share=max(0.0, round(1.0 - sum(shares.values()), 4)),
             top_region=top_region,
             top_region_share=round(by_region[top_region], 4),
+            buyers_abroad=tuple(sorted(abroad_by_buyer[product], key=lambda item: (-item[1], item[0]))),
         ))
     found.sort(key=lambda c: (-c.supplier_hhi, -c.buyers, c.product))
     return ConcentrationReport(view.chain_id, tuple(found), _names(view))
@@ -426,9 +434,10 @@ class SeverityRule:
     - 割点 / 桥: 低 when fewer than ``medium_count`` enterprises are separated (for a bridge: on
       the smaller side); otherwise 高 when they are at least ``cut_high_share`` of the connected
       part, else 中.
-    - 集中度: 高 when the abroad share ≥ ``abroad_high``, or supplier HHI ≥ ``hhi_high`` and a
-      链主 buys the input; 中 when HHI ≥ ``hhi_medium``, or when region HHI ≥ ``hhi_high`` and
-      the main region is outside 江西省; else 低. So spreading an input over more suppliers never
+    - 集中度: 高 when the abroad share ≥ ``abroad_high`` (over all buyers, or for one 链主's own
+      supply), or supplier HHI ≥ ``hhi_high`` and a 链主 buys the input; 中 when HHI ≥
+      ``hhi_medium``, when region HHI ≥ ``hhi_high`` and the main region is outside 江西省, or when
+      one local buyer gets at least ``abroad_high`` of it from abroad; else 低. So spreading an input over more suppliers never
       raises its severity above what one supplier (独家供应) would get. Inputs all bought from one
       supplier, with no part left to suppliers not in the data, are left to 独家供应.
     """
@@ -590,11 +599,24 @@ def critical_dependencies(
         abroad_high = percent_points(item.abroad_share) >= percent_points(severity.abroad_high)  # as shown
         leader_buys = any(buyer in view.leaders for buyer in view.local_buyers(item.product))
         one_region = rounded(item.region_hhi) >= severity.hhi_high and item.top_region != HOME_PROVINCE
+        # one buyer's own dependence on abroad, which the mean over all buyers can hide
+        mostly_abroad = [
+            buyer for buyer, share in item.buyers_abroad
+            if percent_points(share) >= percent_points(severity.abroad_high)
+        ]
+        leader_abroad = any(buyer in view.leaders for buyer in mostly_abroad)
         level = (
-            HIGH if abroad_high or (hhi >= severity.hhi_high and leader_buys)
-            else MEDIUM if hhi >= severity.hhi_medium or one_region else LOW
+            HIGH if abroad_high or leader_abroad or (hhi >= severity.hhi_high and leader_buys)
+            else MEDIUM if hhi >= severity.hhi_medium or one_region or mostly_abroad else LOW
         )
         unnamed = f"；另有{percent(item.unregistered_share)}来自未登记的供应商" if item.unregistered_share else ""
+        if mostly_abroad:
+            shares = dict(item.buyers_abroad)
+            unnamed += (
+                f"；{len(mostly_abroad)}家本地企业的该投入品{percent(severity.abroad_high)}以上来自境外（"
+                + "、".join(f"{name(b)}{'（链主）' if b in view.leaders else ''}{percent(shares[b])}" for b in mostly_abroad[:5])
+                + ("等" if len(mostly_abroad) > 5 else "") + "）"
+            )
         items.append(CriticalDependency(
             level, "集中度", item.top_supplier, item.product, (), item.supplier_hhi,
             f"{product_name(item.product)}供应商HHI {item.supplier_hhi:g}，最大供应商{name(item.top_supplier)}占"

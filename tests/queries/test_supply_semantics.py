@@ -117,3 +117,20 @@ def test_a_district_takes_the_zones_inside_it() -> None:
     graph.add_edge("ent:z", "park:zone", key="LOCATED_IN", type="LOCATED_IN")
     assert select_enterprises(graph, DisruptionScope(districts=("南昌县",))) == {"ent:b", "ent:z"}
     assert select_enterprises(graph, DisruptionScope(districts=("小蓝经开区",))) == {"ent:z"}
+
+
+def test_one_buyer_mostly_supplied_from_abroad_is_not_averaged_away() -> None:
+    """B1 buys all its input locally, 链主 B2 99 % from Korea: over both buyers abroad is 49.5 %,
+    under the 50 % mark, but B2's own dependence makes the row 高 and is named in the evidence."""
+    graph = graph_with([("ent:l", "local", {})], leader=False)
+    graph.add_node("ent:b2", label="Enterprise", name="链主乙", **PLACES["local"])
+    graph.add_edge("ent:b2", "product:o", key="PRODUCES", type="PRODUCES")
+    graph.add_edge("ent:b2", CHAIN, key="LEADS", type="LEADS")
+    for supplier, place, share in (("ent:kr", "kr", 0.99), ("ent:gd", "gd", 0.01)):
+        graph.add_node(supplier, label="Enterprise", name=supplier.split(":")[1], **PLACES[place])
+        graph.add_edge(supplier, "product:i", key="PRODUCES", type="PRODUCES")
+        graph.add_edge(supplier, "ent:b2", key="SUPPLIES:product:i", type="SUPPLIES", product="product:i", share=share)
+    item = concentration(graph, CHAIN).products[0]
+    assert item.abroad_share == pytest.approx(0.495) and item.buyers_abroad == (("ent:b2", 0.99),)
+    [row] = [r for r in critical_dependencies(graph, CHAIN).rows() if r["类型"] == "集中度"]
+    assert row["严重程度"] == "高" and "1家本地企业的该投入品50.0%以上来自境外（链主乙（链主）99.0%）" in row["证据"]
