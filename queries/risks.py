@@ -177,9 +177,14 @@ class Chokepoint:
     upstream: int
 
     @property
+    def others(self) -> int:
+        """The target's upstream suppliers other than the chokepoint itself."""
+        return max(self.upstream - 1, 0)
+
+    @property
     def share(self) -> float:
-        """Dependents as a share of the target's upstream suppliers."""
-        return self.dependents / self.upstream if self.upstream else 0.0
+        """Dependents as a share of the other upstream suppliers (all of them depending on it: 100 %)."""
+        return self.dependents / self.others if self.others else 0.0
 
 
 @dataclass(frozen=True)
@@ -573,7 +578,7 @@ def critical_dependencies(
         level = _level(point.dependents, point.share, severity.chokepoint_high_share, severity.medium_count)
         items.append(CriticalDependency(
             level, "卡点", point.enterprise, None, (point.target,), point.dependents,
-            f"{name(point.target)}的{point.upstream}家上游供应商中有{point.dependents}家"
+            f"{name(point.target)}的其他{point.others}家上游供应商中有{point.dependents}家"
             f"（{percent(point.share)}）的全部供应路径都经过{where(point.enterprise)}",
         ))
     for cut in cuts.points:

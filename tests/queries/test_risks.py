@@ -91,7 +91,9 @@ def test_critical_dependencies_merge_with_severity_and_evidence() -> None:
     kinds = {(r["类型"], r["企业ID"], r["严重程度"]) for r in rows}
     assert ("独家供应", "ent:lead", "高") in kinds  # the 链主's battery packs
     assert ("独家供应", "ent:pack", "中") in kinds
-    assert ("卡点", "ent:cell", "高") in kinds  # 3 of 6 upstream suppliers ≥ 25%
+    assert ("卡点", "ent:cell", "高") in kinds  # 3 of the 5 other upstream suppliers ≥ 25%
+    [choke] = [r for r in rows if r["类型"] == "卡点"]
+    assert "的其他5家上游供应商中有3家（60.0%）的全部供应路径都经过南昌电芯" in choke["证据"]
     assert ("割点", "ent:cell", "高") in kinds and ("割点", "ent:lead", "低") in kinds
     assert ("无已知供应商", "ent:lead", "中") in kinds
     # HHI 7450 but no 链主 buys it: 中, as its sole-sourced buyer's 独家供应 row
