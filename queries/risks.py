@@ -431,7 +431,7 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
 class SeverityRule:
     """Thresholds that give each critical dependency its severity 高 / 中 / 低.
 
-    - 独家供应: 高 when the buyer is a 链主 or the supplier is abroad, else 中.
+    - 独家供应: 高 when the input is one a 链主 requires or the supplier is abroad, else 中.
     - 单一供应商投入 (listed when at least two local buyers): 高.
     - 无已知供应商: 中 for a 链主, else 低.
     - 卡点: 低 when fewer than ``medium_count`` upstream suppliers depend on it; otherwise 高 when
@@ -553,7 +553,7 @@ def critical_dependencies(
         return f"{name(enterprise)}（{view.geography(enterprise)}）"
 
     for pair in sole.pairs:
-        high = pair.enterprise in view.leaders or view.geography(pair.supplier) == FOREIGN
+        high = (pair.enterprise in view.leaders and pair.required) or view.geography(pair.supplier) == FOREIGN
         needed = "必需投入品" if pair.required else "投入品"
         items.append(CriticalDependency(
             HIGH if high else MEDIUM, "独家供应", pair.enterprise, pair.product, (pair.supplier,), 1,

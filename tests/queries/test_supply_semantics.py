@@ -134,3 +134,12 @@ def test_one_buyer_mostly_supplied_from_abroad_is_not_averaged_away() -> None:
     assert item.abroad_share == pytest.approx(0.495) and item.buyers_abroad == (("ent:b2", 0.99),)
     [row] = [r for r in critical_dependencies(graph, CHAIN).rows() if r["类型"] == "集中度"]
     assert row["严重程度"] == "高" and "1家本地企业的该投入品50.0%以上来自境外（链主乙（链主）99.0%）" in row["证据"]
+
+
+def test_a_leaders_sole_source_is_high_only_for_an_input_it_requires() -> None:
+    from queries.examples import example_graph
+
+    rows = critical_dependencies(example_graph()).rows()
+    levels = {(r["企业ID"], r["产品"]): r["严重程度"] for r in rows if r["类型"] == "独家供应"}
+    assert levels[("ent:lead", "product:pack")] == "高"  # the car maker's battery packs
+    assert levels[("ent:lead", "product:rice")] == "中"  # its canteen's rice: bought, not required
