@@ -94,6 +94,8 @@ def graph_payload(
         extra: dict[str, Any] = {"url": url, "kind": attrs.get("label", "")}
         if node_id in positions:
             extra["x"], extra["y"] = positions[node_id]
+        elif attrs.get("stage") in STAGE_X:  # physics on: products still stand in 上游 / 中游 / 下游 columns
+            extra["x"], extra["fixed"] = STAGE_X[attrs["stage"]], {"x": True, "y": False}
         title = node_title(attrs)
         if node_id in status:
             color = status_colours.get(status[node_id], color)
