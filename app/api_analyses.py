@@ -205,6 +205,7 @@ class FilteredResult:
 
     def __init__(self, result: Any, keep: Any) -> None:
         self.unfiltered, self._keep = result, keep
+        self.chain_id = result.chain_id  # the download still names its chain
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         tables = dict(self.unfiltered.tables())

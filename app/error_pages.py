@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -47,3 +49,16 @@ def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
         {"title": error_title(status), "message": error_text(status, detail), "synthetic": False},
         status_code=status,
     )
+
+
+def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
+    """What is wrong with a page's parameters, in Chinese: missing ones, then malformed ones.
+
+    >>> validation_message([{"type": "missing", "loc": ("query", "product")},
+    ...                     {"type": "string_pattern_mismatch", "loc": ("query", "chain")}])
+    '缺少参数：product；以下参数的格式不正确：chain'
+    """
+    missing = dict.fromkeys(str(error["loc"][-1]) for error in errors if error.get("type") == "missing")
+    malformed = dict.fromkeys(str(error["loc"][-1]) for error in errors if error.get("type") != "missing")
+    parts = [f"缺少参数：{'、'.join(missing)}"] * bool(missing) + [f"以下参数的格式不正确：{'、'.join(malformed)}"] * bool(malformed)
+    return "；".join(parts)

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import api, api_admin, api_analyses, api_import, api_lookups, login, pages, pages_analyses, workspace
 from app.auth import TokenRegistry
 from app.body_limit import BodyLimit
-from app.error_pages import error_page, is_page_request
+from app.error_pages import error_page, is_page_request, validation_message
 from app.deps import LoginRequired, require
 from app.graph_cache import GraphCache
 from app.security_headers import SecurityHeaders
@@ -89,8 +89,7 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if is_page_request(request):
-            fields = "、".join(dict.fromkeys(str(error["loc"][-1]) for error in exc.errors()))
-            return error_page(request, 422, f"以下参数的格式不正确：{fields}")
+            return error_page(request, 422, validation_message(exc.errors()))
         problems = [f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors()]
         return JSONResponse({"error": "参数错误：" + "；".join(problems)}, status_code=422)
 

@@ -25,6 +25,14 @@ def _synthetic(graph: nx.MultiDiGraph, ids: Any) -> bool:
     return any(graph.nodes[node].get("synthetic") for node in ids if node in graph)
 
 
+def _product_missing(cache: Any, chain_id: str, product: str) -> str:
+    """Why a product is not on a chain's page: it is another chain's, or there is no such product."""
+    whole = cache.graph()
+    if product in whole:
+        return f"产品“{whole.nodes[product].get('name', product)}”不属于产业链“{whole.nodes[chain_id].get('name', chain_id)}”"
+    return f"产品不存在：{product}"
+
+
 @viewer.get("/chains/{chain_id}/candidates", response_class=HTMLResponse)
 def candidates_page(
     request: Request, chain_id: str = CHAIN_ID,
@@ -34,8 +42,10 @@ def candidates_page(
 
     cache = request.app.state.graphs
     graph = cache.graph(chain_id)
-    if chain_id not in graph or product not in graph:
-        raise HTTPException(status_code=404, detail=f"不存在：{chain_id} / {product}")
+    if chain_id not in graph:
+        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
+    if product not in graph:
+        raise HTTPException(status_code=404, detail=_product_missing(cache, chain_id, product))
     report = cache.memo(("candidates", chain_id, product), lambda: recruitment_candidates(cache.view(chain_id), chain_id, product))
     rows = report.rows()
     return templates.TemplateResponse(request, "candidates.html", {
@@ -54,8 +64,12 @@ def recruit_page(
 
     cache = request.app.state.graphs
     graph = cache.graph(chain_id)
-    if chain_id not in graph or product not in graph or candidate not in cache.graph():
-        raise HTTPException(status_code=404, detail=f"不存在：{chain_id} / {product} / {candidate}")
+    if chain_id not in graph:
+        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
+    if product not in graph:
+        raise HTTPException(status_code=404, detail=_product_missing(cache, chain_id, product))
+    if candidate not in cache.graph():
+        raise HTTPException(status_code=404, detail=f"企业不存在：{candidate}")
     try:
         result = recruit_to_derisk(cache.view(chain_id), chain_id, product, candidate)
     except (nx.NodeNotFound, ValueError) as exc:

@@ -213,3 +213,13 @@ def test_recruit_page_shows_shares_as_percentages(clients: dict[str, TestClient]
         [cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]] for row in effect.split("<tr>")[2:])}
     assert rows["产品状态"] == ["缺链", "弱链", "有变化"]
     assert rows["本地配套率"][1] == "100.0%" and rows["完整度"][1].endswith("%") and "个百分点" in rows["完整度"][2]
+
+
+def test_candidate_pages_say_what_is_wrong_with_their_parameters(clients: dict[str, TestClient]) -> None:
+    viewer = clients["viewer"]
+    missing = viewer.get("/chains/chain:ev/candidates")
+    assert missing.status_code == 422 and "缺少参数：product" in missing.text
+    other_chain = viewer.get("/chains/chain:ev/candidates", params={"product": "product:rice"})
+    assert other_chain.status_code == 404 and "不属于产业链“新能源汽车”" in other_chain.text
+    nowhere = viewer.get("/chains/chain:ev/recruit", params={"product": "product:nothing", "candidate": "ent:gd-motor"})
+    assert nowhere.status_code == 404 and "产品不存在：product:nothing" in nowhere.text

@@ -58,7 +58,7 @@ def test_simulation_runs_in_the_browser(page, live_server: LiveServer) -> None: 
     page.screenshot(path=str(SCREENSHOTS / "disruption.png"), full_page=True)
     with page.expect_download() as download_info:
         page.click("[data-testid=export-disruption]")
-    assert download_info.value.suggested_filename == "disruption.xlsx"
+    assert download_info.value.suggested_filename == "disruption_all.xlsx"  # no chain chosen: the whole graph
 
 
 def test_gap_export_downloads_a_workbook(page, live_server: LiveServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -87,7 +87,7 @@ def test_critical_dependencies_page(page, live_server: LiveServer) -> None:  # t
     assert set(page.locator("[data-testid=risks] tbody td.severity").all_inner_texts()) == {"高"}
     with page.expect_download() as download_info:
         page.click("[data-testid=export-risks]")
-    assert download_info.value.suggested_filename == "critical-dependencies.xlsx"
+    assert download_info.value.suggested_filename == "critical-dependencies_new-energy.xlsx"
     page.screenshot(path=str(SCREENSHOTS / "risks.png"), full_page=False)
 
 
