@@ -375,8 +375,12 @@ class ChainView:
 
         Such a supply is never sole-sourced, and never lost whole when its known suppliers fail.
         """
-        weights = supply_weights(self.supply_links(customer, product))
-        return max(0.0, rounded(1.0 - sum(weights.values()))) if weights else 0.0
+        total = 0.0
+        for link in self.supply_links(customer, product):  # supply_weights' rule, without building the weights
+            if link.share is None:
+                return 0.0
+            total += link.share
+        return max(0.0, rounded(1.0 - total)) if total > 0 else 0.0
 
     def local_sourcing_share(self, customer: str, product: str) -> float | None:
         """The part of the customer's supply of ``product`` that comes from local suppliers (None: no supply)."""
