@@ -130,6 +130,8 @@ def test_chains(ref, plan):
         # the target number is in the quote, and the quote is in this chain's own paragraph
         assert f"{chain['target_2026_yi']}亿元" in quote, name
         assert "2026年" in quote, name
+        # the quote names its chain: three chains share the words of their 1000亿元 target sentence
+        assert quote.startswith(f"{name}产业链。"), name
         assert quote in paragraph, name
         segments_quote = squash(chain["segments_quote"])
         assert segments_quote in paragraph, name
