@@ -37,6 +37,7 @@ _BLOCK = 1 << 20
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")  # read as delimited text (tab or comma, whichever the header has more of)
 READABLE_SUFFIXES = (*CSV_SUFFIXES, ".xlsx", ".xlsm", ".json")
 SUPPORTED_TEXT = ".csv、.tsv、.txt、.xlsx、.json"
+HEADER_SCAN_ROWS = 10  # a header may sit under a title and notes, within the first rows that hold text
 MAX_SHEETS = 50  # worksheets in one XLSX; every sheet is read on every pass
 MAX_COLUMNS = 256  # header columns (CSV, XLSX; distinct JSON keys) and cells in one CSV row
 MAX_CSV_LINE_CHARS = 1 << 20  # characters in one physical CSV line, read no further than this
@@ -166,7 +167,7 @@ def _csv_table(path: Path) -> Table:
             except csv.Error as exc:
                 raise FileReadError(name, f"CSV 格式错误：{exc}", row=reader.line_num) from None
 
-    header_row, header = next(records(), (0, []))
+    header_row, header = _find_header(records())
     if not header:
         raise FileReadError(name, "文件为空（没有表头）")
 
@@ -273,7 +274,7 @@ def _sheet_header(sheet: Any, file: str) -> tuple[int, list[str]]:
     The row is found in the first MAX_COLUMNS + 1 columns, then read whole; it is refused when its
     last non-empty cell lies beyond column MAX_COLUMNS (each data row is read that wide).
     """
-    number, _ = next(_sheet_records(sheet, file, max_col=MAX_COLUMNS + 1), (0, []))
+    number, _ = _find_header(_sheet_records(sheet, file, max_col=MAX_COLUMNS + 1))
     if not number:
         return 0, []
     _, cells = next(_sheet_records(sheet, file, min_row=number, max_row=number), (number, []))
@@ -288,6 +289,29 @@ def _sheet_header(sheet: Any, file: str) -> tuple[int, list[str]]:
                   f"上限为 {MAX_COLUMNS} 列；请删除多余的列后再导入", sheet=sheet.title, row=number,
         )
     return number, header[:width]
+
+
+def _find_header(records: Iterator[tuple[int, list[Any]]]) -> tuple[int, list[Any]]:
+    """The header among the first HEADER_SCAN_ROWS non-blank rows: the first that reads as the header
+    of an importable table, so a title such as "2025年新能源产业链企业名录" or a note above it is
+    passed over; the first non-blank row when none does (its message then shows that row).
+
+    >>> _find_header(iter([(1, ["2025年企业名录", None]), (3, ["企业名称", "所在区县"]), (4, ["甲公司", "南昌县"])]))
+    (3, ['企业名称', '所在区县'])
+    >>> _find_header(iter([(2, ["甲", "乙"]), (3, ["丙", "丁"])]))
+    (2, ['甲', '乙'])
+    """
+    from loaders.fields import detect_kind
+
+    first: tuple[int, list[Any]] = (0, [])
+    for scanned, (number, cells) in enumerate(records):
+        if scanned == 0:
+            first = (number, cells)
+        if detect_kind(cells) is not None:
+            return number, cells
+        if scanned + 1 >= HEADER_SCAN_ROWS:
+            break
+    return first
 
 
 def _sheet_records(sheet: Any, file: str, *, min_row: int = 1, max_row: int | None = None,

@@ -239,3 +239,21 @@ def test_places_are_stored_in_their_canonical_form(reference_store: GraphStore,
     assert [(stored[name]["country"], stored[name].get("province"), geography(stored[name])) for name in names] == [
         ("中国", "江西省", "省内"), ("中国", "广东省", "国内其他"), ("中国", "上海市", "国内其他"), ("韩国", None, "境外"),
     ]
+
+
+def test_a_title_and_notes_above_the_header_are_passed_over(reference_store: GraphStore, tmp_path: Path,
+                                                             write_file: Callable[..., Path]) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "2025年南昌市新能源产业链企业名录"
+    sheet.merge_cells("A1:D1")
+    sheet.append([])
+    sheet.append(["企业名称", "所在区县", "所属产业链", "主营产品"])
+    sheet.append(["南昌标题测试有限公司", "南昌县", "新能源", "正极材料"])
+    workbook.save(tmp_path / "名录.xlsx")
+    csv_text = "2025年企业名录（示范）,,,\n填报单位：市工信局,,,\n企业名称,所在区县,所属产业链,主营产品\n南昌标题测试二有限公司,新建区,新能源,负极材料\n"
+    csv_path = write_file("名录.csv", csv_text, "gb18030")
+    report = import_files(reference_store, [tmp_path / "名录.xlsx", csv_path])
+    assert report.ok, report.summary()
+    names = {node["name"] for node in reference_store.list_nodes("Enterprise")}
+    assert names == {"南昌标题测试有限公司", "南昌标题测试二有限公司"}
