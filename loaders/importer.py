@@ -651,6 +651,10 @@ def _plan_tables(tables: Sequence[Table], report: ImportReport, kind: Kind | Non
     for table in tables:
         if table.sheet in INSTRUCTION_SHEETS:
             continue
+        if table.hidden:  # what the user does not see is not imported behind their back
+            report.add(Problem(table.file, table.sheet, None, None,
+                               "隐藏的工作表，已跳过（如需导入，请在 Excel 中取消隐藏）", level="警告"))
+            continue
         forced = kind or table.kind_hint  # type: ignore[assignment]
         table_kind, mapping, unknown = map_header(table.header, forced)  # type: ignore[arg-type]
         summary = TableSummary(table.file, table.sheet, table_kind, table.encoding, table.total or 0)

@@ -71,6 +71,7 @@ class Table:
     path: Path | None = None
     kind_hint: str | None = None
     notes: list[str] = field(default_factory=list)
+    hidden: bool = False  # an XLSX sheet hidden in Excel (often an old copy or a drop-down list)
 
     def where(self, row: int | None = None) -> str:
         """``file#sheet!row`` (the provenance format; ``file!row`` when there is no sheet)."""
@@ -259,7 +260,8 @@ def _xlsx_tables(path: Path) -> list[Table]:
                 continue
             total = (last_row - header_row) if last_row else None
             rows = shared.rows_factory(sheet.title, header_row, len(header))
-            tables.append(Table(name, sheet.title, header, rows, header_row, None, total, path))
+            tables.append(Table(name, sheet.title, header, rows, header_row, None, total, path,
+                                hidden=getattr(sheet, "sheet_state", "visible") != "visible"))
     finally:
         workbook.close()
     if not tables:

@@ -257,3 +257,18 @@ def test_a_title_and_notes_above_the_header_are_passed_over(reference_store: Gra
     assert report.ok, report.summary()
     names = {node["name"] for node in reference_store.list_nodes("Enterprise")}
     assert names == {"南昌标题测试有限公司", "南昌标题测试二有限公司"}
+
+
+def test_a_hidden_sheet_is_skipped_with_a_warning(reference_store: GraphStore, tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.append(["企业名称", "所在区县"])
+    workbook.active.append(["南昌可见有限公司", "南昌县"])
+    old = workbook.create_sheet("企业名录(旧)")
+    old.append(["企业名称", "所属产业链"])
+    old.append(["南昌旧表有限公司", "不存在的链"])
+    old.sheet_state = "hidden"
+    workbook.save(tmp_path / "hidden.xlsx")
+    report = import_files(reference_store, [tmp_path / "hidden.xlsx"])
+    assert report.ok, report.summary()
+    assert [p.reason for p in report.problems if p.sheet == "企业名录(旧)"] == ["隐藏的工作表，已跳过（如需导入，请在 Excel 中取消隐藏）"]
+    assert {node["name"] for node in reference_store.list_nodes("Enterprise")} == {"南昌可见有限公司"}
