@@ -37,9 +37,10 @@ class Field:
 
 
 ENTERPRISE_FIELDS: tuple[Field, ...] = (
-    Field("name", "企业名称", ("企业", "名称", "公司名称", "企业全称", "name", "enterprise", "enterprise name", "company",
+    Field("name", "企业名称", ("企业", "名称", "公司名称", "企业全称", "单位名称", "企业(单位)名称", "name", "enterprise", "enterprise name", "company",
                            "company name"), "企业全称（必填）", "示例：南昌某某新能源科技有限公司", required=True),
-    Field("credit_code", "统一社会信用代码", ("信用代码", "社会信用代码", "统一代码", "credit code", "uscc",
+    Field("credit_code", "统一社会信用代码", ("信用代码", "社会信用代码", "社会统一信用代码", "统一信用代码", "统一代码",
+                                      "credit code", "uscc",
                                       "unified social credit code"), "18位，GB 32100-2015 校验；请把该列设为文本",
           "91360100MA35GWXY5H"),
     Field("aliases", "曾用名/简称", ("曾用名", "简称", "别名", "aliases", "alias", "former names"),
@@ -47,16 +48,18 @@ ENTERPRISE_FIELDS: tuple[Field, ...] = (
     Field("country", "国家/地区", ("国家", "国别", "国家地区", "country", "country/region"), "默认 中国", "中国"),
     Field("province", "所在省份", ("省份", "省", "所在省", "province"), "本地企业默认 江西省", "江西省"),
     Field("city", "所在城市", ("城市", "所在市", "市", "city"), "本地企业默认 南昌市", "南昌市"),
-    Field("district", "所在区县", ("区县", "所在区", "区", "县", "district", "county"), "如 南昌县、高新区", "南昌县"),
-    Field("park", "所在园区", ("园区", "所在开发区", "开发区", "平台", "park", "zone"),
+    Field("district", "所在区县", ("区县", "县区", "所在区", "所属区县", "所属县区", "所在县区", "区", "县", "district", "county"), "如 南昌县、高新区", "南昌县"),
+    Field("park", "所在园区", ("园区", "所属园区", "所在开发区", "所属开发区", "开发区", "平台", "park", "zone"),
           "规划中的区县、开发区、平台或园区名称", "小蓝经开区"),
     Field("chains", "所属产业链", ("产业链", "链", "chain", "chains", "industry chain"),
           "8条重点产业链之一或多个：电子信息、航空、汽车及装备、新能源、新材料、医药健康、绿色食品、轻工纺织", "新能源"),
-    Field("products", "主营产品", ("产品", "主要产品", "products", "product", "main products"),
+    Field("products", "主营产品", ("产品", "主要产品", "主导产品", "products", "product", "main products"),
           "产品图谱中的产品名称，多个用顿号分隔", "锂离子电芯、储能电池模组及PACK"),
     Field("clusters", "所属集群", ("产业集群", "集群", "cluster", "clusters"), "规划中的标志性产业集群", "新型储能产业集群"),
     Field("revenue_yi", "营业收入(亿元)", ("营业收入", "营收", "营收(亿元)", "营业收入亿元", "revenue", "revenue yi",
                                       "revenue (100m cny)"), "数字，0–100000", 12.5),
+    Field("revenue_wan", "营业收入(万元)", ("营收(万元)", "营业收入万元"),
+          "数字，万元；与 营业收入(亿元) 二选一，导入时换算为亿元", None),
     Field("tags", "企业标签", ("标签", "tags", "tag"), "链主、专精特新、小巨人、单项冠军、上市、高新技术企业、规上", "专精特新、规上"),
     Field("local", "是否本地", ("本地企业", "本地", "local"), "是/否；不填时按所在城市、区县或园区判断", "是"),
     Field("synthetic", "示例数据", ("是否示例数据", "虚构", "synthetic"), "是/否：示例数据（虚构）", None),
@@ -66,11 +69,13 @@ ENTERPRISE_FIELDS: tuple[Field, ...] = (
 )
 
 SUPPLY_FIELDS: tuple[Field, ...] = (
-    Field("supplier", "供应方", ("供应商", "供应企业", "供方", "卖方", "supplier", "from", "seller"),
+    Field("supplier", "供应方", ("供应商", "供应商名称", "供应企业", "供应企业名称", "供应方名称", "供方", "卖方", "supplier",
+                              "from", "seller"),
           "供应方企业名称或统一社会信用代码（必填）", "示例：南昌某某正极材料有限公司", required=True),
     Field("supplier_code", "供应方信用代码", ("供应方统一社会信用代码", "供应商统一社会信用代码", "供应商信用代码",
                                        "supplier code", "supplier credit code"), "可选；填写后优先按代码匹配", None),
-    Field("customer", "采购方", ("客户", "采购企业", "需方", "买方", "customer", "buyer", "to"),
+    Field("customer", "采购方", ("客户", "客户名称", "采购商", "采购商名称", "采购企业", "采购企业名称", "采购方名称", "需方",
+                              "买方", "customer", "buyer", "to"),
           "采购方企业名称或统一社会信用代码（必填）", "南昌某某新能源科技有限公司", required=True),
     Field("customer_code", "采购方信用代码", ("采购方统一社会信用代码", "客户统一社会信用代码", "客户信用代码",
                                        "customer code", "customer credit code", "buyer code"), "可选；填写后优先按代码匹配",
@@ -90,9 +95,19 @@ FIELDS: dict[Kind, tuple[Field, ...]] = {"enterprises": ENTERPRISE_FIELDS, "supp
 
 
 def fold_header(text: object) -> str:
-    """A header cell reduced for matching: NFKC, lower case, no spaces/underscores/required marks."""
+    """A header cell reduced for matching: NFKC, lower case, no spaces/underscores/required marks,
+    no leading year and no bracketed note other than a unit (a note with 元 or % stays).
+
+    >>> fold_header("统一社会信用代码（18位）"), fold_header("2024年营业收入（亿元）"), fold_header("企业名称（必填）*")
+    ('统一社会信用代码', '营业收入(亿元)', '企业名称')
+    >>> fold_header("占比（%）"), fold_header("营业收入（万元）")
+    ('占比', '营业收入(万元)')
+    """
     folded = unicodedata.normalize("NFKC", "" if text is None else str(text)).strip().lower()
-    return re.sub(r"[\s_*＊]+", "", folded)
+    folded = re.sub(r"[\s_*＊]+", "", folded)
+    folded = re.sub(r"^(?:19|20)\d{2}年度?", "", folded)  # 2024年营业收入(亿元)
+    folded = re.sub(r"[(\[【]%[)\]】]$", "", folded)  # 占比(%): a percentage column, as 占比 is
+    return re.sub(r"[(\[【](?![^)\]】]*元)[^)\]】]*[)\]】]", "", folded) or folded
 
 
 def _lookup(fields: tuple[Field, ...]) -> dict[str, str]:

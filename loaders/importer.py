@@ -241,7 +241,10 @@ class _Importer:
             return []
         code = self._credit_code(plan, number, "credit_code", values.get("credit_code"))
         source, as_of = self._provenance(plan, number, values)
-        revenue = self._number(plan, number, "revenue_yi", values.get("revenue_yi"), low=0, high=100000)
+        revenue = self._number(plan, number, "revenue_yi", values.get("revenue_yi"), low=0, high=100000, unit="亿元")
+        if revenue is None and values.get("revenue_wan") is not None:  # a 营业收入(万元) column
+            in_wan = self._number(plan, number, "revenue_wan", values.get("revenue_wan"), low=0, high=1e9, unit="万元")
+            revenue = None if in_wan is None else in_wan / 10000
         local_given = self._bool(plan, number, "local", values.get("local"))
         synthetic = bool(self._bool(plan, number, "synthetic", values.get("synthetic")))
         tags = split_list(values.get("tags"))
@@ -351,7 +354,7 @@ class _Importer:
             product = found[0] if found else None
         elif self.check:
             self.state.missing_product_rows[(plan.table.file, plan.table.sheet)] += 1
-        amount = self._number(plan, number, "amount_wan", values.get("amount_wan"), low=0)
+        amount = self._number(plan, number, "amount_wan", values.get("amount_wan"), low=0, unit="万元")
         share = self._share(plan, number, "share", values.get("share"))
         combined = values.get("amount_or_share")
         if _text(combined):
@@ -464,7 +467,9 @@ class _Importer:
         return code
 
     def _number(self, plan: _TablePlan, number: int, field_name: str, raw: Any, *, low: float | None = None,
-                high: float | None = None) -> float | None:
+                high: float | None = None, unit: str | None = None) -> float | None:
+        """A number from a cell: placeholders (—, /, 暂无, #N/A …) are blank; with ``unit`` (亿元 or
+        万元) a value written with a unit ("12.5亿", "3000万元") is converted, with a warning."""
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
         value: float | None
@@ -474,12 +479,22 @@ class _Importer:
             value = float(raw)
         else:
             text = fold(str(raw)).replace(",", "").replace(" ", "")
+            if text.lower() in PLACEHOLDERS:
+                return None
+            written = UNIT_SUFFIX.fullmatch(text) if unit else None
+            if written:
+                text = written.group(1)
             try:
                 value = float(text)
             except ValueError:
                 value = None
+            if value is not None and written and unit:
+                factor = YUAN[written.group(2).removesuffix("元") or "元"] / YUAN[unit.removesuffix("元")]
+                if factor != 1:
+                    value *= factor
+                    self.problem(plan, number, field_name, f"带单位的数值已换算为 {value:g} {unit}", raw, "警告")
         if value is None or value != value or value in (float("inf"), float("-inf")):
-            self.problem(plan, number, field_name, "应为数字", raw)
+            self.problem(plan, number, field_name, "应为数字" + (f"（单位：{unit}）" if unit else ""), raw)
             return None
         if (low is not None and value < low) or (high is not None and value > high):
             span = f"{low:g}–{high:g}" if high is not None else f"≥ {low:g}"
@@ -642,6 +657,12 @@ def _parse_date(value: str) -> tuple[dt.date | None, str | None]:
         except ValueError:
             break
     return None, "日期无法识别（应为 YYYY-MM-DD，如 2025-06-30）"
+
+
+# Cells meaning "no value" in Chinese spreadsheets: read as blank, not as a bad number.
+PLACEHOLDERS = frozenset({"-", "—", "——", "–", "/", "\\", "无", "暂无", "不详", "未知", "空", "n/a", "na", "#n/a", "null", "none"})
+UNIT_SUFFIX = re.compile(r"(-?[0-9.]+)(亿元|亿|万元|万|元)")
+YUAN = {"亿": 1e8, "万": 1e4, "元": 1.0}
 
 
 def _plan_tables(tables: Sequence[Table], report: ImportReport, kind: Kind | None, as_of: dt.date | None) -> list[_TablePlan]:

@@ -21,7 +21,7 @@ from typing import Literal
 from loaders.fields import FIELDS, KIND_NAMES, KINDS, Kind
 
 TemplateKind = Literal["enterprises", "supplies", "all"]
-_HIDDEN = {"synthetic", "amount_or_share"}  # accepted on import, left out of the templates
+_HIDDEN = {"synthetic", "amount_or_share", "revenue_wan"}  # accepted on import, left out of the templates
 
 
 def template_bytes(kind: TemplateKind = "all") -> bytes:

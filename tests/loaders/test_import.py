@@ -272,3 +272,23 @@ def test_a_hidden_sheet_is_skipped_with_a_warning(reference_store: GraphStore, t
     assert report.ok, report.summary()
     assert [p.reason for p in report.problems if p.sheet == "企业名录(旧)"] == ["隐藏的工作表，已跳过（如需导入，请在 Excel 中取消隐藏）"]
     assert {node["name"] for node in reference_store.list_nodes("Enterprise")} == {"南昌可见有限公司"}
+
+
+def test_header_notes_placeholders_and_units_as_offices_write_them(reference_store: GraphStore,
+                                                                   write_file: Callable[..., Path]) -> None:
+    text = (
+        "单位名称,社会统一信用代码（18位）,所属区县,2024年营业收入（亿元）\n"
+        f"南昌单位甲有限公司,{CODE_A},南昌县,12.5亿\n"
+        "南昌单位乙有限公司,,新建区,3000万元\n"
+        "南昌单位丙有限公司,,新建区,—\n"
+        "南昌单位丁有限公司,,新建区,暂无\n"
+    )
+    report = import_files(reference_store, [write_file("名录.csv", text)])
+    assert report.ok, report.summary()
+    stored = {node["name"]: node for node in reference_store.list_nodes("Enterprise")}
+    assert stored["南昌单位甲有限公司"]["credit_code"] == CODE_A and stored["南昌单位甲有限公司"]["revenue_yi"] == 12.5
+    assert stored["南昌单位乙有限公司"]["revenue_yi"] == pytest.approx(0.3)
+    assert "revenue_yi" not in stored["南昌单位丙有限公司"] and "revenue_yi" not in stored["南昌单位丁有限公司"]
+    assert [p.reason for p in report.problems] == ["带单位的数值已换算为 0.3 亿元"]
+    wan = import_files(reference_store, [write_file("万元.csv", "企业名称,营业收入（万元）\n南昌单位戊有限公司,25000\n")])
+    assert wan.ok and {n["name"]: n for n in reference_store.list_nodes("Enterprise")}["南昌单位戊有限公司"]["revenue_yi"] == 2.5
