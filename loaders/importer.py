@@ -205,6 +205,9 @@ class _Importer:
         if first is not None and _EXAMPLE_MARK.match(str(first).strip()):
             self.problem(plan, number, None, "模板中的示例行，已跳过", first, "警告")
             return []
+        if first is not None and (_TOTAL_ROW.fullmatch(fold(str(first)).replace(" ", "")) or _NOTE_ROW.match(str(first).strip())):
+            self.problem(plan, number, None, "合计行或注释行，已跳过", first, "警告")
+            return []
         self._row_errors = 0
         self._refuse_control_characters(plan, number, values)
         if self._row_errors:
@@ -247,7 +250,7 @@ class _Importer:
             revenue = None if in_wan is None else in_wan / 10000
         local_given = self._bool(plan, number, "local", values.get("local"))
         synthetic = bool(self._bool(plan, number, "synthetic", values.get("synthetic")))
-        tags = split_list(values.get("tags"))
+        tags = list(dict.fromkeys(tag for written in split_list(values.get("tags")) for tag in canonical_tags(written)))
         for tag in tags:
             if tag not in ENTERPRISE_TAGS:
                 close = process.extract(tag, ENTERPRISE_TAGS, scorer=fuzz.WRatio, limit=2, score_cutoff=30)
@@ -659,6 +662,34 @@ def _parse_date(value: str) -> tuple[dt.date | None, str | None]:
     return None, "日期无法识别（应为 YYYY-MM-DD，如 2025-06-30）"
 
 
+_TAG_SYNONYMS = {
+    "规上企业": ("规上",), "规模以上": ("规上",), "规模以上企业": ("规上",), "规模以上工业企业": ("规上",),
+    "上市公司": ("上市",), "上市企业": ("上市",),
+    "专精特新小巨人": ("专精特新", "小巨人"), "专精特新小巨人企业": ("专精特新", "小巨人"), "小巨人企业": ("小巨人",),
+    "专精特新企业": ("专精特新",), "专精特新中小企业": ("专精特新",),
+    "单项冠军企业": ("单项冠军",), "制造业单项冠军": ("单项冠军",), "制造业单项冠军企业": ("单项冠军",),
+    "高新企业": ("高新技术企业",), "高企": ("高新技术企业",), "链主企业": ("链主",),
+}
+
+
+def canonical_tags(written: str) -> tuple[str, ...]:
+    """The tags a written label stands for, in the tag list's words (a label with no synonym as written).
+
+    >>> canonical_tags("国家级专精特新“小巨人”企业"), canonical_tags("规上企业"), canonical_tags("上市")
+    (('专精特新', '小巨人'), ('规上',), ('上市',))
+    """
+    if written in ENTERPRISE_TAGS:
+        return (written,)
+    bare = re.sub(r"[“”\"'‘’「」]", "", written)
+    bare = re.sub(r"^(?:国家级|国家|省级|市级|江西省|南昌市)", "", bare)
+    if bare in ENTERPRISE_TAGS:
+        return (bare,)
+    return _TAG_SYNONYMS.get(bare, (written,))
+
+
+# A total under a list (合计 …) or a footnote (注：1. 营业收入为2024年数据 …) in a row's first column.
+_TOTAL_ROW = re.compile(r"(?:合计|总计|小计|共计|总数)[:：]?")
+_NOTE_ROW = re.compile(r"^(?:注|备注|说明|注释|填表说明|数据来源|资料来源)\s*[:：0-9]")
 # Cells meaning "no value" in Chinese spreadsheets: read as blank, not as a bad number.
 PLACEHOLDERS = frozenset({"-", "—", "——", "–", "/", "\\", "无", "暂无", "不详", "未知", "空", "n/a", "na", "#n/a", "null", "none"})
 UNIT_SUFFIX = re.compile(r"(-?[0-9.]+)(亿元|亿|万元|万|元)")

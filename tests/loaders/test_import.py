@@ -292,3 +292,21 @@ def test_header_notes_placeholders_and_units_as_offices_write_them(reference_sto
     assert [p.reason for p in report.problems] == ["带单位的数值已换算为 0.3 亿元"]
     wan = import_files(reference_store, [write_file("万元.csv", "企业名称,营业收入（万元）\n南昌单位戊有限公司,25000\n")])
     assert wan.ok and {n["name"]: n for n in reference_store.list_nodes("Enterprise")}["南昌单位戊有限公司"]["revenue_yi"] == 2.5
+
+
+def test_office_tag_wording_totals_and_footnotes(reference_store: GraphStore,
+                                                 write_file: Callable[..., Path]) -> None:
+    text = (
+        "企业名称,营业收入(亿元),企业标签\n"
+        "南昌标签甲有限公司,4,规上企业、上市公司\n"
+        "南昌标签乙有限公司,2,国家级专精特新“小巨人”企业\n"
+        "合计,6,\n"
+        "注：1. 营业收入为2024年数据,,\n"
+    )
+    report = import_files(reference_store, [write_file("名录.csv", text)])
+    assert report.ok, report.summary()
+    stored = {node["name"]: node for node in reference_store.list_nodes("Enterprise")}
+    assert set(stored) == {"南昌标签甲有限公司", "南昌标签乙有限公司"}
+    assert sorted(stored["南昌标签甲有限公司"]["tags"]) == ["上市", "规上"]
+    assert sorted(stored["南昌标签乙有限公司"]["tags"]) == ["专精特新", "小巨人"]
+    assert [(p.row, p.reason) for p in report.problems] == [(4, "合计行或注释行，已跳过"), (5, "合计行或注释行，已跳过")]
