@@ -32,7 +32,33 @@ JIANGXI = "江西省"
 _SUFFIXES = {"chain": ("产业链", "链"), "cluster": ("产业集群", "集群"), "park": (), "product": ()}
 
 
+# Official and older names of the plan's places, as 名录 write them, reduced to the plan's short forms.
+_PLACE_FORMS = (
+    (re.compile(r"^(?:江西省?)?(?:南昌市)?"), ""),                       # 江西省南昌市南昌县 → 南昌县
+    (re.compile(r"^南昌(?=高新|经济|经开|国家)"), ""),                    # 南昌高新区, 南昌经济技术开发区
+    (re.compile(r"^国家级?"), ""),
+    (re.compile(r"高新技术产业开发区$|高新技术开发区$|高新开发区$"), "高新区"),
+    (re.compile(r"经济技术开发区$|经济开发区$"), "经开区"),
+    (re.compile(r"^红谷滩新区$"), "红谷滩区"),                            # its name before 2019
+    (re.compile(r"^湾里区$"), "湾里管理局"),                              # since 2019
+)
+
+
+def place_key(text: str) -> str:
+    """A place name reduced to the plan's short form: official names and prefixes dropped.
+
+    >>> [place_key(t) for t in ("南昌高新技术产业开发区", "小蓝经济技术开发区", "江西赣江新区", "南昌市南昌县", "红谷滩新区")]
+    ['高新区', '小蓝经开区', '赣江新区', '南昌县', '红谷滩区']
+    """
+    folded = re.sub(r"\s+", "", fold(text))
+    for pattern, replacement in _PLACE_FORMS:
+        folded = pattern.sub(replacement, folded)
+    return folded.lower()
+
+
 def _key(kind: str, text: str) -> str:
+    if kind == "park":
+        return place_key(text)
     folded = re.sub(r"\s+", "", fold(text)).lower()
     for suffix in _SUFFIXES.get(kind, ()):
         if folded.endswith(suffix) and len(folded) > len(suffix):

@@ -270,6 +270,8 @@ class _Importer:
         district_place = None
         if district and in_nanchang_city and country == CHINA and province in (None, JIANGXI):
             district_place, close = cat.resolve("park", district)
+            if district_place is not None:  # the plan's name: 南昌市南昌县 and 红谷滩新区 are stored as 南昌县, 红谷滩区
+                district = cat.name("park", district_place)
             if district_place is None and (local_given or city):
                 hint = f"；最接近：{'、'.join(close)}" if close else ""
                 self.problem(plan, number, "district", f"所在区县“{district}”不在规划的区县/开发区中{hint}", district, "警告")

@@ -310,3 +310,23 @@ def test_office_tag_wording_totals_and_footnotes(reference_store: GraphStore,
     assert sorted(stored["南昌标签甲有限公司"]["tags"]) == ["上市", "规上"]
     assert sorted(stored["南昌标签乙有限公司"]["tags"]) == ["专精特新", "小巨人"]
     assert [(p.row, p.reason) for p in report.problems] == [(4, "合计行或注释行，已跳过"), (5, "合计行或注释行，已跳过")]
+
+
+def test_official_park_and_district_names_resolve_to_the_plans_places(reference_store: GraphStore,
+                                                                       write_file: Callable[..., Path]) -> None:
+    text = (
+        "企业名称,所在区县,所在园区\n"
+        "南昌园区甲有限公司,,南昌高新技术产业开发区\n"
+        "南昌园区乙有限公司,,小蓝经济技术开发区\n"
+        "南昌园区丙有限公司,红谷滩新区,\n"
+        "南昌园区丁有限公司,南昌市南昌县,\n"
+    )
+    report = import_files(reference_store, [write_file("名录.csv", text)])
+    assert report.ok, report.summary()
+    stored = {node["name"]: node for node in reference_store.list_nodes("Enterprise")}
+    assert all(node["local"] for node in stored.values())
+    assert [stored[f"南昌园区{x}有限公司"]["district"] for x in "甲乙丙丁"] == ["高新区", "小蓝经开区", "红谷滩区", "南昌县"]
+    graph = reference_store.project()
+    places = {graph.nodes[src]["name"]: graph.nodes[dst]["name"] for src, dst, data in graph.edges(data=True)
+              if data["type"] == "LOCATED_IN" and graph.nodes[src]["label"] == "Enterprise"}
+    assert [places[f"南昌园区{x}有限公司"] for x in "甲乙丙丁"] == ["高新区", "小蓝经开区", "红谷滩区", "南昌县"]
