@@ -238,7 +238,7 @@ class _Importer:
 
     def _enterprise(self, plan: _TablePlan, number: int, values: dict[str, Any]) -> list[Item]:
         cat = self.catalogue
-        name = _text(values.get("name"))
+        name = _name_text(values.get("name"))
         if not name:
             self.problem(plan, number, "name", "企业名称为必填项，不能为空")
             return []
@@ -295,7 +295,10 @@ class _Importer:
         node_id = self._enterprise_id(plan, number, name, code)
         if node_id is None or self._row_errors:
             return []
-        aliases = [alias for alias in split_list(values.get("aliases")) if alias != name]
+        aliases = list(dict.fromkeys(  # 曾用名/简称: "赣锋锂业/赣锋" are two names
+            alias for part in split_list(values.get("aliases")) for alias in re.split(r"\s*[/／]\s*", part)
+            if alias and alias != name
+        ))
         try:
             node = Enterprise(
                 id=node_id, name=name, credit_code=code, aliases=aliases, country=country, province=province,
@@ -402,7 +405,7 @@ class _Importer:
 
     def _party(self, plan: _TablePlan, number: int, name_field: str, code_field: str, values: dict[str, Any],
                role: str) -> str | None:
-        name = _text(values.get(name_field))
+        name = _name_text(values.get(name_field))
         code_text = _text(values.get(code_field))
         if code_text is None and name and _CODE_SHAPE.match(name.upper()) and credit_code_problem(name.upper()) is None:
             code_text, name = name.upper(), None
@@ -448,8 +451,8 @@ class _Importer:
             for name_key, ids in index.by_name.items():
                 first = ids if isinstance(ids, str) else ids[0]
                 choices.setdefault(name_key, index.display.get(first, first))
-        matches = process.extract(key, list(choices), scorer=fuzz.WRatio, limit=3, score_cutoff=50)
-        return [choices[match[0]] for match in matches]
+        matches = process.extract(key, list(choices), scorer=fuzz.WRatio, limit=6, score_cutoff=50)
+        return list(dict.fromkeys(choices[match[0]] for match in matches))[:3]  # a name shown once
 
     # field parsers ----------------------------------------------------------------------------
 
@@ -460,7 +463,7 @@ class _Importer:
             self.problem(plan, number, field_name,
                          "统一社会信用代码被存成了数字（可能已丢失位数或变成科学计数法）；请把该列设为文本后重新填写", raw)
             return None
-        code = fold(str(raw)).replace(" ", "").upper()
+        code = _INVISIBLE.sub("", fold(str(raw))).replace(" ", "").upper()
         if re.fullmatch(r"\d(\.\d+)?E\+\d+", code):
             self.problem(plan, number, field_name,
                          "统一社会信用代码被 Excel 变成了科学计数法，原值已丢失；请把该列设为文本后重新填写", raw)
@@ -610,6 +613,8 @@ def _text(value: Any) -> str | None:
     """
     if type(value) is str:  # the common case (every CSV cell), first
         text = value.strip()
+        if not text.isascii():
+            text = _INVISIBLE.sub("", text).strip()  # zero-width spaces pasted from web pages
         return (without_formula_guard(text) if text[:1] == "'" else text) or None
     if value is None:
         return None
@@ -619,6 +624,21 @@ def _text(value: Any) -> str | None:
         value = "、".join(str(item) for item in value)
     text = str(value).strip()
     return text or None
+
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_GAP_IN_CHINESE = re.compile(r"(?<=[\u3400-\u9fff（）()])\s+(?=[\u3400-\u9fff（）()])")
+
+
+def _name_text(value: Any) -> str | None:
+    r"""An enterprise name as text: also without the spaces and line breaks a cell may hold between
+    Chinese characters ("南昌\u3000寅一科技\n有限公司" → "南昌寅一科技有限公司"); Latin words keep theirs.
+
+    >>> _name_text("南昌\u3000寅一科技\n有限公司"), _name_text("Apple Inc. 苹果")
+    ('南昌寅一科技有限公司', 'Apple Inc. 苹果')
+    """
+    text = _text(value)
+    return _GAP_IN_CHINESE.sub("", text) if text and not text.isascii() else text
 
 
 _DATE_PATTERNS = (

@@ -330,3 +330,17 @@ def test_official_park_and_district_names_resolve_to_the_plans_places(reference_
     places = {graph.nodes[src]["name"]: graph.nodes[dst]["name"] for src, dst, data in graph.edges(data=True)
               if data["type"] == "LOCATED_IN" and graph.nodes[src]["label"] == "Enterprise"}
     assert [places[f"南昌园区{x}有限公司"] for x in "甲乙丙丁"] == ["高新区", "小蓝经开区", "红谷滩区", "南昌县"]
+
+
+def test_names_lose_stray_spaces_and_aliases_split_on_slashes(reference_store: GraphStore,
+                                                               write_file: Callable[..., Path]) -> None:
+    text = (
+        "企业名称,统一社会信用代码,曾用名/简称\n"
+        f"南昌\u3000寅一科技\n有限公司,{CODE_A[:9]}\u200b{CODE_A[9:]},寅一/寅一科技\n"
+    )
+    report = import_files(reference_store, [write_file("名录.csv", text.replace("\n有限公司", "有限公司"))])
+    assert report.ok, report.summary()
+    [node] = reference_store.list_nodes("Enterprise")
+    assert (node["name"], node["credit_code"], node["aliases"]) == ("南昌寅一科技有限公司", CODE_A, ["寅一", "寅一科技"])
+    supply = import_files(reference_store, [write_file("供应.csv", "供应方,采购方\n寅一,南昌 寅一科技有限公司\n")])
+    assert "同一企业" in supply.summary()  # both names found the one enterprise
