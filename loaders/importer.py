@@ -338,7 +338,9 @@ class _Importer:
         if previous is not None:
             column = "credit_code" if code else "name"
             what = "统一社会信用代码相同" if code else "规范化后的企业名称相同"
-            self.problem(plan, number, column, f"与{_row_ref(previous, plan)}重复（{what}）", code or name)
+            other_table = previous[0] != plan.table.where()
+            hint = "；一次导入中每家企业只能有一行：多条产业链或多个产品请在同一行用顿号分隔，或分两次导入" if other_table else ""
+            self.problem(plan, number, column, f"与{_row_ref(previous, plan)}重复（{what}）{hint}", code or name)
             return None
         seen = state.seen_names.get(key)
         if seen is not None and not (code and seen[1]):
