@@ -127,15 +127,20 @@ def field_of(kind: Kind, name: str) -> Field:
 
 
 def detect_kind(header: list[object]) -> Kind | None:
-    """``supplies`` when the header names a supplier or a customer, ``enterprises`` when it names an
-    enterprise (name or credit code), else None."""
+    """``supplies`` when the header names both a supplier and a customer, ``enterprises`` when it
+    names an enterprise (name or credit code), ``supplies`` when it names one side only, else None.
+
+    >>> detect_kind(["供应方", "采购方", "产品"]), detect_kind(["企业名称", "客户"]), detect_kind(["客户"])
+    ('supplies', 'enterprises', 'supplies')
+    """
     supply = {_LOOKUP["supplies"].get(fold_header(cell)) for cell in header}
-    if {"supplier", "supplier_code", "customer", "customer_code"} & supply:
+    sides = bool({"supplier", "supplier_code"} & supply) + bool({"customer", "customer_code"} & supply)
+    if sides == 2:
         return "supplies"
     enterprise = {_LOOKUP["enterprises"].get(fold_header(cell)) for cell in header}
     if {"name", "credit_code"} & enterprise:
-        return "enterprises"
-    return None
+        return "enterprises"  # an enterprise list may well have a 客户 or 供应商 column of notes
+    return "supplies" if sides else None
 
 
 def map_header(header: list[object], kind: Kind | None = None) -> tuple[Kind | None, dict[int, str], list[int]]:
