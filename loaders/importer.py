@@ -285,7 +285,7 @@ class _Importer:
                 district = cat.district_of(park[0])
         if chains and products and not any(cat.product_chains[p] & set(chains) for p in products):
             self.problem(plan, number, "products", "主营产品都不属于所填的产业链，请核对", values.get("products"), "警告")
-        if chains and not products and not clusters and "链主" not in tags:
+        if chains and not products and not _text(values.get("products")) and not clusters and "链主" not in tags:
             self.problem(
                 plan, number, "chains",
                 "填写了所属产业链但没有该链的主营产品，也不是链主或集群成员：企业不会出现在该链的图谱中", None, "警告",
