@@ -647,12 +647,22 @@ _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"), "ymd"),
     (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), "ymd"),
     (re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"), "ym"),
-    (re.compile(r"^(\d{4})年?$"), "y"),
+    (re.compile(r"^(\d{4})年?度?(?:末|底)?$"), "y"),                       # 2025, 2025年度, 2025年末
+    (re.compile(r"^(\d{4})年?(上|下)半年$"), "half"),                      # 2025年上半年
+    (re.compile(r"^(\d{4})年?(?:第?([1-4一二三四])季度|[Qq]([1-4]))$"), "quarter"),  # 2025年第一季度, 2025Q3
 )
+_QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
+
+
+EXCEL_SERIALS = (25569, 73051)  # 1970-01-01 to 2099-12-31 as Excel day numbers; years and yyyymmdd fall outside
 
 
 def _date(value: Any) -> tuple[dt.date | None, str | None]:
-    """(date, None) or (None, reason); a year means its last day, a month its last day."""
+    """(date, None) or (None, reason); a year, half year, quarter or month means its last day.
+
+    >>> [str(_date(v)[0]) for v in (45838, "2025年度", "2025年上半年", "2025年第三季度", "2025Q1", 2025, 20250630)]
+    ['2025-06-30', '2025-12-31', '2025-06-30', '2025-09-30', '2025-03-31', '2025-12-31', '2025-06-30']
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if isinstance(value, dt.datetime):
@@ -660,6 +670,8 @@ def _date(value: Any) -> tuple[dt.date | None, str | None]:
     if isinstance(value, dt.date):
         return value, None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        if EXCEL_SERIALS[0] <= value <= EXCEL_SERIALS[1]:  # an Excel date left as a number: 45838 is 2025-06-30
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value)), None
         value = str(int(value))
     return _parse_date(str(value))
 
@@ -672,6 +684,11 @@ def _parse_date(value: str) -> tuple[dt.date | None, str | None]:
         match = pattern.match(text)
         if not match:
             continue
+        if shape in ("half", "quarter"):  # the period's last day
+            year, part = int(match.group(1)), next(group for group in match.groups()[1:] if group)
+            month = (6 if part == "上" else 12) if shape == "half" else 3 * _QUARTERS[part]
+            following = dt.date(year + month // 12, month % 12 + 1, 1)
+            return following - dt.timedelta(days=1), None
         parts = [int(part) for part in match.groups()]
         try:
             if shape == "ymd":
