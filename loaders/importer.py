@@ -516,7 +516,8 @@ class _Importer:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
         text = fold(str(raw)).strip()
-        percent = text.endswith("%")
+        # a 占比(%) column holds percentages even where the cell has no % sign
+        percent = text.endswith("%") or "%" in fold(plan.columns.get(field_name, ""))
         value = self._number(plan, number, field_name, text.rstrip("%") if percent else raw, low=0)
         if value is None:
             return None

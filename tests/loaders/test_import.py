@@ -344,3 +344,13 @@ def test_names_lose_stray_spaces_and_aliases_split_on_slashes(reference_store: G
     assert (node["name"], node["credit_code"], node["aliases"]) == ("南昌寅一科技有限公司", CODE_A, ["寅一", "寅一科技"])
     supply = import_files(reference_store, [write_file("供应.csv", "供应方,采购方\n寅一,南昌 寅一科技有限公司\n")])
     assert "同一企业" in supply.summary()  # both names found the one enterprise
+
+
+def test_a_percent_column_takes_bare_numbers_as_percentages(reference_store: GraphStore,
+                                                            write_file: Callable[..., Path]) -> None:
+    two_enterprises(reference_store)
+    text = f"供应方,采购方,产品,占比（%）\n南昌乙材料股份有限公司,{CODE_A},正极材料,30\n"
+    report = import_files(reference_store, [write_file("供应.csv", text)])
+    assert report.ok, report.summary()
+    [rel] = reference_store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships
+    assert rel["share"] == pytest.approx(0.3)
