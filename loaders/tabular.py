@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 import weakref
 import zipfile
 from collections.abc import Callable, Iterator
@@ -259,7 +260,7 @@ def _xlsx_tables(path: Path) -> list[Table]:
             if not header:
                 continue
             total = (last_row - header_row) if last_row else None
-            rows = shared.rows_factory(sheet.title, header_row, len(header))
+            rows = shared.rows_factory(sheet.title, header_row, len(header), _merged_down(path, sheet))
             tables.append(Table(name, sheet.title, header, rows, header_row, None, total, path,
                                 hidden=getattr(sheet, "sheet_state", "visible") != "visible"))
     finally:
@@ -355,8 +356,10 @@ class _SharedWorkbook:
         self.readers = 0
         weakref.finalize(self, _close_books, self.books)
 
-    def rows_factory(self, title: str, header_row: int, width: int) -> Callable[[], RowIterator]:
-        """``rows()`` of sheet ``title``: the rows below the header, ``width`` cells each."""
+    def rows_factory(self, title: str, header_row: int, width: int,
+                     merged: list[tuple[int, int, int]] = ()) -> Callable[[], RowIterator]:
+        """``rows()`` of sheet ``title``: the rows below the header, ``width`` cells each, with the
+        value of a cell merged down a column (``merged``: column, first row, last row) in each row."""
 
         def rows() -> RowIterator:
             if not self.books:
@@ -364,7 +367,8 @@ class _SharedWorkbook:
             self.readers += 1
             finished = False
             try:
-                yield from _sheet_records(self.books[0][title], self.path.name, min_row=header_row + 1, max_col=width)
+                records = _sheet_records(self.books[0][title], self.path.name, min_row=header_row + 1, max_col=width)
+                yield from _fill_merged(records, [m for m in merged if m[0] < width and m[1] > header_row])
                 finished = True
             finally:
                 self.readers -= 1
@@ -372,6 +376,54 @@ class _SharedWorkbook:
                     _close_books(self.books)
 
         return rows
+
+
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)\"")
+
+
+def _merged_down(path: Path, sheet: Any) -> list[tuple[int, int, int]]:
+    """The ranges of ``sheet`` merged over several rows, as (column index, first row, last row).
+
+    Read-only openpyxl does not report merged cells; they are listed in the sheet's XML part after
+    its rows, so the part is scanned as bytes (no XML parsing), in 1 MiB pieces.
+    """
+    from openpyxl.utils import column_index_from_string
+
+    part = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
+    found: list[tuple[int, int, int]] = []
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+            tail = b""
+            while chunk := stream.read(_BLOCK):
+                text = tail + chunk
+                for match in _MERGE_REF.finditer(text):
+                    first_col, first_row, _, last_row = match.groups()
+                    if int(last_row) > int(first_row):
+                        found.append((column_index_from_string(first_col.decode()) - 1, int(first_row), int(last_row)))
+                tail = text[-200:] if not text.endswith(b">") else b""
+    except (KeyError, *_XLSX_ERRORS):
+        return []
+    return sorted(set(found))
+
+
+def _fill_merged(records: Iterator[tuple[int, list[Any]]], merged: list[tuple[int, int, int]]) -> RowIterator:
+    """Rows with each cell merged down a column given the value of the range's first cell, as Excel shows it.
+
+    >>> list(_fill_merged(iter([(2, ["甲", "高新区"]), (3, ["乙", None]), (5, ["丙", None])]), [(1, 2, 4)]))
+    [(2, ['甲', '高新区']), (3, ['乙', '高新区']), (5, ['丙', None])]
+    """
+    if not merged:
+        yield from records
+        return
+    top: dict[tuple[int, int, int], Any] = {}
+    for number, cells in records:
+        for span in merged:
+            column, first, last = span
+            if number == first:
+                top[span] = cells[column] if column < len(cells) else None
+            elif first < number <= last and span in top and column < len(cells) and cells[column] is None:
+                cells[column] = top[span]
+        yield number, cells
 
 
 def _close_books(books: list[Any]) -> None:

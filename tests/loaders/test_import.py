@@ -354,3 +354,21 @@ def test_a_percent_column_takes_bare_numbers_as_percentages(reference_store: Gra
     assert report.ok, report.summary()
     [rel] = reference_store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships
     assert rel["share"] == pytest.approx(0.3)
+
+
+def test_a_cell_merged_down_a_column_fills_each_row(reference_store: GraphStore, tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["所在园区", "企业名称", "所属产业链", "企业标签"])
+    sheet.append(["高新区", "南昌合并甲有限公司", "新能源", None])
+    sheet.append([None, "南昌合并乙有限公司", None, "链主"])
+    sheet.append([None, "南昌合并丙有限公司", None, None])
+    sheet.append(["经开区", "南昌合并丁有限公司", "新材料", None])
+    sheet.merge_cells("A2:A4")
+    sheet.merge_cells("C2:C4")
+    workbook.save(tmp_path / "merged.xlsx")
+    report = import_files(reference_store, [tmp_path / "merged.xlsx"])
+    assert report.ok, report.summary()
+    stored = {node["name"]: node for node in reference_store.list_nodes("Enterprise")}
+    assert [stored[f"南昌合并{x}有限公司"]["district"] for x in "甲乙丙丁"] == ["高新区", "高新区", "高新区", "经开区"]
+    assert all(stored[f"南昌合并{x}有限公司"]["local"] for x in "甲乙丙丁")
