@@ -30,6 +30,17 @@ def _cell(value: Any) -> Any:
     return value
 
 
+XLSX_CELL_CHARS = 32_767  # Excel's limit for one cell
+TRUNCATED = "…（已截断：超出 Excel 单元格上限，完整内容见 CSV 或 JSON 下载）"
+
+
+def _fits_a_cell(value: Any) -> Any:
+    """Text longer than an Excel cell holds, cut with a note (CSV and JSON keep it whole)."""
+    if isinstance(value, str) and len(value) > XLSX_CELL_CHARS:
+        return value[: XLSX_CELL_CHARS - len(TRUNCATED)] + TRUNCATED
+    return value
+
+
 def is_share_column(column: str) -> bool:
     """Columns holding a share 0–1 (本地配套率, 境外采购占比, 韧性 …), formatted as % in XLSX.
 
@@ -103,7 +114,7 @@ def render_tables(tables: dict[str, list[dict[str, Any]]]) -> bytes:
         sheet = workbook.create_sheet(title=name[:31])
         sheet.append(xlsx_row(sheet, columns))
         for row in rows:
-            cells = xlsx_row(sheet, (_cell(row.get(column)) for column in columns))
+            cells = xlsx_row(sheet, (_fits_a_cell(_cell(row.get(column))) for column in columns))
             for index in shares:  # a fraction shown as a percentage, as on the pages; the value stays exact
                 if isinstance(cells[index], float):
                     cells[index] = WriteOnlyCell(sheet, value=cells[index])

@@ -35,7 +35,7 @@ _SUFFIXES = {"chain": ("产业链", "链"), "cluster": ("产业集群", "集群"
 # Official and older names of the plan's places, as 名录 write them, reduced to the plan's short forms.
 _PLACE_FORMS = (
     (re.compile(r"^(?:江西省?)?(?:南昌市)?"), ""),                       # 江西省南昌市南昌县 → 南昌县
-    (re.compile(r"^南昌(?=高新|经济|经开|国家)"), ""),                    # 南昌高新区, 南昌经济技术开发区
+    (re.compile(r"^南昌(?=高新|经济|经开|国家|小蓝|红谷滩|青山湖|青云谱|新建|进贤|安义|湾里)"), ""),  # 南昌高新区, 南昌小蓝…
     (re.compile(r"^国家级?"), ""),
     (re.compile(r"高新技术产业开发区$|高新技术开发区$|高新开发区$"), "高新区"),
     (re.compile(r"经济技术开发区$|经济开发区$"), "经开区"),
@@ -47,7 +47,7 @@ _PLACE_FORMS = (
 def place_key(text: str) -> str:
     """A place name reduced to the plan's short form: official names and prefixes dropped.
 
-    >>> [place_key(t) for t in ("南昌高新技术产业开发区", "小蓝经济技术开发区", "江西赣江新区", "南昌市南昌县", "红谷滩新区")]
+    >>> [place_key(t) for t in ("南昌高新技术产业开发区", "南昌小蓝经济技术开发区", "江西赣江新区", "南昌市南昌县", "红谷滩新区")]
     ['高新区', '小蓝经开区', '赣江新区', '南昌县', '红谷滩区']
     """
     folded = re.sub(r"\s+", "", fold(text))

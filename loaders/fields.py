@@ -96,18 +96,29 @@ FIELDS: dict[Kind, tuple[Field, ...]] = {"enterprises": ENTERPRISE_FIELDS, "supp
 
 def fold_header(text: object) -> str:
     """A header cell reduced for matching: NFKC, lower case, no spaces/underscores/required marks,
-    no leading year and no bracketed note other than a unit (a note with 元 or % stays).
+    no leading year and no bracketed note such as (必填) or (18位); other brackets (units) stay.
 
     >>> fold_header("统一社会信用代码（18位）"), fold_header("2024年营业收入（亿元）"), fold_header("企业名称（必填）*")
     ('统一社会信用代码', '营业收入(亿元)', '企业名称')
-    >>> fold_header("占比（%）"), fold_header("营业收入（万元）")
-    ('占比', '营业收入(万元)')
+    >>> fold_header("占比（%）"), fold_header("营业收入（万元）"), fold_header("营业收入（万）")
+    ('占比', '营业收入(万元)', '营业收入(万)')
     """
     folded = unicodedata.normalize("NFKC", "" if text is None else str(text)).strip().lower()
     folded = re.sub(r"[\s_*＊]+", "", folded)
     folded = re.sub(r"^(?:19|20)\d{2}年度?", "", folded)  # 2024年营业收入(亿元)
     folded = re.sub(r"[(\[【]%[)\]】]$", "", folded)  # 占比(%): a percentage column, as 占比 is
-    return re.sub(r"[(\[【](?![^)\]】]*元)[^)\]】]*[)\]】]", "", folded) or folded
+    return _HEADER_NOTE.sub("", folded) or folded
+
+
+# Bracketed notes that say nothing of a column's meaning or unit: (必填), (选填), (18位), (如…), (注…).
+# Anything else in brackets — 万, 百万, 亿, USD m … — stays, so a column in another unit is not read as ours.
+_HEADER_NOTE = re.compile(r"[(\[【](?:必填|选填|可选|非必填|必须|\d+位|如[^)\]】]*|例[^)\]】]*|注[^)\]】]*|多个[^)\]】]*)[)\]】]")
+
+
+def header_year(text: object) -> int | None:
+    """The year a header starts with (2024年营业收入 → 2024), else None."""
+    match = re.match(r"\s*((?:19|20)\d{2})年", unicodedata.normalize("NFKC", "" if text is None else str(text)))
+    return int(match.group(1)) if match else None
 
 
 def _lookup(fields: tuple[Field, ...]) -> dict[str, str]:
@@ -130,17 +141,16 @@ def detect_kind(header: list[object]) -> Kind | None:
     """``supplies`` when the header names both a supplier and a customer, ``enterprises`` when it
     names an enterprise (name or credit code), ``supplies`` when it names one side only, else None.
 
-    >>> detect_kind(["供应方", "采购方", "产品"]), detect_kind(["企业名称", "客户"]), detect_kind(["客户"])
+    >>> detect_kind(["供应方", "采购方", "产品"]), detect_kind(["企业名称", "所在区县"]), detect_kind(["客户"])
     ('supplies', 'enterprises', 'supplies')
     """
     supply = {_LOOKUP["supplies"].get(fold_header(cell)) for cell in header}
-    sides = bool({"supplier", "supplier_code"} & supply) + bool({"customer", "customer_code"} & supply)
-    if sides == 2:
-        return "supplies"
+    if {"supplier", "supplier_code", "customer", "customer_code"} & supply:
+        return "supplies"  # one side only: refused for the missing column, never read as a 名录 by guess
     enterprise = {_LOOKUP["enterprises"].get(fold_header(cell)) for cell in header}
     if {"name", "credit_code"} & enterprise:
-        return "enterprises"  # an enterprise list may well have a 客户 or 供应商 column of notes
-    return "supplies" if sides else None
+        return "enterprises"
+    return None
 
 
 def map_header(header: list[object], kind: Kind | None = None) -> tuple[Kind | None, dict[int, str], list[int]]:
@@ -159,11 +169,19 @@ def map_header(header: list[object], kind: Kind | None = None) -> tuple[Kind | N
         if not folded:
             continue
         field = lookup.get(folded)
-        if field is None or field in mapping.values():
+        if field is None:
             unknown.append(index)
-        else:
+            continue
+        taken = next((other for other, name in mapping.items() if name == field), None)
+        if taken is None:
             mapping[index] = field
-    return kind, mapping, unknown
+        elif (header_year(cell) or 0) > (header_year(header[taken]) or 0):  # 2024年营业收入 over 2023年营业收入
+            del mapping[taken]
+            mapping[index] = field
+            unknown.append(taken)
+        else:
+            unknown.append(index)
+    return kind, dict(sorted(mapping.items())), sorted(unknown)
 
 
 def expected_headers(kind: Kind) -> str:

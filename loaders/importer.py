@@ -197,6 +197,8 @@ class _Importer:
         fields = sorted(plan.mapping.items())
         for number, cells in plan.table.rows():
             values = {name: (cells[index] if index < len(cells) else None) for index, name in fields}
+            # the row's first filled cell, in any column (a 合计 may stand in a 序号 column); items() reads it
+            self._first_cell = next((cell for cell in cells if _text(cell)), None)
             yield number, values
 
     def items(self, plan: _TablePlan, number: int, values: dict[str, Any]) -> list[Item]:
@@ -205,9 +207,11 @@ class _Importer:
         if first is not None and _EXAMPLE_MARK.match(str(first).strip()):
             self.problem(plan, number, None, "模板中的示例行，已跳过", first, "警告")
             return []
-        if first is not None and (_TOTAL_ROW.fullmatch(fold(str(first)).replace(" ", "")) or _NOTE_ROW.match(str(first).strip())):
-            self.problem(plan, number, None, "合计行或注释行，已跳过", first, "警告")
-            return []
+        leading = getattr(self, "_first_cell", None)
+        for cell in (leading, first):
+            if cell is not None and (_TOTAL_ROW.fullmatch(fold(str(cell)).replace(" ", "")) or _NOTE_ROW.match(str(cell).strip())):
+                self.problem(plan, number, None, "合计行或注释行，已跳过", cell, "警告")
+                return []
         self._row_errors = 0
         self._refuse_control_characters(plan, number, values)
         if self._row_errors:
@@ -296,7 +300,8 @@ class _Importer:
         if node_id is None or self._row_errors:
             return []
         aliases = list(dict.fromkeys(  # 曾用名/简称: "赣锋锂业/赣锋" are two names
-            alias for part in split_list(values.get("aliases")) for alias in re.split(r"\s*[/／]\s*", part)
+            alias for part in split_list(values.get("aliases"))
+            for alias in (re.split(r"\s*[/／]\s*", part) if not part.isascii() else [part])  # not "Novo Nordisk A/S"
             if alias and alias != name
         ))
         try:
@@ -516,12 +521,13 @@ class _Importer:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
         text = fold(str(raw)).strip()
-        # a 占比(%) column holds percentages even where the cell has no % sign
-        percent = text.endswith("%") or "%" in fold(plan.columns.get(field_name, ""))
+        percent = text.endswith("%")
         value = self._number(plan, number, field_name, text.rstrip("%") if percent else raw, low=0)
         if value is None:
             return None
-        if percent:
+        # a 占比(%) column holds percentages where a cell has no % sign: 30 is 30 %; 0.3 stays 0.3
+        # (Excel keeps a cell formatted as 30% as 0.3)
+        if percent or (value > 1 and "%" in fold(plan.columns.get(field_name, ""))):
             value /= 100
         if value > 1:
             self.problem(plan, number, field_name, "占比应为 0–1 之间的小数或不超过 100% 的百分数（如 35%）", raw)
@@ -655,7 +661,7 @@ _DATE_PATTERNS = (
 _QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 
 
-EXCEL_SERIALS = (25569, 73051)  # 1970-01-01 to 2099-12-31 as Excel day numbers; years and yyyymmdd fall outside
+EXCEL_SERIALS = (25569, 73050)  # 1970-01-01 to 2099-12-31 as Excel day numbers; years and yyyymmdd fall outside
 
 
 def _date(value: Any) -> tuple[dt.date | None, str | None]:
@@ -688,8 +694,11 @@ def _parse_date(value: str) -> tuple[dt.date | None, str | None]:
         if shape in ("half", "quarter"):  # the period's last day
             year, part = int(match.group(1)), next(group for group in match.groups()[1:] if group)
             month = (6 if part == "上" else 12) if shape == "half" else 3 * _QUARTERS[part]
-            following = dt.date(year + month // 12, month % 12 + 1, 1)
-            return following - dt.timedelta(days=1), None
+            try:
+                following = dt.date(year + month // 12, month % 12 + 1, 1)
+                return following - dt.timedelta(days=1), None
+            except ValueError:
+                return None, "日期无法识别（应为 YYYY-MM-DD，如 2025-06-30）"
         parts = [int(part) for part in match.groups()]
         try:
             if shape == "ymd":
@@ -764,8 +773,11 @@ def _plan_tables(tables: Sequence[Table], report: ImportReport, kind: Kind | Non
         for column_name in missing:
             field = field_of(table_kind, column_name)
             aliases = "、".join((field.header, *field.aliases[:4]))
+            hint = ""
+            if table_kind == "supplies" and "name" in map_header(table.header, "enterprises")[1].values():
+                hint = "；若这是企业名录，请删除“供应商”“客户”等列或改为其他列名"
             report.add(Problem(table.file, table.sheet, header_row, field.header,
-                               f"缺少必填列“{field.header}”（{KIND_NAMES[table_kind]}；表头可写作 {aliases}）"))
+                               f"缺少必填列“{field.header}”（{KIND_NAMES[table_kind]}；表头可写作 {aliases}）{hint}"))
             summary.errors += 1
         for index in unknown:
             report.add(Problem(table.file, table.sheet, header_row, table.header[index], "未识别的列，已忽略",

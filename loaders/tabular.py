@@ -24,6 +24,7 @@ import json
 import re
 import weakref
 import zipfile
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,8 +155,8 @@ def _decode_problem(path: Path, encoding: str) -> str | None:
 def _csv_table(path: Path) -> Table:
     encoding = detect_encoding(path)
     name = path.name
-    with path.open(encoding=encoding, newline="") as handle:
-        first = handle.readline(MAX_CSV_LINE_CHARS)
+    with path.open(encoding=encoding, newline="") as handle:  # the first lines: a title may stand above the header
+        first = "".join(handle.readline(MAX_CSV_LINE_CHARS) for _ in range(HEADER_SCAN_ROWS))
     delimiter = "\t" if (path.suffix.lower() == ".tsv" or first.count("\t") > first.count(",")) else ","
 
     def records() -> Iterator[tuple[int, list[str]]]:
@@ -407,22 +408,32 @@ def _merged_down(path: Path, sheet: Any) -> list[tuple[int, int, int]]:
 
 
 def _fill_merged(records: Iterator[tuple[int, list[Any]]], merged: list[tuple[int, int, int]]) -> RowIterator:
-    """Rows with each cell merged down a column given the value of the range's first cell, as Excel shows it.
+    """Rows with each text cell merged down a column given to every row of the range, as Excel shows it.
 
-    >>> list(_fill_merged(iter([(2, ["甲", "高新区"]), (3, ["乙", None]), (5, ["丙", None])]), [(1, 2, 4)]))
-    [(2, ['甲', '高新区']), (3, ['乙', '高新区']), (5, ['丙', None])]
+    Only text is filled in (a 所在园区 or 所属产业链 shared by several firms); a number merged over
+    rows (营业收入 of a group) is left in its first row, not counted once per row.
+
+    >>> rows = [(2, ["甲", "高新区", 50]), (3, ["乙", None, None]), (5, ["丙", None, None])]
+    >>> list(_fill_merged(iter(rows), [(1, 2, 4), (2, 2, 3)]))
+    [(2, ['甲', '高新区', 50]), (3, ['乙', '高新区', None]), (5, ['丙', None, None])]
     """
     if not merged:
         yield from records
         return
-    top: dict[tuple[int, int, int], Any] = {}
+    starting: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for span in merged:
+        starting[span[1]].append(span)
+    active: list[tuple[int, int, str]] = []  # (column, last row, text) of the ranges open at this row
     for number, cells in records:
-        for span in merged:
-            column, first, last = span
-            if number == first:
-                top[span] = cells[column] if column < len(cells) else None
-            elif first < number <= last and span in top and column < len(cells) and cells[column] is None:
-                cells[column] = top[span]
+        if active:
+            active = [span for span in active if span[1] >= number]
+            for column, _, text in active:
+                if column < len(cells) and cells[column] is None:
+                    cells[column] = text
+        for column, _, last in starting.get(number, ()):
+            value = cells[column] if column < len(cells) else None
+            if isinstance(value, str) and value.strip():
+                active.append((column, last, value))
         yield number, cells
 
 

@@ -146,7 +146,10 @@ def recruitment_candidates(
         leaders = tuple(c for c in customers if c in view.leaders)
         revenue = view.attrs[enterprise].get("revenue_yi")
         tags = view.tags(enterprise)
-        ended = tuple(sorted(e for e, sups in sole_supplier.items() if len(sups) == 1 and enterprise not in sups))
+        ended = tuple(sorted(
+            e for e, sups in sole_supplier.items()
+            if len(sups) == 1 and enterprise not in sups and not view.unregistered_share(e, product)  # a real sole source
+        ))
         parts = {
             "本地客户": weights.per_local_customer * min(len(customers), weights.max_local_customers),
             "供应链主": weights.supplies_leader if leaders else 0.0,
@@ -289,11 +292,15 @@ def recruit_to_derisk(
             SupplyLink(link.supplier, new_id, link.product, link.share, link.amount_wan, link.as_of, link.confidence)
             for link in own
         ] or [SupplyLink(maker, new_id, item) for maker in sorted(view.local_producers(item))]
-    moved = [buyer for buyer in buyers if view.suppliers(buyer, product) == {candidate}]
+    moved = {buyer: view.supply_links(buyer, product)[0] for buyer in buyers if view.suppliers(buyer, product) == {candidate}}
     after = view.with_changes(
         enterprises={new_id: attrs},
         produces=[(new_id, product)],
-        links=[*(SupplyLink(new_id, buyer, product) for buyer in buyers), *inherited],
+        links=[
+            *(SupplyLink(new_id, buyer, product, moved[buyer].share, moved[buyer].amount_wan) if buyer in moved
+              else SupplyLink(new_id, buyer, product) for buyer in buyers),  # a moved supply keeps its share
+            *inherited,
+        ],
         removed_links=[(candidate, buyer, product) for buyer in moved],
     )
     figures = []

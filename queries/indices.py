@@ -58,10 +58,13 @@ def group_indices(view: ChainView, enterprises: Iterable[str]) -> GroupIndex:
         for product in view.inputs_of(enterprise):
             pairs += 1
             links = view.supply_links(enterprise, product)
-            if len({link.supplier for link in links}) >= 2:
+            unnamed = view.unregistered_share(enterprise, product)  # suppliers not in the data: at least one more
+            if len({link.supplier for link in links}) >= 2 or unnamed:
                 resilient += 1
-            if links:
-                hhis.append(10000 * sum(w * w for w in supply_weights(links).values()))
+            if links:  # among the named suppliers: 10 000 when there is one
+                weights = supply_weights(links).values()
+                total = sum(weights)
+                hhis.append(10000 * sum((w / total) ** 2 for w in weights))
     return GroupIndex(
         enterprises=len(group),
         completeness=rounded(made / len(view.products)) if view.products else None,

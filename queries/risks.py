@@ -203,7 +203,7 @@ class ChokepointReport:
         return [
             {"目标企业": n[c.target], "目标ID": c.target, "卡点企业": n[c.enterprise], "卡点ID": c.enterprise,
              "卡点所在地": self.places[c.enterprise], "依赖它的上游供应商数": c.dependents,
-             "上游供应商总数": c.upstream, "占比": rounded(c.share)}
+             "其他上游供应商数": c.others, "占比": rounded(c.share)}
             for c in self.chokepoints
         ]
 
@@ -440,7 +440,7 @@ class SeverityRule:
       the smaller side); otherwise 高 when they are at least ``cut_high_share`` of the connected
       part, else 中.
     - 集中度: 高 when the abroad share ≥ ``abroad_high`` (over all buyers, or for one 链主's own
-      supply), or supplier HHI ≥ ``hhi_high`` and a 链主 buys the input; 中 when HHI ≥
+      supply), or supplier HHI ≥ ``hhi_high`` and a 链主 requires the input; 中 when HHI ≥
       ``hhi_medium``, when region HHI ≥ ``hhi_high`` and the main region is outside 江西省, or when
       one local buyer gets at least ``abroad_high`` of it from abroad; else 低. So spreading an input over more suppliers never
       raises its severity above what one supplier (独家供应) would get. Inputs all bought from one
@@ -602,7 +602,7 @@ def critical_dependencies(
             continue
         hhi = rounded(item.supplier_hhi)
         abroad_high = percent_points(item.abroad_share) >= percent_points(severity.abroad_high)  # as shown
-        leader_buys = any(buyer in view.leaders for buyer in view.local_buyers(item.product))
+        leader_buys = any(buyer in view.leaders for buyer in view.local_needers(item.product))  # …and requires it
         one_region = rounded(item.region_hhi) >= severity.hhi_high and item.top_region != HOME_PROVINCE
         # one buyer's own dependence on abroad, which the mean over all buyers can hide
         mostly_abroad = [

@@ -35,3 +35,11 @@ def test_shares_are_percentages_in_excel_and_exact_values() -> None:
     share, count = workbook["缺口"].cell(2, 2), workbook["缺口"].cell(2, 3)
     assert (share.value, share.number_format) == (0.0318, "0.0%")
     assert (count.value, count.number_format) == (3, "General")
+
+
+def test_a_name_list_longer_than_an_excel_cell_is_cut_with_a_note() -> None:
+    names = [f"南昌某某第{i}号新能源科技有限公司" for i in range(3000)]  # ≈ 60,000 characters joined
+    sheet = load_workbook(io.BytesIO(render_rows([{"本地采购企业": names}], "xlsx"))).active
+    text = sheet.cell(2, 1).value
+    assert len(text) <= 32_767 and text.endswith("完整内容见 CSV 或 JSON 下载）") and text.startswith(names[0])
+    assert render_rows([{"本地采购企业": names}], "csv").decode("utf-8-sig").count("有限公司") == 3000

@@ -372,3 +372,35 @@ def test_a_cell_merged_down_a_column_fills_each_row(reference_store: GraphStore,
     stored = {node["name"]: node for node in reference_store.list_nodes("Enterprise")}
     assert [stored[f"南昌合并{x}有限公司"]["district"] for x in "甲乙丙丁"] == ["高新区", "高新区", "高新区", "经开区"]
     assert all(stored[f"南昌合并{x}有限公司"]["local"] for x in "甲乙丙丁")
+
+
+def test_review_cases_units_years_numbering_and_delimiters(reference_store: GraphStore, tmp_path: Path,
+                                                           write_file: Callable[..., Path]) -> None:
+    """Cases from a review of the messy-file handling: none may store a wrong value."""
+    text = (
+        "序号,企业名称,曾用名/简称,2023年营业收入（亿元）,2024年营业收入（亿元）,营业收入（万）,数据日期\n"
+        "1,南昌复核甲有限公司,Novo Nordisk A/S,1,2,99999,2025年上半年\n"
+        "合计,,,1,2,99999,\n"
+    )
+    report = import_files(reference_store, [write_file("名录.csv", text)])
+    assert report.ok, report.summary()
+    [node] = reference_store.list_nodes("Enterprise")
+    assert node["revenue_yi"] == 2  # the latest year's column; 营业收入（万） is not read as 亿元
+    assert node["aliases"] == ["Novo Nordisk A/S"] and node["as_of"] == "2025-06-30"
+    ignored = {p.column for p in report.problems if p.reason == "未识别的列，已忽略"}
+    assert ignored == {"序号", "2023年营业收入（亿元）", "营业收入（万）"}
+    assert any(p.reason == "合计行或注释行，已跳过" and p.row == 3 for p in report.problems)
+    tabbed = write_file("名录.txt", "2025年企业名录\n企业名称\t所在区县\n南昌复核乙有限公司\t新建区\n")
+    bad_date = write_file("日期.csv", "企业名称,数据日期\n南昌复核丙有限公司,9999年下半年\n")
+    second = import_files(reference_store, [tabbed, bad_date])
+    assert not second.ok and [p.reason for p in second.problems if p.level == "错误"] == [
+        "日期无法识别（应为 YYYY-MM-DD，如 2025-06-30）"]
+    workbook = Workbook()
+    workbook.active.append(["供应方", "采购方", "产品", "占比（%）"])
+    workbook.active.append(["南昌复核甲有限公司", CODE_A, "正极材料", 0.3])  # Excel keeps 30% as 0.3
+    workbook.save(tmp_path / "占比.xlsx")
+    two_enterprises(reference_store)
+    third = import_files(reference_store, [tmp_path / "占比.xlsx"])
+    assert third.ok, third.summary()
+    shares = [r["share"] for r in reference_store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships]
+    assert shares == [pytest.approx(0.3)]

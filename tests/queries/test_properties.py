@@ -202,14 +202,14 @@ def test_indices_equal_direct_counts(graph: nx.MultiDiGraph) -> None:
     local = local_enterprises(graph, scope)
     products = {p for p, _, d in graph.in_edges(CHAIN, data=True) if d["type"] == "IN_CHAIN"}
     made = {p for e in local for _, p, d in graph.out_edges(e, data=True) if d["type"] == "PRODUCES" and p in products}
-    pairs = [
-        len(supplies_into(graph, scope, e).get(p, ()))
+    pairs = [  # (named suppliers, whether a part comes from suppliers not in the data)
+        (len(supplies_into(graph, scope, e).get(p, ())), partly_unnamed(graph, scope, e, p))
         for e in local
         for p in required_of(graph, scope, e) | set(supplies_into(graph, scope, e))
     ]
     index = group_indices(chain_view(graph, CHAIN), local)
     assert index.completeness == (round(len(made) / len(products), 4) if products else None)
-    assert index.resilience == (round(sum(n >= 2 for n in pairs) / len(pairs), 4) if pairs else None)
+    assert index.resilience == (round(sum(n >= 2 or unnamed for n, unnamed in pairs) / len(pairs), 4) if pairs else None)
     for item in concentration(graph, CHAIN).products:
         named = 1 - item.unregistered_share  # the part bought from suppliers in the data
         assert 10000 * named**2 / max(1, item.buyers * 20) - 1e-2 <= item.supplier_hhi <= 10000 + 1e-6
