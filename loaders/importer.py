@@ -161,6 +161,7 @@ class _State:
 
     index: EnterpriseIndex = field(default_factory=EnterpriseIndex)
     seen_ids: dict[str, tuple[str, int]] = field(default_factory=dict)  # id → (table, row)
+    nodes: dict[str, Enterprise] = field(default_factory=dict)  # id → its node, for a row in another sheet to add to
     seen_names: dict[str, tuple[tuple[str, int], bool]] = field(default_factory=dict)  # norm → ((table, row), coded)
     seen_supplies: dict[tuple[str, str, str], int] = field(default_factory=dict)
     shares: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
@@ -175,6 +176,7 @@ class _Importer:
         self.catalogue = catalogue
         self.report = report
         self.check = check  # False on the write pass: the batch already validated, problems not re-reported
+        self.merged: set[str] = set()  # enterprises whose node a row in another sheet added to
         self.state = _State()
         self.store_index = StoreIndex(store)
         self._row_errors = 0
@@ -313,8 +315,17 @@ class _Importer:
         except ValidationError as exc:
             self._model_errors(plan, number, exc, values)
             return []
+        if self._continuing is not None:
+            first = self.state.nodes[node_id]
+            if not self._add_to(plan, number, first, node, self._continuing):
+                return []
+            node = first
+        else:
+            self.state.nodes[node_id] = node
         common = {"source": source, "as_of": as_of, "synthetic": synthetic}
-        items: list[Item] = [node]
+        # a firm's second row adds relationships; its node, merged into the first row's, is written again
+        # only when the first may already be written (the second pass over a batch too large to keep)
+        items: list[Item] = [node] if self._continuing is None or not self.check else []
         place = park[0] if park else district_place
         if place:
             items.append(LocatedIn(src=node_id, dst=place, **common))
@@ -322,13 +333,34 @@ class _Importer:
         items += [MemberOf(src=node_id, dst=cluster, **common) for cluster in clusters]
         if "链主" in tags:
             items += [Leads(src=node_id, dst=chain, **common) for chain in chains]
-        if len(items) > 1:
+        if any(not isinstance(item, Enterprise) for item in items):
             self.state.needs_reference = True
         self.state.index.add(node_id, name, aliases, code)
         return items
 
+    def _add_to(self, plan: _TablePlan, number: int, first: Enterprise, node: Enterprise, where: tuple[str, int]) -> bool:
+        """Merge a firm's row in another sheet into its first row's node: lists joined, a value only
+        one row gives kept, 本地 if either says so; differing values are an error naming both rows."""
+        for name in ("credit_code", "country", "province", "city", "district", "revenue_yi"):
+            mine, theirs = getattr(first, name), getattr(node, name)
+            if theirs is None or mine == theirs or (name == "country" and theirs == CHINA and node.province is None):
+                continue
+            if mine is None or (name == "country" and mine == CHINA and first.province is None):
+                setattr(first, name, theirs)
+                continue
+            label = field_of("enterprises", name).header
+            self.problem(plan, number, name, f"与{_row_ref(where, plan)}是同一企业，但{label}不同（{mine} / {theirs}）", theirs)
+        if self._row_errors:
+            return False
+        first.local = bool(first.local or node.local)
+        first.tags = list(dict.fromkeys([*first.tags, *node.tags]))
+        first.aliases = list(dict.fromkeys([*first.aliases, *node.aliases]))
+        self.merged.add(first.id)
+        return True
+
     def _enterprise_id(self, plan: _TablePlan, number: int, name: str, code: str | None) -> str | None:
         state = self.state
+        self._continuing: tuple[str, int] | None = None
         key = normalise_name(name)
         if code:
             node_id = code
@@ -340,12 +372,13 @@ class _Importer:
                 return None
             node_id = existing[0] if existing else enterprise_id(name)
         previous = state.seen_ids.get(node_id)
+        if previous is not None and previous[0] != plan.table.where() and node_id in state.nodes:
+            self._continuing = previous  # the same firm in another sheet or file (one list per chain): add to it
+            return node_id
         if previous is not None:
             column = "credit_code" if code else "name"
             what = "统一社会信用代码相同" if code else "规范化后的企业名称相同"
-            other_table = previous[0] != plan.table.where()
-            hint = "；一次导入中每家企业只能有一行：多条产业链或多个产品请在同一行用顿号分隔，或分两次导入" if other_table else ""
-            self.problem(plan, number, column, f"与{_row_ref(previous, plan)}重复（{what}）{hint}", code or name)
+            self.problem(plan, number, column, f"与{_row_ref(previous, plan)}重复（{what}）", code or name)
             return None
         seen = state.seen_names.get(key)
         if seen is not None and not (code and seen[1]):
@@ -587,6 +620,14 @@ class _KeptItems:
         self.overflowed = False
         self._rows: list[tuple[type[Item], tuple[Any, ...]]] = []
         self._fields: dict[type[Item], tuple[str, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def replace(self, position: int, item: Item) -> None:
+        """Put ``item`` (of the same kind) where the item at ``position`` was."""
+        if not self.overflowed:
+            self._rows[position] = (type(item), tuple(item.__dict__.values()))
 
     def append(self, item: Item) -> None:
         if self.overflowed:
@@ -929,9 +970,14 @@ def import_tables(
     plans = _plan_tables(tables, report, kind, as_of)
     checker = _Importer(store, catalogue, report, check=True)
     kept = _KeptItems(KEEP_VALIDATED_ITEMS)  # the validated items, while few enough to keep (else a second pass)
+    positions: dict[str, int] = {}  # enterprise id → where its node is kept
     for item in _pass(checker, plans, "校验", progress):
         report.items[getattr(item, "label", None) or item.type] += 1  # type: ignore[union-attr]
+        if isinstance(item, Enterprise):
+            positions[item.id] = len(kept)
         kept.append(item)
+    for node_id in checker.merged:  # a firm's rows in other sheets, merged after its node was kept
+        kept.replace(positions[node_id], checker.state.nodes[node_id])
     if not report.ok or not plans:
         if report.ok:
             report.add(Problem("", None, None, None, "没有可导入的表"))

@@ -404,3 +404,57 @@ def test_review_cases_units_years_numbering_and_delimiters(reference_store: Grap
     assert third.ok, third.summary()
     shares = [r["share"] for r in reference_store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships]
     assert shares == [pytest.approx(0.3)]
+
+
+def test_one_firm_in_two_chain_lists_of_one_batch_is_merged(reference_store: GraphStore, tmp_path: Path) -> None:
+    workbook = Workbook()
+    energy = workbook.active
+    energy.title = "新能源"
+    energy.append(["企业名称", "统一社会信用代码", "所在区县", "主营产品", "企业标签", "营业收入(亿元)"])
+    energy.append(["南昌辰一铝业有限公司", CODE_A, "安义县", "铝箔", "专精特新", 8])
+    materials = workbook.create_sheet("新材料")
+    materials.append(["企业名称", "统一社会信用代码", "主营产品", "企业标签"])
+    materials.append(["南昌辰一铝业有限公司", CODE_A, "铝型材", "规上"])
+    workbook.save(tmp_path / "两链名录.xlsx")
+    dry = import_files(reference_store, [tmp_path / "两链名录.xlsx"], dry_run=True)
+    assert dry.ok, dry.summary()
+    report = import_files(reference_store, [tmp_path / "两链名录.xlsx"])
+    assert report.ok, report.summary()
+    [node] = reference_store.list_nodes("Enterprise")
+    assert (node["district"], node["revenue_yi"], node["local"]) == ("安义县", 8, True)
+    assert sorted(node["tags"]) == ["专精特新", "规上"]
+    graph = reference_store.project()
+    made = {graph.nodes[dst]["name"] for _, dst, data in graph.out_edges(CODE_A, data=True) if data["type"] == "PRODUCES"}
+    assert made == {"铝箔", "铝型材"}
+    again = import_files(reference_store, [tmp_path / "两链名录.xlsx"], dry_run=True).diff
+    assert sum(counts["new"] + counts["updated"] for counts in again.values()) == 0  # nothing more to write
+    materials.cell(1, 5, "营业收入(亿元)")
+    materials.cell(2, 5, 9)
+    workbook.save(tmp_path / "冲突.xlsx")
+    conflict = import_files(reference_store, [tmp_path / "冲突.xlsx"])
+    assert not conflict.ok and "是同一企业，但营业收入(亿元)不同（8.0 / 9.0）" in conflict.summary()
+
+
+def test_a_merged_firm_is_written_alike_by_both_write_paths(reference_store: GraphStore, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import loaders.importer as importer
+    from loaders.reference import load_reference
+    from stores.embedded import EmbeddedStore
+
+    workbook = Workbook()
+    workbook.active.append(["企业名称", "统一社会信用代码", "主营产品"])
+    workbook.active.append(["南昌辰一铝业有限公司", CODE_A, "铝箔"])
+    second = workbook.create_sheet("新材料")
+    second.append(["企业名称", "统一社会信用代码", "所在区县", "企业标签", "主营产品"])
+    second.append(["南昌辰一铝业有限公司", CODE_A, "安义县", "规上", "铝型材"])
+    workbook.save(tmp_path / "两链.xlsx")
+    assert import_files(reference_store, [tmp_path / "两链.xlsx"]).ok
+    monkeypatch.setattr(importer, "KEEP_VALIDATED_ITEMS", 0)  # the second pass re-reads the file to write
+    other = EmbeddedStore(tmp_path / "two-pass.sqlite")
+    other.ensure_schema()
+    load_reference(other)
+    assert import_files(other, [tmp_path / "两链.xlsx"]).ok
+    assert snapshot(other) == snapshot(reference_store)
+    [node] = other.list_nodes("Enterprise")
+    assert (node["district"], node["tags"], node["local"]) == ("安义县", ["规上"], True)
+    other.close()
