@@ -162,6 +162,8 @@ class _State:
     index: EnterpriseIndex = field(default_factory=EnterpriseIndex)
     seen_ids: dict[str, tuple[str, int]] = field(default_factory=dict)  # id → (table, row)
     nodes: dict[str, Enterprise] = field(default_factory=dict)  # id → its node, for a row in another sheet to add to
+    places: dict[str, str] = field(default_factory=dict)  # id → the park or district it is located in
+    seen_in_table: dict[tuple[str, str], int] = field(default_factory=dict)  # (table, id) → row
     seen_names: dict[str, tuple[tuple[str, int], bool]] = field(default_factory=dict)  # norm → ((table, row), coded)
     seen_supplies: dict[tuple[str, str, str], int] = field(default_factory=dict)
     shares: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
@@ -315,18 +317,22 @@ class _Importer:
         except ValidationError as exc:
             self._model_errors(plan, number, exc, values)
             return []
+        place = park[0] if park else district_place
         if self._continuing is not None:
-            first = self.state.nodes[node_id]
-            if not self._add_to(plan, number, first, node, self._continuing):
+            before = self.state.places.get(node_id)
+            merged = self._add_to(plan, number, self.state.nodes[node_id], node, place)
+            if merged is None:
                 return []
-            node = first
+            after = self.state.places.get(node_id)
+            node, place = merged, (after if after != before else None)  # a new or more precise place only
         else:
             self.state.nodes[node_id] = node
+            if place:
+                self.state.places[node_id] = place
         common = {"source": source, "as_of": as_of, "synthetic": synthetic}
         # a firm's second row adds relationships; its node, merged into the first row's, is written again
         # only when the first may already be written (the second pass over a batch too large to keep)
         items: list[Item] = [node] if self._continuing is None or not self.check else []
-        place = park[0] if park else district_place
         if place:
             items.append(LocatedIn(src=node_id, dst=place, **common))
         items += [Produces(src=node_id, dst=product, **common) for product in products]
@@ -338,25 +344,56 @@ class _Importer:
         self.state.index.add(node_id, name, aliases, code)
         return items
 
-    def _add_to(self, plan: _TablePlan, number: int, first: Enterprise, node: Enterprise, where: tuple[str, int]) -> bool:
-        """Merge a firm's row in another sheet into its first row's node: lists joined, a value only
-        one row gives kept, 本地 if either says so; differing values are an error naming both rows."""
+    def _add_to(self, plan: _TablePlan, number: int, first: Enterprise, node: Enterprise,
+                place: str | None) -> Enterprise | None:
+        """A firm's node with its row in another sheet merged in: lists joined, another name kept as
+        an alias, a value only one row gives kept, 本地 if either says so, the more precise of two
+        nested places; a value the rows give differently is an error. None after an error."""
+        merged = first.model_dump()
         for name in ("credit_code", "country", "province", "city", "district", "revenue_yi"):
-            mine, theirs = getattr(first, name), getattr(node, name)
+            mine, theirs = merged[name], getattr(node, name)
             if theirs is None or mine == theirs or (name == "country" and theirs == CHINA and node.province is None):
                 continue
             if mine is None or (name == "country" and mine == CHINA and first.province is None):
-                setattr(first, name, theirs)
+                merged[name] = theirs
                 continue
+            if name == "district" and place and self.state.places.get(first.id) and self._nested(place, self.state.places[first.id]):
+                continue  # 南昌县 and a park inside it: settled with the place below
             label = field_of("enterprises", name).header
-            self.problem(plan, number, name, f"与{_row_ref(where, plan)}是同一企业，但{label}不同（{mine} / {theirs}）", theirs)
+            self.problem(plan, number, name, f"同一企业在其他表中的{label}为“{mine}”，本行为“{theirs}”，两者不一致", theirs)
+        before = self.state.places.get(first.id)
+        if place and before and place != before:
+            if self._nested(place, before):
+                inner = place if self._contains(before, place) else before
+                self.state.places[first.id] = inner
+                merged["district"] = self.catalogue.district_of(inner) or merged["district"]
+            else:
+                names = (self.catalogue.name("park", before), self.catalogue.name("park", place))
+                self.problem(plan, number, "park", f"同一企业在其他表中位于“{names[0]}”，本行为“{names[1]}”，两者不一致", names[1])
+        elif place:
+            self.state.places[first.id] = place
         if self._row_errors:
-            return False
-        first.local = bool(first.local or node.local)
-        first.tags = list(dict.fromkeys([*first.tags, *node.tags]))
-        first.aliases = list(dict.fromkeys([*first.aliases, *node.aliases]))
+            return None
+        merged["local"] = bool(first.local or node.local)
+        merged["tags"] = list(dict.fromkeys([*first.tags, *node.tags]))
+        merged["aliases"] = list(dict.fromkeys([*first.aliases, *node.aliases, *([node.name] if node.name != first.name else [])]))
+        result = Enterprise.model_validate(merged)  # validated again: tags in their canonical order
+        self.state.nodes[first.id] = result
         self.merged.add(first.id)
-        return True
+        return result
+
+    def _contains(self, outer: str, inner: str) -> bool:
+        """Whether place ``inner`` lies in ``outer`` (following LOCATED_IN parents)."""
+        current, seen = self.catalogue.places.get(inner), set()
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            if current.parent == outer:
+                return True
+            current = self.catalogue.places.get(current.parent) if current.parent else None
+        return False
+
+    def _nested(self, one: str, other: str) -> bool:
+        return one == other or self._contains(one, other) or self._contains(other, one)
 
     def _enterprise_id(self, plan: _TablePlan, number: int, name: str, code: str | None) -> str | None:
         state = self.state
@@ -372,19 +409,27 @@ class _Importer:
                 return None
             node_id = existing[0] if existing else enterprise_id(name)
         previous = state.seen_ids.get(node_id)
-        if previous is not None and previous[0] != plan.table.where() and node_id in state.nodes:
-            self._continuing = previous  # the same firm in another sheet or file (one list per chain): add to it
+        table = plan.table.where()
+        if previous is not None and (table, node_id) not in state.seen_in_table:
+            # the same firm in another sheet or file (one list per chain): add to it, or — when its
+            # first row had errors of its own — take this row as its first
+            state.seen_in_table[(table, node_id)] = number
+            if node_id in state.nodes:
+                self._continuing = previous
             return node_id
         if previous is not None:
+            previous = (table, state.seen_in_table[(table, node_id)]) if (table, node_id) in state.seen_in_table else previous
             column = "credit_code" if code else "name"
             what = "统一社会信用代码相同" if code else "规范化后的企业名称相同"
             self.problem(plan, number, column, f"与{_row_ref(previous, plan)}重复（{what}）", code or name)
             return None
         seen = state.seen_names.get(key)
         if seen is not None and not (code and seen[1]):
-            self.problem(plan, number, "name", f"与{_row_ref(seen[0], plan)}是同一企业（规范化后的企业名称相同）", name)
+            hint = "；同一企业出现在多个表中时，请每处都填写统一社会信用代码（或都不填）" if seen[0][0] != table else ""
+            self.problem(plan, number, "name", f"与{_row_ref(seen[0], plan)}是同一企业（规范化后的企业名称相同）{hint}", name)
             return None
-        here = (plan.table.where(), number)
+        here = (table, number)
+        state.seen_in_table[(table, node_id)] = number
         state.seen_ids[node_id] = here
         state.seen_names.setdefault(key, (here, bool(code)))
         return node_id

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from graph_schema import Enterprise
 from loaders.importer import import_files
 from loaders.names import enterprise_id
 from stores.base import GraphStore
@@ -432,7 +433,7 @@ def test_one_firm_in_two_chain_lists_of_one_batch_is_merged(reference_store: Gra
     materials.cell(2, 5, 9)
     workbook.save(tmp_path / "冲突.xlsx")
     conflict = import_files(reference_store, [tmp_path / "冲突.xlsx"])
-    assert not conflict.ok and "是同一企业，但营业收入(亿元)不同（8.0 / 9.0）" in conflict.summary()
+    assert not conflict.ok and "同一企业在其他表中的营业收入(亿元)为“8.0”，本行为“9.0”，两者不一致" in conflict.summary()
 
 
 def test_a_merged_firm_is_written_alike_by_both_write_paths(reference_store: GraphStore, tmp_path: Path,
@@ -458,3 +459,35 @@ def test_a_merged_firm_is_written_alike_by_both_write_paths(reference_store: Gra
     [node] = other.list_nodes("Enterprise")
     assert (node["district"], node["tags"], node["local"]) == ("安义县", ["规上"], True)
     other.close()
+
+
+
+def test_merging_across_sheets_still_refuses_repeats_and_keeps_every_name(reference_store: GraphStore,
+                                                                          tmp_path: Path) -> None:
+    """From a review: a repeat within the second sheet is a duplicate; another name under the same
+    code becomes an alias; a park inside the first row's district is the more precise place; tags
+    come out in the same order on both write paths."""
+    workbook = Workbook()
+    first = workbook.active
+    first.append(["企业名称", "统一社会信用代码", "所在区县", "企业标签"])
+    first.append(["南昌辰一铝业有限公司", CODE_A, "南昌县", "上市"])
+    second = workbook.create_sheet("新材料")
+    second.append(["企业名称", "统一社会信用代码", "所在园区", "企业标签"])
+    second.append(["辰一铝材（南昌）有限公司", CODE_A, "小蓝经开区", "规上"])
+    workbook.save(tmp_path / "ok.xlsx")
+    report = import_files(reference_store, [tmp_path / "ok.xlsx"])
+    assert report.ok, report.summary()
+    [node] = reference_store.list_nodes("Enterprise")
+    assert node["aliases"] == ["辰一铝材（南昌）有限公司"] and node["district"] == "小蓝经开区"
+    assert node["tags"] == Enterprise(id="ent:x", name="x", tags=["上市", "规上"]).tags  # the model's own order
+    second.append(["南昌辰一铝业有限公司", CODE_A, None, None])
+    workbook.save(tmp_path / "repeat.xlsx")
+    repeat = import_files(reference_store, [tmp_path / "repeat.xlsx"])
+    assert not repeat.ok and "与第2行重复（统一社会信用代码相同）" in repeat.summary()
+    workbook.remove(second)
+    elsewhere = workbook.create_sheet("航空")
+    elsewhere.append(["企业名称", "统一社会信用代码", "所在园区"])
+    elsewhere.append(["南昌辰一铝业有限公司", CODE_A, "南昌航空城"])
+    workbook.save(tmp_path / "two-places.xlsx")
+    two_places = import_files(reference_store, [tmp_path / "two-places.xlsx"])
+    assert not two_places.ok and "同一企业在其他表中位于“南昌县”，本行为“南昌航空城”，两者不一致" in two_places.summary()
