@@ -140,7 +140,7 @@ def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
     if values is None:
         values = [1.0] * len(links)
     total = sum(values)
-    if by_share and rounded(total) < 1:  # the rest comes from suppliers the data does not name
+    if by_share and unnamed_part(links):  # the rest comes from suppliers the data does not name
         total = 1.0
     if total == float("inf"):  # huge amounts: scale them down rather than divide by inf
         top = max(values)
@@ -150,6 +150,23 @@ def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
     for link, value in zip(links, values):
         weights[link.supplier] = weights.get(link.supplier, 0.0) + value / total
     return weights
+
+
+def unnamed_part(links: Sequence[SupplyLink]) -> float:
+    """The part of one customer's supply of one product bought from suppliers the data does not
+    name: what the shares leave of 1 when every link has one and they add up to less than 1 (as
+    rounded for results), else 0. ``supply_weights`` and ``ChainView.unregistered_share`` both use it.
+
+    >>> a, b = SupplyLink("ent:a", "ent:c", "product:x", share=0.2), SupplyLink("ent:b", "ent:c", "product:x")
+    >>> unnamed_part([a]), unnamed_part([a, b]), unnamed_part([])
+    (0.8, 0.0, 0.0)
+    """
+    total = 0.0
+    for link in links:
+        if link.share is None:
+            return 0.0
+        total += link.share
+    return max(0.0, rounded(1.0 - total)) if total > 0 and rounded(total) < 1 else 0.0
 
 
 def chain_scope(graph: nx.MultiDiGraph, chain_id: str) -> set[str]:
@@ -375,12 +392,7 @@ class ChainView:
 
         Such a supply is never sole-sourced, and never lost whole when its known suppliers fail.
         """
-        total = 0.0
-        for link in self.supply_links(customer, product):  # supply_weights' rule, without building the weights
-            if link.share is None:
-                return 0.0
-            total += link.share
-        return max(0.0, rounded(1.0 - total)) if total > 0 else 0.0
+        return unnamed_part(self.supply_links(customer, product))
 
     def local_sourcing_share(self, customer: str, product: str) -> float | None:
         """The part of the customer's supply of ``product`` that comes from local suppliers (None: no supply)."""
