@@ -101,22 +101,23 @@ def select_enterprises(graph: nx.MultiDiGraph | ChainView, scope: DisruptionScop
     for field_name, label, values in (
         ("district", "区县", scope.districts), ("province", "省份", scope.provinces), ("country", "国家/地区", scope.countries),
     ):
+        if not values:
+            continue
         known: dict[str, set[str]] = defaultdict(set)
         for enterprise, attrs in view.attrs.items():
             known[attrs.get(field_name) or ("中国" if field_name == "country" else "")].add(enterprise)
-        if field_name == "district":
-            for name, nodes in district_nodes.items():
-                for node in nodes:
-                    known[name] |= _located_in(view.graph, node) & view.attrs.keys()
         known.pop("", None)
         for value in values:
-            if value not in known:
-                close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.3)
+            nodes = district_nodes.get(value, ()) if field_name == "district" else ()
+            if value not in known and not nodes:
+                close = difflib.get_close_matches(value, sorted({*known, *district_nodes}), n=3, cutoff=0.3)
                 raise nx.NodeNotFound(
                     f"{where}中没有所在{label}为“{value}”的企业"
                     + (f"；相近的有：{'、'.join(close)}" if close else "")
                 )
-            chosen |= known[value]
+            chosen |= known.get(value, set())
+            for node in nodes:  # the district's 区县 / 开发区 node and every park inside it
+                chosen |= _located_in(view.graph, node)
     return frozenset(e for e in chosen if e in view.attrs)
 
 
