@@ -137,8 +137,9 @@ def _layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """
     import igraph as ig
 
-    nodes = [node for node in graph.nodes if graph.degree(node)]
-    isolated = [node for node in graph.nodes if not graph.degree(node)]
+    nodes, isolated = [], []
+    for node, degree in graph.degree():
+        (nodes if degree else isolated).append(node)
     index = {node: position for position, node in enumerate(nodes)}
     simple = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in graph.edges()], directed=False)
     # Fruchterman–Reingold: ~0.1 s for 2,000 nodes, where DrL takes ~6 s on these machines.

@@ -50,9 +50,10 @@ def is_share_column(column: str) -> bool:
     return column.endswith(("率", "占比", "比例")) or column in ("完整度", "韧性", "损失比例")
 
 
-def _short(value: Any) -> Any:
-    """Long name lists shortened for the terminal (files keep every name)."""
-    return shortened(value) if isinstance(value, (list, tuple)) else value
+def _shown(value: Any) -> str:
+    """A cell for the terminal: long name lists shortened (files keep every name), None blank."""
+    value = _cell(shortened(value) if isinstance(value, (list, tuple)) else value)
+    return "" if value is None else str(value)
 
 
 def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:
@@ -91,8 +92,7 @@ def _width(text: str) -> int:
 def _table(columns: list[str], rows: Sequence[dict[str, Any]]) -> str:
     if not rows:
         return "（无结果）\n"
-    cells = [[("" if _cell(_short(row.get(name))) is None else str(_cell(_short(row.get(name))))) for name in columns]
-             for row in rows]
+    cells = [[_shown(row.get(name)) for name in columns] for row in rows]
     widths = [max(_width(name), *(_width(line[i]) for line in cells)) for i, name in enumerate(columns)]
 
     def line(values: list[str]) -> str:
