@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -126,19 +127,30 @@ class Catalogue:
     def name(self, kind: Kind, node_id: str) -> str:
         return self.names[kind].get(node_id, node_id)
 
-    def district_of(self, place_id: str) -> str | None:
-        """The 区县/开发区 a place lies in (itself when it is one), following LOCATED_IN parents."""
+    def enclosing(self, place_id: str) -> Iterator[Place]:
+        """The place itself, then the places it lies in, following LOCATED_IN parents."""
         seen = set()
         current: str | None = place_id
         while current and current not in seen:
             seen.add(current)
             place = self.places.get(current)
             if place is None:
-                return None
-            if place.kind in ("区县", "开发区"):
-                return place.name
+                return
+            yield place
             current = place.parent
-        return None
+
+    def district_of(self, place_id: str) -> str | None:
+        """The 区县/开发区 a place lies in (itself when it is one), following LOCATED_IN parents."""
+        return next((place.name for place in self.enclosing(place_id) if place.kind in ("区县", "开发区")), None)
+
+    def nested(self, one: str, other: str) -> bool:
+        """Whether one of two places lies in (or is) the other.
+
+        >>> catalogue = Catalogue.from_reference()
+        >>> catalogue.nested("park:nanchang-county", "park:xiaolan-edz"), catalogue.nested("park:xinjian", "park:xiaolan-edz")
+        (True, False)
+        """
+        return any(p.id == other for p in self.enclosing(one)) or any(p.id == one for p in self.enclosing(other))
 
     def clusters_of(self, chain_id: str) -> list[str]:
         return sorted(cluster for cluster, chain in self.cluster_chain.items() if chain == chain_id)

@@ -105,11 +105,12 @@ def fold_header(text: object) -> str:
     """
     folded = unicodedata.normalize("NFKC", "" if text is None else str(text)).strip().lower()
     folded = re.sub(r"[\s_*＊]+", "", folded)
-    folded = re.sub(r"^(?:19|20)\d{2}年度?", "", folded)  # 2024年营业收入(亿元)
+    folded = _YEAR_PREFIX.sub("", folded)  # 2024年营业收入(亿元)
     folded = re.sub(r"[(\[【]%[)\]】]$", "", folded)  # 占比(%): a percentage column, as 占比 is
     return _HEADER_NOTE.sub("", folded) or folded
 
 
+_YEAR_PREFIX = re.compile(r"^((?:19|20)\d{2})年度?")  # 2024年营业收入: the year a column is for
 # Bracketed notes that say nothing of a column's meaning or unit: (必填), (选填), (18位), (如…), (注…).
 # Anything else in brackets — 万, 百万, 亿, USD m … — stays, so a column in another unit is not read as ours.
 _HEADER_NOTE = re.compile(r"[(\[【](?:必填|选填|可选|非必填|必须|\d+位|如[^)\]】]*|例[^)\]】]*|注[^)\]】]*|多个[^)\]】]*)[)\]】]")
@@ -117,7 +118,7 @@ _HEADER_NOTE = re.compile(r"[(\[【](?:必填|选填|可选|非必填|必须|\d+
 
 def header_year(text: object) -> int | None:
     """The year a header starts with (2024年营业收入 → 2024), else None."""
-    match = re.match(r"\s*((?:19|20)\d{2})年", unicodedata.normalize("NFKC", "" if text is None else str(text)))
+    match = _YEAR_PREFIX.match(unicodedata.normalize("NFKC", "" if text is None else str(text)).strip())
     return int(match.group(1)) if match else None
 
 

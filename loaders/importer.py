@@ -319,12 +319,10 @@ class _Importer:
             return []
         place = park[0] if park else district_place
         if self._continuing is not None:
-            before = self.state.places.get(node_id)
             merged = self._add_to(plan, number, self.state.nodes[node_id], node, place)
             if merged is None:
                 return []
-            after = self.state.places.get(node_id)
-            node, place = merged, (after if after != before else None)  # a new or more precise place only
+            node, place = merged  # the place only when this row adds a new or more precise one
         else:
             self.state.nodes[node_id] = node
             if place:
@@ -345,10 +343,11 @@ class _Importer:
         return items
 
     def _add_to(self, plan: _TablePlan, number: int, first: Enterprise, node: Enterprise,
-                place: str | None) -> Enterprise | None:
-        """A firm's node with its row in another sheet merged in: lists joined, another name kept as
-        an alias, a value only one row gives kept, 本地 if either says so, the more precise of two
-        nested places; a value the rows give differently is an error. None after an error."""
+                place: str | None) -> tuple[Enterprise, str | None] | None:
+        """A firm's node with its row in another sheet merged in, and the place this row adds (a new
+        or more precise one, else None): lists joined, another name kept as an alias, a value only
+        one row gives kept, 本地 if either says so, the more precise of two nested places; a value
+        the rows give differently is an error. None after an error."""
         merged = first.model_dump()
         for name in ("credit_code", "country", "province", "city", "district", "revenue_yi"):
             mine, theirs = merged[name], getattr(node, name)
@@ -357,43 +356,33 @@ class _Importer:
             if mine is None or (name == "country" and mine == CHINA and first.province is None):
                 merged[name] = theirs
                 continue
-            if name == "district" and place and self.state.places.get(first.id) and self._nested(place, self.state.places[first.id]):
+            if name == "district" and place and self.state.places.get(first.id) and self.catalogue.nested(place, self.state.places[first.id]):
                 continue  # 南昌县 and a park inside it: settled with the place below
             label = field_of("enterprises", name).header
             self.problem(plan, number, name, f"同一企业在其他表中的{label}为“{mine}”，本行为“{theirs}”，两者不一致", theirs)
         before = self.state.places.get(first.id)
+        added = None
         if place and before and place != before:
-            if self._nested(place, before):
-                inner = place if self._contains(before, place) else before
-                self.state.places[first.id] = inner
+            if self.catalogue.nested(place, before):
+                inner = place if any(p.id == before for p in self.catalogue.enclosing(place)) else before
+                added = inner if inner != before else None
                 merged["district"] = self.catalogue.district_of(inner) or merged["district"]
             else:
                 names = (self.catalogue.name("park", before), self.catalogue.name("park", place))
                 self.problem(plan, number, "park", f"同一企业在其他表中位于“{names[0]}”，本行为“{names[1]}”，两者不一致", names[1])
-        elif place:
-            self.state.places[first.id] = place
+        elif place and not before:
+            added = place
         if self._row_errors:
             return None
+        if added:
+            self.state.places[first.id] = added
         merged["local"] = bool(first.local or node.local)
         merged["tags"] = list(dict.fromkeys([*first.tags, *node.tags]))
         merged["aliases"] = list(dict.fromkeys([*first.aliases, *node.aliases, *([node.name] if node.name != first.name else [])]))
         result = Enterprise.model_validate(merged)  # validated again: tags in their canonical order
         self.state.nodes[first.id] = result
         self.merged.add(first.id)
-        return result
-
-    def _contains(self, outer: str, inner: str) -> bool:
-        """Whether place ``inner`` lies in ``outer`` (following LOCATED_IN parents)."""
-        current, seen = self.catalogue.places.get(inner), set()
-        while current is not None and current.id not in seen:
-            seen.add(current.id)
-            if current.parent == outer:
-                return True
-            current = self.catalogue.places.get(current.parent) if current.parent else None
-        return False
-
-    def _nested(self, one: str, other: str) -> bool:
-        return one == other or self._contains(one, other) or self._contains(other, one)
+        return result, added
 
     def _enterprise_id(self, plan: _TablePlan, number: int, name: str, code: str | None) -> str | None:
         state = self.state
