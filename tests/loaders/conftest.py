@@ -41,6 +41,11 @@ def snapshot(store: GraphStore) -> tuple[dict[str, int], dict]:
     return store.counts(), nx.to_dict_of_dicts(store.project())
 
 
+def enterprises_by_name(store: GraphStore) -> dict[str, dict]:
+    """Every stored enterprise's properties, by name."""
+    return {node["name"]: node for node in store.list_nodes("Enterprise")}
+
+
 def two_enterprises(store: GraphStore) -> None:
     """Enterprises with credit codes CODE_A and CODE_B, for supply files that refer to them."""
     store.write(WriteBatch(nodes=[

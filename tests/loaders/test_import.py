@@ -14,7 +14,7 @@ from graph_schema import Enterprise
 from loaders.importer import import_files
 from loaders.names import enterprise_id
 from stores.base import GraphStore
-from tests.loaders.conftest import CODE_A, CODE_B, snapshot, two_enterprises
+from tests.loaders.conftest import CODE_A, CODE_B, enterprises_by_name, snapshot, two_enterprises
 
 ENTERPRISES = (
     "企业名称,统一社会信用代码,所在区县,所在园区,所属产业链,主营产品,营业收入(亿元),企业标签,数据来源,数据日期\n"
@@ -235,7 +235,7 @@ def test_places_are_stored_in_their_canonical_form(reference_store: GraphStore,
     )
     report = import_files(reference_store, [write_file("places.csv", text)])
     assert report.ok, report.summary()
-    stored = {node["name"]: node for node in reference_store.list_nodes("Enterprise")}
+    stored = enterprises_by_name(reference_store)
     names = ("九江材料有限公司", "深圳电子有限公司", "Shanghai Parts Co Ltd", "首尔化学株式会社")
     assert [(stored[name]["country"], stored[name].get("province"), geography(stored[name])) for name in names] == [
         ("中国", "江西省", "省内"), ("中国", "广东省", "国内其他"), ("中国", "上海市", "国内其他"), ("韩国", None, "境外"),
@@ -256,7 +256,7 @@ def test_a_title_and_notes_above_the_header_are_passed_over(reference_store: Gra
     csv_path = write_file("名录.csv", csv_text, "gb18030")
     report = import_files(reference_store, [tmp_path / "名录.xlsx", csv_path])
     assert report.ok, report.summary()
-    names = {node["name"] for node in reference_store.list_nodes("Enterprise")}
+    names = set(enterprises_by_name(reference_store))
     assert names == {"南昌标题测试有限公司", "南昌标题测试二有限公司"}
 
 
@@ -272,7 +272,7 @@ def test_a_hidden_sheet_is_skipped_with_a_warning(reference_store: GraphStore, t
     report = import_files(reference_store, [tmp_path / "hidden.xlsx"])
     assert report.ok, report.summary()
     assert [p.reason for p in report.problems if p.sheet == "企业名录(旧)"] == ["隐藏的工作表，已跳过（如需导入，请在 Excel 中取消隐藏）"]
-    assert {node["name"] for node in reference_store.list_nodes("Enterprise")} == {"南昌可见有限公司"}
+    assert set(enterprises_by_name(reference_store)) == {"南昌可见有限公司"}
 
 
 def test_header_notes_placeholders_and_units_as_offices_write_them(reference_store: GraphStore,
@@ -286,13 +286,13 @@ def test_header_notes_placeholders_and_units_as_offices_write_them(reference_sto
     )
     report = import_files(reference_store, [write_file("名录.csv", text)])
     assert report.ok, report.summary()
-    stored = {node["name"]: node for node in reference_store.list_nodes("Enterprise")}
+    stored = enterprises_by_name(reference_store)
     assert stored["南昌单位甲有限公司"]["credit_code"] == CODE_A and stored["南昌单位甲有限公司"]["revenue_yi"] == 12.5
     assert stored["南昌单位乙有限公司"]["revenue_yi"] == pytest.approx(0.3)
     assert "revenue_yi" not in stored["南昌单位丙有限公司"] and "revenue_yi" not in stored["南昌单位丁有限公司"]
     assert [p.reason for p in report.problems] == ["带单位的数值已换算为 0.3 亿元"]
     wan = import_files(reference_store, [write_file("万元.csv", "企业名称,营业收入（万元）\n南昌单位戊有限公司,25000\n")])
-    assert wan.ok and {n["name"]: n for n in reference_store.list_nodes("Enterprise")}["南昌单位戊有限公司"]["revenue_yi"] == 2.5
+    assert wan.ok and enterprises_by_name(reference_store)["南昌单位戊有限公司"]["revenue_yi"] == 2.5
 
 
 def test_office_tag_wording_totals_and_footnotes(reference_store: GraphStore,
@@ -306,7 +306,7 @@ def test_office_tag_wording_totals_and_footnotes(reference_store: GraphStore,
     )
     report = import_files(reference_store, [write_file("名录.csv", text)])
     assert report.ok, report.summary()
-    stored = {node["name"]: node for node in reference_store.list_nodes("Enterprise")}
+    stored = enterprises_by_name(reference_store)
     assert set(stored) == {"南昌标签甲有限公司", "南昌标签乙有限公司"}
     assert sorted(stored["南昌标签甲有限公司"]["tags"]) == ["上市", "规上"]
     assert sorted(stored["南昌标签乙有限公司"]["tags"]) == ["专精特新", "小巨人"]
@@ -324,7 +324,7 @@ def test_official_park_and_district_names_resolve_to_the_plans_places(reference_
     )
     report = import_files(reference_store, [write_file("名录.csv", text)])
     assert report.ok, report.summary()
-    stored = {node["name"]: node for node in reference_store.list_nodes("Enterprise")}
+    stored = enterprises_by_name(reference_store)
     assert all(node["local"] for node in stored.values())
     assert [stored[f"南昌园区{x}有限公司"]["district"] for x in "甲乙丙丁"] == ["高新区", "小蓝经开区", "红谷滩区", "南昌县"]
     graph = reference_store.project()
@@ -370,7 +370,7 @@ def test_a_cell_merged_down_a_column_fills_each_row(reference_store: GraphStore,
     workbook.save(tmp_path / "merged.xlsx")
     report = import_files(reference_store, [tmp_path / "merged.xlsx"])
     assert report.ok, report.summary()
-    stored = {node["name"]: node for node in reference_store.list_nodes("Enterprise")}
+    stored = enterprises_by_name(reference_store)
     assert [stored[f"南昌合并{x}有限公司"]["district"] for x in "甲乙丙丁"] == ["高新区", "高新区", "高新区", "经开区"]
     assert all(stored[f"南昌合并{x}有限公司"]["local"] for x in "甲乙丙丁")
 
