@@ -35,14 +35,15 @@ import dataclasses
 import functools
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import networkx as nx
 
+from graph_schema.scope import chain_members
 from queries.fast import SimpleNetwork
 
 LOCAL = "本地"
@@ -170,7 +171,8 @@ def unnamed_part(links: Sequence[SupplyLink]) -> float:
 
 
 def chain_scope(graph: nx.MultiDiGraph, chain_id: str) -> set[str]:
-    """The ids ``store.project(chain_id)`` keeps: the same rule as ``stores.common.chain_scope``.
+    """The ids ``store.project(chain_id)`` keeps: the rule ``graph_schema.scope.chain_members`` (which
+    the stores apply too) over the graph's edges; empty when the chain is not in the graph.
 
     >>> from queries.examples import example_graph
     >>> sorted(n for n in chain_scope(example_graph(), "chain:ev") if not n.startswith("ent:"))[:3]
@@ -178,37 +180,20 @@ def chain_scope(graph: nx.MultiDiGraph, chain_id: str) -> set[str]:
     """
     if chain_id not in graph:
         return set()
-    chain = {chain_id}
-    products = _sources(graph, chain, "IN_CHAIN")
-    clusters = _sources(graph, chain, "CLUSTER_OF")
-    enterprises = (
-        _sources(graph, products, "PRODUCES") | _sources(graph, chain, "LEADS") | _sources(graph, clusters, "MEMBER_OF")
-    )
-    parks = _targets(graph, enterprises | clusters, ("LOCATED_IN", "BASED_IN"), "Park")
-    frontier = parks
-    while frontier:
-        frontier = _targets(graph, frontier, ("LOCATED_IN",), "Park") - parks
-        parks |= frontier
-    return chain | products | clusters | enterprises | parks
+    return chain_members(chain_id, functools.partial(_neighbours, graph))
 
 
-def _sources(graph: nx.MultiDiGraph, targets: Iterable[str], rel_type: str) -> set[str]:
-    """Nodes with a ``rel_type`` relationship into some target.
+def _neighbours(
+    graph: nx.MultiDiGraph, ids: Collection[str], rel_types: tuple[str, ...], direction: Literal["in", "out"]
+) -> list[str]:
+    """The accessor ``chain_members`` reads a NetworkX graph through.
 
     Edges are read in bulk through ``graph.in_edges(nbunch, data=...)``: one view for many nodes
     costs about as much as the plain adjacency dicts, where a view per node costs three times more.
     """
-    return {source for source, _, kind in graph.in_edges(targets, data="type") if kind == rel_type}
-
-
-def _targets(graph: nx.MultiDiGraph, origins: Iterable[str], rel_types: tuple[str, ...], label: str) -> set[str]:
-    """Nodes labelled ``label`` that some origin points to with one of ``rel_types``."""
-    node_data = graph.nodes
-    return {
-        target
-        for _, target, kind in graph.out_edges(origins, data="type")
-        if kind in rel_types and node_data[target].get("label") == label
-    }
+    if direction == "in":
+        return [source for source, _, kind in graph.in_edges(ids, data="type") if kind in rel_types]
+    return [target for _, target, kind in graph.out_edges(ids, data="type") if kind in rel_types]
 
 
 @dataclass(frozen=True, eq=False)

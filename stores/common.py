@@ -13,6 +13,7 @@ from typing import TypeVar
 import networkx as nx
 
 from graph_schema.registry import check_label, check_relationship_type, label_of
+from graph_schema.scope import chain_members
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph
 
 T = TypeVar("T")
@@ -112,29 +113,14 @@ def breadth_first(
 
 
 def chain_scope(chain_id: str, incident: Incident) -> set[str]:
-    """Ids of the nodes that make up one chain's part of the graph.
+    """Ids of the nodes that make up one chain's part of the graph (the rule
+    ``graph_schema.scope.chain_members``), read through a store's ``incident`` primitive."""
 
-    The chain; its products (IN_CHAIN); the enterprises that produce them, lead the chain (LEADS)
-    or belong to its clusters (MEMBER_OF); its clusters (CLUSTER_OF); and the parks those
-    enterprises and clusters are in, with the parks containing them.
-    """
+    def neighbours(ids: Collection[str], rel_types: tuple[str, ...], direction: Direction) -> list[str]:
+        end = "src" if direction == "in" else "dst"
+        return [rel[end] for rel in incident(ids, list(rel_types), direction)]
 
-    def sources(targets: Collection[str], rel_type: str) -> set[str]:
-        return {rel["src"] for rel in incident(targets, [rel_type], "in")} if targets else set()
-
-    def targets_of(origins: Collection[str], rel_types: list[str]) -> set[str]:
-        return {rel["dst"] for rel in incident(origins, rel_types, "out")} if origins else set()
-
-    chain = {chain_id}
-    products = sources(chain, "IN_CHAIN")
-    clusters = sources(chain, "CLUSTER_OF")
-    enterprises = sources(products, "PRODUCES") | sources(chain, "LEADS") | sources(clusters, "MEMBER_OF")
-    parks = targets_of(enterprises | clusters, ["LOCATED_IN", "BASED_IN"])
-    frontier = parks
-    while frontier:
-        frontier = targets_of(frontier, ["LOCATED_IN"]) - parks
-        parks |= frontier
-    return chain | products | clusters | enterprises | parks
+    return chain_members(chain_id, neighbours)
 
 
 def _has_label(node_id: str, allowed: set[str] | None) -> bool:

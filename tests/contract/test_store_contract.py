@@ -7,6 +7,7 @@ import pytest
 
 from graph_schema import Chain, Enterprise, Produces, Product, Supplies
 from graph_schema.errors import MissingEndpointError, SchemaError
+from queries.coverage import chain_scope, chain_view
 from stores.base import GraphStore, WriteBatch
 from tests.contract.sample import LEAD_CODE, sample_batch
 
@@ -167,6 +168,18 @@ def test_project_one_chain(store: GraphStore) -> None:
     assert "ent:aero" not in graph and "product:airframe" not in graph
     assert graph.number_of_edges() == 18
     assert store.project("chain:absent").number_of_nodes() == 0
+
+
+def test_project_keeps_what_the_in_memory_view_scopes(store: GraphStore) -> None:
+    """One chain-membership rule: a store's projection of a chain holds the nodes the analyses scope."""
+    load(store)
+    whole = store.project()
+    for chain in ("chain:new-energy", "chain:aviation"):
+        kept = set(store.project(chain))
+        view = chain_view(whole, chain)
+        assert kept == chain_scope(whole, chain) == view.nodes
+        assert set(view.enterprises) == {node for node in kept if whole.nodes[node]["label"] == "Enterprise"}
+    assert set(store.project("chain:aviation")) == {"chain:aviation", "product:airframe", "ent:aero"}
 
 
 def test_both_stores_project_identically(both_stores: dict[str, GraphStore]) -> None:

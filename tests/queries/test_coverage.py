@@ -12,7 +12,7 @@ from queries.coverage import (
 )
 from queries.examples import example_graph
 from stores import common
-from tests.queries.strategies import CHAIN, supply_graphs
+from tests.queries.strategies import CHAIN, OTHER_CHAIN, supply_graphs
 
 
 def store_rule_scope(graph: nx.MultiDiGraph, chain_id: str) -> set[str]:
@@ -90,7 +90,10 @@ def test_unknown_chain_is_refused() -> None:
 @settings(max_examples=100, deadline=None)
 @given(supply_graphs())
 def test_scope_is_the_stores_chain_scope(graph: nx.MultiDiGraph) -> None:
-    assert chain_scope(graph, CHAIN) == store_rule_scope(graph, CHAIN)
+    for chain in (CHAIN, OTHER_CHAIN):
+        scope = chain_scope(graph, chain)
+        assert scope == store_rule_scope(graph, chain) == chain_view(graph, chain).nodes
+        assert set(chain_view(graph, chain).attrs) == {n for n in scope if graph.nodes[n]["label"] == "Enterprise"}
 
 
 @settings(max_examples=100, deadline=None)
