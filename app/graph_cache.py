@@ -84,7 +84,7 @@ class GraphCache:
 
     def view(self, chain_id: str | None = None):  # type: ignore[no-untyped-def]
         """The analyses' ``ChainView`` of one chain (or of the whole graph), built once per revision."""
-        from queries.coverage import chain_view
+        from queries.view import chain_view
 
         graph = self.graph(chain_id)
         with self._holding():

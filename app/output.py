@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from loaders.spreadsheet_cells import csv_cell, xlsx_row
-from queries.coverage import shortened
+from queries.formatting import shortened
 
 OutputFormat = Literal["table", "json", "csv", "xlsx"]
 NO_RESULTS = "（无结果）"

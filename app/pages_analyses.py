@@ -15,7 +15,7 @@ from app.graph_cache import GraphCache
 from app.lookups import search
 from app.pages import templates
 from app.workspace import critical, ordered_chains
-from queries.coverage import percent, percent_points
+from queries.formatting import percent, percent_points
 
 viewer = APIRouter(include_in_schema=False, dependencies=[require("viewer", page=True)])
 reviewer = APIRouter(include_in_schema=False, dependencies=[require("reviewer", page=True)])

@@ -9,7 +9,7 @@ The rule reads the graph through one accessor, ``neighbours(ids, rel_types, dire
 at the other end of the relationships of ``rel_types`` that enter (``"in"``: their sources) or
 leave (``"out"``: their targets) the nodes ``ids``. Each store feeds it from its ``incident``
 primitive (``stores.common.chain_scope``, what ``store.project(chain_id)`` keeps) and the analyses
-from a projected NetworkX graph (``queries.coverage.chain_scope``), so an analysis gives the same
+from a projected NetworkX graph (``queries.chains.chain_scope``), so an analysis gives the same
 answer on the whole graph and on the chain's projection.
 
 >>> edges = [("product:cell", "IN_CHAIN", "chain:ev"), ("ent:a", "PRODUCES", "product:cell"),

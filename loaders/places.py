@@ -1,6 +1,6 @@
 """Canonical country and province names, so that 江西, Jiangxi and 江西省 are one place.
 
-The analyses compare places exactly (``queries.coverage.geography``: 省内 means ``province ==
+The analyses compare places exactly (``queries.meanings.geography``: 省内 means ``province ==
 "江西省"``, 境外 means ``country != "中国"``), so the importer stores these forms:
 
 >>> canonical_country("中国大陆"), canonical_country("China"), canonical_country("韩国")

@@ -33,7 +33,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from queries.coverage import FOREIGN, HOME_COUNTRY, HOME_PROVINCE, IN_PROVINCE, ChainView, SupplyLink, chain_view, pausing_gc, region
+from queries.collector import pausing_gc
+from queries.meanings import FOREIGN, HOME_COUNTRY, HOME_PROVINCE, IN_PROVINCE, SupplyLink, region
+from queries.view import ChainView, chain_view
 from queries.fast import Backend
 from queries.gaps import GapRule, gap_report
 from queries.indices import group_indices

@@ -19,7 +19,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from queries.coverage import GEOGRAPHIES, LOCAL, STAGES, ChainView, chain_view, name_list, pausing_gc, percent, rounded
+from queries.collector import pausing_gc
+from queries.formatting import name_list, percent, rounded
+from queries.meanings import GEOGRAPHIES, LOCAL, STAGES
+from queries.view import ChainView, chain_view
 
 TARGET_YEAR = 2026
 DEFAULT_BASE_YEAR = 2025

@@ -28,8 +28,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from queries.coverage import ChainView, SupplyLink, chain_view, pausing_gc
+from queries.collector import pausing_gc
 from queries.gaps import EXTENSION, MISSING, STRONG, WEAK, GapRule, gap_report
+from queries.meanings import SupplyLink
+from queries.view import ChainView, chain_view
 
 _LEVEL = {MISSING: 0, EXTENSION: 0, WEAK: 1, STRONG: 2}
 

@@ -32,7 +32,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from queries.coverage import ChainView, chain_view, memberships, pausing_gc, supply_weights
+from queries.chains import memberships
+from queries.collector import pausing_gc
+from queries.meanings import supply_weights
+from queries.view import ChainView, chain_view
 
 
 @dataclass(frozen=True)

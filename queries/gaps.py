@@ -25,7 +25,9 @@ from dataclasses import dataclass
 import networkx as nx
 
 from queries.chain_map import stage_order
-from queries.coverage import ChainView, chain_view, name_list, pausing_gc, percent, percent_points, rounded
+from queries.collector import pausing_gc
+from queries.formatting import name_list, percent, percent_points, rounded
+from queries.view import ChainView, chain_view
 
 MISSING, EXTENSION, WEAK, STRONG = "缺链", "延链", "弱链", "强链"
 STATUSES = (MISSING, EXTENSION, WEAK, STRONG)

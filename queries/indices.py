@@ -25,7 +25,11 @@ from dataclasses import dataclass
 import networkx as nx
 
 from queries.chain_map import DEFAULT_BASE_YEAR, TargetProgress, target_progress
-from queries.coverage import ChainView, chain_ids, chain_view, pausing_gc, rounded, supply_weights
+from queries.chains import chain_ids
+from queries.collector import pausing_gc
+from queries.formatting import rounded
+from queries.meanings import supply_weights
+from queries.view import ChainView, chain_view
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from queries.coverage import (
-    FOREIGN, HOME_PROVINCE, IN_PROVINCE, LOCAL, ChainView, chain_view, geography, name_list, pausing_gc, percent, percent_points, region, rounded, supply_weights,
-)
+from queries.collector import pausing_gc
+from queries.formatting import name_list, percent, percent_points, rounded
+from queries.meanings import FOREIGN, HOME_PROVINCE, IN_PROVINCE, LOCAL, geography, region, supply_weights
+from queries.view import ChainView, chain_view
 from queries.fast import Backend, cut_structure, dominator_tree
 
 HIGH, MEDIUM, LOW = "高", "中", "低"

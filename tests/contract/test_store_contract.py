@@ -7,7 +7,8 @@ import pytest
 
 from graph_schema import Chain, Enterprise, Produces, Product, Supplies
 from graph_schema.errors import MissingEndpointError, SchemaError
-from queries.coverage import chain_scope, chain_view
+from queries.chains import chain_scope
+from queries.view import chain_view
 from stores.base import GraphStore, WriteBatch
 from tests.contract.sample import LEAD_CODE, sample_batch
 

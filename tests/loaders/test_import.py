@@ -224,7 +224,7 @@ def test_a_batch_over_the_row_limit_is_refused_with_nothing_written(
 def test_places_are_stored_in_their_canonical_form(reference_store: GraphStore,
                                                    write_file: Callable[..., Path]) -> None:
     """江西 / Jiangxi → 江西省 and 中国大陆 / China → 中国: the analyses compare places exactly."""
-    from queries.coverage import geography
+    from queries.meanings import geography
 
     text = (
         "企业名称,国家/地区,所在省份,所在城市\n"

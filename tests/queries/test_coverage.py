@@ -6,10 +6,9 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from queries.coverage import (
-    FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, SupplyLink, chain_scope, chain_view, geography, memberships, region,
-    supply_weights,
-)
+from queries.chains import chain_scope, memberships
+from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, SupplyLink, geography, region, supply_weights
+from queries.view import chain_view
 from queries.examples import example_graph
 from stores import common
 from tests.queries.strategies import CHAIN, OTHER_CHAIN, supply_graphs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from queries.coverage import chain_view
+from queries.view import chain_view
 from queries.disruption import DisruptionScope, naive_propagate, propagate, select_enterprises, simulate_disruption
 from queries.examples import example_graph
 

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from queries.candidates import recruit_to_derisk, recruitment_candidates
 from queries.chain_map import chain_map
 from queries.changes import diff_as_of
-from queries.coverage import chain_scope, chain_view
+from queries.chains import chain_scope
+from queries.view import chain_view
 from queries.disruption import DisruptionScope, propagate, simulate_disruption
 from queries.gaps import EXTENSION, MISSING, STRONG, WEAK, GapRule, gap_report
 from queries.indices import group_indices, indices

@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 from queries.disruption import DisruptionScope, propagate, select_enterprises, simulate_disruption
-from queries.coverage import chain_view
+from queries.view import chain_view
 from queries.risks import concentration, critical_dependencies, sole_sources
 
 CHAIN = "chain:a"

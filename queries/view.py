@@ -1,4 +1,4 @@
-"""The one shared index the analyses read: a chain's part of a projected graph, and what words mean.
+"""The one shared index the analyses read: a chain's part of a projected graph.
 
 ``ChainView`` holds, for one chain (or the whole graph), the enterprises in scope with their
 attributes, the products with stage and segment, who produces what, which products are inputs of
@@ -6,194 +6,40 @@ which (INPUT_TO), the SUPPLIES links among the enterprises, and the chain's 链�
 from a ``networkx.MultiDiGraph`` (``chain_view``) and every analysis accepts either the graph or a
 prepared view, so several reports on one chain share one pass over the graph.
 
-Meanings (``docs/data-model.md``):
+What it reads (``docs/data-model.md``; the words themselves in ``queries.meanings``):
 
-- geography: 本地 (``local`` true), 省内 (not local, province 江西省), 国内其他 (country 中国, other or
-  unknown province), 境外 (country not 中国);
+- a chain's scope is the node set that ``store.project(chain_id)`` returns (``queries.chains``), so
+  an analysis gives the same answer on the whole graph and on the chain's projection;
 - required inputs of an enterprise: the INPUT_TO predecessors of every product it produces;
 - inputs of an enterprise: its required inputs and every product it is supplied with;
 - suppliers of an input to an enterprise: the SUPPLIES links into it whose ``product`` is that input.
 
-A chain's scope is the node set that ``store.project(chain_id)`` returns, so an analysis gives the
-same answer on the whole graph and on the chain's projection.
-
 >>> from queries.examples import example_graph
 >>> view = chain_view(example_graph(), "chain:ev")
 >>> view.enterprises
-('ent:cell', 'ent:cell2', 'ent:foreign', 'ent:gd-motor', 'ent:jx-mine', 'ent:lead', 'ent:local-cathode', 'ent:pack', 'ent:sh-cathode')
+('ent:cell', 'ent:cell2', 'ent:foreign', 'ent:gd-motor', 'ent:jx-mine', 'ent:lead', 'ent:local-cathode',
+ 'ent:pack', 'ent:sh-cathode')
 >>> sorted(view.required_inputs["ent:lead"])
 ['product:cell', 'product:motor', 'product:pack']
 >>> sorted(view.suppliers("ent:lead", "product:pack"))
 ['ent:pack']
->>> geography(view.attrs["ent:foreign"])
-'境外'
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Any
 
 import networkx as nx
 
-from graph_schema.scope import chain_members
+from queries.chains import chain_scope
+from queries.collector import gc_paused
 from queries.fast import SimpleNetwork
-
-LOCAL = "本地"
-IN_PROVINCE = "省内"
-REST_OF_CHINA = "国内其他"
-FOREIGN = "境外"
-GEOGRAPHIES = (LOCAL, IN_PROVINCE, REST_OF_CHINA, FOREIGN)
-HOME_PROVINCE = "江西省"
-HOME_COUNTRY = "中国"
-STAGES = ("上游", "中游", "下游")
-
-
-def geography(attrs: Mapping[str, Any]) -> str:
-    """本地 / 省内 / 国内其他 / 境外 of an enterprise, from its ``local``, ``province`` and ``country``.
-
-    >>> geography({"local": True, "province": "江西省"})
-    '本地'
-    >>> geography({"province": "江西省"}), geography({"province": "广东省"}), geography({"country": "韩国"})
-    ('省内', '国内其他', '境外')
-    """
-    if attrs.get("local"):
-        return LOCAL
-    if (attrs.get("country") or HOME_COUNTRY) != HOME_COUNTRY:
-        return FOREIGN
-    if attrs.get("province") == HOME_PROVINCE:
-        return IN_PROVINCE
-    return REST_OF_CHINA
-
-
-def region(attrs: Mapping[str, Any]) -> str:
-    """The province of a Chinese enterprise (local ones: 江西省) or the country of a foreign one.
-
-    >>> region({"country": "韩国"}), region({"local": True}), region({})
-    ('韩国', '江西省', '未知省份')
-    """
-    where = geography(attrs)
-    if where == FOREIGN:
-        return str(attrs.get("country"))
-    if where == LOCAL:
-        return attrs.get("province") or HOME_PROVINCE
-    return attrs.get("province") or "未知省份"
-
-
-class SupplyLink(NamedTuple):
-    """One SUPPLIES relationship: ``supplier`` sells ``product`` to ``customer``.
-
-    A named tuple rather than a dataclass: a chain holds tens of thousands of them.
-    """
-
-    supplier: str
-    customer: str
-    product: str | None
-    share: float | None = None
-    amount_wan: float | None = None
-    as_of: str | None = None
-    confidence: str | None = None
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        """(supplier, customer, product) — what tells two links apart."""
-        return (self.supplier, self.customer, self.product or "")
-
-
-def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
-    """Each supplier's part of one customer's supply of one product.
-
-    The parts are the links' ``share`` when every link has one (and they are not all zero), else
-    their ``amount_wan`` under the same condition, else equal parts. They sum to 1, except when
-    the shares add up to less than 1: the rest is bought from suppliers not in the data, and the
-    parts are the shares themselves (``ChainView.unregistered_share``). Shares over 1 in all are
-    scaled down to 1 (the importer warns of them).
-
-    >>> a = SupplyLink("ent:a", "ent:c", "product:x", share=0.6)
-    >>> b = SupplyLink("ent:b", "ent:c", "product:x", share=0.25)
-    >>> supply_weights([a, b])
-    {'ent:a': 0.6, 'ent:b': 0.25}
-    >>> supply_weights([a, SupplyLink("ent:b", "ent:c", "product:x", share=0.8)])
-    {'ent:a': 0.4285714285714286, 'ent:b': 0.5714285714285715}
-    >>> supply_weights([a, SupplyLink("ent:b", "ent:c", "product:x")])
-    {'ent:a': 0.5, 'ent:b': 0.5}
-    >>> supply_weights([SupplyLink("ent:a", "ent:c", "product:x", amount_wan=1e308),
-    ...                 SupplyLink("ent:b", "ent:c", "product:x", amount_wan=1e308)])
-    {'ent:a': 0.5, 'ent:b': 0.5}
-    """
-    if not links:
-        return {}
-    values: list[float] | None = None
-    by_share = False
-    for field_name in ("share", "amount_wan"):
-        candidate = [getattr(link, field_name) for link in links]
-        if all(value is not None for value in candidate) and sum(candidate) > 0:
-            values = [float(value) for value in candidate]
-            by_share = field_name == "share"
-            break
-    if values is None:
-        values = [1.0] * len(links)
-    total = sum(values)
-    if by_share and unnamed_part(links):  # the rest comes from suppliers the data does not name
-        total = 1.0
-    if total == float("inf"):  # huge amounts: scale them down rather than divide by inf
-        top = max(values)
-        values = [value / top for value in values]
-        total = sum(values)
-    weights: dict[str, float] = {}
-    for link, value in zip(links, values):
-        weights[link.supplier] = weights.get(link.supplier, 0.0) + value / total
-    return weights
-
-
-def unnamed_part(links: Sequence[SupplyLink]) -> float:
-    """The part of one customer's supply of one product bought from suppliers the data does not
-    name: what the shares leave of 1 when every link has one and they add up to less than 1 (as
-    rounded for results), else 0. ``supply_weights`` and ``ChainView.unregistered_share`` both use it.
-
-    >>> a, b = SupplyLink("ent:a", "ent:c", "product:x", share=0.2), SupplyLink("ent:b", "ent:c", "product:x")
-    >>> unnamed_part([a]), unnamed_part([a, b]), unnamed_part([])
-    (0.8, 0.0, 0.0)
-    """
-    total = 0.0
-    for link in links:
-        if link.share is None:
-            return 0.0
-        total += link.share
-    return max(0.0, rounded(1.0 - total)) if total > 0 and rounded(total) < 1 else 0.0
-
-
-def chain_scope(graph: nx.MultiDiGraph, chain_id: str) -> set[str]:
-    """The ids ``store.project(chain_id)`` keeps: the rule ``graph_schema.scope.chain_members`` (which
-    the stores apply too) over the graph's edges; empty when the chain is not in the graph.
-
-    >>> from queries.examples import example_graph
-    >>> sorted(n for n in chain_scope(example_graph(), "chain:ev") if not n.startswith("ent:"))[:3]
-    ['chain:ev', 'cluster:ev', 'park:ev']
-    """
-    if chain_id not in graph:
-        return set()
-    return chain_members(chain_id, functools.partial(_neighbours, graph))
-
-
-def _neighbours(
-    graph: nx.MultiDiGraph, ids: Collection[str], rel_types: tuple[str, ...], direction: Literal["in", "out"]
-) -> list[str]:
-    """The accessor ``chain_members`` reads a NetworkX graph through.
-
-    Edges are read in bulk through ``graph.in_edges(nbunch, data=...)``: one view for many nodes
-    costs about as much as the plain adjacency dicts, where a view per node costs three times more.
-    """
-    if direction == "in":
-        return [source for source, _, kind in graph.in_edges(ids, data="type") if kind in rel_types]
-    return [target for _, target, kind in graph.out_edges(ids, data="type") if kind in rel_types]
+from queries.meanings import SupplyLink, canonical_order, geography, records_supply, supply_weights, unnamed_part
 
 
 @dataclass(frozen=True, eq=False)
@@ -434,39 +280,8 @@ class ChainView:
             self,
             attrs=attrs,
             produces={enterprise: frozenset(products) for enterprise, products in made.items()},
-            links=tuple(sorted(new_links.values(), key=_canonical_order)),
+            links=tuple(sorted(new_links.values(), key=canonical_order)),
         )
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for an allocation-heavy block, then restore it.
-
-    Building an index allocates hundreds of thousands of small containers; with a large graph in
-    memory each automatic full collection rescans every object of it, which at 100k enterprises
-    costs more than the work itself. Nothing built here forms reference cycles.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def pausing_gc(function: F) -> F:
-    """Decorator: run ``function`` inside ``gc_paused()`` (the analyses' entry points use it)."""
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with gc_paused():
-            return function(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def chain_view(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, *, as_of: str | None = None) -> ChainView:
@@ -506,22 +321,6 @@ def chain_view(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, 
         raise nx.NodeNotFound(f"chain {chain_id!r} is not in the graph")
     with gc_paused():
         return _build_view(graph, chain_id, as_of)
-
-
-def records_supply(data: Mapping[str, Any]) -> bool:
-    """False for a SUPPLIES relationship whose ``share`` is 0 (or, with no share, whose
-    ``amount_wan`` is 0): it names a supplier that delivers nothing, so the analyses leave it out.
-
-    >>> records_supply({"share": 0.0}), records_supply({"amount_wan": 0}), records_supply({})
-    (False, False, True)
-    """
-    share = data.get("share")
-    return share != 0 if share is not None else data.get("amount_wan") != 0
-
-
-def _canonical_order(link: SupplyLink) -> tuple[str, str, str]:
-    """The canonical order of links: customer, supplier, product."""
-    return (link.customer, link.supplier, link.product or "")
 
 
 def _build_view(graph: nx.MultiDiGraph, chain_id: str | None, as_of: str | None) -> ChainView:
@@ -575,7 +374,7 @@ def _build_view(graph: nx.MultiDiGraph, chain_id: str | None, as_of: str | None)
             supplier, customer, data.get("product") or None, data.get("share"), data.get("amount_wan"),
             dated, data.get("confidence"),
         ))
-    links.sort(key=_canonical_order)
+    links.sort(key=canonical_order)
     return ChainView(
         graph=graph,
         chain_id=chain_id,
@@ -589,101 +388,3 @@ def _build_view(graph: nx.MultiDiGraph, chain_id: str | None, as_of: str | None)
         leaders=leaders,
         as_of=as_of,
     )
-
-
-def chain_ids(graph: nx.MultiDiGraph | ChainView) -> list[str]:
-    """Every chain in the graph (or in the view's scope), sorted.
-
-    >>> from queries.examples import example_graph
-    >>> chain_ids(example_graph())
-    ['chain:ev', 'chain:food']
-    """
-    if isinstance(graph, ChainView):
-        return [graph.chain_id] if graph.chain_id else chain_ids(graph.graph)
-    return sorted(n for n, d in graph.nodes(data=True) if d.get("label") == "Chain")
-
-
-def memberships(
-    view: ChainView, enterprises: Iterable[str] | None = None
-) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-    """Enterprise → (the chains it belongs to, the clusters it is a member of), inside the view's scope.
-
-    An enterprise belongs to a chain when it produces one of the chain's products, leads the chain
-    or is a member of one of the chain's clusters (the clusters reported are those of a chain).
-    ``enterprises`` limits the answer to those.
-
-    >>> from queries.examples import example_graph
-    >>> memberships(chain_view(example_graph()), ["ent:pack"])
-    {'ent:pack': (frozenset({'chain:ev'}), frozenset({'cluster:ev'}))}
-    """
-    graph = view.graph
-    product_chains: dict[str, set[str]] = defaultdict(set)
-    lead_chains: dict[str, set[str]] = defaultdict(set)
-    cluster_chains: dict[str, set[str]] = defaultdict(set)
-    chains = [chain for chain in chain_ids(view) if view.contains(chain)]
-    for source, chain, kind in graph.in_edges(chains, data="type"):
-        if kind == "IN_CHAIN":
-            product_chains[source].add(chain)
-        elif kind == "LEADS":
-            lead_chains[source].add(chain)
-        elif kind == "CLUSTER_OF" and view.contains(source):
-            cluster_chains[source].add(chain)
-    member_clusters: dict[str, set[str]] = defaultdict(set)
-    for member, cluster, kind in graph.in_edges(list(cluster_chains), data="type"):
-        if kind == "MEMBER_OF":
-            member_clusters[member].add(cluster)
-    empty: frozenset[str] = frozenset()
-    result = {}
-    for enterprise in view.enterprises if enterprises is None else sorted(enterprises):
-        chains = set(lead_chains.get(enterprise, empty))
-        for product in view.produces.get(enterprise, empty):
-            chains |= product_chains.get(product, empty)
-        clusters = member_clusters.get(enterprise, empty)
-        for cluster in clusters:
-            chains |= cluster_chains[cluster]
-        result[enterprise] = (frozenset(chains), frozenset(clusters))
-    return result
-
-
-def name_list(names: Mapping[str, str], ids: Sequence[str]) -> list[str]:
-    """The names of ``ids`` for a result cell, all of them (exports and the API keep every name;
-    screens shorten long lists with ``shortened``).
-
-    >>> name_list({"a": "甲", "b": "乙"}, ["a", "b", "c"])
-    ['甲', '乙', 'c']
-    """
-    return [names.get(i, i) for i in ids]
-
-
-def shortened(items: Sequence[Any], limit: int = 10) -> list[Any]:
-    """The first ``limit`` items of a long list, then "…等N家" — for screens, not for exports.
-
-    >>> shortened(["甲", "乙", "丙"], limit=2)
-    ['甲', '乙', '…等3家']
-    """
-    items = list(items)
-    return items[:limit] + [f"…等{len(items)}家"] if len(items) > limit else items
-
-
-def percent(value: float | None, digits: int = 1) -> str:
-    """A share as a percentage string; '—' for None.
-
-    >>> percent(0.4567), percent(None)
-    ('45.7%', '—')
-    """
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
-
-
-def percent_points(value: float) -> float:
-    """The share as the number ``percent`` shows it: thresholds compare this, so a figure and the
-    verdict beside it never disagree (0.29996 shows as 30.0% and is not below 30%).
-
-    >>> percent_points(0.29996), percent_points(0.2996), percent_points(0.3)
-    (30.0, 30.0, 30.0)
-    """
-    return float(f"{value * 100:.1f}")
-
-
-def rounded(value: float | None, digits: int = 4) -> float | None:
-    """``value`` rounded for result rows (None stays None)."""
-    return None if value is None else round(float(value), digits)

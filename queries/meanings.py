@@ -1,0 +1,163 @@
+"""What the analyses' words mean: geography, a SUPPLIES link and how one supply splits among suppliers.
+
+From ``docs/data-model.md``:
+
+- geography: 本地 (``local`` true), 省内 (not local, province 江西省), 国内其他 (country 中国, other or
+  unknown province), 境外 (country not 中国); region: the province, or the country abroad;
+- a SUPPLIES link delivers nothing when its ``share`` (or, without a share, its ``amount_wan``) is 0;
+- one customer's supply of one product splits among its suppliers by share, else amount, else
+  equally; shares adding up to less than 1 leave a part bought from suppliers the data does not name.
+
+>>> geography({"country": "韩国"}), region({"province": "广东省"})
+('境外', '广东省')
+>>> supply_weights([SupplyLink("ent:a", "ent:c", "product:x", share=0.5),
+...                 SupplyLink("ent:b", "ent:c", "product:x", share=0.3)])
+{'ent:a': 0.5, 'ent:b': 0.3}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from queries.formatting import rounded
+
+LOCAL = "本地"
+IN_PROVINCE = "省内"
+REST_OF_CHINA = "国内其他"
+FOREIGN = "境外"
+GEOGRAPHIES = (LOCAL, IN_PROVINCE, REST_OF_CHINA, FOREIGN)
+HOME_PROVINCE = "江西省"
+HOME_COUNTRY = "中国"
+STAGES = ("上游", "中游", "下游")
+
+
+def geography(attrs: Mapping[str, Any]) -> str:
+    """本地 / 省内 / 国内其他 / 境外 of an enterprise, from its ``local``, ``province`` and ``country``.
+
+    >>> geography({"local": True, "province": "江西省"})
+    '本地'
+    >>> geography({"province": "江西省"}), geography({"province": "广东省"}), geography({"country": "韩国"})
+    ('省内', '国内其他', '境外')
+    """
+    if attrs.get("local"):
+        return LOCAL
+    if (attrs.get("country") or HOME_COUNTRY) != HOME_COUNTRY:
+        return FOREIGN
+    if attrs.get("province") == HOME_PROVINCE:
+        return IN_PROVINCE
+    return REST_OF_CHINA
+
+
+def region(attrs: Mapping[str, Any]) -> str:
+    """The province of a Chinese enterprise (local ones: 江西省) or the country of a foreign one.
+
+    >>> region({"country": "韩国"}), region({"local": True}), region({})
+    ('韩国', '江西省', '未知省份')
+    """
+    where = geography(attrs)
+    if where == FOREIGN:
+        return str(attrs.get("country"))
+    if where == LOCAL:
+        return attrs.get("province") or HOME_PROVINCE
+    return attrs.get("province") or "未知省份"
+
+
+class SupplyLink(NamedTuple):
+    """One SUPPLIES relationship: ``supplier`` sells ``product`` to ``customer``.
+
+    A named tuple rather than a dataclass: a chain holds tens of thousands of them.
+    """
+
+    supplier: str
+    customer: str
+    product: str | None
+    share: float | None = None
+    amount_wan: float | None = None
+    as_of: str | None = None
+    confidence: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(supplier, customer, product) — what tells two links apart."""
+        return (self.supplier, self.customer, self.product or "")
+
+
+def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
+    """Each supplier's part of one customer's supply of one product.
+
+    The parts are the links' ``share`` when every link has one (and they are not all zero), else
+    their ``amount_wan`` under the same condition, else equal parts. They sum to 1, except when
+    the shares add up to less than 1: the rest is bought from suppliers not in the data, and the
+    parts are the shares themselves (``ChainView.unregistered_share``). Shares over 1 in all are
+    scaled down to 1 (the importer warns of them).
+
+    >>> a = SupplyLink("ent:a", "ent:c", "product:x", share=0.6)
+    >>> b = SupplyLink("ent:b", "ent:c", "product:x", share=0.25)
+    >>> supply_weights([a, b])
+    {'ent:a': 0.6, 'ent:b': 0.25}
+    >>> supply_weights([a, SupplyLink("ent:b", "ent:c", "product:x", share=0.8)])
+    {'ent:a': 0.4285714285714286, 'ent:b': 0.5714285714285715}
+    >>> supply_weights([a, SupplyLink("ent:b", "ent:c", "product:x")])
+    {'ent:a': 0.5, 'ent:b': 0.5}
+    >>> supply_weights([SupplyLink("ent:a", "ent:c", "product:x", amount_wan=1e308),
+    ...                 SupplyLink("ent:b", "ent:c", "product:x", amount_wan=1e308)])
+    {'ent:a': 0.5, 'ent:b': 0.5}
+    """
+    if not links:
+        return {}
+    values: list[float] | None = None
+    by_share = False
+    for field_name in ("share", "amount_wan"):
+        candidate = [getattr(link, field_name) for link in links]
+        if all(value is not None for value in candidate) and sum(candidate) > 0:
+            values = [float(value) for value in candidate]
+            by_share = field_name == "share"
+            break
+    if values is None:
+        values = [1.0] * len(links)
+    total = sum(values)
+    if by_share and unnamed_part(links):  # the rest comes from suppliers the data does not name
+        total = 1.0
+    if total == float("inf"):  # huge amounts: scale them down rather than divide by inf
+        top = max(values)
+        values = [value / top for value in values]
+        total = sum(values)
+    weights: dict[str, float] = {}
+    for link, value in zip(links, values):
+        weights[link.supplier] = weights.get(link.supplier, 0.0) + value / total
+    return weights
+
+
+def unnamed_part(links: Sequence[SupplyLink]) -> float:
+    """The part of one customer's supply of one product bought from suppliers the data does not
+    name: what the shares leave of 1 when every link has one and they add up to less than 1 (as
+    rounded for results), else 0. ``supply_weights`` and ``ChainView.unregistered_share`` both use it.
+
+    >>> a, b = SupplyLink("ent:a", "ent:c", "product:x", share=0.2), SupplyLink("ent:b", "ent:c", "product:x")
+    >>> unnamed_part([a]), unnamed_part([a, b]), unnamed_part([])
+    (0.8, 0.0, 0.0)
+    """
+    total = 0.0
+    for link in links:
+        if link.share is None:
+            return 0.0
+        total += link.share
+    return max(0.0, rounded(1.0 - total)) if total > 0 and rounded(total) < 1 else 0.0
+
+
+def canonical_order(link: SupplyLink) -> tuple[str, str, str]:
+    """The order links are kept in: customer, supplier, product (so sums over them never depend on
+    the order a store returned the graph in)."""
+    return (link.customer, link.supplier, link.product or "")
+
+
+def records_supply(data: Mapping[str, Any]) -> bool:
+    """False for a SUPPLIES relationship whose ``share`` is 0 (or, with no share, whose
+    ``amount_wan`` is 0): it names a supplier that delivers nothing, so the analyses leave it out.
+
+    >>> records_supply({"share": 0.0}), records_supply({"amount_wan": 0}), records_supply({})
+    (False, False, True)
+    """
+    share = data.get("share")
+    return share != 0 if share is not None else data.get("amount_wan") != 0
