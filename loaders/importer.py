@@ -200,7 +200,7 @@ def _pass(importer: RowReader, plans: list[TablePlan], verb: str, progress: bool
 
 def import_files(
     store: GraphStore,
-    paths: Sequence[str | Path],
+    sources: Sequence[str | Path | Table],
     *,
     kind: Kind | None = None,
     as_of: dt.date | None = None,
@@ -209,38 +209,24 @@ def import_files(
     progress: bool = False,
     catalogue: Catalogue | None = None,
 ) -> ImportReport:
-    """Validate ``paths`` as one batch; when clean (and not ``dry_run``), write it to ``store``.
+    """Validate ``sources`` as one batch; when clean (and not ``dry_run``), write it to ``store``.
 
-    Returns the report: problems (file, sheet, row, column, reason), what is written or — in a
-    dry run — what would be new, updated or unchanged.
+    ``sources`` are files (a file that cannot be read is a problem of the batch) or tables already
+    opened (the real-data adapters). Returns the report: problems (file, sheet, row, column,
+    reason), what is written or — in a dry run — what would be new, updated or unchanged.
     """
     report = ImportReport(dry_run=dry_run)
     tables: list[Table] = []
-    for path in paths:
+    for source in sources:
+        if isinstance(source, Table):
+            tables.append(source)
+            continue
         try:
-            tables += read_tables(path)
+            tables += read_tables(source)
         except FileReadError as exc:
             report.add(Problem(exc.file, exc.sheet, exc.row, None, exc.reason))
             report.tables.append(TableSummary(exc.file, exc.sheet, None, errors=1))
-    return import_tables(store, tables, kind=kind, as_of=as_of, dry_run=dry_run, chunk_size=chunk_size,
-                         progress=progress, catalogue=catalogue, report=report)
-
-
-def import_tables(
-    store: GraphStore,
-    tables: Sequence[Table],
-    *,
-    kind: Kind | None = None,
-    as_of: dt.date | None = None,
-    dry_run: bool = False,
-    chunk_size: int = CHUNK_SIZE,
-    progress: bool = False,
-    catalogue: Catalogue | None = None,
-    report: ImportReport | None = None,
-) -> ImportReport:
-    """Like :func:`import_files` for tables already opened (files or the real-data adapters)."""
     started = time.perf_counter()
-    report = report or ImportReport(dry_run=dry_run)
     catalogue = catalogue or Catalogue.from_reference()
     plans = plan_tables(tables, report, kind, as_of)
     checker = RowReader(store, catalogue, report, check=True)

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_schema.errors import ChainAtlasError
-from loaders.importer import import_tables
+from loaders.importer import import_files
 from loaders.names import fold, normalise_name
 from loaders.report import ImportReport
 from loaders.tabular import Table, memory_table
@@ -151,7 +151,7 @@ def _lines_table(file: str, sheet: str | None, header: list[str], rows: list[tup
 def import_willems(store: GraphStore, numbers: Iterable[int] | None = None, *, dry_run: bool = False,
                    progress: bool = False, directory: Path | None = None) -> ImportReport:
     """Import Willems chains (all 38 by default) through the ordinary pipeline."""
-    return import_tables(store, willems_tables(numbers, directory), dry_run=dry_run, progress=progress)
+    return import_files(store, willems_tables(numbers, directory), dry_run=dry_run, progress=progress)
 
 
 # -- Apple supplier list -----------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def apple_tables(path: Path | None = None) -> list[Table]:
 def import_apple(store: GraphStore, *, dry_run: bool = False, progress: bool = False,
                  path: Path | None = None) -> ImportReport:
     """Import the Apple supplier list through the ordinary pipeline."""
-    return import_tables(store, apple_tables(path), dry_run=dry_run, progress=progress)
+    return import_files(store, apple_tables(path), dry_run=dry_run, progress=progress)
 
 
 def willems_numbers(text: str | None) -> Sequence[int] | None:
