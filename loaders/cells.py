@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -37,7 +37,8 @@ class Complain(Protocol):
 CODE_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
 _TRUE = {"是", "true", "yes", "y", "1", "本地", "√", "✓", "t"}
 _FALSE = {"否", "false", "no", "n", "0", "外地", "×", "f"}
-_CONFIDENCE = {
+Confidence = Literal["verified", "reported", "inferred"]
+_CONFIDENCE: dict[str, Confidence] = {
     "verified": "verified", "已核实": "verified", "核实": "verified", "确认": "verified", "已确认": "verified",
     "reported": "reported", "公开报道": "reported", "报道": "reported", "公开": "reported", "披露": "reported",
     "inferred": "inferred", "推断": "inferred", "推测": "inferred", "估计": "inferred",
@@ -163,7 +164,7 @@ def cell_bool(raw: Any, complain: Complain) -> bool | None:
     return None
 
 
-def cell_confidence(raw: Any, complain: Complain) -> str:
+def cell_confidence(raw: Any, complain: Complain) -> Confidence:
     """verified / reported / inferred from their English or Chinese words; reported when blank."""
     text = cell_text(raw)
     if not text:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 
 def name_list(names: Mapping[str, str], ids: Sequence[str]) -> list[str]:
@@ -47,6 +47,18 @@ def percent_points(value: float) -> float:
     (30.0, 30.0, 30.0)
     """
     return float(f"{value * 100:.1f}")
+
+
+@overload
+def rounded(value: float, digits: int = 4) -> float: ...
+
+
+@overload
+def rounded(value: None, digits: int = 4) -> None: ...
+
+
+@overload
+def rounded(value: float | None, digits: int = 4) -> float | None: ...
 
 
 def rounded(value: float | None, digits: int = 4) -> float | None:
