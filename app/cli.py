@@ -36,7 +36,7 @@ def _settings() -> Settings:
 def _store() -> Iterator[GraphStore]:
     settings = _settings()
     try:
-        store = open_store(settings)
+        store = open_store(settings.store_config())
     except ChainAtlasError as exc:
         typer.secho(f"无法打开数据存储 / cannot open the store: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
@@ -81,7 +81,7 @@ def serve(
     settings = _settings()
     try:
         tokens = TokenRegistry(settings.tokens_path)
-        store = open_store(settings)
+        store = open_store(settings.store_config())
         if load_reference:
             from loaders.reference import load_reference as load
 

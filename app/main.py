@@ -48,7 +48,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owns_store, owns_tokens = store is None, tokens is None
-        app.state.store = open_store(settings) if owns_store else store
+        app.state.store = open_store(settings.store_config()) if owns_store else store
         app.state.tokens = TokenRegistry(settings.tokens_path) if owns_tokens else tokens
         app.state.graphs = GraphCache(app.state.store)
         if warm:  # fill the analysis caches in the background; requests meanwhile compute what they need
