@@ -8,10 +8,10 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from app.cached_answers import answer
+from app.readmodel.cached_answers import answer
 from app.deps import StoreDep
-from app.graph_cache import GraphCache
-from app.lookups import chain_detail
+from app.readmodel.graph_cache import GraphCache
+from app.readmodel.lookups import chain_detail
 from app.responses import json_response
 
 router = APIRouter(prefix="/api", tags=["chains"])

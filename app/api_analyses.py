@@ -20,7 +20,7 @@ from app.api_lookups import FILE_RESPONSES
 from app.deps import CacheDep, require
 from app.listing import FormatQuery, PageQuery, SizeQuery, download, page_of
 from app.output import render_tables
-from app.workspace import critical, gaps
+from app.readmodel.workspace import critical, gaps
 from queries.risks import KINDS, SEVERITIES
 
 viewer = APIRouter(prefix="/api", tags=["analyses"], dependencies=[require("viewer")])

@@ -10,10 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from app import lookups
-from app.cached_answers import answer
+from app.readmodel import lookups
+from app.readmodel.cached_answers import answer
 from app.deps import CacheDep, StoreDep
-from app.graph_cache import GraphCache
+from app.readmodel.graph_cache import GraphCache
 from app.listing import FormatQuery, ListFormat, PageQuery, SizeQuery, listing, page_of
 from app.responses import json_response
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES

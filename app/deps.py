@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from app.auth import COOKIE, ROLE_NAMES, Role, TokenRegistry, role_allows
-from app.graph_cache import GraphCache
+from app.readmodel.graph_cache import GraphCache
 from stores.base import GraphStore
 
 

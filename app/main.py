@@ -14,12 +14,13 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import api, api_admin, api_analyses, api_import, api_lookups, login, pages, pages_analyses, workspace
+from app import api, api_admin, api_analyses, api_import, api_lookups, login, pages, pages_analyses
 from app.auth import TokenRegistry
 from app.body_limit import BodyLimit
 from app.error_pages import error_page, is_page_request, validation_message
 from app.deps import LoginRequired, require
-from app.graph_cache import GraphCache
+from app.readmodel import workspace
+from app.readmodel.graph_cache import GraphCache
 from app.security_headers import SecurityHeaders
 from app.settings import Settings
 from graph_schema.errors import ChainAtlasError

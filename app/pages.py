@@ -14,10 +14,10 @@ from app.deps import StoreDep
 from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
 from app.field_labels import node_fields
 from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json, node_url
-from app.lookups import neighbourhood_without_waiting, search_without_waiting
+from app.readmodel.lookups import neighbourhood_without_waiting, search_without_waiting
 from app.number_format import readable_number
 from queries.coverage import shortened
-from app.workspace import (
+from app.readmodel.workspace import (
     SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status,
 )
 from stores.common import build_graph

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse
 
 from app.api import CHAIN_ID
 from app.deps import require
-from app.graph_cache import GraphCache
-from app.lookups import search
+from app.readmodel.graph_cache import GraphCache
+from app.readmodel.lookups import search
 from app.pages import templates
-from app.workspace import critical, ordered_chains
+from app.readmodel.workspace import critical, ordered_chains
 from queries.coverage import percent, percent_points
 
 viewer = APIRouter(include_in_schema=False, dependencies=[require("viewer", page=True)])

@@ -20,7 +20,7 @@ True
 >>> with cache.cached_only():
 ...     cache.memo(("never computed",), lambda: 1)
 Traceback (most recent call last):
-app.graph_cache.NotCached
+app.readmodel.graph_cache.NotCached
 """
 
 from __future__ import annotations
