@@ -15,9 +15,9 @@ import networkx as nx
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
-from app.api import CHAIN_ID
 from app.api_lookups import FILE_RESPONSES
-from app.deps import CacheDep, require
+from app.deps import CHAIN_ID, CacheDep
+from app.security.deps import require
 from app.listing import FormatQuery, PageQuery, SizeQuery, download, page_of
 from app.output import render_tables
 from app.readmodel.workspace import critical, gaps

@@ -75,7 +75,7 @@ def serve(
     """Serve the web app and the API; prints the URL."""
     import uvicorn
 
-    from app.auth import TokenRegistry
+    from app.security.tokens import TokenRegistry
     from app.main import create_app
 
     settings = _settings()
@@ -114,7 +114,7 @@ def token_issue(
     holder: str = typer.Option(..., help="who the token is for, e.g. 招商局 张三"),
 ) -> None:
     """Issue a token and print it (the only time it is shown)."""
-    from app.auth import TokenRegistry
+    from app.security.tokens import TokenRegistry
 
     registry = TokenRegistry(_settings().tokens_path)
     try:
@@ -129,7 +129,7 @@ def token_issue(
 @token_cli.command("list")
 def token_list() -> None:
     """List issued tokens (never the tokens themselves)."""
-    from app.auth import TokenRegistry
+    from app.security.tokens import TokenRegistry
 
     registry = TokenRegistry(_settings().tokens_path)
     for info in registry.list():
@@ -140,7 +140,7 @@ def token_list() -> None:
 @token_cli.command("revoke")
 def token_revoke(token_id: int = typer.Argument(..., help="the id shown by `chainatlas token list`")) -> None:
     """Revoke a token by id."""
-    from app.auth import TokenRegistry
+    from app.security.tokens import TokenRegistry
 
     registry = TokenRegistry(_settings().tokens_path)
     revoked = registry.revoke(token_id)

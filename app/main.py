@@ -14,14 +14,15 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import api, api_admin, api_analyses, api_import, api_lookups, login, pages, pages_analyses
-from app.auth import TokenRegistry
-from app.body_limit import BodyLimit
+from app import api, api_admin, api_analyses, api_import, api_lookups, pages, pages_analyses
+from app.security.tokens import TokenRegistry
+from app.security.body_limit import BodyLimit
 from app.error_pages import error_page, is_page_request, validation_message
-from app.deps import LoginRequired, require
+from app.security import login
+from app.security.deps import LoginRequired, require
 from app.readmodel import workspace
 from app.readmodel.graph_cache import GraphCache
-from app.security_headers import SecurityHeaders
+from app.security.headers import SecurityHeaders
 from app.settings import Settings
 from graph_schema.errors import ChainAtlasError
 from stores.base import GraphStore

@@ -8,9 +8,8 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.api import CHAIN_ID, chain_or_404
-from app.auth import role_allows
-from app.deps import StoreDep
+from app.deps import CHAIN_ID, StoreDep, chain_or_404
+from app.security.tokens import role_allows
 from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
 from app.field_labels import node_fields
 from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json, node_url

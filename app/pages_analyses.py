@@ -9,8 +9,8 @@ import networkx as nx
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from app.api import CHAIN_ID
-from app.deps import require
+from app.deps import CHAIN_ID
+from app.security.deps import require
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.lookups import search
 from app.pages import templates

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import api_import
-from app.auth import TokenRegistry
+from app.security.tokens import TokenRegistry
 from stores.embedded import EmbeddedStore
 from tests.app.conftest import make_client
 

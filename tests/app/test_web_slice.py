@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.auth import TokenRegistry
+from app.security.tokens import TokenRegistry
 from graph_schema import Enterprise, Leads, Produces
 from loaders.reference import load_reference, read_plan
 from stores.base import GraphStore, WriteBatch

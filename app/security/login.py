@@ -7,8 +7,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.auth import COOKIE
-from app.deps import TokensDep
+from app.security.tokens import COOKIE
+from app.security.deps import TokensDep
 
 router = APIRouter(include_in_schema=False)
 

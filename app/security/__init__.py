@@ -1,0 +1,1 @@
+"""Who may do what: access tokens and roles, the sign-in page, security headers, request body limits."""
