@@ -14,10 +14,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import api, api_admin, api_analyses, api_import, api_lookups, pages, pages_analyses
+from app import api, api_admin, api_analyses, api_import, api_lookups
 from app.security.tokens import TokenRegistry
 from app.security.body_limit import BodyLimit
-from app.error_pages import error_page, is_page_request, validation_message
+from app.web import analyses as pages_analyses
+from app.web import pages
+from app.web.error_pages import error_page, is_page_request, validation_message
 from app.security import login
 from app.security.deps import LoginRequired, require
 from app.readmodel import workspace
@@ -28,7 +30,7 @@ from graph_schema.errors import ChainAtlasError
 from stores.base import GraphStore
 from stores.factory import open_store
 
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(__file__).parent / "web" / "static"
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 MAX_FORM_BYTES = 1024 * 1024  # any request body but an upload: login forms, token requests
 CONTENT_SECURITY_POLICY = (

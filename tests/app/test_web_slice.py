@@ -138,7 +138,7 @@ def test_chain_page_and_detail_follow_an_import(client: TestClient, store: Graph
 
 
 def test_detail_page_labels_every_model_field_in_chinese(client: TestClient) -> None:
-    from app.field_labels import FIELD_LABELS, HIDDEN
+    from app.web.field_labels import FIELD_LABELS, HIDDEN
     from graph_schema.models import Chain, Cluster, Enterprise, Park, Product
 
     for model in (Chain, Cluster, Enterprise, Park, Product):

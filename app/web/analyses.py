@@ -13,7 +13,7 @@ from app.deps import CHAIN_ID
 from app.security.deps import require
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.lookups import search
-from app.pages import templates
+from app.web.templating import templates
 from app.readmodel.workspace import critical, ordered_chains
 from queries.coverage import percent, percent_points
 
