@@ -18,7 +18,7 @@ from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from app.deps import CacheDep, StoreDep
-from app.listing import MEDIA_TYPES
+from app.api.listing import MEDIA_TYPES
 from loaders.tabular import READABLE_SUFFIXES, SUPPORTED_TEXT
 
 router = APIRouter(prefix="/api/imports", tags=["admin"])

@@ -14,8 +14,8 @@ from app.readmodel import lookups
 from app.readmodel.cached_answers import answer
 from app.deps import CacheDep, StoreDep
 from app.readmodel.graph_cache import GraphCache
-from app.listing import FormatQuery, ListFormat, PageQuery, SizeQuery, listing, page_of
-from app.responses import json_response
+from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, listing, page_of
+from app.api.responses import json_response
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
 from stores.base import GraphStore, Subgraph
 
@@ -26,11 +26,6 @@ SMALL_WALK_NODES = 500  # a neighbourhood of depth 1 and at most this many nodes
 def node_id_path() -> Any:
     """A fresh Path() per parameter: FastAPI binds a shared Path instance to one parameter name only."""
     return Path(min_length=1, max_length=200, description="节点 id，例如 ent:…、product:…、18位统一社会信用代码")
-
-
-FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
-}
 
 
 class Page(BaseModel):

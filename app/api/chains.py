@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from app.deps import CHAIN_ID, StoreDep, chain_or_404
 from app.readmodel.cached_answers import answer
-from app.responses import json_response
+from app.api.responses import json_response
 
 router = APIRouter(prefix="/api", tags=["chains"])
 

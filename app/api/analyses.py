@@ -15,10 +15,9 @@ import networkx as nx
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
-from app.api_lookups import FILE_RESPONSES
 from app.deps import CHAIN_ID, CacheDep
 from app.security.deps import require
-from app.listing import FormatQuery, PageQuery, SizeQuery, download, page_of
+from app.api.listing import FILE_RESPONSES, FormatQuery, PageQuery, SizeQuery, download, page_of
 from app.output import render_tables
 from app.readmodel.workspace import critical, gaps
 from queries.risks import KINDS, SEVERITIES

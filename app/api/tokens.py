@@ -1,4 +1,4 @@
-"""Admin-only API: access tokens. (Imports through the upload endpoint live in ``api_import``.)"""
+"""Admin-only API: access tokens. (Imports through the upload endpoint live in ``app.api.imports``.)"""
 
 from __future__ import annotations
 
