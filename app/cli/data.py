@@ -72,7 +72,7 @@ def import_command(
     as_of: str | None = typer.Option(None, "--as-of", help="as-of date for rows without one (default: file date)"),
 ) -> None:
     """Import enterprise lists (企业名录) and supply relations (供应关系); exit 1 when rejected."""
-    from app.cli import _store
+    from app.cli.main import _store
     from loaders.importer import import_files
 
     date = _as_of(as_of)
@@ -90,7 +90,7 @@ def demo_command(
     batch_size: int = typer.Option(20000, min=1, help="nodes and relationships per transaction"),
 ) -> None:
     """Fill every chain with fictitious demo enterprises and supply relations (示例数据（虚构）)."""
-    from app.cli import _store
+    from app.cli.main import _store
     from loaders.demo import SYNTHETIC_LABEL, load_demo
 
     with _store() as store:
@@ -109,7 +109,7 @@ def export_command(
     chain: str | None = typer.Option(None, "--chain", help="only this chain's part, e.g. chain:new-energy"),
 ) -> None:
     """Export enterprises and supply relations (csv/xlsx/json, re-importable) or the whole graph (GraphML, for Gephi)."""
-    from app.cli import _store
+    from app.cli.main import _store
     from loaders.export import export_graph
 
     with _store() as store:
@@ -138,7 +138,7 @@ def import_realdata_command(
     report: Path | None = typer.Option(None, "--report", help="write the problem list to this .xlsx or .csv"),
 ) -> None:
     """Import the real public data sets from ../shared/realdata through the ordinary import."""
-    from app.cli import _store
+    from app.cli.main import _store
     from loaders.realdata import import_apple, import_willems, willems_numbers
 
     try:

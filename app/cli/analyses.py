@@ -58,7 +58,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 def _project(chain: str | None, compute: Callable[[nx.MultiDiGraph], Any]) -> Any:
     """Open the configured store, project the chain (or the whole graph) and run ``compute`` on it."""
-    from app.cli import _store
+    from app.cli.main import _store
 
     with _store() as store:
         if chain is not None and store.get_node(chain) is None:

@@ -152,7 +152,8 @@ def token_revoke(token_id: int = typer.Argument(..., help="the id shown by `chai
 
 
 def _register_commands() -> None:
-    from app import cli_analyses, cli_data
+    from app.cli import analyses as cli_analyses
+    from app.cli import data as cli_data
 
     cli_data.register(cli)
     cli_analyses.register(cli)
