@@ -25,6 +25,16 @@ def _synthetic(graph: nx.MultiDiGraph, ids: Any) -> bool:
     return any(graph.nodes[node].get("synthetic") for node in ids if node in graph)
 
 
+def _chain_with_product(cache: GraphCache, chain_id: str, product: str) -> nx.MultiDiGraph:
+    """The chain's projection; a 404 when there is no such chain or the product is not on it."""
+    graph = cache.graph(chain_id)
+    if chain_id not in graph:
+        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
+    if product not in graph:
+        raise HTTPException(status_code=404, detail=_product_missing(cache, chain_id, product))
+    return graph
+
+
 def _product_missing(cache: Any, chain_id: str, product: str) -> str:
     """Why a product is not on a chain's page: it is another chain's, or there is no such product."""
     whole = cache.graph()
@@ -41,11 +51,7 @@ def candidates_page(
     from queries.candidates import recruitment_candidates
 
     cache = request.app.state.graphs
-    graph = cache.graph(chain_id)
-    if chain_id not in graph:
-        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
-    if product not in graph:
-        raise HTTPException(status_code=404, detail=_product_missing(cache, chain_id, product))
+    graph = _chain_with_product(cache, chain_id, product)
     report = cache.memo(("candidates", chain_id, product), lambda: recruitment_candidates(cache.view(chain_id), chain_id, product))
     rows = report.rows()
     return templates.TemplateResponse(request, "candidates.html", {
@@ -63,11 +69,7 @@ def recruit_page(
     from queries.candidates import recruit_to_derisk
 
     cache = request.app.state.graphs
-    graph = cache.graph(chain_id)
-    if chain_id not in graph:
-        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
-    if product not in graph:
-        raise HTTPException(status_code=404, detail=_product_missing(cache, chain_id, product))
+    graph = _chain_with_product(cache, chain_id, product)
     if candidate not in cache.graph():
         raise HTTPException(status_code=404, detail=f"企业不存在：{candidate}")
     try:
