@@ -24,7 +24,7 @@ from app.security.body_limit import BodyLimit
 from app.web import analyses as web_analyses
 from app.web import pages as web_pages
 from app.web.error_pages import error_page, is_page_request, validation_message
-from app.security import login
+from app.web import login
 from app.security.deps import LoginRequired, require
 from app.readmodel import workspace
 from app.readmodel.graph_cache import GraphCache
