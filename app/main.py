@@ -19,17 +19,17 @@ from app.api import chains as api_chains
 from app.api import imports as api_imports
 from app.api import lookups as api_lookups
 from app.api import tokens as api_tokens
-from app.security.tokens import TokenRegistry
-from app.security.body_limit import BodyLimit
-from app.web import analyses as web_analyses
-from app.web import pages as web_pages
-from app.web.error_pages import error_page, is_page_request, validation_message
-from app.web import login
-from app.security.deps import LoginRequired, require
 from app.readmodel import workspace
 from app.readmodel.graph_cache import GraphCache
+from app.security.body_limit import BodyLimit
+from app.security.deps import LoginRequired, require
 from app.security.headers import SecurityHeaders
+from app.security.tokens import TokenRegistry
 from app.settings import Settings
+from app.web import analyses as web_analyses
+from app.web import login
+from app.web import pages as web_pages
+from app.web.error_pages import error_page, is_page_request, validation_message
 from graph_schema.errors import ChainAtlasError
 from stores.base import GraphStore
 from stores.factory import open_store

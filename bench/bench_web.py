@@ -138,8 +138,8 @@ def serve(store_path: Path, data_dir: Path, port: int, warm: bool) -> None:
 
     import uvicorn
 
-    from app.security.tokens import TokenRegistry
     from app.main import create_app
+    from app.security.tokens import TokenRegistry
     from app.settings import Settings
     from stores.embedded import EmbeddedStore
 
@@ -387,8 +387,8 @@ def profile_requests(store_path: Path, paths: list[str], top: int = 25, seconds:
 
     from fastapi.testclient import TestClient
 
-    from app.security.tokens import TokenRegistry
     from app.main import create_app
+    from app.security.tokens import TokenRegistry
     from app.settings import Settings
     from stores.embedded import EmbeddedStore
 

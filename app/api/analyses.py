@@ -17,11 +17,11 @@ import networkx as nx
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
-from app.deps import CHAIN_ID, CacheDep
-from app.security.deps import require
 from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
+from app.deps import CHAIN_ID, CacheDep
 from app.output import render_tables
 from app.readmodel.workspace import critical, gaps
+from app.security.deps import require
 from queries.risks import KINDS, SEVERITIES
 
 viewer = APIRouter(prefix="/api", tags=["analyses"], dependencies=[require("viewer")])

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from app.api.responses import json_response
 from app.deps import CHAIN_ID, StoreDep, chain_or_404
 from app.readmodel.cached_answers import answer
-from app.api.responses import json_response
 
 router = APIRouter(prefix="/api", tags=["chains"])
 

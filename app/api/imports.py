@@ -17,8 +17,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from app.deps import CacheDep, StoreDep
 from app.api.listing import MEDIA_TYPES
+from app.deps import CacheDep, StoreDep
 from loaders.tabular import READABLE_SUFFIXES, SUPPORTED_TEXT
 
 router = APIRouter(prefix="/api/imports", tags=["admin"])

@@ -10,12 +10,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from app.readmodel import lookups
-from app.readmodel.cached_answers import answer
-from app.deps import CacheDep, StoreDep
-from app.readmodel.graph_cache import GraphCache
 from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, listing, page_of
 from app.api.responses import json_response
+from app.deps import CacheDep, StoreDep
+from app.readmodel import lookups
+from app.readmodel.cached_answers import answer
+from app.readmodel.graph_cache import GraphCache
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
 from stores.base import GraphStore, Subgraph
 

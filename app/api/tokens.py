@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 
-from app.security.tokens import Role
 from app.security.deps import TokensDep
+from app.security.tokens import Role
 
 router = APIRouter(prefix="/api/tokens", tags=["admin"])
 

@@ -10,11 +10,11 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.deps import CHAIN_ID
-from app.security.deps import require
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.lookups import search
-from app.web.templating import templates
 from app.readmodel.workspace import critical, ordered_chains
+from app.security.deps import require
+from app.web.templating import templates
 from queries.coverage import percent, percent_points
 
 viewer = APIRouter(include_in_schema=False, dependencies=[require("viewer", page=True)])

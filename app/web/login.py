@@ -7,8 +7,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.security.tokens import COOKIE
 from app.security.deps import TokensDep
+from app.security.tokens import COOKIE
 from app.web.templating import templates
 
 router = APIRouter(include_in_schema=False)

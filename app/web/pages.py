@@ -6,14 +6,14 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.deps import CHAIN_ID, StoreDep, chain_or_404
-from app.security.tokens import role_allows
-from app.web.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
-from app.web.graph_view import KIND_STYLE, chain_view, graph_payload
 from app.readmodel.lookups import neighbourhood_without_waiting, search_without_waiting
-from app.web.templating import templates
 from app.readmodel.workspace import (
     SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status,
 )
+from app.security.tokens import role_allows
+from app.web.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
+from app.web.graph_view import KIND_STYLE, chain_view, graph_payload
+from app.web.templating import templates
 from stores.common import build_graph
 
 router = APIRouter(include_in_schema=False)
