@@ -1,23 +1,21 @@
-"""Typed dependencies handed to the routes: the store, the graph cache, the token registry and role checks.
+"""What the routers of ``app/api`` and ``app/web`` share: the store and its read model as typed
+dependencies, and the chain id path parameter with its 404.
 
-They are ``async def`` because none of them waits on anything slow (the token check is one indexed
-SQLite read): FastAPI then runs them on the event loop instead of handing each to a worker thread,
-a hop that costs more than the work under concurrent load.
+The dependencies are ``async def`` because they only read ``app.state``: FastAPI then runs them on
+the event loop instead of handing each to a worker thread.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 
-from app.auth import COOKIE, ROLE_NAMES, Role, TokenRegistry, role_allows
-from app.graph_cache import GraphCache
+from app.readmodel.graph_cache import GraphCache
+from app.readmodel.lookups import chain_detail
 from stores.base import GraphStore
 
-
-class LoginRequired(Exception):
-    """A browser page was asked for without a valid token: send the user to the login page."""
+CHAIN_ID = Path(pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id，例如 chain:new-energy")
 
 
 async def get_store(request: Request) -> GraphStore:
@@ -30,41 +28,13 @@ async def get_cache(request: Request) -> GraphCache:
     return request.app.state.graphs
 
 
-async def get_tokens(request: Request) -> TokenRegistry:
-    return request.app.state.tokens
-
-
-def token_of(request: Request) -> str | None:
-    """The bearer token of a request (Authorization header first, then the login cookie)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return request.cookies.get(COOKIE)
-
-
-def _role(request: Request, needed: Role, *, page: bool) -> Role:
-    held = request.app.state.tokens.role_of(token_of(request))
-    if held is None:
-        if page:
-            raise LoginRequired()
-        raise HTTPException(status_code=401, detail="需要登录：请提供有效令牌（Authorization: Bearer …）",
-                            headers={"WWW-Authenticate": "Bearer"})
-    if not role_allows(held, needed):
-        raise HTTPException(status_code=403, detail=f"权限不足：需要“{ROLE_NAMES[needed]}”或更高角色")
-    request.state.role = held
-    return held
-
-
-def require(needed: Role, *, page: bool = False):  # type: ignore[no-untyped-def]
-    """A dependency that lets through tokens of role ``needed`` or higher."""
-
-    async def check(request: Request) -> Role:
-        return _role(request, needed, page=page)
-
-    return Depends(check)
+def chain_or_404(cache: GraphCache, chain_id: str) -> dict[str, Any]:
+    """``lookups.chain_detail``, or a 404 when there is no such chain."""
+    detail = chain_detail(cache, chain_id)
+    if detail is None:
+        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
+    return detail
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 CacheDep = Annotated[GraphCache, Depends(get_cache)]
-TokensDep = Annotated[TokenRegistry, Depends(get_tokens)]

@@ -14,19 +14,27 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import api, api_admin, api_analyses, api_import, api_lookups, login, pages, pages_analyses, workspace
-from app.auth import TokenRegistry
-from app.body_limit import BodyLimit
-from app.error_pages import error_page, is_page_request, validation_message
-from app.deps import LoginRequired, require
-from app.graph_cache import GraphCache
-from app.security_headers import SecurityHeaders
+from app.api import analyses as api_analyses
+from app.api import chains as api_chains
+from app.api import imports as api_imports
+from app.api import lookups as api_lookups
+from app.api import tokens as api_tokens
+from app.readmodel import workspace
+from app.readmodel.graph_cache import GraphCache
+from app.security.body_limit import BodyLimit
+from app.security.deps import LoginRequired, require
+from app.security.headers import SecurityHeaders
+from app.security.tokens import TokenRegistry
 from app.settings import Settings
+from app.web import analyses as web_analyses
+from app.web import login
+from app.web import pages as web_pages
+from app.web.error_pages import error_page, is_page_request, validation_message
 from graph_schema.errors import ChainAtlasError
 from stores.base import GraphStore
 from stores.factory import open_store
 
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(__file__).parent / "web" / "static"
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 MAX_FORM_BYTES = 1024 * 1024  # any request body but an upload: login forms, token requests
 CONTENT_SECURITY_POLICY = (
@@ -48,7 +56,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owns_store, owns_tokens = store is None, tokens is None
-        app.state.store = open_store(settings) if owns_store else store
+        app.state.store = open_store(settings.store_config()) if owns_store else store
         app.state.tokens = TokenRegistry(settings.tokens_path) if owns_tokens else tokens
         app.state.graphs = GraphCache(app.state.store)
         if warm:  # fill the analysis caches in the background; requests meanwhile compute what they need
@@ -74,7 +82,7 @@ def create_app(
     app.state.tokens = tokens
     app.state.graphs = GraphCache(store) if store is not None else None
 
-    app.add_middleware(BodyLimit, limits={"/api/imports": api_import.MAX_UPLOAD_BYTES},
+    app.add_middleware(BodyLimit, limits={"/api/imports": api_imports.MAX_UPLOAD_BYTES},
                        default=MAX_FORM_BYTES)
     app.add_middleware(SecurityHeaders, headers={
         "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
@@ -113,15 +121,15 @@ def create_app(
         return JSONResponse(app.openapi())
 
     app.include_router(login.router)
-    app.include_router(api.router, dependencies=[require("viewer")])
+    app.include_router(api_chains.router, dependencies=[require("viewer")])
     app.include_router(api_lookups.router, dependencies=[require("viewer")])
     app.include_router(api_analyses.viewer)
     app.include_router(api_analyses.reviewer)
-    app.include_router(api_admin.router, dependencies=[require("admin")])
-    app.include_router(api_import.router, dependencies=[require("admin")])
-    app.include_router(pages_analyses.viewer)
-    app.include_router(pages_analyses.reviewer)
-    app.include_router(pages.router, dependencies=[require("viewer", page=True)])
+    app.include_router(api_tokens.router, dependencies=[require("admin")])
+    app.include_router(api_imports.router, dependencies=[require("admin")])
+    app.include_router(web_analyses.viewer)
+    app.include_router(web_analyses.reviewer)
+    app.include_router(web_pages.router, dependencies=[require("viewer", page=True)])
     app.mount("/static/vendor", StaticFiles(directory=VIS_DIR), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

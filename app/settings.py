@@ -14,6 +14,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph_schema.errors import ConfigError
+from stores.factory import StoreConfig
 
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
@@ -62,6 +63,13 @@ class Settings(BaseSettings):
     def tokens_path(self) -> Path:
         """The SQLite file that keeps hashed access tokens (whatever the graph store)."""
         return self.data_dir / "tokens.sqlite"
+
+    def store_config(self) -> StoreConfig:
+        """What ``stores.factory.open_store`` needs to open the store these settings choose."""
+        return StoreConfig(
+            store=self.store, embedded_path=self.embedded_path, neo4j_uri=self.neo4j_uri,
+            neo4j_user=self.neo4j_user, neo4j_password=self.neo4j_password, neo4j_database=self.neo4j_database,
+        )
 
 
 _ENV_NAMES = {

@@ -138,8 +138,8 @@ def serve(store_path: Path, data_dir: Path, port: int, warm: bool) -> None:
 
     import uvicorn
 
-    from app.auth import TokenRegistry
     from app.main import create_app
+    from app.security.tokens import TokenRegistry
     from app.settings import Settings
     from stores.embedded import EmbeddedStore
 
@@ -181,7 +181,7 @@ class Server:
 def running_server(store_path: Path, *, role: str = "reviewer", start_timeout: float = 60.0,
                    warm: bool = False) -> Iterator[Server]:
     """Start the app in a child process on a free loopback port; always stop it."""
-    from app.auth import TokenRegistry
+    from app.security.tokens import TokenRegistry
 
     with tempfile.TemporaryDirectory(prefix="chainatlas-web-") as tmp:
         data_dir = Path(tmp)
@@ -387,8 +387,8 @@ def profile_requests(store_path: Path, paths: list[str], top: int = 25, seconds:
 
     from fastapi.testclient import TestClient
 
-    from app.auth import TokenRegistry
     from app.main import create_app
+    from app.security.tokens import TokenRegistry
     from app.settings import Settings
     from stores.embedded import EmbeddedStore
 

@@ -107,7 +107,7 @@ def physics_on(page_html: str) -> tuple[str, dict[str, Any]]:
     """The same page with the same nodes and edges but pyvis's defaults: no positions, physics on."""
     import networkx as nx
 
-    from app.graph_view import graph_payload, inert_json
+    from app.web.graph_view import graph_payload, inert_json
 
     data = graph_data(page_html)
     tiny = nx.MultiDiGraph()
@@ -128,7 +128,7 @@ def physics_on(page_html: str) -> tuple[str, dict[str, Any]]:
 def straight_edges(page_html: str) -> str:
     """The same page, physics still off, with ``edges.smooth`` disabled (an experiment: pyvis's default
     ``smooth: dynamic`` gives vis-network one hidden support node per edge)."""
-    from app.graph_view import inert_json
+    from app.web.graph_view import inert_json
 
     data = graph_data(page_html)
     data["options"]["edges"]["smooth"] = False

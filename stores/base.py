@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 import networkx as nx
 
@@ -76,6 +76,10 @@ class GraphStore(Protocol):
 
     Both implementations pass the contract suite in ``tests/contract``.
     """
+
+    revision_is_in_process: ClassVar[bool] = False
+    """True when ``revision()`` is a quick read in this process (a local file), not a round trip to a
+    server: the app's read model may then check it on the event loop. Each implementation sets it."""
 
     def ensure_schema(self) -> None:
         """Create constraints and indexes; safe to call again."""

@@ -43,6 +43,8 @@ relationships already stored): rebuilding an index costs time in proportion to t
 class EmbeddedStore:
     """A GraphStore in one SQLite file (or ``":memory:"``)."""
 
+    revision_is_in_process = True  # the revision is one read of the local SQLite file
+
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         if self.path != ":memory:":

@@ -35,6 +35,8 @@ T = TypeVar("T")
 class Neo4jStore:
     """A GraphStore on a Neo4j 5 database."""
 
+    revision_is_in_process = False  # the revision is a round trip to the server
+
     def __init__(self, driver: Driver, database: str = "neo4j") -> None:
         self._driver = driver
         self._database = database

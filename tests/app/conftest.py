@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.auth import ROLES, TokenRegistry
 from app.main import create_app
+from app.security.tokens import ROLES, TokenRegistry
 from app.settings import Settings
 from stores.base import GraphStore
 

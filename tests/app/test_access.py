@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth import COOKIE, TokenRegistry
+from app.security.tokens import COOKIE, TokenRegistry
 from graph_schema.errors import ChainAtlasError
 from stores.embedded import EmbeddedStore
 from tests.app.conftest import make_client

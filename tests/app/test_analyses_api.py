@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from app.auth import ROLES, TokenRegistry, role_allows
+from app.security.tokens import ROLES, TokenRegistry, role_allows
 from queries.examples import example_batch
 from stores.base import GraphStore
 from tests.app.conftest import make_client

@@ -8,7 +8,7 @@ from schemathesis.checks import not_a_server_error
 
 import pytest
 
-from app.auth import TokenRegistry
+from app.security.tokens import TokenRegistry
 from app.main import create_app
 from app.settings import Settings
 from loaders.reference import load_reference

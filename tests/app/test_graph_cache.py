@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from app import graph_cache
-from app.cached_answers import answer
-from app.graph_cache import GraphCache, NotCached
+from app.readmodel import graph_cache
+from app.readmodel.cached_answers import answer
+from app.readmodel.graph_cache import GraphCache, NotCached
 from graph_schema import Chain
 from stores.base import WriteBatch
 from stores.embedded import EmbeddedStore

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from app.graph_view import STAGE_X, graph_payload
+from app.web.graph_view import STAGE_X, graph_payload
 
 
 def small_chain() -> nx.MultiDiGraph:

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from app.auth import TokenRegistry
+from app.security.tokens import TokenRegistry
 from stores.base import GraphStore
 from tests.app.conftest import make_client
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from app.auth import TokenRegistry
+from app.security.tokens import TokenRegistry
 from graph_schema import Enterprise, LocatedIn, Produces, Supplies
 from loaders.reference import load_reference
 from stores.base import GraphStore, WriteBatch

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from app.graph_cache import GraphCache
-from app.graph_neighbourhood import neighbourhood
-from app.lookups import (
+from app.readmodel.graph_cache import GraphCache
+from app.readmodel.graph_neighbourhood import neighbourhood
+from app.readmodel.lookups import (
     NAME_INDEXES, EnterpriseFilter, chain_detail, enterprise_rows, neighbourhood_without_waiting, search,
     search_without_waiting,
 )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.auth import TokenRegistry
 from app.main import CONTENT_SECURITY_POLICY
+from app.security.tokens import TokenRegistry
 from stores.embedded import EmbeddedStore
 from tests.app.conftest import make_client
 

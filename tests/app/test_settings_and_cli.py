@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import cli
+from app.cli.main import cli
 from app.settings import load_settings
 from graph_schema.errors import ConfigError
 
@@ -100,7 +100,7 @@ def _serve_until_url(env: dict[str, str], port: int) -> list[str]:
 
 
 def test_first_start_prints_an_admin_token_once(tmp_path: Path) -> None:
-    from app.auth import TokenRegistry
+    from app.security.tokens import TokenRegistry
 
     env = {"CHAINATLAS_STORE": "embedded", "CHAINATLAS_DATA_DIR": str(tmp_path)}
     first = _serve_until_url(env, 18731)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app import api_import
-from app.auth import TokenRegistry
+from app.api import imports as api_import
+from app.security.tokens import TokenRegistry
 from stores.embedded import EmbeddedStore
 from tests.app.conftest import make_client
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.auth import TokenRegistry
+from app.security.tokens import TokenRegistry
 from graph_schema import Enterprise, Leads, Produces
 from loaders.reference import load_reference, read_plan
 from stores.base import GraphStore, WriteBatch
@@ -138,7 +138,7 @@ def test_chain_page_and_detail_follow_an_import(client: TestClient, store: Graph
 
 
 def test_detail_page_labels_every_model_field_in_chinese(client: TestClient) -> None:
-    from app.field_labels import FIELD_LABELS, HIDDEN
+    from app.web.field_labels import FIELD_LABELS, HIDDEN
     from graph_schema.models import Chain, Cluster, Enterprise, Park, Product
 
     for model in (Chain, Cluster, Enterprise, Park, Product):

@@ -18,8 +18,8 @@ from urllib.parse import urlparse
 import pytest
 import uvicorn
 
-from app.auth import TokenRegistry
 from app.main import create_app
+from app.security.tokens import TokenRegistry
 from app.settings import Settings
 from stores.embedded import EmbeddedStore
 

@@ -11,7 +11,7 @@ import typer
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from app.cli_data import register
+from app.cli.data import register
 from tests.loaders.conftest import MALFORMED
 
 runner = CliRunner()

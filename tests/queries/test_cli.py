@@ -12,7 +12,7 @@ import typer
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from app.cli_analyses import register
+from app.cli.analyses import register
 from queries.examples import example_batch
 from stores.embedded import EmbeddedStore
 

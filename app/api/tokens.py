@@ -1,4 +1,4 @@
-"""Admin-only API: access tokens. (Imports through the upload endpoint live in ``api_import``.)"""
+"""Admin-only API: access tokens. (Imports through the upload endpoint live in ``app.api.imports``.)"""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 
-from app.auth import Role
-from app.deps import TokensDep
+from app.security.deps import TokensDep
+from app.security.tokens import Role
 
 router = APIRouter(prefix="/api/tokens", tags=["admin"])
 

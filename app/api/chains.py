@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from app.cached_answers import answer
-from app.deps import StoreDep
-from app.graph_cache import GraphCache
-from app.lookups import chain_detail
-from app.responses import json_response
+from app.api.responses import json_response
+from app.deps import CHAIN_ID, StoreDep, chain_or_404
+from app.readmodel.cached_answers import answer
 
 router = APIRouter(prefix="/api", tags=["chains"])
-
-CHAIN_ID = Path(pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id，例如 chain:new-energy")
 
 
 class ChainSummary(BaseModel):
@@ -57,11 +53,3 @@ async def get_chain(request: Request, chain_id: str = CHAIN_ID) -> Response:
         return ChainDetail.model_validate(chain_or_404(cache, chain_id)).model_dump_json().encode()
 
     return await answer(cache, lambda: json_response(body=cache.memo(("chain-detail-json", chain_id), encode)))
-
-
-def chain_or_404(cache: GraphCache, chain_id: str) -> dict[str, Any]:
-    """``lookups.chain_detail``, or a 404 when there is no such chain."""
-    detail = chain_detail(cache, chain_id)
-    if detail is None:
-        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
-    return detail

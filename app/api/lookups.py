@@ -10,12 +10,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from app import lookups
-from app.cached_answers import answer
+from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, listing, page_of
+from app.api.responses import json_response
 from app.deps import CacheDep, StoreDep
-from app.graph_cache import GraphCache
-from app.listing import FormatQuery, ListFormat, PageQuery, SizeQuery, listing, page_of
-from app.responses import json_response
+from app.readmodel import lookups
+from app.readmodel.cached_answers import answer
+from app.readmodel.graph_cache import GraphCache
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
 from stores.base import GraphStore, Subgraph
 
@@ -28,11 +28,6 @@ def node_id_path() -> Any:
     return Path(min_length=1, max_length=200, description="节点 id，例如 ent:…、product:…、18位统一社会信用代码")
 
 
-FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
-}
-
-
 class Page(BaseModel):
     items: list[dict[str, Any]]
     total: int
@@ -42,6 +37,17 @@ class Page(BaseModel):
 
 def _nodes_of(graph: nx.MultiDiGraph, label: str) -> list[dict[str, Any]]:
     return [{"id": node, **attrs} for node, attrs in sorted(graph.nodes(data=True)) if attrs.get("label") == label]
+
+
+def _names_along(graph: nx.MultiDiGraph, node: str, rel_type: str) -> list[str]:
+    """The names of the nodes that ``node`` points to along ``rel_type``."""
+    return [graph.nodes[dst]["name"] for _, dst, d in graph.out_edges(node, data=True) if d["type"] == rel_type]
+
+
+def _count_into(graph: nx.MultiDiGraph, node: str, rel_type: str, *, from_label: str | None = None) -> int:
+    """How many ``rel_type`` relationships point at ``node`` (only from nodes of ``from_label``, if given)."""
+    return sum(1 for src, _, d in graph.in_edges(node, data=True)
+               if d["type"] == rel_type and (from_label is None or graph.nodes[src]["label"] == from_label))
 
 
 async def _node(cache: GraphCache, store: GraphStore, node_id: str, label: str) -> Response:
@@ -79,10 +85,9 @@ def clusters(cache: CacheDep, page: int = PageQuery, size: int = SizeQuery, form
     graph = cache.graph()
     rows = []
     for cluster in _nodes_of(graph, "Cluster"):
-        chains = [graph.nodes[dst]["name"] for _, dst, d in graph.out_edges(cluster["id"], data=True) if d["type"] == "CLUSTER_OF"]
         bases = [f"{graph.nodes[dst]['name']}（{d.get('role', '')}）" for _, dst, d in graph.out_edges(cluster["id"], data=True) if d["type"] == "BASED_IN"]
-        members = sum(1 for _, _, d in graph.in_edges(cluster["id"], data=True) if d["type"] == "MEMBER_OF")
-        rows.append({"id": cluster["id"], "name": cluster["name"], "chains": chains, "bases": bases, "members": members})
+        rows.append({"id": cluster["id"], "name": cluster["name"], "chains": _names_along(graph, cluster["id"], "CLUSTER_OF"),
+                     "bases": bases, "members": _count_into(graph, cluster["id"], "MEMBER_OF")})
     return listing(rows, page=page, size=size, fmt=format, filename="clusters", title="产业集群")
 
 
@@ -96,8 +101,8 @@ def parks(cache: CacheDep, page: int = PageQuery, size: int = SizeQuery, format:
     graph = cache.graph()
     rows = []
     for park in _nodes_of(graph, "Park"):
-        parents = [graph.nodes[dst]["name"] for _, dst, d in graph.out_edges(park["id"], data=True) if d["type"] == "LOCATED_IN"]
-        firms = sum(1 for src, _, d in graph.in_edges(park["id"], data=True) if d["type"] == "LOCATED_IN" and graph.nodes[src]["label"] == "Enterprise")
+        parents = _names_along(graph, park["id"], "LOCATED_IN")
+        firms = _count_into(graph, park["id"], "LOCATED_IN", from_label="Enterprise")
         rows.append({"id": park["id"], "name": park["name"], "kind": park.get("kind"), "within": parents, "enterprises": firms})
     return listing(rows, page=page, size=size, fmt=format, filename="parks", title="区县园区")
 
@@ -116,7 +121,7 @@ def products(
     graph = cache.graph(chain) if chain else cache.graph()
     rows = [
         {"id": p["id"], "name": p["name"], "segment": p.get("segment"), "stage": p.get("stage"),
-         "producers": sum(1 for _, _, d in graph.in_edges(p["id"], data=True) if d["type"] == "PRODUCES")}
+         "producers": _count_into(graph, p["id"], "PRODUCES")}
         for p in _nodes_of(graph, "Product")
     ]
     return listing(rows, page=page, size=size, fmt=format, filename="products", title="产品")

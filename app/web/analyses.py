@@ -9,12 +9,12 @@ import networkx as nx
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from app.api import CHAIN_ID
-from app.deps import require
-from app.graph_cache import GraphCache
-from app.lookups import search
-from app.pages import templates
-from app.workspace import critical, ordered_chains
+from app.deps import CHAIN_ID
+from app.readmodel.graph_cache import GraphCache
+from app.readmodel.lookups import search
+from app.readmodel.workspace import critical, ordered_chains
+from app.security.deps import require
+from app.web.templating import templates
 from queries.formatting import percent, percent_points
 
 viewer = APIRouter(include_in_schema=False, dependencies=[require("viewer", page=True)])
@@ -23,6 +23,16 @@ reviewer = APIRouter(include_in_schema=False, dependencies=[require("reviewer", 
 
 def _synthetic(graph: nx.MultiDiGraph, ids: Any) -> bool:
     return any(graph.nodes[node].get("synthetic") for node in ids if node in graph)
+
+
+def _chain_with_product(cache: GraphCache, chain_id: str, product: str) -> nx.MultiDiGraph:
+    """The chain's projection; a 404 when there is no such chain or the product is not on it."""
+    graph = cache.graph(chain_id)
+    if chain_id not in graph:
+        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
+    if product not in graph:
+        raise HTTPException(status_code=404, detail=_product_missing(cache, chain_id, product))
+    return graph
 
 
 def _product_missing(cache: Any, chain_id: str, product: str) -> str:
@@ -41,11 +51,7 @@ def candidates_page(
     from queries.candidates import recruitment_candidates
 
     cache = request.app.state.graphs
-    graph = cache.graph(chain_id)
-    if chain_id not in graph:
-        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
-    if product not in graph:
-        raise HTTPException(status_code=404, detail=_product_missing(cache, chain_id, product))
+    graph = _chain_with_product(cache, chain_id, product)
     report = cache.memo(("candidates", chain_id, product), lambda: recruitment_candidates(cache.view(chain_id), chain_id, product))
     rows = report.rows()
     return templates.TemplateResponse(request, "candidates.html", {
@@ -63,11 +69,7 @@ def recruit_page(
     from queries.candidates import recruit_to_derisk
 
     cache = request.app.state.graphs
-    graph = cache.graph(chain_id)
-    if chain_id not in graph:
-        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
-    if product not in graph:
-        raise HTTPException(status_code=404, detail=_product_missing(cache, chain_id, product))
+    graph = _chain_with_product(cache, chain_id, product)
     if candidate not in cache.graph():
         raise HTTPException(status_code=404, detail=f"企业不存在：{candidate}")
     try:

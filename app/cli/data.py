@@ -20,29 +20,15 @@ from pathlib import Path
 
 import typer
 
+from app.cli.context import choices, configured_store, fail
+from loaders.fields import KINDS
 
-class ImportKind(str, Enum):
-    auto = "auto"
-    enterprises = "enterprises"
-    supplies = "supplies"
-
-
-class ExportFormat(str, Enum):
-    csv = "csv"
-    xlsx = "xlsx"
-    graphml = "graphml"
-    json = "json"
+commands = typer.Typer()
 
 
-class TemplateKind(str, Enum):
-    enterprises = "enterprises"
-    supplies = "supplies"
-    all = "all"
-
-
-class RealData(str, Enum):
-    willems = "willems"
-    apple = "apple"
+def register(cli: typer.Typer) -> None:
+    """Add the data commands to ``cli``."""
+    cli.add_typer(commands)
 
 
 def _as_of(text: str | None) -> dt.date | None:
@@ -64,65 +50,77 @@ def _finish(report, report_path: Path | None) -> None:  # noqa: ANN001 - loaders
         raise typer.Exit(1)
 
 
+ImportKind = choices("ImportKind", ["auto", *KINDS])  # auto: each file's kind from its header
+
+
+@commands.command("import")
 def import_command(
     files: list[Path] = typer.Argument(..., help="CSV (UTF-8/GBK), XLSX or JSON files; one batch, all or nothing"),
-    kind: ImportKind = typer.Option(ImportKind.auto, help="table kind; auto = from the header"),
+    kind: ImportKind = typer.Option(ImportKind("auto"), help="table kind; auto = from the header"),
     dry_run: bool = typer.Option(False, "--dry-run", help="validate and show what would change; write nothing"),
     report: Path | None = typer.Option(None, "--report", help="write the problem list to this .xlsx or .csv"),
     as_of: str | None = typer.Option(None, "--as-of", help="as-of date for rows without one (default: file date)"),
 ) -> None:
     """Import enterprise lists (企业名录) and supply relations (供应关系); exit 1 when rejected."""
-    from app.cli import _store
     from loaders.importer import import_files
 
     date = _as_of(as_of)
-    with _store() as store:
+    with configured_store() as store:
         result = import_files(
-            store, files, kind=None if kind is ImportKind.auto else kind.value, as_of=date, dry_run=dry_run,
+            store, files, kind=None if kind.value == "auto" else kind.value, as_of=date, dry_run=dry_run,
             progress=sys.stderr.isatty(),
         )
     _finish(result, report)
 
 
+@commands.command("demo")
 def demo_command(
     scale: int = typer.Option(3000, min=1, help="number of enterprises (100000+ for benchmarks)"),
     seed: int = typer.Option(8810, help="random seed; the same seed gives the same data"),
     batch_size: int = typer.Option(20000, min=1, help="nodes and relationships per transaction"),
 ) -> None:
     """Fill every chain with fictitious demo enterprises and supply relations (示例数据（虚构）)."""
-    from app.cli import _store
     from loaders.demo import SYNTHETIC_LABEL, load_demo
 
-    with _store() as store:
+    with configured_store() as store:
         try:
             written = load_demo(store, scale, seed, batch_size=batch_size, progress=sys.stderr.isatty())
         except ValueError as exc:
-            typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(2) from None
+            raise fail(str(exc), 2) from None
     typer.echo(f"{SYNTHETIC_LABEL}: scale={scale} seed={seed}")
     typer.echo(json.dumps(written, ensure_ascii=False))
 
 
+class ExportFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+    graphml = "graphml"
+    json = "json"
+
+
+@commands.command("export")
 def export_command(
     format: ExportFormat = typer.Option(..., "--format", help="csv | xlsx | graphml | json"),
     output: Path = typer.Option(..., "--output", "-o", help="file to write (csv: <stem>_企业名录.csv and _供应关系.csv)"),
     chain: str | None = typer.Option(None, "--chain", help="only this chain's part, e.g. chain:new-energy"),
 ) -> None:
     """Export enterprises and supply relations (csv/xlsx/json, re-importable) or the whole graph (GraphML, for Gephi)."""
-    from app.cli import _store
     from loaders.export import export_graph
 
-    with _store() as store:
+    with configured_store() as store:
         if chain is not None and store.get_node(chain) is None:
-            typer.secho(f"错误 / error: no chain {chain!r} in the store", fg=typer.colors.RED, err=True)
-            raise typer.Exit(2)
+            raise fail(f"no chain {chain!r} in the store", 2)
         paths = export_graph(store, format.value, output, chain=chain)
     for path in paths:
         typer.echo(str(path))
 
 
+TemplateKind = choices("TemplateKind", [*KINDS, "all"])  # all: one workbook with every kind
+
+
+@commands.command("template")
 def template_command(
-    kind: TemplateKind = typer.Option(TemplateKind.all, help="enterprises | supplies | all"),
+    kind: TemplateKind = typer.Option(TemplateKind("all"), help="enterprises | supplies | all"),
     output: Path = typer.Option(..., "--output", "-o", help="the .xlsx file to write"),
 ) -> None:
     """Write an XLSX import template: header, one example row (示例) and a 说明 sheet."""
@@ -131,6 +129,12 @@ def template_command(
     typer.echo(str(write_template(kind.value, output)))
 
 
+class RealData(str, Enum):
+    willems = "willems"
+    apple = "apple"
+
+
+@commands.command("import-realdata")
 def import_realdata_command(
     dataset: RealData = typer.Argument(..., help="willems (Willems 2008, 38 chains) or apple (Apple supplier list)"),
     chains: str | None = typer.Option(None, "--chains", help="Willems chains, e.g. 1,2,5-7 (default: all 38)"),
@@ -138,25 +142,15 @@ def import_realdata_command(
     report: Path | None = typer.Option(None, "--report", help="write the problem list to this .xlsx or .csv"),
 ) -> None:
     """Import the real public data sets from ../shared/realdata through the ordinary import."""
-    from app.cli import _store
     from loaders.realdata import import_apple, import_willems, willems_numbers
 
     try:
         numbers = willems_numbers(chains)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--chains") from None
-    with _store() as store:
+    with configured_store() as store:
         if dataset is RealData.willems:
             result = import_willems(store, numbers, dry_run=dry_run, progress=sys.stderr.isatty())
         else:
             result = import_apple(store, dry_run=dry_run, progress=sys.stderr.isatty())
     _finish(result, report)
-
-
-def register(cli: typer.Typer) -> None:
-    """Add the data commands to ``cli``."""
-    cli.command("import")(import_command)
-    cli.command("demo")(demo_command)
-    cli.command("export")(export_command)
-    cli.command("template")(template_command)
-    cli.command("import-realdata")(import_realdata_command)

@@ -20,7 +20,7 @@ True
 >>> with cache.cached_only():
 ...     cache.memo(("never computed",), lambda: 1)
 Traceback (most recent call last):
-app.graph_cache.NotCached
+app.readmodel.graph_cache.NotCached
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ import networkx as nx
 
 from graph_schema.errors import ChainAtlasError
 from stores.base import GraphStore
-from stores.embedded import EmbeddedStore
 
 RECENT_LIMIT = 128
 _CACHED_ONLY: ContextVar[bool] = ContextVar("chainatlas_cached_only", default=False)
@@ -50,13 +49,14 @@ class GraphCache:
     """Whole-graph and per-chain projections of one store, reused until its revision changes.
 
     ``local_revision``: reading the store's revision is a quick local read (the embedded store's
-    file; a Neo4j round trip is not), so ``cached_only()`` may do it; by default, for the embedded store.
+    file; a Neo4j round trip is not), so ``cached_only()`` may do it; by default what the store
+    says of itself (``GraphStore.revision_is_in_process``).
     """
 
     def __init__(self, store: GraphStore, *, freeze_gc_above: int = 20_000, local_revision: bool | None = None) -> None:
         self._store = store
         self._freeze_gc_above = freeze_gc_above
-        self._local_revision = isinstance(store, EmbeddedStore) if local_revision is None else local_revision
+        self._local_revision = store.revision_is_in_process if local_revision is None else local_revision
         self._lock = threading.Lock()
         self._revision: int | None = None
         self._graphs: dict[str | None, nx.MultiDiGraph] = {}

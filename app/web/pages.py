@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path as FilePath
-
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
-from app.api import CHAIN_ID, chain_or_404
-from app.auth import role_allows
-from app.deps import StoreDep
-from app.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
-from app.field_labels import node_fields
-from app.graph_view import KIND_STYLE, chain_view, graph_payload, inert_json, node_url
-from app.lookups import neighbourhood_without_waiting, search_without_waiting
-from app.number_format import readable_number
-from queries.formatting import shortened
-from app.workspace import (
+from app.deps import CHAIN_ID, StoreDep, chain_or_404
+from app.readmodel.lookups import neighbourhood_without_waiting, search_without_waiting
+from app.readmodel.workspace import (
     SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status,
 )
+from app.security.tokens import role_allows
+from app.web.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
+from app.web.graph_view import KIND_STYLE, chain_view, graph_payload
+from app.web.templating import templates
 from stores.common import build_graph
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
-templates.env.filters["inert_json"] = inert_json
-templates.env.globals["node_url"] = node_url
-templates.env.globals["node_fields"] = node_fields
-templates.env.filters["readable_number"] = readable_number
-templates.env.filters["shortened"] = shortened  # long name lists: the first 10, then …等N家
 
 
 @router.get("/", response_class=HTMLResponse)

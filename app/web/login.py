@@ -7,8 +7,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.auth import COOKIE
-from app.deps import TokensDep
+from app.security.deps import TokensDep
+from app.security.tokens import COOKIE
+from app.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,8 +35,6 @@ def _signed_in(token: str, next_path: str | None) -> Response:
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, tokens: TokensDep, token: str | None = None, next: str | None = None) -> Response:
     """The login form; ``/login?token=…`` (the link printed at first start) signs in directly."""
-    from app.pages import templates
-
     if token and tokens.role_of(token):
         return _signed_in(token, next)
     return templates.TemplateResponse(
@@ -46,8 +45,6 @@ def login_page(request: Request, tokens: TokensDep, token: str | None = None, ne
 
 @router.post("/login")
 def login_submit(request: Request, tokens: TokensDep, token: str = Form(...), next: str = Form("/")) -> Response:
-    from app.pages import templates
-
     if tokens.role_of(token.strip()):
         return _signed_in(token.strip(), next)
     return templates.TemplateResponse(

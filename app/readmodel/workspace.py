@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from app.graph_cache import GraphCache
+from app.readmodel.graph_cache import GraphCache
 
 STATUS_COLOURS = {"缺链": "#d62728", "弱链": "#ff9f1c", "延链": "#9467bd", "强链": "#2ca02c"}
 
@@ -104,7 +104,7 @@ def warm(cache: GraphCache) -> None:
     Run in a background thread at start-up by ``chainatlas serve``; a change to the store later
     simply makes the next request compute afresh.
     """
-    from app.lookups import EnterpriseFilter, enterprise_rows, name_indexes
+    from app.readmodel.lookups import EnterpriseFilter, enterprise_rows, name_indexes
 
     name_indexes(cache)
     enterprise_rows(cache, EnterpriseFilter())

@@ -22,6 +22,9 @@ MEDIA_TYPES = {
 PageQuery = Query(1, ge=1, le=1_000_000, description="页码，从 1 开始")
 SizeQuery = Query(50, ge=1, le=1000, description="每页条数")
 FormatQuery = Query("json", description="json 分页返回；csv / xlsx 下载完整列表（不分页）")
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {  # what the OpenAPI document says a download returns
+    200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
+}
 
 
 def page_of(rows: list[dict[str, Any]], *, page: int, size: int) -> dict[str, Any]:

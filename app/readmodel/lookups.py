@@ -2,7 +2,7 @@
 a chain's detail, filtered enterprise lists. The routes only turn these into responses.
 
 >>> from stores.embedded import EmbeddedStore
->>> from app.graph_cache import GraphCache
+>>> from app.readmodel.graph_cache import GraphCache
 >>> from graph_schema import Chain
 >>> from stores.base import WriteBatch
 >>> store = EmbeddedStore(":memory:"); store.ensure_schema()
@@ -20,9 +20,9 @@ from typing import Any
 
 import networkx as nx
 
-from app.graph_cache import GraphCache
-from app.graph_neighbourhood import neighbourhood
-from app.search_index import NameIndex, search_indexes
+from app.readmodel.graph_cache import GraphCache
+from app.readmodel.graph_neighbourhood import neighbourhood
+from app.readmodel.search_index import NameIndex, search_indexes
 from graph_schema.registry import NODE_LABELS, check_label
 from stores.base import GraphStore, Subgraph
 

@@ -8,19 +8,20 @@ changes; critical dependencies and disruption simulations are for reviewers (安
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 import networkx as nx
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
-from app.api import CHAIN_ID
-from app.api_lookups import FILE_RESPONSES
-from app.deps import CacheDep, require
-from app.listing import FormatQuery, PageQuery, SizeQuery, download, page_of
+from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
+from app.deps import CHAIN_ID, CacheDep
 from app.output import render_tables
-from app.workspace import critical, gaps
+from app.readmodel.workspace import critical, gaps
+from app.security.deps import require
 from queries.risks import KINDS, SEVERITIES
 
 viewer = APIRouter(prefix="/api", tags=["analyses"], dependencies=[require("viewer")])
@@ -28,7 +29,36 @@ reviewer = APIRouter(prefix="/api", tags=["security review"], dependencies=[requ
 
 TableQuery = Query(None, max_length=40, description="结果中的哪张表（默认主表）；xlsx 可用 all 导出全部表")
 OptionalChain = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id；不填为全图")
+BaseYear = Query(2025, ge=2020, le=2026)
 DATE = r"^\d{4}-\d{2}-\d{2}$"
+TABLE_PARAMETERS = tuple(  # every analysis operation takes these, after its own parameters
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+    for name, annotation, default in (
+        ("table", str | None, TableQuery), ("page", int, PageQuery), ("size", int, SizeQuery), ("format", ListFormat, FormatQuery),
+    )
+)
+
+
+def analysis(router: APIRouter, path: str, *, summary: str, filename: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the decorated function as the operation ``GET path`` of ``router``.
+
+    The function takes the operation's own parameters and returns the analysis result; the operation
+    adds ``TABLE_PARAMETERS`` and answers with the table they choose (``respond``).
+    """
+
+    def add(function: Callable[..., Any]) -> Callable[..., Any]:
+        def endpoint(**params: Any) -> Any:
+            table, page, size, fmt = (params.pop(parameter.name) for parameter in TABLE_PARAMETERS)
+            return respond(function(**params), table=table, page=page, size=size, fmt=fmt, filename=filename)
+
+        own = inspect.signature(function, eval_str=True).parameters.values()
+        endpoint.__signature__ = inspect.Signature([*own, *TABLE_PARAMETERS], return_annotation=Any)  # type: ignore[attr-defined]  # FastAPI reads the parameters from it
+        endpoint.__name__ = function.__name__  # the operation's name in the OpenAPI document
+        endpoint.__doc__ = function.__doc__
+        router.get(path, responses=FILE_RESPONSES, summary=summary)(endpoint)
+        return function
+
+    return add
 
 
 def _scalars(result: Any) -> dict[str, Any]:
@@ -106,89 +136,72 @@ MinSourcing = Query(0.3, ge=0, le=1, description="弱链：本地采购方从本
 MinStrongInputs = Query(1.0, ge=0, le=1, description="延链：投入品中强链的比例至少为此值")
 
 
-@viewer.get("/chains/{chain_id}/map", responses=FILE_RESPONSES, summary="产业链图谱：各产品覆盖情况、链主、营收与目标")
-def chain_map_endpoint(
-    cache: CacheDep, chain_id: str = CHAIN_ID, base_year: int = Query(2025, ge=2020, le=2026),
-    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
-) -> Any:
+@analysis(viewer, "/chains/{chain_id}/map", summary="产业链图谱：各产品覆盖情况、链主、营收与目标", filename="chain-map")
+def chain_map_endpoint(cache: CacheDep, chain_id: str = CHAIN_ID, base_year: int = BaseYear) -> Any:
     from queries.chain_map import chain_map
 
-    result = _run(chain_map, _chain_view(cache, chain_id), chain_id, base_year=base_year)
-    return respond(result, table=table, page=page, size=size, fmt=format, filename="chain-map")
+    return _run(chain_map, _chain_view(cache, chain_id), chain_id, base_year=base_year)
 
 
-@viewer.get("/chains/{chain_id}/gaps", responses=FILE_RESPONSES, summary="补链/强链/延链：缺链、弱链、强链、延链机会")
+@analysis(viewer, "/chains/{chain_id}/gaps", summary="补链/强链/延链：缺链、弱链、强链、延链机会", filename="gaps")
 def gaps_endpoint(
     cache: CacheDep, chain_id: str = CHAIN_ID,
     min_local_producers: int = MinProducers, min_local_sourcing_share: float = MinSourcing,
     min_strong_input_share: float = MinStrongInputs,
-    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
 ) -> Any:
     from queries.gaps import GapRule, gap_report
 
     rule = _gap_rule(min_local_producers, min_local_sourcing_share, min_strong_input_share)
     view = _chain_view(cache, chain_id)
-    result = gaps(cache, chain_id) if rule == GapRule() else _run(gap_report, view, chain_id, rule=rule)
-    return respond(result, table=table, page=page, size=size, fmt=format, filename="gaps")
+    return gaps(cache, chain_id) if rule == GapRule() else _run(gap_report, view, chain_id, rule=rule)
 
 
-@viewer.get("/chains/{chain_id}/candidates", responses=FILE_RESPONSES, summary="招商：某缺口产品的候选引进企业（含评分构成和理由）")
+@analysis(viewer, "/chains/{chain_id}/candidates", summary="招商：某缺口产品的候选引进企业（含评分构成和理由）", filename="candidates")
 def candidates_endpoint(
     cache: CacheDep, chain_id: str = CHAIN_ID,
     product: str = Query(..., pattern=r"^product:[A-Za-z0-9_.-]{1,100}$", description="产品 id"),
-    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
 ) -> Any:
     from queries.candidates import recruitment_candidates
 
-    result = _run(recruitment_candidates, _chain_view(cache, chain_id), chain_id, product)
-    return respond(result, table=table, page=page, size=size, fmt=format, filename="candidates")
+    return _run(recruitment_candidates, _chain_view(cache, chain_id), chain_id, product)
 
 
-@viewer.get("/chains/{chain_id}/recruit", responses=FILE_RESPONSES, summary="招商补链推演：引进候选企业后缺口与风险的变化")
+@analysis(viewer, "/chains/{chain_id}/recruit", summary="招商补链推演：引进候选企业后缺口与风险的变化", filename="recruit")
 def recruit_endpoint(
     cache: CacheDep, chain_id: str = CHAIN_ID,
     product: str = Query(..., pattern=r"^product:[A-Za-z0-9_.-]{1,100}$"),
     candidate: str = Query(..., min_length=1, max_length=200, description="候选企业 id"),
-    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
 ) -> Any:
     from queries.candidates import recruit_to_derisk
 
-    result = _run(recruit_to_derisk, _chain_view(cache, chain_id), chain_id, product, candidate)
-    return respond(result, table=table, page=page, size=size, fmt=format, filename="recruit")
+    return _run(recruit_to_derisk, _chain_view(cache, chain_id), chain_id, product, candidate)
 
 
-@viewer.get("/indices", responses=FILE_RESPONSES, summary="指数：完整度、韧性、集中度、营收与目标（按产业链、集群、园区）")
-def indices_endpoint(
-    cache: CacheDep, chain: str | None = OptionalChain, base_year: int = Query(2025, ge=2020, le=2026),
-    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
-) -> Any:
+@analysis(viewer, "/indices", summary="指数：完整度、韧性、集中度、营收与目标（按产业链、集群、园区）", filename="indices")
+def indices_endpoint(cache: CacheDep, chain: str | None = OptionalChain, base_year: int = BaseYear) -> Any:
     from queries.indices import indices
 
-    result = _run(indices, _chain_view(cache, chain), chain, base_year=base_year)
-    return respond(result, table=table, page=page, size=size, fmt=format, filename="indices")
+    return _run(indices, _chain_view(cache, chain), chain, base_year=base_year)
 
 
-@viewer.get("/changes", responses=FILE_RESPONSES, summary="变化：两个日期之间新增/失去的供应关系，补上/新增的缺口")
+@analysis(viewer, "/changes", summary="变化：两个日期之间新增/失去的供应关系，补上/新增的缺口", filename="changes")
 def changes_endpoint(
     cache: CacheDep, before: str = Query(..., pattern=DATE), after: str = Query(..., pattern=DATE),
     chain: str | None = OptionalChain,
-    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
 ) -> Any:
     from queries.changes import diff_as_of
 
     if chain is not None:
         _chain_view(cache, chain)
-    result = _run(diff_as_of, cache.graph(chain), before, after, chain)
-    return respond(result, table=table, page=page, size=size, fmt=format, filename="changes")
+    return _run(diff_as_of, cache.graph(chain), before, after, chain)
 
 
-@reviewer.get("/risks", responses=FILE_RESPONSES, summary="关键依赖清单：单一来源、卡点企业、结构割点、集中度（安全审查）")
+@analysis(reviewer, "/risks", summary="关键依赖清单：单一来源、卡点企业、结构割点、集中度（安全审查）", filename="critical-dependencies")
 def risks_endpoint(
     cache: CacheDep, chain: str | None = OptionalChain,
     target: list[str] | None = Query(None, max_length=20, description="只分析这些企业的上游卡点（默认：全部链主）"),
     severity: Literal[SEVERITIES] | None = Query(None, description="只看此严重程度（主表）"),  # type: ignore[valid-type]
     kind: Literal[KINDS] | None = Query(None, description="只看此类型（主表），如 独家供应、卡点"),  # type: ignore[valid-type]
-    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
 ) -> Any:
     from queries.risks import critical_dependencies
 
@@ -197,7 +210,7 @@ def risks_endpoint(
     result = critical(cache, chain) if not target else _run(critical_dependencies, view, chain, targets=target)
     if severity or kind:
         result = FilteredResult(result, lambda row: (not severity or row["严重程度"] == severity) and (not kind or row["类型"] == kind))
-    return respond(result, table=table, page=page, size=size, fmt=format, filename="critical-dependencies")
+    return result
 
 
 class FilteredResult:
@@ -214,14 +227,13 @@ class FilteredResult:
         return tables
 
 
-@reviewer.get("/disruption", responses=FILE_RESPONSES, summary="断链推演：企业、园区、区县、省份或国家停摆的影响（安全审查）")
+@analysis(reviewer, "/disruption", summary="断链推演：企业、园区、区县、省份或国家停摆的影响（安全审查）", filename="disruption")
 def disruption_endpoint(
     cache: CacheDep, chain: str | None = OptionalChain,
     enterprise: list[str] = Query([], max_length=50), park: list[str] = Query([], max_length=20),
     district: list[str] = Query([], max_length=20), province: list[str] = Query([], max_length=20),
     country: list[str] = Query([], max_length=20),
     partial: bool = Query(False, description="部分模式：报告各企业损失的供应份额"),
-    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: Literal["json", "csv", "xlsx"] = FormatQuery,
 ) -> Any:
     from queries.disruption import DisruptionScope, simulate_disruption
 
@@ -229,5 +241,4 @@ def disruption_endpoint(
                             provinces=tuple(province), countries=tuple(country))
     if scope.describe() == "（空）":
         raise HTTPException(status_code=422, detail="参数错误：请至少选择一个企业、园区、区县、省份或国家")
-    result = _run(simulate_disruption, _chain_view(cache, chain), scope, chain, partial=partial)
-    return respond(result, table=table, page=page, size=size, fmt=format, filename="disruption")
+    return _run(simulate_disruption, _chain_view(cache, chain), scope, chain, partial=partial)

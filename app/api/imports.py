@@ -3,7 +3,7 @@
 folder that is removed afterwards.
 
 Limits: all files of one upload together at most ``MAX_UPLOAD_BYTES`` (refused by
-``app.body_limit`` before the body is read), at most ``MAX_FILES`` files, names of at most
+``app.security.body_limit`` before the body is read), at most ``MAX_FILES`` files, names of at most
 ``MAX_NAME_BYTES`` bytes. Files are copied in chunks, never held in memory whole.
 """
 
@@ -17,8 +17,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from app.api.listing import MEDIA_TYPES
 from app.deps import CacheDep, StoreDep
-from app.listing import MEDIA_TYPES
 from loaders.tabular import READABLE_SUFFIXES, SUPPORTED_TEXT
 
 router = APIRouter(prefix="/api/imports", tags=["admin"])

@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
-from app.graph_cache import GraphCache, NotCached
+from app.readmodel.graph_cache import GraphCache, NotCached
 
 T = TypeVar("T")
 

@@ -15,6 +15,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from app.web.templating import templates
+
 JSON_PATHS = ("/api/", "/health", "/openapi.json", "/static/")  # machine-facing: errors stay JSON
 TITLES = {400: "请求有误", 401: "需要登录", 403: "无权访问", 404: "未找到", 405: "不支持的请求方式",
           413: "请求过大", 422: "参数有误"}
@@ -42,8 +44,6 @@ def error_text(status: int, detail: str) -> str:
 
 
 def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
-    from app.pages import templates
-
     return templates.TemplateResponse(
         request, "error.html",
         {"title": error_title(status), "message": error_text(status, detail), "synthetic": False},
