@@ -11,13 +11,64 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from graph_schema.constraints import INDEXES, IndexedProperty
 from graph_schema.errors import SchemaError
 from graph_schema.registry import (
+    NODE_LABELS,
     RELATIONSHIP_TYPES,
+    SAFE_IDENTIFIER,
     check_label,
     check_relationship_endpoints,
     check_relationship_type,
 )
+
+META_LABEL = "ChainAtlasMeta"
+"""An internal label outside the schema: one node holding the store's revision counter."""
+FULLTEXT_INDEX = "node_name_fulltext"
+
+
+# -- schema ------------------------------------------------------------------------------------
+
+
+def schema_statements() -> list[str]:
+    """The constraints and indexes that ``graph_schema.constraints`` declares, in Cypher, and the
+    revision node's constraint; each safe to run again (``IF NOT EXISTS``).
+
+    Text indexes (trigram based in Neo4j 5) serve ``name CONTAINS $q`` for Chinese substrings; the
+    full-text index uses Lucene's CJK analyzer (bigrams) for ranked name search.
+
+    >>> schema_statements()[0]
+    'CREATE CONSTRAINT enterprise_id_unique IF NOT EXISTS FOR (n:Enterprise) REQUIRE n.id IS UNIQUE'
+    """
+    statements = [index_statement(index) for index in INDEXES]
+    statements.append(f"CREATE CONSTRAINT meta_id_unique IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.id IS UNIQUE")
+    labels = "|".join(check_label(name).name for name in NODE_LABELS)
+    statements.append(
+        f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n.name] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+    )
+    return statements
+
+
+def index_statement(index: IndexedProperty) -> str:
+    """One declared constraint or index, named ``<label>_<property>`` (``_unique``, ``_text`` after it).
+
+    >>> index_statement(IndexedProperty("Enterprise", "credit_code", "equality"))
+    'CREATE INDEX enterprise_credit_code IF NOT EXISTS FOR (n:Enterprise) ON (n.credit_code)'
+    """
+    label = check_label(index.label).name
+    if not SAFE_IDENTIFIER.match(index.property):
+        raise SchemaError(f"not a property name: {index.property!r}")
+    name = f"{label.lower()}_{index.property}"
+    if index.kind == "unique":
+        return f"CREATE CONSTRAINT {name}_unique IF NOT EXISTS FOR (n:{label}) REQUIRE n.{index.property} IS UNIQUE"
+    if index.kind == "substring":
+        return f"CREATE TEXT INDEX {name}_text IF NOT EXISTS FOR (n:{label}) ON (n.{index.property})"
+    return f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{index.property})"
+
+
+# -- writes and reads --------------------------------------------------------------------------
+
 
 
 def merge_nodes_query(label: str) -> str:

@@ -18,10 +18,10 @@ import networkx as nx
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-from graph_schema.constraints import META_LABEL, neo4j_schema_statements
 from graph_schema.errors import ChainAtlasError, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
 from stores import cypher
+from stores.cypher import META_LABEL
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
 from stores.common import (
     SEARCH_SEPARATOR, breadth_first, build_graph, chain_scope, check_window, checked_rel_types, chunks,
@@ -90,7 +90,7 @@ class Neo4jStore:
     # -- interface ---------------------------------------------------------------------------
 
     def ensure_schema(self) -> None:
-        for statement in neo4j_schema_statements():
+        for statement in cypher.schema_statements():
             with self._errors("creating the schema"):
                 self._driver.execute_query(statement, database_=self._database)
 

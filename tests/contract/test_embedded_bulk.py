@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from graph_schema.constraints import SQLITE_DEFERRABLE_INDEXES, SQLITE_SCHEMA
-from stores.embedded import BULK_MIN_ITEMS, EmbeddedStore
+from stores.embedded import BULK_MIN_ITEMS, SQLITE_DEFERRABLE_INDEXES, SQLITE_SCHEMA, EmbeddedStore
 from tests.contract.sample import sample_batch
 
 

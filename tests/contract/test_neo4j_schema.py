@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from graph_schema import Enterprise, Supplies
-from graph_schema.constraints import FULLTEXT_INDEX, neo4j_schema_statements
 from graph_schema.registry import NODE_LABELS
 from stores.base import WriteBatch
+from stores.cypher import FULLTEXT_INDEX, schema_statements
 from stores.neo4j_store import Neo4jStore
 from tests.contract.sample import sample_batch
 
@@ -17,7 +17,7 @@ def test_constraints_and_indexes_exist(neo4j_store: Neo4jStore) -> None:
     indexes = {row["name"]: row["type"] for row in neo4j_store._read("SHOW INDEXES YIELD name, type RETURN name, type")}
     assert indexes[FULLTEXT_INDEX] == "FULLTEXT"
     assert all(indexes[f"{label.lower()}_name_text"] == "TEXT" for label in NODE_LABELS)
-    assert len(neo4j_schema_statements()) == len(NODE_LABELS) * 2 + 3
+    assert len(schema_statements()) == len(NODE_LABELS) * 2 + 3
 
 
 def test_fulltext_index_finds_chinese_substrings(neo4j_store: Neo4jStore) -> None:
