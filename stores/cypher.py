@@ -67,8 +67,17 @@ def index_statement(index: IndexedProperty) -> str:
     return f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{index.property})"
 
 
-# -- writes and reads --------------------------------------------------------------------------
+# -- the revision counter ----------------------------------------------------------------------
 
+BUMP_REVISION = f"MERGE (m:{META_LABEL} {{id: 'revision'}}) SET m.value = coalesce(m.value, 0) + 1"
+"""Count one more write; run inside every write transaction."""
+READ_REVISION = f"MATCH (m:{META_LABEL} {{id: 'revision'}}) RETURN m.value AS value"
+CLEAR = f"MATCH (n) WHERE NOT n:{META_LABEL} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
+"""Delete every node of the schema and its relationships, 10,000 nodes a transaction (so large graphs
+fit in memory); ``IN TRANSACTIONS`` runs only in an auto-commit transaction."""
+
+
+# -- writes ------------------------------------------------------------------------------------
 
 
 def merge_nodes_query(label: str) -> str:
@@ -106,6 +115,41 @@ def delete_nodes_query(label: str) -> str:
     """Detach-delete the nodes of one label whose ids are in ``$ids``; returns how many."""
     name = check_label(label).name
     return f"UNWIND $ids AS id MATCH (n:{name} {{id: id}}) DETACH DELETE n RETURN count(*) AS deleted"
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+def nodes_by_id_query(label: str) -> str:
+    """The nodes of one label whose ids are in ``$ids``."""
+    name = check_label(label).name
+    return f"UNWIND $ids AS id MATCH (n:{name} {{id: id}}) RETURN properties(n) AS props"
+
+
+def all_nodes_query(label: str) -> str:
+    """Every node of one label."""
+    return f"MATCH (n:{check_label(label).name}) RETURN properties(n) AS props"
+
+
+def list_nodes_query(label: str) -> str:
+    """A window (``$offset``, ``$limit``) of the nodes of one label in id order."""
+    return f"MATCH (n:{check_label(label).name}) RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit"
+
+
+def all_relationships_query(rel_type: str) -> str:
+    """Every relationship of one type."""
+    name = check_relationship_type(rel_type).name
+    return f"MATCH (a)-[r:{name}]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
+
+
+def count_nodes_query(label: str) -> str:
+    """How many nodes one label has, as ``n``."""
+    return f"MATCH (n:{check_label(label).name}) RETURN count(n) AS n"
+
+
+def count_relationships_query(rel_type: str) -> str:
+    """How many relationships one type has, as ``n``."""
+    return f"MATCH ()-[r:{check_relationship_type(rel_type).name}]->() RETURN count(r) AS n"
 
 
 def incident_query(label: str, rel_types: Sequence[str], direction: str) -> str:

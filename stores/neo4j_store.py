@@ -21,14 +21,12 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 from graph_schema.errors import ChainAtlasError, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
 from stores import cypher
-from stores.cypher import META_LABEL
 from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
 from stores.common import (
     SEARCH_SEPARATOR, breadth_first, build_graph, chain_scope, check_window, checked_rel_types, chunks,
 )
 
 BATCH_ROWS = 10000
-_BUMP_REVISION = f"MERGE (m:{META_LABEL} {{id: 'revision'}}) SET m.value = coalesce(m.value, 0) + 1"
 T = TypeVar("T")
 
 
@@ -81,7 +79,7 @@ class Neo4jStore:
     def _write(self, work: Callable[[ManagedTransaction], T], doing: str) -> T:
         def work_and_bump(tx: ManagedTransaction) -> T:
             result = work(tx)
-            tx.run(_BUMP_REVISION).consume()
+            tx.run(cypher.BUMP_REVISION).consume()
             return result
 
         with self._errors(doing), self._driver.session(database=self._database) as session:
@@ -143,13 +141,11 @@ class Neo4jStore:
         """Delete every node and relationship (in batches, so large graphs fit in memory)."""
         # CALL { … } IN TRANSACTIONS runs only in an auto-commit transaction, hence session.run.
         with self._errors("clearing the database"), self._driver.session(database=self._database) as session:
-            session.run(
-                f"MATCH (n) WHERE NOT n:{META_LABEL} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
-            ).consume()
-            session.run(_BUMP_REVISION).consume()
+            session.run(cypher.CLEAR).consume()
+            session.run(cypher.BUMP_REVISION).consume()
 
     def revision(self) -> int:
-        rows = self._read(f"MATCH (m:{META_LABEL} {{id: 'revision'}}) RETURN m.value AS value")
+        rows = self._read(cypher.READ_REVISION)
         return rows[0]["value"] if rows else 0
 
     def get_node(self, node_id: str) -> NodeRecord | None:
@@ -157,12 +153,9 @@ class Neo4jStore:
         return nodes[0] if nodes else None
 
     def list_nodes(self, label: str, *, limit: int | None = None, offset: int = 0) -> list[NodeRecord]:
-        name = cypher.check_label(label).name
+        query = cypher.list_nodes_query(label)
         check_window(limit, offset)
-        rows = self._read(
-            f"MATCH (n:{name}) RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit",
-            offset=offset, limit=2**62 if limit is None else limit,
-        )
+        rows = self._read(query, offset=offset, limit=2**62 if limit is None else limit)
         return [_node(row["props"]) for row in rows]
 
     def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
@@ -193,14 +186,12 @@ class Neo4jStore:
             nodes = [
                 _node(row["props"])
                 for label in NODE_LABELS
-                for row in self._read(f"MATCH (n:{label}) RETURN properties(n) AS props")
+                for row in self._read(cypher.all_nodes_query(label))
             ]
             rels = [
                 _rel(row)
                 for rel_type in RELATIONSHIP_TYPES
-                for row in self._read(
-                    f"MATCH (a)-[r:{rel_type}]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
-                )
+                for row in self._read(cypher.all_relationships_query(rel_type))
             ]
             return build_graph(nodes, rels)
         ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
@@ -209,9 +200,9 @@ class Neo4jStore:
     def counts(self) -> dict[str, int]:
         result = dict.fromkeys([*NODE_LABELS, *RELATIONSHIP_TYPES], 0)
         for label in NODE_LABELS:
-            result[label] = self._read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
+            result[label] = self._read(cypher.count_nodes_query(label))[0]["n"]
         for rel_type in RELATIONSHIP_TYPES:
-            result[rel_type] = self._read(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n")[0]["n"]
+            result[rel_type] = self._read(cypher.count_relationships_query(rel_type))[0]["n"]
         return result
 
     def close(self) -> None:
@@ -224,7 +215,7 @@ class Neo4jStore:
         nodes = []
         for label, label_ids in by_label.items():
             for chunk in chunks(sorted(label_ids), BATCH_ROWS):
-                rows = self._read(f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN properties(n) AS props", ids=chunk)
+                rows = self._read(cypher.nodes_by_id_query(label), ids=chunk)
                 nodes += [_node(row["props"]) for row in rows]
         return nodes
 

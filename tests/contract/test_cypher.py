@@ -1,0 +1,110 @@
+"""The exact Cypher text the Neo4j store sends (no server needed): labels and types only from the
+schema's whitelist, every value a parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from graph_schema.constraints import INDEXES, IndexedProperty
+from graph_schema.errors import SchemaError
+from graph_schema.registry import NODE_LABELS
+from stores import cypher
+
+INJECTION = "Enterprise) DETACH DELETE n //"
+
+
+def test_schema_statements() -> None:
+    statements = cypher.schema_statements()
+    assert statements[:3] == [
+        "CREATE CONSTRAINT enterprise_id_unique IF NOT EXISTS FOR (n:Enterprise) REQUIRE n.id IS UNIQUE",
+        "CREATE TEXT INDEX enterprise_name_text IF NOT EXISTS FOR (n:Enterprise) ON (n.name)",
+        "CREATE CONSTRAINT product_id_unique IF NOT EXISTS FOR (n:Product) REQUIRE n.id IS UNIQUE",
+    ]
+    assert "CREATE INDEX enterprise_credit_code IF NOT EXISTS FOR (n:Enterprise) ON (n.credit_code)" in statements
+    assert "CREATE CONSTRAINT meta_id_unique IF NOT EXISTS FOR (n:ChainAtlasMeta) REQUIRE n.id IS UNIQUE" in statements
+    assert len(statements) == len(INDEXES) + 2 == len(NODE_LABELS) * 2 + 3
+
+
+def test_index_statement_refuses_names_outside_the_schema() -> None:
+    with pytest.raises(SchemaError):
+        cypher.index_statement(IndexedProperty(INJECTION, "id", "unique"))
+    with pytest.raises(SchemaError):
+        cypher.index_statement(IndexedProperty("Enterprise", "id) DROP CONSTRAINT x //", "unique"))
+
+
+def test_revision_and_clear() -> None:
+    assert cypher.BUMP_REVISION == "MERGE (m:ChainAtlasMeta {id: 'revision'}) SET m.value = coalesce(m.value, 0) + 1"
+    assert cypher.READ_REVISION == "MATCH (m:ChainAtlasMeta {id: 'revision'}) RETURN m.value AS value"
+    assert cypher.CLEAR == (
+        "MATCH (n) WHERE NOT n:ChainAtlasMeta CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+    )
+
+
+def test_writes() -> None:
+    assert cypher.merge_nodes_query("Chain") == "UNWIND $rows AS row MERGE (n:Chain {id: row.id}) SET n += row.props"
+    assert cypher.merge_relationships_query("PRODUCES", "Enterprise", "Product") == (
+        "UNWIND $rows AS row MATCH (a:Enterprise {id: row.src}) MATCH (b:Product {id: row.dst}) "
+        "MERGE (a)-[r:PRODUCES {key: row.key}]->(b) SET r += row.props RETURN count(*) AS written"
+    )
+    assert cypher.merge_relationships_query("SUPPLIES", "Enterprise", "Enterprise", merge_on="product") == (
+        "UNWIND $rows AS row MATCH (a:Enterprise {id: row.src}) MATCH (b:Enterprise {id: row.dst}) "
+        "MERGE (a)-[r:SUPPLIES {product: row.key}]->(b) SET r += row.props RETURN count(*) AS written"
+    )
+    assert cypher.missing_ids_query("Park") == (
+        "UNWIND $ids AS id OPTIONAL MATCH (n:Park {id: id}) WITH id, n WHERE n IS NULL RETURN collect(id) AS missing"
+    )
+    assert cypher.delete_nodes_query("Product") == (
+        "UNWIND $ids AS id MATCH (n:Product {id: id}) DETACH DELETE n RETURN count(*) AS deleted"
+    )
+
+
+def test_reads() -> None:
+    assert cypher.nodes_by_id_query("Park") == "UNWIND $ids AS id MATCH (n:Park {id: id}) RETURN properties(n) AS props"
+    assert cypher.all_nodes_query("Cluster") == "MATCH (n:Cluster) RETURN properties(n) AS props"
+    assert cypher.list_nodes_query("Chain") == (
+        "MATCH (n:Chain) RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit"
+    )
+    assert cypher.all_relationships_query("LEADS") == (
+        "MATCH (a)-[r:LEADS]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
+    )
+    assert cypher.count_nodes_query("Enterprise") == "MATCH (n:Enterprise) RETURN count(n) AS n"
+    assert cypher.count_relationships_query("IN_CHAIN") == "MATCH ()-[r:IN_CHAIN]->() RETURN count(r) AS n"
+    assert cypher.incident_query("Enterprise", ["SUPPLIES", "LEADS"], "in") == (
+        "UNWIND $ids AS id MATCH (a:Enterprise {id: id})<-[r:SUPPLIES|LEADS]-(b) "
+        "RETURN b.id AS src, a.id AS dst, type(r) AS type, properties(r) AS props"
+    )
+    assert cypher.search_query(["Chain", "Park", "Chain"]) == (
+        "CALL () { "
+        "MATCH (n:Chain) WHERE n.name CONTAINS $q OR n.id = $q OR n.credit_code = $q "
+        "OR any(alias IN coalesce(n.aliases, []) WHERE alias CONTAINS $q) RETURN n UNION ALL "
+        "MATCH (n:Park) WHERE n.name CONTAINS $q OR n.id = $q OR n.credit_code = $q "
+        "OR any(alias IN coalesce(n.aliases, []) WHERE alias CONTAINS $q) RETURN n } "
+        "RETURN properties(n) AS props "
+        "ORDER BY CASE WHEN n.name = $q THEN 0 WHEN n.name STARTS WITH $q THEN 1 ELSE 2 END, "
+        "size(n.name), n.name, n.id LIMIT $limit"
+    )
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: cypher.merge_nodes_query(INJECTION),
+        lambda: cypher.missing_ids_query(INJECTION),
+        lambda: cypher.delete_nodes_query(INJECTION),
+        lambda: cypher.nodes_by_id_query(INJECTION),
+        lambda: cypher.all_nodes_query(INJECTION),
+        lambda: cypher.list_nodes_query(INJECTION),
+        lambda: cypher.count_nodes_query(INJECTION),
+        lambda: cypher.all_relationships_query("SUPPLIES]->() DELETE r //"),
+        lambda: cypher.count_relationships_query("SUPPLIES]->() DELETE r //"),
+        lambda: cypher.incident_query("Enterprise", ["SUPPLIES]-() DELETE r //"], "out"),
+        lambda: cypher.search_query([INJECTION]),
+        lambda: cypher.merge_relationships_query("SUPPLIES", INJECTION, "Enterprise"),
+        lambda: cypher.merge_relationships_query("SUPPLIES", "Enterprise", "Enterprise", merge_on="share"),
+    ],
+)
+def test_names_outside_the_schema_are_refused(build: Callable[[], str]) -> None:
+    with pytest.raises(SchemaError):
+        build()
