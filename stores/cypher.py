@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from graph_schema.constraints import INDEXES, IndexedProperty
 from graph_schema.errors import SchemaError
 from graph_schema.registry import (
-    NODE_LABELS,
     RELATIONSHIP_TYPES,
     SAFE_IDENTIFIER,
     check_label,
@@ -24,29 +23,29 @@ from graph_schema.registry import (
 
 META_LABEL = "ChainAtlasMeta"
 """An internal label outside the schema: one node holding the store's revision counter."""
-FULLTEXT_INDEX = "node_name_fulltext"
+RETIRED_INDEXES = ("node_name_fulltext",)
+"""Indexes earlier versions created and nothing reads any more: ``schema_statements`` drops them.
+
+``node_name_fulltext`` was a CJK full-text index on every label's name that only its own test
+queried; search is answered from memory (``app/search_index.py``) or with ``CONTAINS`` on the text
+indexes, so it cost index upkeep on every write for nothing."""
 
 
 # -- schema ------------------------------------------------------------------------------------
 
 
 def schema_statements() -> list[str]:
-    """The constraints and indexes that ``graph_schema.constraints`` declares, in Cypher, and the
-    revision node's constraint; each safe to run again (``IF NOT EXISTS``).
+    """The constraints and indexes that ``graph_schema.constraints`` declares, in Cypher, the revision
+    node's constraint, and the removal of retired indexes; each safe to run again (``IF [NOT] EXISTS``).
 
-    Text indexes (trigram based in Neo4j 5) serve ``name CONTAINS $q`` for Chinese substrings; the
-    full-text index uses Lucene's CJK analyzer (bigrams) for ranked name search.
+    Text indexes (trigram based in Neo4j 5) serve ``name CONTAINS $q`` for Chinese substrings.
 
     >>> schema_statements()[0]
     'CREATE CONSTRAINT enterprise_id_unique IF NOT EXISTS FOR (n:Enterprise) REQUIRE n.id IS UNIQUE'
     """
     statements = [index_statement(index) for index in INDEXES]
     statements.append(f"CREATE CONSTRAINT meta_id_unique IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.id IS UNIQUE")
-    labels = "|".join(check_label(name).name for name in NODE_LABELS)
-    statements.append(
-        f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n.name] "
-        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
-    )
+    statements += [drop_index_statement(name) for name in RETIRED_INDEXES]
     return statements
 
 
@@ -65,6 +64,17 @@ def index_statement(index: IndexedProperty) -> str:
     if index.kind == "substring":
         return f"CREATE TEXT INDEX {name}_text IF NOT EXISTS FOR (n:{label}) ON (n.{index.property})"
     return f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{index.property})"
+
+
+def drop_index_statement(name: str) -> str:
+    """Drop an index by name if it exists.
+
+    >>> drop_index_statement("node_name_fulltext")
+    'DROP INDEX node_name_fulltext IF EXISTS'
+    """
+    if not SAFE_IDENTIFIER.match(name):
+        raise SchemaError(f"not an index name: {name!r}")
+    return f"DROP INDEX {name} IF EXISTS"
 
 
 # -- the revision counter ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ def test_schema_statements() -> None:
     ]
     assert "CREATE INDEX enterprise_credit_code IF NOT EXISTS FOR (n:Enterprise) ON (n.credit_code)" in statements
     assert "CREATE CONSTRAINT meta_id_unique IF NOT EXISTS FOR (n:ChainAtlasMeta) REQUIRE n.id IS UNIQUE" in statements
+    assert statements[-1] == "DROP INDEX node_name_fulltext IF EXISTS"
     assert len(statements) == len(INDEXES) + 2 == len(NODE_LABELS) * 2 + 3
 
 
@@ -32,6 +33,8 @@ def test_index_statement_refuses_names_outside_the_schema() -> None:
         cypher.index_statement(IndexedProperty(INJECTION, "id", "unique"))
     with pytest.raises(SchemaError):
         cypher.index_statement(IndexedProperty("Enterprise", "id) DROP CONSTRAINT x //", "unique"))
+    with pytest.raises(SchemaError):
+        cypher.drop_index_statement("x IF EXISTS DROP CONSTRAINT y")
 
 
 def test_revision_and_clear() -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from graph_schema import Enterprise, Supplies
 from graph_schema.registry import NODE_LABELS
 from stores.base import WriteBatch
-from stores.cypher import FULLTEXT_INDEX, schema_statements
+from stores.cypher import schema_statements
 from stores.neo4j_store import Neo4jStore
-from tests.contract.sample import sample_batch
 
 
 def test_constraints_and_indexes_exist(neo4j_store: Neo4jStore) -> None:
@@ -15,19 +14,20 @@ def test_constraints_and_indexes_exist(neo4j_store: Neo4jStore) -> None:
     constraints = {row["name"] for row in neo4j_store._read("SHOW CONSTRAINTS YIELD name RETURN name")}
     assert {f"{label.lower()}_id_unique" for label in NODE_LABELS} | {"meta_id_unique"} <= constraints
     indexes = {row["name"]: row["type"] for row in neo4j_store._read("SHOW INDEXES YIELD name, type RETURN name, type")}
-    assert indexes[FULLTEXT_INDEX] == "FULLTEXT"
     assert all(indexes[f"{label.lower()}_name_text"] == "TEXT" for label in NODE_LABELS)
     assert len(schema_statements()) == len(NODE_LABELS) * 2 + 3
 
 
-def test_fulltext_index_finds_chinese_substrings(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.clear()
-    neo4j_store.write(sample_batch())
-    neo4j_store._driver.execute_query("CALL db.awaitIndexes(60)")
-    rows = neo4j_store._read(
-        f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q) YIELD node RETURN node.id AS id", q='"储能"'
+def test_the_retired_fulltext_index_is_dropped(neo4j_store: Neo4jStore) -> None:
+    """Databases made by earlier versions had a CJK full-text index that nothing read; it goes."""
+    neo4j_store._driver.execute_query(
+        "CREATE FULLTEXT INDEX node_name_fulltext IF NOT EXISTS FOR (n:Enterprise|Product|Chain|Cluster|Park) "
+        "ON EACH [n.name] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
     )
-    assert {row["id"] for row in rows} == {"product:cell", "cluster:storage", "91360100MA35GWXY5H"}
+    neo4j_store.ensure_schema()
+    neo4j_store.ensure_schema()  # and dropping it again is harmless
+    indexes = {row["name"] for row in neo4j_store._read("SHOW INDEXES YIELD name RETURN name")}
+    assert "node_name_fulltext" not in indexes and "enterprise_name_text" in indexes
 
 
 def test_supplies_keep_their_key_once_in_product(neo4j_store: Neo4jStore) -> None:
