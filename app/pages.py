@@ -20,7 +20,7 @@ from queries.coverage import shortened
 from app.workspace import (
     SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status,
 )
-from stores.common import build_graph
+from stores.base import NeighbourhoodQuery, build_graph
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
@@ -98,7 +98,7 @@ def enterprise_page(
 
 @router.get("/nodes/{node_id}", response_class=HTMLResponse)
 def node_page(request: Request, store: StoreDep, node_id: str = Path(max_length=200)) -> HTMLResponse:
-    around = neighbourhood_without_waiting(request.app.state.graphs, store, node_id, 1, max_nodes=300)
+    around = neighbourhood_without_waiting(request.app.state.graphs, store, NeighbourhoodQuery([node_id], 1, max_nodes=300))
     if around is None:
         raise HTTPException(status_code=404, detail=f"节点不存在：{node_id}")
     node = next(found for found in around.nodes if found["id"] == node_id)

@@ -23,15 +23,11 @@ from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
 
-import networkx as nx
-
 from graph_schema.errors import MissingEndpointError, StoreError
 from graph_schema.models import Node
-from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, check_label, label_of
-from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
-from stores.common import (
-    SEARCH_SEPARATOR, breadth_first, build_graph, chain_scope, check_window, checked_rel_types, chunks,
-)
+from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, check_label
+from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, NodeRecord, RelationshipRecord, WriteBatch
+from stores.common import check_window, checked_rel_types, chunks
 
 _CHUNK = 900  # stays under SQLite's limit on host parameters per statement
 BULK_MIN_ITEMS = 50_000
@@ -83,7 +79,7 @@ SQLITE_ADDED_COLUMNS = {"search": "TEXT NOT NULL DEFAULT ''", "code": "TEXT"}
 """Columns added after the first release: ``ensure_schema`` adds them to older files and fills them."""
 
 
-class EmbeddedStore:
+class EmbeddedStore(GraphStore):
     """A GraphStore in one SQLite file (or ``":memory:"``)."""
 
     def __init__(self, path: str | Path) -> None:
@@ -255,29 +251,6 @@ class EmbeddedStore:
         )
         return [_node(*row) for row in rows]
 
-    def neighbourhood(
-        self,
-        ids: Sequence[str],
-        depth: int = 1,
-        *,
-        rel_types: Sequence[str] | None = None,
-        labels: Sequence[str] | None = None,
-        direction: Direction = "both",
-        max_nodes: int = 5000,
-    ) -> Subgraph:
-        return breadth_first(
-            ids, depth, rel_types, labels, direction, max_nodes,
-            incident=self._incident, nodes_by_id=self._nodes_by_id, rels_among=self._rels_among,
-        )
-
-    def project(self, chain_id: str | None = None) -> nx.MultiDiGraph:
-        if chain_id is None:
-            nodes = [_node(*row) for row in self._query("SELECT label, props FROM nodes")]
-            rels = [_rel(*row) for row in self._query("SELECT type, src, dst, key, props FROM rels")]
-            return build_graph(nodes, rels)
-        ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
-        return build_graph(self._nodes_by_id(ids), self._rels_among(ids))
-
     def counts(self) -> dict[str, int]:
         result = dict.fromkeys([*NODE_LABELS, *RELATIONSHIP_TYPES], 0)
         result.update(self._query("SELECT label, count(*) FROM nodes GROUP BY label"))
@@ -288,7 +261,7 @@ class EmbeddedStore:
         with self._lock:
             self._db.close()
 
-    # -- primitives for stores.common ----------------------------------------------------------
+    # -- primitives of GraphStore.neighbourhood and .project -------------------------------------
 
     def _nodes_by_id(self, ids: Collection[str]) -> list[NodeRecord]:
         nodes = []
@@ -311,9 +284,11 @@ class EmbeddedStore:
                     found[row[:4]] = _rel(*row)
         return list(found.values())
 
-    def _rels_among(self, ids: Collection[str]) -> list[RelationshipRecord]:
-        id_set = set(ids)
-        return [rel for rel in self._incident(id_set, list(RELATIONSHIP_TYPES), "out") if rel["dst"] in id_set]
+    def _all_nodes(self) -> list[NodeRecord]:
+        return [_node(*row) for row in self._query("SELECT label, props FROM nodes")]
+
+    def _all_relationships(self) -> list[RelationshipRecord]:
+        return [_rel(*row) for row in self._query("SELECT type, src, dst, key, props FROM rels")]
 
 
 def _search_text(node: Node) -> str:

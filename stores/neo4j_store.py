@@ -14,23 +14,20 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
-import networkx as nx
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
 from graph_schema.errors import ChainAtlasError, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
 from stores import cypher
-from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
-from stores.common import (
-    SEARCH_SEPARATOR, breadth_first, build_graph, chain_scope, check_window, checked_rel_types, chunks,
-)
+from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, NodeRecord, RelationshipRecord, WriteBatch
+from stores.common import check_window, checked_rel_types, chunks
 
 BATCH_ROWS = 10000
 T = TypeVar("T")
 
 
-class Neo4jStore:
+class Neo4jStore(GraphStore):
     """A GraphStore on a Neo4j 5 database."""
 
     def __init__(self, driver: Driver, database: str = "neo4j") -> None:
@@ -166,37 +163,6 @@ class Neo4jStore:
         rows = self._read(cypher.search_query(list(labels or NODE_LABELS)), q=text, limit=limit)
         return [_node(row["props"]) for row in rows]
 
-    def neighbourhood(
-        self,
-        ids: Sequence[str],
-        depth: int = 1,
-        *,
-        rel_types: Sequence[str] | None = None,
-        labels: Sequence[str] | None = None,
-        direction: Direction = "both",
-        max_nodes: int = 5000,
-    ) -> Subgraph:
-        return breadth_first(
-            ids, depth, rel_types, labels, direction, max_nodes,
-            incident=self._incident, nodes_by_id=self._nodes_by_id, rels_among=self._rels_among,
-        )
-
-    def project(self, chain_id: str | None = None) -> nx.MultiDiGraph:
-        if chain_id is None:
-            nodes = [
-                _node(row["props"])
-                for label in NODE_LABELS
-                for row in self._read(cypher.all_nodes_query(label))
-            ]
-            rels = [
-                _rel(row)
-                for rel_type in RELATIONSHIP_TYPES
-                for row in self._read(cypher.all_relationships_query(rel_type))
-            ]
-            return build_graph(nodes, rels)
-        ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
-        return build_graph(self._nodes_by_id(ids), self._rels_among(ids))
-
     def counts(self) -> dict[str, int]:
         result = dict.fromkeys([*NODE_LABELS, *RELATIONSHIP_TYPES], 0)
         for label in NODE_LABELS:
@@ -208,7 +174,7 @@ class Neo4jStore:
     def close(self) -> None:
         self._driver.close()
 
-    # -- primitives for stores.common ----------------------------------------------------------
+    # -- primitives of GraphStore.neighbourhood and .project -------------------------------------
 
     def _nodes_by_id(self, ids: Collection[str]) -> list[NodeRecord]:
         by_label = _ids_by_label(ids)
@@ -234,9 +200,13 @@ class Neo4jStore:
                         found[(rel["type"], rel["src"], rel["dst"], rel["key"])] = rel
         return list(found.values())
 
-    def _rels_among(self, ids: Collection[str]) -> list[RelationshipRecord]:
-        id_set = set(ids)
-        return [rel for rel in self._incident(id_set, list(RELATIONSHIP_TYPES), "out") if rel["dst"] in id_set]
+    def _all_nodes(self) -> list[NodeRecord]:
+        return [_node(row["props"]) for label in NODE_LABELS for row in self._read(cypher.all_nodes_query(label))]
+
+    def _all_relationships(self) -> list[RelationshipRecord]:
+        return [
+            _rel(row) for rel_type in RELATIONSHIP_TYPES for row in self._read(cypher.all_relationships_query(rel_type))
+        ]
 
 
 def _ids_by_label(ids: Iterable[str]) -> dict[str, list[str]]:

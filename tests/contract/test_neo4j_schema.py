@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph_schema import Enterprise, Supplies
 from graph_schema.registry import NODE_LABELS
-from stores.base import WriteBatch
+from stores.base import NeighbourhoodQuery, WriteBatch
 from stores.cypher import schema_statements
 from stores.neo4j_store import Neo4jStore
 
@@ -43,7 +43,7 @@ def test_supplies_keep_their_key_once_in_product(neo4j_store: Neo4jStore) -> Non
     )
     assert [row["props"].get("key") for row in stored] == ["", None]
     assert [row["props"].get("product") for row in stored] == [None, "product:cell"]
-    read = sorted(neo4j_store.neighbourhood(["ent:a"]).relationships, key=lambda rel: rel["key"])
+    read = sorted(neo4j_store.neighbourhood(NeighbourhoodQuery(["ent:a"])).relationships, key=lambda rel: rel["key"])
     assert [(rel["key"], rel.get("product"), rel["share"]) for rel in read] == [
         ("", None, 0.2), ("product:cell", "product:cell", 0.5)
     ]
@@ -56,5 +56,5 @@ def test_relationships_written_with_a_second_key_copy_still_read(neo4j_store: Ne
         "CREATE (:Enterprise {id: 'ent:a', name: '甲'})-[:SUPPLIES {key: 'product:cell', product: 'product:cell'}]->"
         "(:Enterprise {id: 'ent:b', name: '乙'})"
     )
-    [rel] = neo4j_store.neighbourhood(["ent:a"]).relationships
+    [rel] = neo4j_store.neighbourhood(NeighbourhoodQuery(["ent:a"])).relationships
     assert (rel["key"], rel["product"]) == ("product:cell", "product:cell")
