@@ -1,7 +1,7 @@
-"""Cypher text built by small pure functions. Labels and types are checked against the schema's
-whitelist; every value is a parameter.
+"""Every Cypher statement of the Neo4j store: constants and small pure functions. Labels and types
+are checked against the schema's whitelist before they reach the text; every value is a parameter.
 
->>> merge_nodes_query("Chain")
+>>> for_label(MERGE_NODES, "Chain")
 'UNWIND $rows AS row MERGE (n:Chain {id: row.id}) SET n += row.props'
 >>> incident_query("Product", ["IN_CHAIN"], "out")
 'UNWIND $ids AS id MATCH (a:Product {id: id})-[r:IN_CHAIN]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props'
@@ -87,19 +87,46 @@ CLEAR = f"MATCH (n) WHERE NOT n:{META_LABEL} CALL (n) {{ DETACH DELETE n }} IN T
 fit in memory); ``IN TRANSACTIONS`` runs only in an auto-commit transaction."""
 
 
-# -- writes ------------------------------------------------------------------------------------
+# -- statements over the nodes of one label or the relationships of one type --------------------
+# ``{label}`` / ``{type}`` are filled in by ``for_label`` / ``for_type`` after the whitelist check;
+# doubled braces are Cypher's own.
+
+MERGE_NODES = "UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
+"""Upsert a batch of ``{id, props}`` rows."""
+MISSING_IDS = "UNWIND $ids AS id OPTIONAL MATCH (n:{label} {{id: id}}) WITH id, n WHERE n IS NULL RETURN collect(id) AS missing"
+"""The ids in ``$ids`` that have no node of the label."""
+DELETE_NODES = "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) DETACH DELETE n RETURN count(*) AS deleted"
+"""Detach-delete the nodes whose ids are in ``$ids``; returns how many."""
+NODES_BY_ID = "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN properties(n) AS props"
+ALL_NODES = "MATCH (n:{label}) RETURN properties(n) AS props"
+NODE_PAGE = ALL_NODES + " ORDER BY n.id SKIP $offset LIMIT $limit"
+"""A window (``$offset``, ``$limit``) of the nodes in id order."""
+COUNT_NODES = "MATCH (n:{label}) RETURN count(n) AS n"
+ALL_RELATIONSHIPS = "MATCH (a)-[r:{type}]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
+COUNT_RELATIONSHIPS = "MATCH ()-[r:{type}]->() RETURN count(r) AS n"
+DELETE_RELATIONSHIPS = "MATCH ()-[r:{type}]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 20000 ROWS"
+"""Delete every relationship of the type, 20,000 a transaction (auto-commit only, as ``CLEAR``)."""
 
 
-def merge_nodes_query(label: str) -> str:
-    """Upsert a batch of ``{id, props}`` rows of one label."""
-    name = check_label(label).name
-    return f"UNWIND $rows AS row MERGE (n:{name} {{id: row.id}}) SET n += row.props"
+def for_label(template: str, label: str) -> str:
+    """``template`` for one label of the schema; any other name is a SchemaError.
+
+    >>> for_label(COUNT_NODES, "Chain")
+    'MATCH (n:Chain) RETURN count(n) AS n'
+    """
+    return template.format(label=check_label(label).name)
 
 
-def missing_ids_query(label: str) -> str:
-    """The ids in ``$ids`` that have no node of this label."""
-    name = check_label(label).name
-    return f"UNWIND $ids AS id OPTIONAL MATCH (n:{name} {{id: id}}) WITH id, n WHERE n IS NULL RETURN collect(id) AS missing"
+def for_type(template: str, rel_type: str) -> str:
+    """``template`` for one relationship type of the schema; any other name is a SchemaError.
+
+    >>> for_type(COUNT_RELATIONSHIPS, "LEADS")
+    'MATCH ()-[r:LEADS]->() RETURN count(r) AS n'
+    """
+    return template.format(type=check_relationship_type(rel_type).name)
+
+
+# -- the other writes and reads ----------------------------------------------------------------
 
 
 def merge_relationships_query(rel_type: str, src_label: str, dst_label: str, merge_on: str = "key") -> str:
@@ -119,47 +146,6 @@ def merge_relationships_query(rel_type: str, src_label: str, dst_label: str, mer
         f"UNWIND $rows AS row MATCH (a:{src_label} {{id: row.src}}) MATCH (b:{dst_label} {{id: row.dst}}) "
         f"MERGE (a)-[r:{rel_type} {{{merge_on}: row.key}}]->(b) SET r += row.props RETURN count(*) AS written"
     )
-
-
-def delete_nodes_query(label: str) -> str:
-    """Detach-delete the nodes of one label whose ids are in ``$ids``; returns how many."""
-    name = check_label(label).name
-    return f"UNWIND $ids AS id MATCH (n:{name} {{id: id}}) DETACH DELETE n RETURN count(*) AS deleted"
-
-
-# -- reads -------------------------------------------------------------------------------------
-
-
-def nodes_by_id_query(label: str) -> str:
-    """The nodes of one label whose ids are in ``$ids``."""
-    name = check_label(label).name
-    return f"UNWIND $ids AS id MATCH (n:{name} {{id: id}}) RETURN properties(n) AS props"
-
-
-def all_nodes_query(label: str) -> str:
-    """Every node of one label."""
-    return f"MATCH (n:{check_label(label).name}) RETURN properties(n) AS props"
-
-
-def list_nodes_query(label: str) -> str:
-    """A window (``$offset``, ``$limit``) of the nodes of one label in id order."""
-    return f"MATCH (n:{check_label(label).name}) RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit"
-
-
-def all_relationships_query(rel_type: str) -> str:
-    """Every relationship of one type."""
-    name = check_relationship_type(rel_type).name
-    return f"MATCH (a)-[r:{name}]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
-
-
-def count_nodes_query(label: str) -> str:
-    """How many nodes one label has, as ``n``."""
-    return f"MATCH (n:{check_label(label).name}) RETURN count(n) AS n"
-
-
-def count_relationships_query(rel_type: str) -> str:
-    """How many relationships one type has, as ``n``."""
-    return f"MATCH ()-[r:{check_relationship_type(rel_type).name}]->() RETURN count(r) AS n"
 
 
 def incident_query(label: str, rel_types: Sequence[str], direction: str) -> str:

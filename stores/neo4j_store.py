@@ -107,7 +107,7 @@ class Neo4jStore(GraphStore):
         def work(tx: ManagedTransaction) -> None:
             for label, rows in nodes_by_label.items():
                 for chunk in chunks(rows, BATCH_ROWS):
-                    tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
+                    tx.run(cypher.for_label(cypher.MERGE_NODES, label), rows=chunk).consume()
             for (rel_type, src_label, dst_label, merge_on), rows in rels_by_shape.items():
                 query = cypher.merge_relationships_query(rel_type, src_label, dst_label, merge_on)
                 for chunk in chunks(rows, BATCH_ROWS):
@@ -127,7 +127,7 @@ class Neo4jStore(GraphStore):
 
         def work(tx: ManagedTransaction) -> int:
             return sum(
-                tx.run(cypher.delete_nodes_query(label), ids=chunk).single()["deleted"]
+                tx.run(cypher.for_label(cypher.DELETE_NODES, label), ids=chunk).single()["deleted"]
                 for label, label_ids in by_label.items()
                 for chunk in chunks(label_ids, BATCH_ROWS)
             )
@@ -150,7 +150,7 @@ class Neo4jStore(GraphStore):
         return nodes[0] if nodes else None
 
     def list_nodes(self, label: str, *, limit: int | None = None, offset: int = 0) -> list[NodeRecord]:
-        query = cypher.list_nodes_query(label)
+        query = cypher.for_label(cypher.NODE_PAGE, label)
         check_window(limit, offset)
         rows = self._read(query, offset=offset, limit=2**62 if limit is None else limit)
         return [_node(row["props"]) for row in rows]
@@ -166,9 +166,9 @@ class Neo4jStore(GraphStore):
     def counts(self) -> dict[str, int]:
         result = dict.fromkeys([*NODE_LABELS, *RELATIONSHIP_TYPES], 0)
         for label in NODE_LABELS:
-            result[label] = self._read(cypher.count_nodes_query(label))[0]["n"]
+            result[label] = self._read(cypher.for_label(cypher.COUNT_NODES, label))[0]["n"]
         for rel_type in RELATIONSHIP_TYPES:
-            result[rel_type] = self._read(cypher.count_relationships_query(rel_type))[0]["n"]
+            result[rel_type] = self._read(cypher.for_type(cypher.COUNT_RELATIONSHIPS, rel_type))[0]["n"]
         return result
 
     def close(self) -> None:
@@ -181,7 +181,7 @@ class Neo4jStore(GraphStore):
         nodes = []
         for label, label_ids in by_label.items():
             for chunk in chunks(sorted(label_ids), BATCH_ROWS):
-                rows = self._read(cypher.nodes_by_id_query(label), ids=chunk)
+                rows = self._read(cypher.for_label(cypher.NODES_BY_ID, label), ids=chunk)
                 nodes += [_node(row["props"]) for row in rows]
         return nodes
 
@@ -201,11 +201,11 @@ class Neo4jStore(GraphStore):
         return list(found.values())
 
     def _all_nodes(self) -> list[NodeRecord]:
-        return [_node(row["props"]) for label in NODE_LABELS for row in self._read(cypher.all_nodes_query(label))]
+        return [_node(row["props"]) for label in NODE_LABELS for row in self._read(cypher.for_label(cypher.ALL_NODES, label))]
 
     def _all_relationships(self) -> list[RelationshipRecord]:
         return [
-            _rel(row) for rel_type in RELATIONSHIP_TYPES for row in self._read(cypher.all_relationships_query(rel_type))
+            _rel(row) for rel_type in RELATIONSHIP_TYPES for row in self._read(cypher.for_type(cypher.ALL_RELATIONSHIPS, rel_type))
         ]
 
 
@@ -228,7 +228,7 @@ def _missing_message(tx: ManagedTransaction, rows: Sequence[dict], src_label: st
     missing: list[str] = []
     for label, key in ((src_label, "src"), (dst_label, "dst")):
         ids = sorted({row[key] for row in rows})
-        missing += tx.run(cypher.missing_ids_query(label), ids=ids).single()["missing"]
+        missing += tx.run(cypher.for_label(cypher.MISSING_IDS, label), ids=ids).single()["missing"]
     return f"{len(missing)} relationship end(s) not in the store, nothing written: {', '.join(sorted(missing)[:10])}"
 
 

@@ -13,6 +13,11 @@ from graph_schema.registry import NODE_LABELS
 from stores import cypher
 
 INJECTION = "Enterprise) DETACH DELETE n //"
+LABEL_TEMPLATES = [
+    cypher.MERGE_NODES, cypher.MISSING_IDS, cypher.DELETE_NODES, cypher.NODES_BY_ID, cypher.ALL_NODES,
+    cypher.NODE_PAGE, cypher.COUNT_NODES,
+]
+TYPE_TEMPLATES = [cypher.ALL_RELATIONSHIPS, cypher.COUNT_RELATIONSHIPS, cypher.DELETE_RELATIONSHIPS]
 
 
 def test_schema_statements() -> None:
@@ -45,8 +50,32 @@ def test_revision_and_clear() -> None:
     )
 
 
-def test_writes() -> None:
-    assert cypher.merge_nodes_query("Chain") == "UNWIND $rows AS row MERGE (n:Chain {id: row.id}) SET n += row.props"
+def test_statements_over_one_label_or_type() -> None:
+    def label(template: str) -> str:
+        return cypher.for_label(template, "Park")
+
+    def rel_type(template: str) -> str:
+        return cypher.for_type(template, "LEADS")
+
+    assert label(cypher.MERGE_NODES) == "UNWIND $rows AS row MERGE (n:Park {id: row.id}) SET n += row.props"
+    assert label(cypher.MISSING_IDS) == (
+        "UNWIND $ids AS id OPTIONAL MATCH (n:Park {id: id}) WITH id, n WHERE n IS NULL RETURN collect(id) AS missing"
+    )
+    assert label(cypher.DELETE_NODES) == "UNWIND $ids AS id MATCH (n:Park {id: id}) DETACH DELETE n RETURN count(*) AS deleted"
+    assert label(cypher.NODES_BY_ID) == "UNWIND $ids AS id MATCH (n:Park {id: id}) RETURN properties(n) AS props"
+    assert label(cypher.ALL_NODES) == "MATCH (n:Park) RETURN properties(n) AS props"
+    assert label(cypher.NODE_PAGE) == "MATCH (n:Park) RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit"
+    assert label(cypher.COUNT_NODES) == "MATCH (n:Park) RETURN count(n) AS n"
+    assert rel_type(cypher.ALL_RELATIONSHIPS) == (
+        "MATCH (a)-[r:LEADS]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
+    )
+    assert rel_type(cypher.COUNT_RELATIONSHIPS) == "MATCH ()-[r:LEADS]->() RETURN count(r) AS n"
+    assert rel_type(cypher.DELETE_RELATIONSHIPS) == (
+        "MATCH ()-[r:LEADS]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"
+    )
+
+
+def test_relationship_writes_and_reads() -> None:
     assert cypher.merge_relationships_query("PRODUCES", "Enterprise", "Product") == (
         "UNWIND $rows AS row MATCH (a:Enterprise {id: row.src}) MATCH (b:Product {id: row.dst}) "
         "MERGE (a)-[r:PRODUCES {key: row.key}]->(b) SET r += row.props RETURN count(*) AS written"
@@ -55,25 +84,6 @@ def test_writes() -> None:
         "UNWIND $rows AS row MATCH (a:Enterprise {id: row.src}) MATCH (b:Enterprise {id: row.dst}) "
         "MERGE (a)-[r:SUPPLIES {product: row.key}]->(b) SET r += row.props RETURN count(*) AS written"
     )
-    assert cypher.missing_ids_query("Park") == (
-        "UNWIND $ids AS id OPTIONAL MATCH (n:Park {id: id}) WITH id, n WHERE n IS NULL RETURN collect(id) AS missing"
-    )
-    assert cypher.delete_nodes_query("Product") == (
-        "UNWIND $ids AS id MATCH (n:Product {id: id}) DETACH DELETE n RETURN count(*) AS deleted"
-    )
-
-
-def test_reads() -> None:
-    assert cypher.nodes_by_id_query("Park") == "UNWIND $ids AS id MATCH (n:Park {id: id}) RETURN properties(n) AS props"
-    assert cypher.all_nodes_query("Cluster") == "MATCH (n:Cluster) RETURN properties(n) AS props"
-    assert cypher.list_nodes_query("Chain") == (
-        "MATCH (n:Chain) RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit"
-    )
-    assert cypher.all_relationships_query("LEADS") == (
-        "MATCH (a)-[r:LEADS]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
-    )
-    assert cypher.count_nodes_query("Enterprise") == "MATCH (n:Enterprise) RETURN count(n) AS n"
-    assert cypher.count_relationships_query("IN_CHAIN") == "MATCH ()-[r:IN_CHAIN]->() RETURN count(r) AS n"
     assert cypher.incident_query("Enterprise", ["SUPPLIES", "LEADS"], "in") == (
         "UNWIND $ids AS id MATCH (a:Enterprise {id: id})<-[r:SUPPLIES|LEADS]-(b) "
         "RETURN b.id AS src, a.id AS dst, type(r) AS type, properties(r) AS props"
@@ -93,15 +103,8 @@ def test_reads() -> None:
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: cypher.merge_nodes_query(INJECTION),
-        lambda: cypher.missing_ids_query(INJECTION),
-        lambda: cypher.delete_nodes_query(INJECTION),
-        lambda: cypher.nodes_by_id_query(INJECTION),
-        lambda: cypher.all_nodes_query(INJECTION),
-        lambda: cypher.list_nodes_query(INJECTION),
-        lambda: cypher.count_nodes_query(INJECTION),
-        lambda: cypher.all_relationships_query("SUPPLIES]->() DELETE r //"),
-        lambda: cypher.count_relationships_query("SUPPLIES]->() DELETE r //"),
+        *(lambda template=template: cypher.for_label(template, INJECTION) for template in LABEL_TEMPLATES),
+        *(lambda template=template: cypher.for_type(template, "SUPPLIES]->() DELETE r //") for template in TYPE_TEMPLATES),
         lambda: cypher.incident_query("Enterprise", ["SUPPLIES]-() DELETE r //"], "out"),
         lambda: cypher.search_query([INJECTION]),
         lambda: cypher.merge_relationships_query("SUPPLIES", INJECTION, "Enterprise"),
