@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl, Session
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
 from graph_schema.errors import ChainAtlasError, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
@@ -53,6 +53,15 @@ class Neo4jStore(GraphStore):
     def __repr__(self) -> str:
         return f"Neo4jStore(database={self._database!r})"
 
+    def session(self) -> Session:
+        """A new driver session on the store's database, for tools and benchmarks that run statements
+        of their own beside the interface (bare, timed, in transactions they control).
+
+        One session per unit of work: ``with store.session() as session: ...``. Driver errors are not
+        translated, and writes made through it do not count in ``revision()``.
+        """
+        return self._driver.session(database=self._database)
+
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
         try:
@@ -79,7 +88,7 @@ class Neo4jStore(GraphStore):
             tx.run(cypher.BUMP_REVISION).consume()
             return result
 
-        with self._errors(doing), self._driver.session(database=self._database) as session:
+        with self._errors(doing), self.session() as session:
             return session.execute_write(work_and_bump)
 
     # -- interface ---------------------------------------------------------------------------
@@ -137,7 +146,7 @@ class Neo4jStore(GraphStore):
     def clear(self) -> None:
         """Delete every node and relationship (in batches, so large graphs fit in memory)."""
         # CALL { … } IN TRANSACTIONS runs only in an auto-commit transaction, hence session.run.
-        with self._errors("clearing the database"), self._driver.session(database=self._database) as session:
+        with self._errors("clearing the database"), self.session() as session:
             session.run(cypher.CLEAR).consume()
             session.run(cypher.BUMP_REVISION).consume()
 
