@@ -52,7 +52,7 @@ from queries.disruption import DisruptionScope, simulate_disruption  # noqa: E40
 from queries.fast import SimpleNetwork  # noqa: E402
 from queries.gaps import gap_report  # noqa: E402
 from queries.risks import critical_dependencies  # noqa: E402
-from stores.common import build_graph, edge_key  # noqa: E402
+from stores.base import build_graph, edge_key  # noqa: E402
 
 
 # -- graphs -----------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ Usage (a Neo4j of its own; see bench_import.py)::
 from __future__ import annotations
 
 import sys
-import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -35,50 +34,42 @@ def half_of(node_id: str) -> int:
 
 def main() -> None:
     from loaders.demo import generate
-    from neo4j_bench import neo4j_arguments, run_in_transactions, write_all_but_supplies
+    from neo4j_bench import empty_store, neo4j_arguments, run_in_transactions, timed, write_all_but_supplies
     from stores import cypher
-    from stores.neo4j_store import Neo4jStore
 
     parser = neo4j_arguments(__doc__, default_scale=100_000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
 
-    store = Neo4jStore.connect(args.neo4j_uri)
-    store.clear()
-    store.ensure_schema()
-    halves: tuple[list[dict], list[dict]] = ([], [])
-    for batch in generate(args.scale, args.seed):
-        write_all_but_supplies(store, [batch])
-        for rel in batch.relationships:
-            if rel.type == "SUPPLIES" and half_of(rel.src) == half_of(rel.dst):
-                props = rel.properties()
-                del props["product"]  # held by the MERGE key, as Neo4jStore.write does
-                halves[half_of(rel.src)].append({"src": rel.src, "dst": rel.dst, "key": rel.key, "props": props})
-    query = cypher.merge_relationships_query("SUPPLIES", "Enterprise", "Enterprise", merge_on="product")
-    total = sum(map(len, halves))
-    print(f"scale {args.scale:,}: {len(halves[0]):,} + {len(halves[1]):,} SUPPLIES inside the two halves")
+    with empty_store(args.neo4j_uri) as store:
+        halves: tuple[list[dict], list[dict]] = ([], [])
+        for batch in generate(args.scale, args.seed):
+            write_all_but_supplies(store, [batch])
+            for rel in batch.relationships:
+                if rel.type == "SUPPLIES" and half_of(rel.src) == half_of(rel.dst):
+                    props = rel.properties()
+                    del props["product"]  # held by the MERGE key, as Neo4jStore.write does
+                    halves[half_of(rel.src)].append({"src": rel.src, "dst": rel.dst, "key": rel.key, "props": props})
+        query = cypher.merge_relationships_query("SUPPLIES", "Enterprise", "Enterprise", merge_on="product")
+        total = sum(map(len, halves))
+        print(f"scale {args.scale:,}: {len(halves[0]):,} + {len(halves[1]):,} SUPPLIES inside the two halves")
 
-    def write(rows: list[dict]) -> None:
-        run_in_transactions(store, query, rows)
+        def write(rows: list[dict]) -> None:
+            run_in_transactions(store, query, rows)
 
-    def delete_supplies() -> None:
-        with store._driver.session() as session:
-            session.run("MATCH ()-[r:SUPPLIES]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
+        def one_after_the_other() -> None:
+            write(halves[0])
+            write(halves[1])
 
-    for _ in range(args.rounds):
-        for threads in (1, 2):
-            delete_supplies()
-            started = time.perf_counter()
-            if threads == 1:
-                write(halves[0])
-                write(halves[1])
-            else:
-                with ThreadPoolExecutor(2) as pool:
-                    list(pool.map(write, halves))
-            seconds = time.perf_counter() - started
-            print(f"{threads} thread(s): {seconds:.2f} s, {total / seconds:,.0f} SUPPLIES/s")
-    store.clear()
-    store.close()
+        def at_once() -> None:
+            with ThreadPoolExecutor(2) as pool:
+                list(pool.map(write, halves))
+
+        for _ in range(args.rounds):
+            for threads, work in ((1, one_after_the_other), (2, at_once)):
+                with store.session() as session:  # the SUPPLIES of the round before
+                    session.run(cypher.for_type(cypher.DELETE_RELATIONSHIPS, "SUPPLIES")).consume()
+                timed(f"{threads} thread(s)", total, "SUPPLIES", work)
 
 
 if __name__ == "__main__":

@@ -12,16 +12,12 @@ Usage (a Neo4j of its own; see bench_import.py)::
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-MERGE_SUPPLIES = (
-    "UNWIND $rows AS row MATCH (a:Enterprise {id: row.src}) MATCH (b:Enterprise {id: row.dst}) "
-    "MERGE (a)-[r:SUPPLIES {key: row.key}]->(b) SET r += row.props"
-)
 VARIANTS: dict[str, Callable[[dict], dict]] = {
     "all properties": lambda props: props,
     "without source": lambda props: {k: v for k, v in props.items() if k != "source"},
@@ -32,31 +28,26 @@ VARIANTS: dict[str, Callable[[dict], dict]] = {
 
 def main() -> None:
     from loaders.demo import generate
-    from neo4j_bench import neo4j_arguments, run_in_transactions, write_all_but_supplies
-    from stores.neo4j_store import Neo4jStore
+    from neo4j_bench import empty_store, neo4j_arguments, run_in_transactions, timed, write_all_but_supplies
+    from stores import cypher
 
     parser = neo4j_arguments(__doc__, default_scale=20_000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    store = Neo4jStore.connect(args.neo4j_uri)
+    query = cypher.merge_relationships_query("SUPPLIES", "Enterprise", "Enterprise")  # keyed by a copy of the product
     batches = list(generate(args.scale, args.seed))
     supplies = [
         {"src": rel.src, "dst": rel.dst, "key": rel.key, "props": rel.properties()}
         for batch in batches for rel in batch.relationships if rel.type == "SUPPLIES"
     ]
     print(f"{len(supplies):,} SUPPLIES, scale {args.scale:,}")
-    for _ in range(args.rounds):
-        for name, shape in VARIANTS.items():
-            store.clear()
-            store.ensure_schema()
-            write_all_but_supplies(store, batches)
-            rows = [{**row, "props": shape(row["props"])} for row in supplies]
-            started = time.perf_counter()
-            run_in_transactions(store, MERGE_SUPPLIES, rows)
-            seconds = time.perf_counter() - started
-            print(f"{name}: {seconds:.2f} s, {len(rows) / seconds:,.0f} relationships/s")
-    store.clear()
-    store.close()
+    with empty_store(args.neo4j_uri) as store:
+        for _ in range(args.rounds):
+            for name, shape in VARIANTS.items():
+                store.clear()
+                write_all_but_supplies(store, batches)
+                rows = [{**row, "props": shape(row["props"])} for row in supplies]
+                timed(name, len(rows), "relationships", partial(run_in_transactions, store, query, rows))
 
 
 if __name__ == "__main__":

@@ -33,50 +33,45 @@ def main() -> None:
     import neo4j
 
     from loaders.demo import generate
-    from neo4j_bench import neo4j_arguments
-    from stores.neo4j_store import Neo4jStore
+    from neo4j_bench import empty_store, neo4j_arguments
 
     parser = neo4j_arguments(__doc__, default_scale=50_000)
     parser.add_argument("--server-pid", type=int, default=None, help="the Neo4j server's pid, for its CPU time")
     args = parser.parse_args()
 
-    store = Neo4jStore.connect(args.neo4j_uri)
-    store.clear()
-    store.ensure_schema()
-    batches = list(generate(args.scale, args.seed))
-    seconds: dict[str, float] = defaultdict(float)
-    rows: dict[str, int] = defaultdict(int)
-    plain_run = neo4j.ManagedTransaction.run
+    with empty_store(args.neo4j_uri) as store:
+        batches = list(generate(args.scale, args.seed))
+        seconds: dict[str, float] = defaultdict(float)
+        rows: dict[str, int] = defaultdict(int)
+        plain_run = neo4j.ManagedTransaction.run
 
-    def timed_run(tx, query, **params):  # noqa: ANN001, ANN202
-        shape = query.split("MERGE ", 1)[1].split(" SET", 1)[0] if "MERGE " in query else query[:48]
+        def timed_run(tx, query, **params):  # noqa: ANN001, ANN202
+            shape = query.split("MERGE ", 1)[1].split(" SET", 1)[0] if "MERGE " in query else query[:48]
+            started = time.perf_counter()
+            result = plain_run(tx, query, **params)
+            records = result.to_eager_result()  # wait for the server's answer
+            seconds[shape] += time.perf_counter() - started
+            rows[shape] += len(params.get("rows", ()))
+            return _Answered(records)
+
+        neo4j.ManagedTransaction.run = timed_run
+        server_before = process_cpu_seconds(args.server_pid) if args.server_pid else None
+        cpu_before = time.process_time()
         started = time.perf_counter()
-        result = plain_run(tx, query, **params)
-        records = result.to_eager_result()  # wait for the server's answer
-        seconds[shape] += time.perf_counter() - started
-        rows[shape] += len(params.get("rows", ()))
-        return _Answered(records)
-
-    neo4j.ManagedTransaction.run = timed_run
-    server_before = process_cpu_seconds(args.server_pid) if args.server_pid else None
-    cpu_before = time.process_time()
-    started = time.perf_counter()
-    for batch in batches:
-        store.write(batch)
-    total = time.perf_counter() - started
-    neo4j.ManagedTransaction.run = plain_run
-    items = sum(len(b.nodes) + len(b.relationships) for b in batches)
-    in_statements = sum(seconds.values())
-    print(f"{items:,} items in {total:.1f} s: {items / total:,.0f} items/s (scale {args.scale:,})")
-    print(f"statements {in_statements:.1f} s, commit and row preparation {total - in_statements:.1f} s")
-    if server_before is not None:
-        print(f"CPU: server {process_cpu_seconds(args.server_pid) - server_before:.1f} s, "
-              f"this process {time.process_time() - cpu_before:.1f} s")
-    for shape in sorted(seconds, key=seconds.get, reverse=True):
-        if rows[shape]:
-            print(f"{shape:48s} {rows[shape]:>9,} rows {seconds[shape]:6.1f} s {rows[shape] / seconds[shape]:>9,.0f}/s")
-    store.clear()
-    store.close()
+        for batch in batches:
+            store.write(batch)
+        total = time.perf_counter() - started
+        neo4j.ManagedTransaction.run = plain_run
+        items = sum(len(b.nodes) + len(b.relationships) for b in batches)
+        in_statements = sum(seconds.values())
+        print(f"{items:,} items in {total:.1f} s: {items / total:,.0f} items/s (scale {args.scale:,})")
+        print(f"statements {in_statements:.1f} s, commit and row preparation {total - in_statements:.1f} s")
+        if server_before is not None:
+            print(f"CPU: server {process_cpu_seconds(args.server_pid) - server_before:.1f} s, "
+                  f"this process {time.process_time() - cpu_before:.1f} s")
+        for shape in sorted(seconds, key=seconds.get, reverse=True):
+            if rows[shape]:
+                print(f"{shape:48s} {rows[shape]:>9,} rows {seconds[shape]:6.1f} s {rows[shape] / seconds[shape]:>9,.0f}/s")
 
 
 class _Answered:

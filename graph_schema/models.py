@@ -101,12 +101,18 @@ class Enterprise(Node):
         return self
 
 
-class Product(Node):
+class _PlaceInChain(BaseModel):
+    """Where in a chain: the segment (环节) and stage 上游/中游/下游 — a product's own, or the one it
+    has in one chain (IN_CHAIN)."""
+
+    segment: str | None = None
+    stage: Stage | None = None
+
+
+class Product(_PlaceInChain, Node):
     """A product or process step of a chain, with its stage 上游/中游/下游."""
 
     label: ClassVar[str] = "Product"
-    segment: str | None = None
-    stage: Stage | None = None
 
 
 class Chain(Node):
@@ -181,10 +187,8 @@ class InputTo(Relationship):
     provenance: Literal["curated", "imported", "inferred"] = "curated"
 
 
-class InChain(Relationship):
+class InChain(_PlaceInChain, Relationship):
     type: ClassVar[str] = "IN_CHAIN"
-    segment: str | None = None
-    stage: Stage | None = None
 
 
 class LocatedIn(Relationship):

@@ -49,7 +49,7 @@ from loaders.supply_rows import SupplyRows
 from loaders.table_plans import TablePlan, plan_tables, report_header_only
 from loaders.tabular import FileReadError, Table, read_tables
 from stores.background import write_batches
-from stores.base import GraphStore, WriteBatch, batched
+from stores.base import GraphStore, NeighbourhoodQuery, WriteBatch, batched
 
 Item = Node | Relationship
 CHUNK_SIZE = 20000
@@ -293,7 +293,7 @@ def diff_items(store: GraphStore, items: Iterable[Item], chunk_size: int = 5000)
                 ids.add(item.id)
             else:
                 ids.update((item.src, item.dst))  # type: ignore[union-attr]
-        existing = store.neighbourhood(sorted(ids), depth=0, max_nodes=len(ids) + 1)
+        existing = store.neighbourhood(NeighbourhoodQuery(sorted(ids), depth=0, max_nodes=len(ids) + 1))
         nodes = {node["id"]: node for node in existing.nodes}
         rels = {(rel["type"], rel["src"], rel["dst"], rel["key"]): rel for rel in existing.relationships}
         for item in chunk:

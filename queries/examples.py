@@ -24,8 +24,7 @@ from graph_schema import (
     BasedIn, Chain, Cluster, ClusterOf, Enterprise, InChain, InputTo, Leads, LocatedIn, MemberOf, Park, Produces,
     Product, Supplies,
 )
-from stores.base import WriteBatch
-from stores.common import build_graph
+from stores.base import WriteBatch, build_graph
 
 
 def graph_from_batch(batch: WriteBatch) -> nx.MultiDiGraph:

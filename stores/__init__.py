@@ -4,7 +4,7 @@ They live in their own top-level package because both the web app and the loader
 because each backend's dialect (SQL, Cypher) is kept out of the analyses.
 """
 
-from stores.base import GraphStore, Subgraph, WriteBatch
+from stores.base import GraphStore, NeighbourhoodQuery, Subgraph, WriteBatch
 from stores.factory import open_store
 
-__all__ = ["GraphStore", "Subgraph", "WriteBatch", "open_store"]
+__all__ = ["GraphStore", "NeighbourhoodQuery", "Subgraph", "WriteBatch", "open_store"]

@@ -1,4 +1,5 @@
-"""The store interface every backend implements, and the plain records it hands back.
+"""The store interface every backend implements, the plain records it hands back, and what is
+written once for every backend over its few primitives: the neighbourhood walk and the projection.
 
 A node comes back as a dict ``{"id", "label", **properties}``; a relationship as
 ``{"type", "src", "dst", "key", **properties}`` where ``key`` tells parallel relationships of
@@ -7,18 +8,29 @@ one type apart (for SUPPLIES it is the product id).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any, ClassVar, Literal
 
 import networkx as nx
 
 from graph_schema.models import Node, Relationship
+from graph_schema.registry import RELATIONSHIP_TYPES, check_label, check_relationship_type, label_of
+from stores.common import chain_scope
 
 NodeRecord = dict[str, Any]
 RelationshipRecord = dict[str, Any]
 Direction = Literal["out", "in", "both"]
+DIRECTIONS: tuple[Direction, ...] = ("out", "in", "both")
+SEARCH_SEPARATOR = "\x1f"
+"""Between a node's name and its aliases in search text: in no name, so a query holding it finds nothing."""
+
+Incident = Callable[[Collection[str], Sequence[str], Direction], list[RelationshipRecord]]
+"""Relationships of some types touching some nodes: ``incident(ids, rel_types, direction)``."""
+NodesById = Callable[[Collection[str]], list[NodeRecord]]
+RelsAmong = Callable[[Collection[str]], list[RelationshipRecord]]
 
 
 @dataclass
@@ -70,26 +82,132 @@ class Subgraph:
     truncated: bool = False
 
 
-@runtime_checkable
-class GraphStore(Protocol):
+@dataclass(frozen=True)
+class NeighbourhoodQuery:
+    """A neighbourhood to walk: the nodes within ``depth`` hops of ``ids`` (breadth first), along
+    relationships of ``rel_types`` (all when None) in ``direction``, through nodes of ``labels`` (all
+    when None), at most ``max_nodes`` of them.
+
+    Checked when made: a negative depth or an unknown direction is a ValueError, a relationship type
+    or label outside the schema a SchemaError. Sequences are kept as tuples.
+
+    >>> NeighbourhoodQuery(["ent:a"], 2, rel_types=["SUPPLIES"])
+    NeighbourhoodQuery(ids=('ent:a',), depth=2, rel_types=('SUPPLIES',), labels=None, direction='both', max_nodes=5000)
+    >>> NeighbourhoodQuery(["ent:a"], -1)
+    Traceback (most recent call last):
+    ValueError: depth must be >= 0
+    """
+
+    ids: Sequence[str]
+    depth: int = 1
+    _: KW_ONLY
+    rel_types: Sequence[str] | None = None
+    labels: Sequence[str] | None = None
+    direction: Direction = "both"
+    max_nodes: int = 5000
+
+    def __post_init__(self) -> None:
+        if isinstance(self.ids, str):
+            raise TypeError("ids must be a sequence of node ids, not one string")
+        if self.depth < 0:
+            raise ValueError("depth must be >= 0")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {self.direction!r}")
+        object.__setattr__(self, "ids", tuple(self.ids))
+        if self.rel_types is not None:
+            object.__setattr__(self, "rel_types", tuple(check_relationship_type(name).name for name in self.rel_types))
+        if self.labels is not None:
+            object.__setattr__(self, "labels", tuple(check_label(name).name for name in self.labels))
+
+
+def edge_key(rel: RelationshipRecord) -> str:
+    """The MultiDiGraph key of a relationship record: ``TYPE`` or ``TYPE:key``."""
+    return f"{rel['type']}:{rel['key']}" if rel["key"] else rel["type"]
+
+
+def build_graph(nodes: Iterable[NodeRecord], rels: Iterable[RelationshipRecord]) -> nx.MultiDiGraph:
+    """A MultiDiGraph with node attributes ``label`` + properties and edge attributes ``type`` + properties.
+
+    >>> g = build_graph([{"id": "chain:a", "label": "Chain", "name": "甲"}], [])
+    >>> g.nodes["chain:a"]["name"]
+    '甲'
+    """
+    graph = nx.MultiDiGraph()
+    for node in nodes:
+        attrs = dict(node)
+        graph.add_node(attrs.pop("id"), **attrs)
+    for rel in rels:
+        attrs = {name: value for name, value in rel.items() if name not in ("src", "dst", "key")}
+        graph.add_edge(rel["src"], rel["dst"], key=edge_key(rel), **attrs)
+    return graph
+
+
+def breadth_first(query: NeighbourhoodQuery, *, incident: Incident, nodes_by_id: NodesById, rels_among: RelsAmong) -> Subgraph:
+    """The neighbourhood ``query`` asks for, over three primitives: nodes reached layer by layer, ids
+    sorted within a layer, and the relationships among them of the types asked for."""
+    types = list(RELATIONSHIP_TYPES) if query.rel_types is None else list(query.rel_types)
+    allowed = set(query.labels) if query.labels is not None else None
+    max_nodes = query.max_nodes
+    start = sorted({node_id for node_id in query.ids if _has_label(node_id, allowed)})
+    present = {node["id"] for node in nodes_by_id(start)}
+    seen = [node_id for node_id in start if node_id in present][:max_nodes]
+    seen_set = set(seen)
+    frontier = list(seen)
+    truncated = len(present) > max_nodes
+    for _ in range(query.depth):
+        if not frontier or truncated:
+            break
+        found: set[str] = set()
+        for rel in incident(frontier, types, query.direction):
+            for node_id in (rel["src"], rel["dst"]):
+                if node_id not in seen_set and _has_label(node_id, allowed):
+                    found.add(node_id)
+        frontier = []
+        for node_id in sorted(found):
+            if len(seen) >= max_nodes:
+                truncated = True
+                break
+            seen.append(node_id)
+            seen_set.add(node_id)
+            frontier.append(node_id)
+    rels = [rel for rel in rels_among(seen_set) if rel["type"] in types]
+    nodes = sorted(nodes_by_id(seen_set), key=lambda node: node["id"])
+    return Subgraph(nodes=nodes, relationships=sorted(rels, key=_rel_sort_key), truncated=truncated)
+
+
+def _has_label(node_id: str, allowed: set[str] | None) -> bool:
+    return allowed is None or label_of(node_id) in allowed
+
+
+def _rel_sort_key(rel: RelationshipRecord) -> tuple[str, str, str, str]:
+    return (rel["type"], rel["src"], rel["dst"], rel["key"])
+
+
+class GraphStore(ABC):
     """What ChainAtlas needs from a graph store, and not much more.
 
-    Both implementations pass the contract suite in ``tests/contract``.
+    A backend implements the abstract methods; ``neighbourhood`` and ``project`` are written once,
+    here, over its primitives (``_nodes_by_id``, ``_incident``, ``_all_nodes``,
+    ``_all_relationships``), so the stores cannot drift apart. Both implementations pass the
+    contract suite in ``tests/contract``.
     """
 
     revision_is_in_process: ClassVar[bool] = False
     """True when ``revision()`` is a quick read in this process (a local file), not a round trip to a
     server: the app's read model may then check it on the event loop. Each implementation sets it."""
 
+    @abstractmethod
     def ensure_schema(self) -> None:
         """Create constraints and indexes; safe to call again."""
 
+    @abstractmethod
     def write(self, batch: WriteBatch) -> None:
         """Upsert the batch in one transaction (idempotent: properties merge, None never stored).
 
         Raises MissingEndpointError, writing nothing, when a relationship names an absent node.
         """
 
+    @abstractmethod
     def bulk_load(self, expected_items: int) -> AbstractContextManager[None]:
         """A context for writing about ``expected_items`` items in many batches.
 
@@ -97,21 +215,27 @@ class GraphStore(Protocol):
         visible when written, and everything is indexed again when the context exits.
         """
 
+    @abstractmethod
     def delete_nodes(self, ids: Sequence[str]) -> int:
         """Delete nodes and their relationships; returns how many nodes were deleted."""
 
+    @abstractmethod
     def clear(self) -> None:
         """Delete every node and relationship."""
 
+    @abstractmethod
     def revision(self) -> int:
         """A counter that every write, delete or clear increases: cached projections compare it."""
 
+    @abstractmethod
     def get_node(self, node_id: str) -> NodeRecord | None:
         """The node with this id, or None (also for an id with no known prefix, which names no node)."""
 
+    @abstractmethod
     def list_nodes(self, label: str, *, limit: int | None = None, offset: int = 0) -> list[NodeRecord]:
         """Nodes of one label ordered by id; a negative ``limit`` or ``offset`` is a ValueError."""
 
+    @abstractmethod
     def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
         """Nodes whose name or an alias contains ``text``, or whose id / credit code equals it.
 
@@ -119,23 +243,45 @@ class GraphStore(Protocol):
         Each node once, however often its label is named; a negative ``limit`` is a ValueError.
         """
 
-    def neighbourhood(
-        self,
-        ids: Sequence[str],
-        depth: int = 1,
-        *,
-        rel_types: Sequence[str] | None = None,
-        labels: Sequence[str] | None = None,
-        direction: Direction = "both",
-        max_nodes: int = 5000,
-    ) -> Subgraph:
-        """Nodes within ``depth`` hops of ``ids`` (breadth first) and the relationships among them."""
+    def neighbourhood(self, query: NeighbourhoodQuery) -> Subgraph:
+        """The nodes ``query`` reaches (breadth first) and the relationships among them."""
+        return breadth_first(query, incident=self._incident, nodes_by_id=self._nodes_by_id, rels_among=self._rels_among)
 
     def project(self, chain_id: str | None = None) -> nx.MultiDiGraph:
         """The whole graph, or one chain's part of it, as a NetworkX MultiDiGraph."""
+        if chain_id is None:
+            return build_graph(self._all_nodes(), self._all_relationships())
+        ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
+        return build_graph(self._nodes_by_id(ids), self._rels_among(ids))
 
+    @abstractmethod
     def counts(self) -> dict[str, int]:
         """Number of nodes per label and relationships per type (zeros included)."""
 
+    @abstractmethod
     def close(self) -> None:
         """Release connections and files."""
+
+    # -- the primitives neighbourhood and project are built on --------------------------------
+
+    @abstractmethod
+    def _nodes_by_id(self, ids: Collection[str]) -> list[NodeRecord]:
+        """The stored nodes among ``ids`` (ids with no known prefix name no node), in any order."""
+
+    @abstractmethod
+    def _incident(self, ids: Collection[str], rel_types: Sequence[str], direction: Direction) -> list[RelationshipRecord]:
+        """The relationships of ``rel_types`` leaving (``out``), entering (``in``) or touching
+        (``both``) the nodes ``ids``, each once, in any order."""
+
+    @abstractmethod
+    def _all_nodes(self) -> list[NodeRecord]:
+        """Every node."""
+
+    @abstractmethod
+    def _all_relationships(self) -> list[RelationshipRecord]:
+        """Every relationship."""
+
+    def _rels_among(self, ids: Collection[str]) -> list[RelationshipRecord]:
+        """The relationships whose two ends are both in ``ids``."""
+        id_set = set(ids)
+        return [rel for rel in self._incident(id_set, list(RELATIONSHIP_TYPES), "out") if rel["dst"] in id_set]

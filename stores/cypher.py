@@ -1,7 +1,7 @@
-"""Cypher text built by small pure functions. Labels and types are checked against the schema's
-whitelist; every value is a parameter.
+"""Every Cypher statement of the Neo4j store: constants and small pure functions. Labels and types
+are checked against the schema's whitelist before they reach the text; every value is a parameter.
 
->>> merge_nodes_query("Chain")
+>>> for_label(MERGE_NODES, "Chain")
 'UNWIND $rows AS row MERGE (n:Chain {id: row.id}) SET n += row.props'
 >>> incident_query("Product", ["IN_CHAIN"], "out")
 'UNWIND $ids AS id MATCH (a:Product {id: id})-[r:IN_CHAIN]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props'
@@ -11,25 +11,122 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from graph_schema.constraints import INDEXES, IndexedProperty
 from graph_schema.errors import SchemaError
 from graph_schema.registry import (
     RELATIONSHIP_TYPES,
+    SAFE_IDENTIFIER,
     check_label,
     check_relationship_endpoints,
     check_relationship_type,
 )
 
+META_LABEL = "ChainAtlasMeta"
+"""An internal label outside the schema: one node holding the store's revision counter."""
+RETIRED_INDEXES = ("node_name_fulltext",)
+"""Indexes earlier versions created and nothing reads any more: ``schema_statements`` drops them.
 
-def merge_nodes_query(label: str) -> str:
-    """Upsert a batch of ``{id, props}`` rows of one label."""
-    name = check_label(label).name
-    return f"UNWIND $rows AS row MERGE (n:{name} {{id: row.id}}) SET n += row.props"
+``node_name_fulltext`` was a CJK full-text index on every label's name that only its own test
+queried; search is answered from memory (``app/search_index.py``) or with ``CONTAINS`` on the text
+indexes, so it cost index upkeep on every write for nothing."""
 
 
-def missing_ids_query(label: str) -> str:
-    """The ids in ``$ids`` that have no node of this label."""
-    name = check_label(label).name
-    return f"UNWIND $ids AS id OPTIONAL MATCH (n:{name} {{id: id}}) WITH id, n WHERE n IS NULL RETURN collect(id) AS missing"
+# -- schema ------------------------------------------------------------------------------------
+
+
+def schema_statements() -> list[str]:
+    """The constraints and indexes that ``graph_schema.constraints`` declares, in Cypher, the revision
+    node's constraint, and the removal of retired indexes; each safe to run again (``IF [NOT] EXISTS``).
+
+    Text indexes (trigram based in Neo4j 5) serve ``name CONTAINS $q`` for Chinese substrings.
+
+    >>> schema_statements()[0]
+    'CREATE CONSTRAINT enterprise_id_unique IF NOT EXISTS FOR (n:Enterprise) REQUIRE n.id IS UNIQUE'
+    """
+    statements = [index_statement(index) for index in INDEXES]
+    statements.append(f"CREATE CONSTRAINT meta_id_unique IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.id IS UNIQUE")
+    statements += [drop_index_statement(name) for name in RETIRED_INDEXES]
+    return statements
+
+
+def index_statement(index: IndexedProperty) -> str:
+    """One declared constraint or index, named ``<label>_<property>`` (``_unique``, ``_text`` after it).
+
+    >>> index_statement(IndexedProperty("Enterprise", "credit_code", "equality"))
+    'CREATE INDEX enterprise_credit_code IF NOT EXISTS FOR (n:Enterprise) ON (n.credit_code)'
+    """
+    label = check_label(index.label).name
+    if not SAFE_IDENTIFIER.match(index.property):
+        raise SchemaError(f"not a property name: {index.property!r}")
+    name = f"{label.lower()}_{index.property}"
+    if index.kind == "unique":
+        return f"CREATE CONSTRAINT {name}_unique IF NOT EXISTS FOR (n:{label}) REQUIRE n.{index.property} IS UNIQUE"
+    if index.kind == "substring":
+        return f"CREATE TEXT INDEX {name}_text IF NOT EXISTS FOR (n:{label}) ON (n.{index.property})"
+    return f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{index.property})"
+
+
+def drop_index_statement(name: str) -> str:
+    """Drop an index by name if it exists.
+
+    >>> drop_index_statement("node_name_fulltext")
+    'DROP INDEX node_name_fulltext IF EXISTS'
+    """
+    if not SAFE_IDENTIFIER.match(name):
+        raise SchemaError(f"not an index name: {name!r}")
+    return f"DROP INDEX {name} IF EXISTS"
+
+
+# -- the revision counter ----------------------------------------------------------------------
+
+BUMP_REVISION = f"MERGE (m:{META_LABEL} {{id: 'revision'}}) SET m.value = coalesce(m.value, 0) + 1"
+"""Count one more write; run inside every write transaction."""
+READ_REVISION = f"MATCH (m:{META_LABEL} {{id: 'revision'}}) RETURN m.value AS value"
+CLEAR = f"MATCH (n) WHERE NOT n:{META_LABEL} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
+"""Delete every node of the schema and its relationships, 10,000 nodes a transaction (so large graphs
+fit in memory); ``IN TRANSACTIONS`` runs only in an auto-commit transaction."""
+
+
+# -- statements over the nodes of one label or the relationships of one type --------------------
+# ``{label}`` / ``{type}`` are filled in by ``for_label`` / ``for_type`` after the whitelist check;
+# doubled braces are Cypher's own.
+
+MERGE_NODES = "UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
+"""Upsert a batch of ``{id, props}`` rows."""
+MISSING_IDS = "UNWIND $ids AS id OPTIONAL MATCH (n:{label} {{id: id}}) WITH id, n WHERE n IS NULL RETURN collect(id) AS missing"
+"""The ids in ``$ids`` that have no node of the label."""
+DELETE_NODES = "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) DETACH DELETE n RETURN count(*) AS deleted"
+"""Detach-delete the nodes whose ids are in ``$ids``; returns how many."""
+NODES_BY_ID = "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN properties(n) AS props"
+ALL_NODES = "MATCH (n:{label}) RETURN properties(n) AS props"
+NODE_PAGE = ALL_NODES + " ORDER BY n.id SKIP $offset LIMIT $limit"
+"""A window (``$offset``, ``$limit``) of the nodes in id order."""
+COUNT_NODES = "MATCH (n:{label}) RETURN count(n) AS n"
+ALL_RELATIONSHIPS = "MATCH (a)-[r:{type}]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
+COUNT_RELATIONSHIPS = "MATCH ()-[r:{type}]->() RETURN count(r) AS n"
+DELETE_RELATIONSHIPS = "MATCH ()-[r:{type}]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 20000 ROWS"
+"""Delete every relationship of the type, 20,000 a transaction (auto-commit only, as ``CLEAR``)."""
+
+
+def for_label(template: str, label: str) -> str:
+    """``template`` for one label of the schema; any other name is a SchemaError.
+
+    >>> for_label(COUNT_NODES, "Chain")
+    'MATCH (n:Chain) RETURN count(n) AS n'
+    """
+    return template.format(label=check_label(label).name)
+
+
+def for_type(template: str, rel_type: str) -> str:
+    """``template`` for one relationship type of the schema; any other name is a SchemaError.
+
+    >>> for_type(COUNT_RELATIONSHIPS, "LEADS")
+    'MATCH ()-[r:LEADS]->() RETURN count(r) AS n'
+    """
+    return template.format(type=check_relationship_type(rel_type).name)
+
+
+# -- the other writes and reads ----------------------------------------------------------------
 
 
 def merge_relationships_query(rel_type: str, src_label: str, dst_label: str, merge_on: str = "key") -> str:
@@ -49,12 +146,6 @@ def merge_relationships_query(rel_type: str, src_label: str, dst_label: str, mer
         f"UNWIND $rows AS row MATCH (a:{src_label} {{id: row.src}}) MATCH (b:{dst_label} {{id: row.dst}}) "
         f"MERGE (a)-[r:{rel_type} {{{merge_on}: row.key}}]->(b) SET r += row.props RETURN count(*) AS written"
     )
-
-
-def delete_nodes_query(label: str) -> str:
-    """Detach-delete the nodes of one label whose ids are in ``$ids``; returns how many."""
-    name = check_label(label).name
-    return f"UNWIND $ids AS id MATCH (n:{name} {{id: id}}) DETACH DELETE n RETURN count(*) AS deleted"
 
 
 def incident_query(label: str, rel_types: Sequence[str], direction: str) -> str:

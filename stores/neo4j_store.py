@@ -14,25 +14,20 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
-import networkx as nx
-from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl, Session
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-from graph_schema.constraints import META_LABEL, neo4j_schema_statements
 from graph_schema.errors import ChainAtlasError, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
 from stores import cypher
-from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph, WriteBatch
-from stores.common import (
-    SEARCH_SEPARATOR, breadth_first, build_graph, chain_scope, check_window, checked_rel_types, chunks,
-)
+from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, NodeRecord, RelationshipRecord, WriteBatch
+from stores.common import check_window, checked_rel_types, chunks
 
 BATCH_ROWS = 10000
-_BUMP_REVISION = f"MERGE (m:{META_LABEL} {{id: 'revision'}}) SET m.value = coalesce(m.value, 0) + 1"
 T = TypeVar("T")
 
 
-class Neo4jStore:
+class Neo4jStore(GraphStore):
     """A GraphStore on a Neo4j 5 database."""
 
     revision_is_in_process = False  # the revision is a round trip to the server
@@ -60,6 +55,15 @@ class Neo4jStore:
     def __repr__(self) -> str:
         return f"Neo4jStore(database={self._database!r})"
 
+    def session(self) -> Session:
+        """A new driver session on the store's database, for tools and benchmarks that run statements
+        of their own beside the interface (bare, timed, in transactions they control).
+
+        One session per unit of work: ``with store.session() as session: ...``. Driver errors are not
+        translated, and writes made through it do not count in ``revision()``.
+        """
+        return self._driver.session(database=self._database)
+
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
         try:
@@ -83,16 +87,16 @@ class Neo4jStore:
     def _write(self, work: Callable[[ManagedTransaction], T], doing: str) -> T:
         def work_and_bump(tx: ManagedTransaction) -> T:
             result = work(tx)
-            tx.run(_BUMP_REVISION).consume()
+            tx.run(cypher.BUMP_REVISION).consume()
             return result
 
-        with self._errors(doing), self._driver.session(database=self._database) as session:
+        with self._errors(doing), self.session() as session:
             return session.execute_write(work_and_bump)
 
     # -- interface ---------------------------------------------------------------------------
 
     def ensure_schema(self) -> None:
-        for statement in neo4j_schema_statements():
+        for statement in cypher.schema_statements():
             with self._errors("creating the schema"):
                 self._driver.execute_query(statement, database_=self._database)
 
@@ -114,7 +118,7 @@ class Neo4jStore:
         def work(tx: ManagedTransaction) -> None:
             for label, rows in nodes_by_label.items():
                 for chunk in chunks(rows, BATCH_ROWS):
-                    tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
+                    tx.run(cypher.for_label(cypher.MERGE_NODES, label), rows=chunk).consume()
             for (rel_type, src_label, dst_label, merge_on), rows in rels_by_shape.items():
                 query = cypher.merge_relationships_query(rel_type, src_label, dst_label, merge_on)
                 for chunk in chunks(rows, BATCH_ROWS):
@@ -134,7 +138,7 @@ class Neo4jStore:
 
         def work(tx: ManagedTransaction) -> int:
             return sum(
-                tx.run(cypher.delete_nodes_query(label), ids=chunk).single()["deleted"]
+                tx.run(cypher.for_label(cypher.DELETE_NODES, label), ids=chunk).single()["deleted"]
                 for label, label_ids in by_label.items()
                 for chunk in chunks(label_ids, BATCH_ROWS)
             )
@@ -144,14 +148,12 @@ class Neo4jStore:
     def clear(self) -> None:
         """Delete every node and relationship (in batches, so large graphs fit in memory)."""
         # CALL { … } IN TRANSACTIONS runs only in an auto-commit transaction, hence session.run.
-        with self._errors("clearing the database"), self._driver.session(database=self._database) as session:
-            session.run(
-                f"MATCH (n) WHERE NOT n:{META_LABEL} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
-            ).consume()
-            session.run(_BUMP_REVISION).consume()
+        with self._errors("clearing the database"), self.session() as session:
+            session.run(cypher.CLEAR).consume()
+            session.run(cypher.BUMP_REVISION).consume()
 
     def revision(self) -> int:
-        rows = self._read(f"MATCH (m:{META_LABEL} {{id: 'revision'}}) RETURN m.value AS value")
+        rows = self._read(cypher.READ_REVISION)
         return rows[0]["value"] if rows else 0
 
     def get_node(self, node_id: str) -> NodeRecord | None:
@@ -159,12 +161,9 @@ class Neo4jStore:
         return nodes[0] if nodes else None
 
     def list_nodes(self, label: str, *, limit: int | None = None, offset: int = 0) -> list[NodeRecord]:
-        name = cypher.check_label(label).name
+        query = cypher.for_label(cypher.NODE_PAGE, label)
         check_window(limit, offset)
-        rows = self._read(
-            f"MATCH (n:{name}) RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit",
-            offset=offset, limit=2**62 if limit is None else limit,
-        )
+        rows = self._read(query, offset=offset, limit=2**62 if limit is None else limit)
         return [_node(row["props"]) for row in rows]
 
     def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
@@ -175,58 +174,25 @@ class Neo4jStore:
         rows = self._read(cypher.search_query(list(labels or NODE_LABELS)), q=text, limit=limit)
         return [_node(row["props"]) for row in rows]
 
-    def neighbourhood(
-        self,
-        ids: Sequence[str],
-        depth: int = 1,
-        *,
-        rel_types: Sequence[str] | None = None,
-        labels: Sequence[str] | None = None,
-        direction: Direction = "both",
-        max_nodes: int = 5000,
-    ) -> Subgraph:
-        return breadth_first(
-            ids, depth, rel_types, labels, direction, max_nodes,
-            incident=self._incident, nodes_by_id=self._nodes_by_id, rels_among=self._rels_among,
-        )
-
-    def project(self, chain_id: str | None = None) -> nx.MultiDiGraph:
-        if chain_id is None:
-            nodes = [
-                _node(row["props"])
-                for label in NODE_LABELS
-                for row in self._read(f"MATCH (n:{label}) RETURN properties(n) AS props")
-            ]
-            rels = [
-                _rel(row)
-                for rel_type in RELATIONSHIP_TYPES
-                for row in self._read(
-                    f"MATCH (a)-[r:{rel_type}]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
-                )
-            ]
-            return build_graph(nodes, rels)
-        ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
-        return build_graph(self._nodes_by_id(ids), self._rels_among(ids))
-
     def counts(self) -> dict[str, int]:
         result = dict.fromkeys([*NODE_LABELS, *RELATIONSHIP_TYPES], 0)
         for label in NODE_LABELS:
-            result[label] = self._read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
+            result[label] = self._read(cypher.for_label(cypher.COUNT_NODES, label))[0]["n"]
         for rel_type in RELATIONSHIP_TYPES:
-            result[rel_type] = self._read(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n")[0]["n"]
+            result[rel_type] = self._read(cypher.for_type(cypher.COUNT_RELATIONSHIPS, rel_type))[0]["n"]
         return result
 
     def close(self) -> None:
         self._driver.close()
 
-    # -- primitives for stores.common ----------------------------------------------------------
+    # -- primitives of GraphStore.neighbourhood and .project -------------------------------------
 
     def _nodes_by_id(self, ids: Collection[str]) -> list[NodeRecord]:
         by_label = _ids_by_label(ids)
         nodes = []
         for label, label_ids in by_label.items():
             for chunk in chunks(sorted(label_ids), BATCH_ROWS):
-                rows = self._read(f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN properties(n) AS props", ids=chunk)
+                rows = self._read(cypher.for_label(cypher.NODES_BY_ID, label), ids=chunk)
                 nodes += [_node(row["props"]) for row in rows]
         return nodes
 
@@ -245,9 +211,13 @@ class Neo4jStore:
                         found[(rel["type"], rel["src"], rel["dst"], rel["key"])] = rel
         return list(found.values())
 
-    def _rels_among(self, ids: Collection[str]) -> list[RelationshipRecord]:
-        id_set = set(ids)
-        return [rel for rel in self._incident(id_set, list(RELATIONSHIP_TYPES), "out") if rel["dst"] in id_set]
+    def _all_nodes(self) -> list[NodeRecord]:
+        return [_node(row["props"]) for label in NODE_LABELS for row in self._read(cypher.for_label(cypher.ALL_NODES, label))]
+
+    def _all_relationships(self) -> list[RelationshipRecord]:
+        return [
+            _rel(row) for rel_type in RELATIONSHIP_TYPES for row in self._read(cypher.for_type(cypher.ALL_RELATIONSHIPS, rel_type))
+        ]
 
 
 def _ids_by_label(ids: Iterable[str]) -> dict[str, list[str]]:
@@ -269,7 +239,7 @@ def _missing_message(tx: ManagedTransaction, rows: Sequence[dict], src_label: st
     missing: list[str] = []
     for label, key in ((src_label, "src"), (dst_label, "dst")):
         ids = sorted({row[key] for row in rows})
-        missing += tx.run(cypher.missing_ids_query(label), ids=ids).single()["missing"]
+        missing += tx.run(cypher.for_label(cypher.MISSING_IDS, label), ids=ids).single()["missing"]
     return f"{len(missing)} relationship end(s) not in the store, nothing written: {', '.join(sorted(missing)[:10])}"
 
 

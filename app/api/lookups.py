@@ -17,7 +17,7 @@ from app.readmodel import lookups
 from app.readmodel.cached_answers import answer
 from app.readmodel.graph_cache import GraphCache
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
-from stores.base import GraphStore, Subgraph
+from stores.base import GraphStore, NeighbourhoodQuery, Subgraph
 
 router = APIRouter(prefix="/api", tags=["lookups"])
 SMALL_WALK_NODES = 500  # a neighbourhood of depth 1 and at most this many nodes takes a few ms: answered on the event loop
@@ -166,7 +166,7 @@ async def neighbourhood(
     max_nodes: int = Query(500, ge=1, le=5000),
 ) -> Response:
     """Nodes within ``depth`` hops and the relationships among them."""
-    options = {"rel_types": rel_type, "labels": label, "direction": direction, "max_nodes": max_nodes}
+    query = NeighbourhoodQuery([node_id], depth, rel_types=rel_type, labels=label, direction=direction, max_nodes=max_nodes)
 
     def respond(around: Subgraph | None) -> Response:
         if around is None:
@@ -174,10 +174,10 @@ async def neighbourhood(
         return json_response({"nodes": around.nodes, "relationships": around.relationships, "truncated": around.truncated})
 
     def from_graph() -> Response:
-        return respond(lookups.neighbourhood_from_graph(cache, node_id, depth, **options))
+        return respond(lookups.neighbourhood_from_graph(cache, query))
 
     def anyhow() -> Response:
-        return respond(lookups.neighbourhood_without_waiting(cache, store, node_id, depth, **options))
+        return respond(lookups.neighbourhood_without_waiting(cache, store, query))
 
     if depth <= 1 and max_nodes <= SMALL_WALK_NODES:
         return await answer(cache, from_graph, anyhow)

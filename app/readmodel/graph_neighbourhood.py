@@ -1,15 +1,15 @@
 """Neighbourhoods answered from a cached projection instead of the store.
 
-The breadth-first walk is the stores' own (``stores.common.breadth_first``); only its three
+The breadth-first walk is the stores' own (``stores.base.breadth_first``); only its three
 primitives read the projected graph here, so the answer is the one ``GraphStore.neighbourhood``
 gives over the same revision, without a round trip per hop.
 
->>> from stores.common import build_graph
+>>> from stores.base import NeighbourhoodQuery, build_graph
 >>> graph = build_graph(
 ...     [{"id": "ent:a", "label": "Enterprise", "name": "甲"}, {"id": "ent:b", "label": "Enterprise", "name": "乙"}],
 ...     [{"type": "SUPPLIES", "src": "ent:a", "dst": "ent:b", "key": "product:x", "share": 0.5}],
 ... )
->>> around = neighbourhood(graph, ["ent:b"], 1)
+>>> around = neighbourhood(graph, NeighbourhoodQuery(["ent:b"], 1))
 >>> [node["id"] for node in around.nodes], around.relationships
 (['ent:a', 'ent:b'], [{'type': 'SUPPLIES', 'src': 'ent:a', 'dst': 'ent:b', 'key': 'product:x', 'share': 0.5}])
 """
@@ -21,23 +21,13 @@ from functools import partial
 
 import networkx as nx
 
-from stores.base import Direction, NodeRecord, RelationshipRecord, Subgraph
-from stores.common import breadth_first
+from stores.base import Direction, NeighbourhoodQuery, NodeRecord, RelationshipRecord, Subgraph, breadth_first
 
 
-def neighbourhood(
-    graph: nx.MultiDiGraph,
-    ids: Sequence[str],
-    depth: int = 1,
-    *,
-    rel_types: Sequence[str] | None = None,
-    labels: Sequence[str] | None = None,
-    direction: Direction = "both",
-    max_nodes: int = 5000,
-) -> Subgraph:
+def neighbourhood(graph: nx.MultiDiGraph, query: NeighbourhoodQuery) -> Subgraph:
     """``GraphStore.neighbourhood`` over ``graph`` (a whole-graph projection)."""
     return breadth_first(
-        ids, depth, rel_types, labels, direction, max_nodes,
+        query,
         incident=partial(_incident, graph), nodes_by_id=partial(_nodes_by_id, graph), rels_among=partial(_rels_among, graph),
     )
 

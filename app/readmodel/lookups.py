@@ -24,7 +24,7 @@ from app.readmodel.graph_cache import GraphCache
 from app.readmodel.graph_neighbourhood import neighbourhood
 from app.readmodel.search_index import NameIndex, search_indexes
 from graph_schema.registry import NODE_LABELS, check_label
-from stores.base import GraphStore, Subgraph
+from stores.base import GraphStore, NeighbourhoodQuery, Subgraph
 
 NAME_INDEXES = ("name-indexes",)
 STAGE_ORDER = ("上游", "中游", "下游", None)
@@ -53,19 +53,20 @@ def search_without_waiting(cache: GraphCache, store: GraphStore, text: str, *, l
     return store.search(text, labels=labels, limit=limit)
 
 
-def neighbourhood_without_waiting(cache: GraphCache, store: GraphStore, node_id: str, depth: int, **options: Any) -> Subgraph | None:
-    """The neighbourhood of ``node_id`` (None if there is no such node) from the cached projection if it
-    is ready, else from the store while the projection is built in the background."""
+def neighbourhood_without_waiting(cache: GraphCache, store: GraphStore, query: NeighbourhoodQuery) -> Subgraph | None:
+    """The neighbourhood ``query`` asks for (None if none of its start nodes exists) from the cached
+    projection if it is ready, else from the store while the projection is built in the background."""
     if cache.ready():
-        return neighbourhood_from_graph(cache, node_id, depth, **options)
+        return neighbourhood_from_graph(cache, query)
     cache.build_soon(cache.graph)
-    return store.neighbourhood([node_id], depth, **options) if store.get_node(node_id) is not None else None
+    return store.neighbourhood(query) if any(store.get_node(node_id) is not None for node_id in query.ids) else None
 
 
-def neighbourhood_from_graph(cache: GraphCache, node_id: str, depth: int, **options: Any) -> Subgraph | None:
-    """The neighbourhood of ``node_id`` walked over the whole projection (None if there is no such node)."""
+def neighbourhood_from_graph(cache: GraphCache, query: NeighbourhoodQuery) -> Subgraph | None:
+    """The neighbourhood ``query`` asks for, walked over the whole projection (None if none of its start
+    nodes exists)."""
     graph = cache.graph()
-    return neighbourhood(graph, [node_id], depth, **options) if node_id in graph else None
+    return neighbourhood(graph, query) if any(node_id in graph for node_id in query.ids) else None
 
 
 def chain_detail(cache: GraphCache, chain_id: str) -> dict[str, Any] | None:

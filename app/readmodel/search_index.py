@@ -5,7 +5,7 @@ id / credit code equals it; exact name first, then names starting with the text,
 each group by name length, name, id — without asking the store. The index belongs to one
 projection, so a cache keyed by the store's revision never serves results from before an import.
 
->>> from stores.common import build_graph
+>>> from stores.base import build_graph
 >>> graph = build_graph([
 ...     {"id": "ent:a", "label": "Enterprise", "name": "南昌储能科技", "aliases": ["南储"]},
 ...     {"id": "ent:b", "label": "Enterprise", "name": "新余储能"},
@@ -27,7 +27,7 @@ from typing import Any
 
 import networkx as nx
 
-from stores.common import SEARCH_SEPARATOR
+from stores.base import SEARCH_SEPARATOR
 
 RECORD_START = "\x1e"  # before each node's name in the index text
 ALIAS_START = SEARCH_SEPARATOR  # before each alias, as in the stores' search text, so no query holds it

@@ -14,7 +14,7 @@ from app.security.tokens import role_allows
 from app.web.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
 from app.web.graph_view import KIND_STYLE, chain_view, graph_payload
 from app.web.templating import templates
-from stores.common import build_graph
+from stores.base import NeighbourhoodQuery, build_graph
 
 router = APIRouter(include_in_schema=False)
 
@@ -86,7 +86,7 @@ def enterprise_page(
 
 @router.get("/nodes/{node_id}", response_class=HTMLResponse)
 def node_page(request: Request, store: StoreDep, node_id: str = Path(max_length=200)) -> HTMLResponse:
-    around = neighbourhood_without_waiting(request.app.state.graphs, store, node_id, 1, max_nodes=300)
+    around = neighbourhood_without_waiting(request.app.state.graphs, store, NeighbourhoodQuery([node_id], 1, max_nodes=300))
     if around is None:
         raise HTTPException(status_code=404, detail=f"节点不存在：{node_id}")
     node = next(found for found in around.nodes if found["id"] == node_id)

@@ -17,7 +17,7 @@ from app.readmodel.lookups import (
 from graph_schema import Enterprise, Leads, Park
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
 from loaders.demo import load_demo
-from stores.base import GraphStore, WriteBatch
+from stores.base import GraphStore, NeighbourhoodQuery, WriteBatch
 from tests.contract.sample import sample_batch
 
 
@@ -86,7 +86,7 @@ def test_neighbourhood_from_memory_equals_the_store(demo_store: GraphStore) -> N
             "max_nodes": rng.choice([1, 5, 50, 5000]),
         }
         depth = rng.randint(0, 3)
-        assert neighbourhood(graph, [node], depth, **options) == demo_store.neighbourhood([node], depth, **options), (node, depth, options)
+        assert neighbourhood(graph, NeighbourhoodQuery([node], depth, **options)) == demo_store.neighbourhood(NeighbourhoodQuery([node], depth, **options)), (node, depth, options)
 
 
 def test_chain_detail_and_enterprise_lists_follow_an_import(demo_store: GraphStore) -> None:
@@ -119,6 +119,6 @@ def test_lookups_answer_from_the_store_while_the_projection_is_built(demo_store:
     assert not cache.ready(NAME_INDEXES)
     assert "ent:late" in [node["id"] for node in search_without_waiting(cache, demo_store, "南昌迟到", limit=5)]
     for _ in range(2):  # from the store, then from the rebuilt projection
-        assert neighbourhood_without_waiting(cache, demo_store, "ent:cathode", 2) == demo_store.neighbourhood(["ent:cathode"], 2)
-        assert neighbourhood_without_waiting(cache, demo_store, "ent:absent", 1) is None
+        assert neighbourhood_without_waiting(cache, demo_store, NeighbourhoodQuery(["ent:cathode"], 2)) == demo_store.neighbourhood(NeighbourhoodQuery(["ent:cathode"], 2))
+        assert neighbourhood_without_waiting(cache, demo_store, NeighbourhoodQuery(["ent:absent"], 1)) is None
         wait_until_ready()

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from graph_schema.constraints import SQLITE_DEFERRABLE_INDEXES, SQLITE_SCHEMA
-from stores.embedded import BULK_MIN_ITEMS, EmbeddedStore
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from stores.embedded import BULK_MIN_ITEMS, SQLITE_DEFERRABLE_INDEXES, SQLITE_SCHEMA, EmbeddedStore
 from tests.contract.sample import sample_batch
 
 
-def indexes(store: EmbeddedStore) -> set[str]:
-    return {row[0] for row in store._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+def read_file(path: str | Path, sql: str) -> list[tuple]:
+    """``sql`` on a store's file through a connection of the test's own."""
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute(sql).fetchall()
+
+
+def indexes(store: EmbeddedStore | Path) -> set[str]:
+    path = store.path if isinstance(store, EmbeddedStore) else store
+    return {row[0] for row in read_file(path, "SELECT name FROM sqlite_master WHERE type = 'index'")}
 
 
 def test_deferrable_indexes_are_part_of_the_schema() -> None:
@@ -27,7 +37,7 @@ def test_large_load_defers_the_relationship_indexes_and_rebuilds_them(tmp_path) 
             pass
         assert not set(SQLITE_DEFERRABLE_INDEXES) & indexes(store)
     assert set(SQLITE_DEFERRABLE_INDEXES) <= indexes(store)
-    plan = " ".join(row[3] for row in store._db.execute("EXPLAIN QUERY PLAN SELECT * FROM rels WHERE dst = 'x'"))
+    plan = " ".join(row[3] for row in read_file(store.path, "EXPLAIN QUERY PLAN SELECT * FROM rels WHERE dst = 'x'"))
     assert "rels_dst" in plan
 
 
@@ -42,9 +52,11 @@ def test_interrupted_bulk_load_is_repaired_by_ensure_schema(tmp_path) -> None:
     path = tmp_path / "s.sqlite"
     store = EmbeddedStore(path)
     store.ensure_schema()
-    for name in SQLITE_DEFERRABLE_INDEXES:  # as a process killed inside bulk_load leaves it
-        store._db.execute(f"DROP INDEX {name}")
     store.close()
+    with closing(sqlite3.connect(path)) as db:  # as a process killed inside bulk_load leaves it
+        for name in SQLITE_DEFERRABLE_INDEXES:
+            db.execute(f"DROP INDEX {name}")
+    assert not set(SQLITE_DEFERRABLE_INDEXES) & indexes(path)
     reopened = EmbeddedStore(path)
     reopened.ensure_schema()
     assert set(SQLITE_DEFERRABLE_INDEXES) <= indexes(reopened)

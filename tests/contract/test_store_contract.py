@@ -9,7 +9,7 @@ from graph_schema import Chain, Enterprise, Produces, Product, Supplies
 from graph_schema.errors import MissingEndpointError, SchemaError
 from queries.chains import chain_scope
 from queries.view import chain_view
-from stores.base import GraphStore, WriteBatch
+from stores.base import GraphStore, NeighbourhoodQuery, WriteBatch
 from tests.contract.sample import LEAD_CODE, sample_batch
 
 
@@ -123,7 +123,7 @@ def test_unknown_label_is_refused(store: GraphStore) -> None:
     with pytest.raises(SchemaError):
         store.list_nodes("Enterprise) DETACH DELETE (n")
     with pytest.raises(SchemaError):
-        store.neighbourhood([LEAD_CODE], rel_types=["SUPPLIES]->() DELETE r//"])
+        store.neighbourhood(NeighbourhoodQuery([LEAD_CODE], rel_types=["SUPPLIES]->() DELETE r//"]))
 
 
 def test_list_nodes_pages_by_id(store: GraphStore) -> None:
@@ -135,19 +135,19 @@ def test_list_nodes_pages_by_id(store: GraphStore) -> None:
 
 def test_neighbourhood_depth_direction_and_filters(store: GraphStore) -> None:
     load(store)
-    one = store.neighbourhood([LEAD_CODE], depth=1, rel_types=["SUPPLIES"])
+    one = store.neighbourhood(NeighbourhoodQuery([LEAD_CODE], depth=1, rel_types=["SUPPLIES"]))
     assert {n["id"] for n in one.nodes} == {LEAD_CODE, "ent:cathode", "ent:foreign"}
     assert len(one.relationships) == 2 and not one.truncated
-    two = store.neighbourhood([LEAD_CODE], depth=2, rel_types=["SUPPLIES"], direction="in")
+    two = store.neighbourhood(NeighbourhoodQuery([LEAD_CODE], depth=2, rel_types=["SUPPLIES"], direction="in"))
     assert {n["id"] for n in two.nodes} == {LEAD_CODE, "ent:cathode", "ent:foreign", "ent:mine"}
-    downstream = store.neighbourhood(["ent:mine"], depth=3, rel_types=["SUPPLIES"], direction="out")
+    downstream = store.neighbourhood(NeighbourhoodQuery(["ent:mine"], depth=3, rel_types=["SUPPLIES"], direction="out"))
     assert {n["id"] for n in downstream.nodes} == {"ent:mine", "ent:cathode", LEAD_CODE}
-    only_firms = store.neighbourhood([LEAD_CODE], depth=2, labels=["Enterprise"])
+    only_firms = store.neighbourhood(NeighbourhoodQuery([LEAD_CODE], depth=2, labels=["Enterprise"]))
     assert {n["label"] for n in only_firms.nodes} == {"Enterprise"}
     assert {n["id"] for n in only_firms.nodes} == {LEAD_CODE, "ent:cathode", "ent:foreign", "ent:mine"}
-    capped = store.neighbourhood([LEAD_CODE], depth=3, max_nodes=3)
+    capped = store.neighbourhood(NeighbourhoodQuery([LEAD_CODE], depth=3, max_nodes=3))
     assert len(capped.nodes) == 3 and capped.truncated
-    assert store.neighbourhood(["ent:absent"], depth=2).nodes == []
+    assert store.neighbourhood(NeighbourhoodQuery(["ent:absent"], depth=2)).nodes == []
 
 
 def test_project_whole_graph(store: GraphStore) -> None:
@@ -215,7 +215,7 @@ def test_bulk_load_writes_batches_visibly_and_atomically(store: GraphStore) -> N
         assert store.counts()["SUPPLIES"] == 0  # the failed batch wrote nothing
         store.write(WriteBatch(relationships=batch.relationships))
     assert store.counts()["SUPPLIES"] == 3
-    around = store.neighbourhood([LEAD_CODE], depth=1, rel_types=["SUPPLIES"])
+    around = store.neighbourhood(NeighbourhoodQuery([LEAD_CODE], depth=1, rel_types=["SUPPLIES"]))
     assert {node["id"] for node in around.nodes} >= {LEAD_CODE}
     assert around.relationships  # lookups by relationship end work after the context
 
@@ -225,7 +225,7 @@ def test_bulk_load_restores_indexes_after_an_error(store: GraphStore) -> None:
         load(store)
         raise RuntimeError("stop half-way")
     assert store.counts()["SUPPLIES"] == 3
-    assert store.neighbourhood([LEAD_CODE], depth=1, rel_types=["SUPPLIES"]).relationships
+    assert store.neighbourhood(NeighbourhoodQuery([LEAD_CODE], depth=1, rel_types=["SUPPLIES"])).relationships
 
 
 def test_later_duplicate_in_one_batch_wins(store: GraphStore) -> None:
@@ -242,7 +242,7 @@ def test_ids_with_no_known_prefix_name_no_node(store: GraphStore, odd_id: str) -
     load(store)
     before = store.counts()
     assert store.get_node(odd_id) is None
-    assert store.neighbourhood([odd_id], depth=2).nodes == []
+    assert store.neighbourhood(NeighbourhoodQuery([odd_id], depth=2)).nodes == []
     assert store.project(odd_id).number_of_nodes() == 0
     assert store.delete_nodes([odd_id, "ent:nobody"]) == 0
     assert store.counts() == before
@@ -250,7 +250,7 @@ def test_ids_with_no_known_prefix_name_no_node(store: GraphStore, odd_id: str) -
 
 def test_no_relationship_types_means_only_the_start_nodes(store: GraphStore) -> None:
     load(store)
-    sub = store.neighbourhood([LEAD_CODE], depth=2, rel_types=[])
+    sub = store.neighbourhood(NeighbourhoodQuery([LEAD_CODE], depth=2, rel_types=[]))
     assert [n["id"] for n in sub.nodes] == [LEAD_CODE] and sub.relationships == []
 
 

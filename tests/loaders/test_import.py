@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from graph_schema import Enterprise
 from loaders.importer import import_files
 from loaders.names import enterprise_id
-from stores.base import GraphStore
+from stores.base import GraphStore, NeighbourhoodQuery
 from tests.loaders.conftest import CODE_A, CODE_B, enterprises_by_name, snapshot, two_enterprises
 
 ENTERPRISES = (
@@ -49,14 +49,14 @@ def test_csv_import_writes_enterprises_relations_and_provenance(reference_store:
     assert cathode["local"] is True and cathode["as_of"] == "2025-01-31"  # --as-of for rows without a date
     mine = store.get_node(enterprise_id("宜春锂业有限公司"))
     assert mine["local"] is False
-    rels = {(r["src"], r["dst"], r["key"]): r for r in store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships}
+    rels = {(r["src"], r["dst"], r["key"]): r for r in store.neighbourhood(NeighbourhoodQuery([CODE_A], 1, rel_types=["SUPPLIES"])).relationships}
     korean = enterprise_id("韩国正极株式会社")
     assert rels[(korean, CODE_A, "product:cathode-material")]["share"] == pytest.approx(0.4)
     assert rels[(korean, CODE_A, "product:cathode-material")]["as_of"] == "2025-06-30"
     local = rels[(cathode["id"], CODE_A, "product:cathode-material")]
     assert local["source"] == "供应关系.csv!3；数据来源：企业访谈" and local["as_of"] == "2025-12-31"
     assert local["amount_wan"] == pytest.approx(3000) and local["confidence"] == "reported"
-    located = store.neighbourhood([CODE_A], 1, rel_types=["LOCATED_IN", "LEADS"]).relationships
+    located = store.neighbourhood(NeighbourhoodQuery([CODE_A], 1, rel_types=["LOCATED_IN", "LEADS"])).relationships
     assert {(r["type"], r["dst"]) for r in located} >= {("LOCATED_IN", "park:xiaolan-edz"), ("LEADS", "chain:new-energy")}
     assert all(r["source"].startswith("企业名录.csv!2") for r in located if r["src"] == CODE_A)
 
@@ -113,7 +113,7 @@ def test_xlsx_and_json_with_english_headers(reference_store: GraphStore, tmp_pat
     node = store.get_node(CODE_A)
     assert node["name"] == "Nanchang Cell Co., Ltd." and node["as_of"] == "2025-03-31"
     assert node["source"] == "enterprises.xlsx#Enterprises!2" and node["local"] is True
-    [rel] = store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships
+    [rel] = store.neighbourhood(NeighbourhoodQuery([CODE_A], 1, rel_types=["SUPPLIES"])).relationships
     assert rel["src"] == enterprise_id("Korea Cathode Co., Ltd.") and rel["confidence"] == "verified"
     assert rel["source"] == "supplies.json!1"
 
@@ -125,7 +125,7 @@ def test_supply_file_resolves_enterprises_already_in_the_store(reference_store: 
     text = f"供应方,采购方,产品\n南昌乙材料（江西）股份有限公司,{CODE_A},正极材料\n"
     report = import_files(store, [write_file("s.csv", text)])
     assert report.ok, report.summary()
-    [rel] = store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships
+    [rel] = store.neighbourhood(NeighbourhoodQuery([CODE_A], 1, rel_types=["SUPPLIES"])).relationships
     assert (rel["src"], rel["dst"]) == (CODE_B, CODE_A)
 
 
@@ -353,7 +353,7 @@ def test_a_percent_column_takes_bare_numbers_as_percentages(reference_store: Gra
     text = f"供应方,采购方,产品,占比（%）\n南昌乙材料股份有限公司,{CODE_A},正极材料,30\n"
     report = import_files(reference_store, [write_file("供应.csv", text)])
     assert report.ok, report.summary()
-    [rel] = reference_store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships
+    [rel] = reference_store.neighbourhood(NeighbourhoodQuery([CODE_A], 1, rel_types=["SUPPLIES"])).relationships
     assert rel["share"] == pytest.approx(0.3)
 
 
@@ -403,7 +403,7 @@ def test_review_cases_units_years_numbering_and_delimiters(reference_store: Grap
     two_enterprises(reference_store)
     third = import_files(reference_store, [tmp_path / "占比.xlsx"])
     assert third.ok, third.summary()
-    shares = [r["share"] for r in reference_store.neighbourhood([CODE_A], 1, rel_types=["SUPPLIES"]).relationships]
+    shares = [r["share"] for r in reference_store.neighbourhood(NeighbourhoodQuery([CODE_A], 1, rel_types=["SUPPLIES"])).relationships]
     assert shares == [pytest.approx(0.3)]
 
 

@@ -11,7 +11,7 @@ from loaders.realdata import (
     APPLE_NAME, import_apple, import_willems, read_apple, read_willems, realdata_path, willems_numbers, willems_tables,
 )
 from loaders.names import enterprise_id
-from stores.base import GraphStore
+from stores.base import GraphStore, NeighbourhoodQuery
 from stores.embedded import EmbeddedStore
 from tests.loaders.conftest import snapshot
 
@@ -46,7 +46,7 @@ def test_willems_chain_imports_into_both_stores(store: GraphStore) -> None:
     assert node["name"] == "Willems链01·Part_0001" and node["synthetic"] is False
     assert node["source"].startswith("willems2008/01.csv!15；数据来源：S. P. Willems") and "阶段类型 Part" in node["source"]
     assert node["as_of"] == "2008-12-31"
-    rels = store.neighbourhood([node["id"]], 1, rel_types=["SUPPLIES"], direction="out").relationships
+    rels = store.neighbourhood(NeighbourhoodQuery([node["id"]], 1, rel_types=["SUPPLIES"], direction="out")).relationships
     assert {store.get_node(r["dst"])["name"] for r in rels} == {"Willems链01·Manuf_0001", "Willems链01·Manuf_0002"}
     assert {r["source"].split("；")[0] for r in rels} == {"willems2008/01.csv!7", "willems2008/01.csv!8"}
     before = snapshot(store)
@@ -94,8 +94,8 @@ def test_apple_imports_into_both_stores(store: GraphStore) -> None:
     assert counts["Enterprise"] == len(data.suppliers) + 1 and counts["SUPPLIES"] == len(data.suppliers)
     apple = store.get_node(enterprise_id(APPLE_NAME))
     assert apple["country"] == "美国"
-    incoming = store.neighbourhood([apple["id"]], 1, rel_types=["SUPPLIES"], direction="in",
-                                   max_nodes=1000).relationships
+    incoming = store.neighbourhood(NeighbourhoodQuery([apple["id"]], 1, rel_types=["SUPPLIES"], direction="in",
+                                                      max_nodes=1000)).relationships
     assert len(incoming) == len(data.suppliers)
     latest = {r["as_of"] for r in incoming}
     assert "2022-12-31" in latest and "2019-12-31" not in latest
