@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
 from queries.coverage import ChainView, chain_view, memberships, pausing_gc, supply_weights
+from queries.labels import LabelledReport, Record, labelled
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,85 @@ class PartialLoss:
 
 
 @dataclass(frozen=True)
-class DisruptionResult:
+class AffectedRecord(Record):
+    """受影响企业: an enterprise that is down, removed or disrupted, with what it lost."""
+
+    enterprise_name: str
+    enterprise: str
+    geography: str | None
+    status: str
+    lost_required_names: tuple[str, ...]
+    revenue_yi: float
+    chain_names: tuple[str, ...]
+    cluster_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DisruptionSummaryRecord(Record):
+    """概要: the scope, how many enterprises are down and the revenue at risk."""
+
+    scope: str
+    chain: str | None
+    removed_count: int
+    disrupted_count: int
+    revenue_at_risk: float
+    local_revenue_at_risk: float
+    lost_product_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChainImpactRecord(Record):
+    """按产业链: the enterprises down in one chain and their revenue."""
+
+    chain_name: str
+    chain_id: str
+    removed_count: int
+    disrupted_count: int
+    revenue_at_risk: float
+
+
+@dataclass(frozen=True)
+class ClusterImpactRecord(Record):
+    """按集群: the enterprises down in one cluster and their revenue."""
+
+    cluster_name: str
+    cluster_id: str
+    removed_count: int
+    disrupted_count: int
+    revenue_at_risk: float
+
+
+@dataclass(frozen=True)
+class LostProductRecord(Record):
+    """本地断供产品: a product whose every local producer is down."""
+
+    product: str
+    product_name: str
+
+
+@dataclass(frozen=True)
+class LostInputsRecord(Record):
+    """失去的其他投入品: an enterprise still up that lost inputs it does not require."""
+
+    enterprise_name: str
+    enterprise: str
+    lost_input_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartialLossRecord(Record):
+    """部分损失: the share of an enterprise's supply of an input that comes from enterprises down."""
+
+    enterprise_name: str
+    enterprise: str
+    input_name: str
+    product: str
+    lost_share: float
+    required: bool
+
+
+@dataclass(frozen=True)
+class DisruptionResult(LabelledReport):
     """What a disruption takes down, where, and what it costs."""
 
     chain_id: str | None
@@ -226,53 +305,49 @@ class DisruptionResult:
         """Removed and disrupted enterprises, sorted."""
         return tuple(sorted({*self.removed, *self.disrupted}))
 
-    def rows(self) -> list[dict]:
-        """受影响企业: one row per enterprise that is down."""
+    def records(self) -> list[AffectedRecord]:
+        """受影响企业: one record per enterprise that is down, the removed ones first."""
         n = self.names
-        rows = []
+        found = []
         for enterprise in sorted(self.down, key=lambda e: (e not in self.removed, e)):
             chains, clusters = self.members.get(enterprise, ((), ()))
-            rows.append({
-                "企业": n.get(enterprise, enterprise), "企业ID": enterprise, "地区": self.places.get(enterprise),
-                "状态": "移除" if enterprise in self.removed else "连锁中断",
-                "失去的必需投入品": [n.get(p, p) for p in self.disrupted.get(enterprise, ())],
-                "营收(亿元)": self.revenue.get(enterprise, 0.0),
-                "产业链": [n.get(c, c) for c in chains], "集群": [n.get(k, k) for k in clusters],
-            })
-        return rows
+            found.append(AffectedRecord(
+                n.get(enterprise, enterprise), enterprise, self.places.get(enterprise),
+                "移除" if enterprise in self.removed else "连锁中断",
+                tuple(n.get(p, p) for p in self.disrupted.get(enterprise, ())), self.revenue.get(enterprise, 0.0),
+                tuple(n.get(c, c) for c in chains), tuple(n.get(k, k) for k in clusters),
+            ))
+        return found
+
+    def summary_records(self) -> list[DisruptionSummaryRecord]:
+        n = self.names
+        return [DisruptionSummaryRecord(
+            self.scope.describe(), self.chain_id, len(self.removed), len(self.disrupted), self.revenue_at_risk,
+            self.local_revenue_at_risk, tuple(n.get(p, p) for p in self.products_lost_locally),
+        )]
 
     def summary_rows(self) -> list[dict]:
-        n = self.names
-        return [{
-            "范围": self.scope.describe(), "产业链": self.chain_id, "移除企业数": len(self.removed),
-            "连锁中断企业数": len(self.disrupted), "受影响营收(亿元)": self.revenue_at_risk,
-            "其中本地营收(亿元)": self.local_revenue_at_risk,
-            "本地断供产品": [n.get(p, p) for p in self.products_lost_locally],
-        }]
+        """``summary_records()`` labelled."""
+        return labelled(self.summary_records())
 
-    def tables(self) -> dict[str, list[dict]]:
+    def record_tables(self) -> dict[str, Sequence[Record]]:
+        """affected (main), summary, by_chain, by_cluster, lost_products, lost_inputs, partial_losses (partial)."""
         n = self.names
-        tables = {
-            "受影响企业": self.rows(),
-            "概要": self.summary_rows(),
-            "按产业链": [
-                {"产业链": n.get(c, c), "产业链ID": c, "移除企业数": r, "连锁中断企业数": d, "受影响营收(亿元)": v}
-                for c, r, d, v in self.by_chain
-            ],
-            "按集群": [
-                {"集群": n.get(k, k), "集群ID": k, "移除企业数": r, "连锁中断企业数": d, "受影响营收(亿元)": v}
-                for k, r, d, v in self.by_cluster
-            ],
-            "本地断供产品": [{"产品": p, "产品名称": n.get(p, p)} for p in self.products_lost_locally],
-            "失去的其他投入品": [
-                {"企业": n.get(e, e), "企业ID": e, "失去的投入品": [n.get(p, p) for p in products]}
+        tables: dict[str, Sequence[Record]] = {
+            "affected": self.records(),
+            "summary": self.summary_records(),
+            "by_chain": [ChainImpactRecord(n.get(c, c), c, r, d, v) for c, r, d, v in self.by_chain],
+            "by_cluster": [ClusterImpactRecord(n.get(k, k), k, r, d, v) for k, r, d, v in self.by_cluster],
+            "lost_products": [LostProductRecord(p, n.get(p, p)) for p in self.products_lost_locally],
+            "lost_inputs": [
+                LostInputsRecord(n.get(e, e), e, tuple(n.get(p, p) for p in products))
                 for e, products in self.lost_inputs.items()
             ],
         }
         if self.partial is not None:
-            tables["部分损失"] = [
-                {"企业": n.get(p.enterprise, p.enterprise), "企业ID": p.enterprise, "投入品": n.get(p.product, p.product),
-                 "产品": p.product, "损失比例": p.lost_share, "必需投入品": p.required}
+            tables["partial_losses"] = [
+                PartialLossRecord(n.get(p.enterprise, p.enterprise), p.enterprise, n.get(p.product, p.product),
+                                  p.product, p.lost_share, p.required)
                 for p in self.partial
             ]
         return tables
@@ -300,8 +375,9 @@ def simulate_disruption(
     Returns
     -------
     DisruptionResult
-        ``rows()``: the enterprises that are down; ``tables()``: 概要, 按产业链, 按集群, 本地断供产品,
-        失去的其他投入品 and (partial) 部分损失.
+        ``records()``: the enterprises that are down; ``record_tables()``: also summary 概要, by_chain
+        按产业链, by_cluster 按集群, lost_products 本地断供产品, lost_inputs 失去的其他投入品 and (partial)
+        partial_losses 部分损失.
 
     Raises
     ------
