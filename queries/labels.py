@@ -250,10 +250,14 @@ class LabelledReport(ABC):
     def record_tables(self) -> Mapping[str, Sequence[Record]]:
         """Every table as records, keyed by English table name (``TABLE_TITLES``), the main one first."""
 
+    def headings(self) -> dict[str, dict[str, str]]:
+        """Per table, the fields whose column a report heads after its data (never in the main table)."""
+        return {}
+
     def rows(self) -> list[dict[str, Any]]:
         """The main table, labelled for the edges."""
         return labelled(self.records())
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         """Every table, labelled and titled for the edges, the main one first."""
-        return labelled_tables(self.record_tables())
+        return labelled_tables(self.record_tables(), self.headings())
