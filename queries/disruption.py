@@ -34,6 +34,7 @@ import networkx as nx
 
 from queries.coverage import ChainView, chain_view, memberships, pausing_gc, supply_weights
 from queries.labels import LabelledReport, Record, labelled
+from queries.places import located_in
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def select_enterprises(graph: nx.MultiDiGraph | ChainView, scope: DisruptionScop
     for park in scope.parks:
         if not view.contains(park) or view.graph.nodes[park].get("label") != "Park":
             raise nx.NodeNotFound(f"园区“{_name_in(view, park)}”不在{where}中")
-        chosen |= _located_in(view.graph, park)
+        chosen |= located_in(view.graph, park)
     district_nodes = _district_nodes(view) if scope.districts else {}
     for field_name, label, values in (
         ("district", "区县", scope.districts), ("province", "省份", scope.provinces), ("country", "国家/地区", scope.countries),
@@ -118,7 +119,7 @@ def select_enterprises(graph: nx.MultiDiGraph | ChainView, scope: DisruptionScop
                 )
             chosen |= known.get(value, set())
             for node in nodes:  # the district's 区县 / 开发区 node and every park inside it
-                chosen |= _located_in(view.graph, node)
+                chosen |= located_in(view.graph, node)
     return frozenset(e for e in chosen if e in view.attrs)
 
 
@@ -135,20 +136,6 @@ def _district_nodes(view: ChainView) -> dict[str, list[str]]:
         if attrs.get("label") == "Park" and attrs.get("kind") in ("区县", "开发区") and view.contains(node):
             found[str(attrs.get("name", node))].append(node)
     return found
-
-
-def _located_in(graph: nx.MultiDiGraph, park: str) -> set[str]:
-    """Every node with a LOCATED_IN path to ``park``."""
-    seen = {park}
-    stack = [park]
-    while stack:
-        node = stack.pop()
-        for source, edges in graph.pred[node].items():
-            if source not in seen and any(d.get("type") == "LOCATED_IN" for d in edges.values()):
-                seen.add(source)
-                stack.append(source)
-    seen.discard(park)
-    return seen
 
 
 def propagate(view: ChainView, removed: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -226,7 +213,7 @@ class DisruptionSummaryRecord(Record):
     disrupted_count: int
     revenue_at_risk: float
     local_revenue_at_risk: float
-    lost_product_names: tuple[str, ...]
+    lost_product_names: tuple[str, ...]  # the products whose every local producer is down
 
 
 @dataclass(frozen=True)
@@ -265,7 +252,7 @@ class LostInputsRecord(Record):
 
     enterprise_name: str
     enterprise: str
-    lost_input_names: tuple[str, ...]
+    lost_input_names: tuple[str, ...]  # every known supplier of each is down
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import networkx as nx
 from queries.chain_map import DEFAULT_BASE_YEAR, TargetProgress, target_progress
 from queries.coverage import ChainView, chain_ids, chain_view, pausing_gc, rounded, supply_weights
 from queries.labels import LabelledReport, Record
+from queries.places import holding
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,8 @@ def indices(
     Parameters
     ----------
     graph : networkx.MultiDiGraph or ChainView
-    chain_id : str, optional
-        One chain; None for every chain in the graph.
+    chain_id : str or None
+        One chain; None (the default) for every chain in the graph.
     base_year : int
         The year of the revenue figures, for the growth still needed to reach the 2026 target.
 
@@ -175,18 +176,10 @@ def _clusters(view: ChainView) -> dict[str, set[str]]:
 
 
 def _parks(view: ChainView) -> dict[str, set[str]]:
-    graph = view.graph
+    """Each park that holds a local enterprise (directly or through a park inside it) → those enterprises."""
     found: dict[str, set[str]] = defaultdict(set)
     for enterprise in view.local_enterprises:
-        if enterprise not in graph:
-            continue
-        stack = [enterprise]
-        seen = {enterprise}
-        while stack:
-            node = stack.pop()
-            for park, edges in graph.succ[node].items():
-                if park not in seen and any(d.get("type") == "LOCATED_IN" for d in edges.values()):
-                    seen.add(park)
-                    stack.append(park)
-                    found[park].add(enterprise)
+        if enterprise in view.graph:
+            for park in holding(view.graph, enterprise):
+                found[park].add(enterprise)
     return dict(found)
