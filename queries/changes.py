@@ -101,17 +101,17 @@ class ChangeCounts(Record):
 
 
 @dataclass(frozen=True)
-class ChangeSummaryRecord(Record):
-    """概要: the two states compared and the counts of what changed between them."""
+class ComparedStates(Record):
+    """The chain and the labels of the two states compared."""
 
     chain: str | None
     before: str
     after: str
-    links_added: int
-    links_lost: int
-    links_changed: int
-    gaps_filled: int
-    gaps_opened: int
+
+
+@dataclass(frozen=True)
+class ChangeSummaryRecord(ChangeCounts, ComparedStates):
+    """概要: the states compared, then the counts (a dataclass puts its last base's fields first)."""
 
 
 @dataclass(frozen=True)
