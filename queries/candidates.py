@@ -95,7 +95,7 @@ class CandidateRecord(Record):
     customer_count: int
     revenue_yi: float | None
     tags: tuple[str, ...]
-    reason: str
+    reason: str  # the parts that scored, in one Chinese sentence
 
 
 @dataclass(frozen=True)

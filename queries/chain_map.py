@@ -143,17 +143,13 @@ class ChainMap(LabelledReport):
         """One record per product, upstream first."""
         return [
             ProductCoverageRecord(
-                stage=item.stage,
-                segment=item.segment,
-                product=item.product,
-                product_name=item.name,
+                stage=item.stage, segment=item.segment, product=item.product, product_name=item.name,
                 local_producer_count=len(item.producers[LOCAL]),
                 in_province_producer_count=len(item.producers[IN_PROVINCE]),
                 rest_of_china_producer_count=len(item.producers[REST_OF_CHINA]),
                 foreign_producer_count=len(item.producers[FOREIGN]),
                 local_producer_names=tuple(name_list(self.names, item.local_producers)),
-                buyer_count=len(item.local_buyers),
-                needer_count=len(item.local_needers),
+                buyer_count=len(item.local_buyers), needer_count=len(item.local_needers),
                 buyer_names=tuple(name_list(self.names, item.local_buyers)),
                 local_sourcing=rounded(item.local_sourcing),
             )

@@ -131,7 +131,7 @@ class GapSummaryRecord(Record):
     extension: int
     weak: int
     strong: int
-    rule: str
+    rule: str  # GapRule.describe()
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def gap_report(
     chain_id : str, optional
         The chain; None classifies every product of the graph.
     rule : GapRule
-        The thresholds; shown in ``summary_rows()`` and in each row's 依据.
+        The thresholds; the summary states them (规则) and each record's ``basis`` (依据) quotes them.
 
     Returns
     -------

@@ -422,7 +422,7 @@ class ConcentrationRecord(Record):
     suppliers: int
     top_region: str
     top_region_share: float
-    unregistered_share: float
+    unregistered_share: float  # bought from suppliers the data does not name
 
 
 @dataclass(frozen=True)
@@ -571,7 +571,7 @@ class DependencyRecord(Record):
     input_name: str | None
     product: str | None
     related_names: tuple[str, ...]
-    measure: float
+    measure: float  # the kind's own figure, ranked by: dependents of a 卡点, enterprises a 割点 separates, HHI, …
     evidence: str
 
 
@@ -616,12 +616,8 @@ class CriticalReport(LabelledReport):
 
 @pausing_gc
 def critical_dependencies(
-    graph: nx.MultiDiGraph | ChainView,
-    chain_id: str | None = None,
-    *,
-    targets: Iterable[str] | None = None,
-    backend: Backend = "igraph",
-    severity: SeverityRule = SeverityRule(),
+    graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, *, targets: Iterable[str] | None = None,
+    backend: Backend = "igraph", severity: SeverityRule = SeverityRule(),
 ) -> CriticalReport:
     """One list of the chain's critical dependencies (a–d), each with a severity and its evidence.
 
@@ -630,9 +626,9 @@ def critical_dependencies(
     graph : networkx.MultiDiGraph or ChainView
     chain_id : str, optional
         None for the whole graph.
-    targets : iterable of str, optional
-        Enterprises whose chokepoints to find; default every 链主 in scope.
-    backend : {"igraph", "networkx"}
+    targets, backend
+        As for ``chokepoints``: the enterprises whose chokepoints to find (default every 链主 in
+        scope) and the dominator implementation.
     severity : SeverityRule
 
     Returns
