@@ -110,7 +110,7 @@ class CandidateSummaryRecord(Record):
 
 
 @dataclass(frozen=True)
-class CandidateReport(LabelledReport):
+class CandidateReport(LabelledReport[CandidateRecord]):
     """Candidates for one product of one chain, best first."""
 
     chain_id: str
@@ -119,8 +119,9 @@ class CandidateReport(LabelledReport):
     status: str
     candidates: tuple[Candidate, ...]
 
-    def records(self) -> list[CandidateRecord]:
-        return [
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """candidates 招商候选, best first; summary 概要."""
+        candidates = [
             CandidateRecord(
                 rank=rank, enterprise_name=c.name, enterprise=c.enterprise, geography=c.geography, region=c.region,
                 score=c.score, local_customer_points=c.parts["本地客户"], leader_points=c.parts["供应链主"],
@@ -130,10 +131,8 @@ class CandidateReport(LabelledReport):
             )
             for rank, c in enumerate(self.candidates, start=1)
         ]
-
-    def record_tables(self) -> dict[str, Sequence[Record]]:
         return {
-            "candidates": self.records(),
+            "candidates": candidates,
             "summary": [CandidateSummaryRecord(
                 self.chain_id, self.product, self.product_name, self.status, len(self.candidates)
             )],
@@ -260,7 +259,7 @@ class RecruitStatusRecord(Record):
 
 
 @dataclass(frozen=True)
-class RecruitSimulation(LabelledReport):
+class RecruitSimulation(LabelledReport[RecruitFigureRecord]):
     """The chain's figures before and after recruiting a candidate for a product."""
 
     chain_id: str
@@ -270,9 +269,10 @@ class RecruitSimulation(LabelledReport):
     figures: tuple[tuple[str, object, object], ...]
     status_changes: tuple[tuple[str, str, str, str], ...]
 
-    def records(self) -> list[RecruitFigureRecord]:
-        """One record per figure: a number's difference, else 不变 / 有变化."""
-        return [
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """effects 引进效果: one record per figure, its change a number's difference, else 不变 / 有变化;
+        status_changes 状态变化."""
+        effects = [
             RecruitFigureRecord(
                 name, before, after,
                 round(after - before, 4) if isinstance(before, (int, float)) and isinstance(after, (int, float))
@@ -280,10 +280,8 @@ class RecruitSimulation(LabelledReport):
             )
             for name, before, after in self.figures
         ]
-
-    def record_tables(self) -> dict[str, Sequence[Record]]:
         return {
-            "effects": self.records(),
+            "effects": effects,
             "status_changes": [RecruitStatusRecord(*change) for change in self.status_changes],
         }
 

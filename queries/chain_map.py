@@ -129,7 +129,7 @@ class ChainSummaryRecord(Record):
 
 
 @dataclass(frozen=True)
-class ChainMap(LabelledReport):
+class ChainMap(LabelledReport[ProductCoverageRecord]):
     """A chain's products with their coverage, its 链主 and its revenue against target."""
 
     chain_id: str
@@ -139,9 +139,9 @@ class ChainMap(LabelledReport):
     target: TargetProgress
     names: dict[str, str]
 
-    def records(self) -> list[ProductCoverageRecord]:
-        """One record per product, upstream first."""
-        return [
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """coverage 产品覆盖: one record per product, upstream first; summary 概要."""
+        coverage = [
             ProductCoverageRecord(
                 stage=item.stage, segment=item.segment, product=item.product, product_name=item.name,
                 local_producer_count=len(item.producers[LOCAL]),
@@ -155,6 +155,7 @@ class ChainMap(LabelledReport):
             )
             for item in self.products
         ]
+        return {"coverage": coverage, "summary": self.summary_records()}
 
     def summary_records(self) -> list[ChainSummaryRecord]:
         """One record: the chain, its 链主 and its revenue against the 2026 target."""
@@ -175,10 +176,6 @@ class ChainMap(LabelledReport):
     def summary_rows(self) -> list[dict]:
         """``summary_records()`` labelled."""
         return labelled(self.summary_records())
-
-    def record_tables(self) -> dict[str, Sequence[Record]]:
-        """coverage 产品覆盖 (main) and summary 概要."""
-        return {"coverage": self.records(), "summary": self.summary_records()}
 
 
 def stage_order(stage: str | None) -> int:

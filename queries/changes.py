@@ -115,7 +115,7 @@ class ChangeSummaryRecord(ChangeCounts, ComparedStates):
 
 
 @dataclass(frozen=True)
-class ChangeReport(LabelledReport):
+class ChangeReport(LabelledReport[LinkChangeRecord]):
     """Links gained, lost and changed, and gap status changes, between two states of a chain."""
 
     chain_id: str | None
@@ -138,7 +138,7 @@ class ChangeReport(LabelledReport):
         """``tally()`` labelled."""
         return labelled([self.tally()])[0]
 
-    def records(self) -> list[LinkChangeRecord]:
+    def _link_changes(self) -> list[LinkChangeRecord]:
         """链接变化: one record per link gained, lost or changed."""
         n = self.names
         found = []
@@ -154,9 +154,9 @@ class ChangeReport(LabelledReport):
             ))
         return found
 
-    def record_tables(self) -> dict[str, Sequence[Record]]:
+    def _build(self) -> dict[str, Sequence[Record]]:
         return {
-            "link_changes": self.records(),
+            "link_changes": self._link_changes(),
             "gap_changes": [GapChangeRecord(g.product, g.name, g.before, g.after, g.change) for g in self.gaps],
             "summary": [ChangeSummaryRecord(self.chain_id, self.before_label, self.after_label, *astuple(self.tally()))],
         }

@@ -268,7 +268,7 @@ class PartialLossRecord(Record):
 
 
 @dataclass(frozen=True)
-class DisruptionResult(LabelledReport):
+class DisruptionResult(LabelledReport[AffectedRecord]):
     """What a disruption takes down, where, and what it costs."""
 
     chain_id: str | None
@@ -292,7 +292,7 @@ class DisruptionResult(LabelledReport):
         """Removed and disrupted enterprises, sorted."""
         return tuple(sorted({*self.removed, *self.disrupted}))
 
-    def records(self) -> list[AffectedRecord]:
+    def _affected(self) -> list[AffectedRecord]:
         """受影响企业: one record per enterprise that is down, the removed ones first."""
         n = self.names
         found = []
@@ -317,11 +317,11 @@ class DisruptionResult(LabelledReport):
         """``summary_records()`` labelled."""
         return labelled(self.summary_records())
 
-    def record_tables(self) -> dict[str, Sequence[Record]]:
+    def _build(self) -> dict[str, Sequence[Record]]:
         """affected (main), summary, by_chain, by_cluster, lost_products, lost_inputs, partial_losses (partial)."""
         n = self.names
         tables: dict[str, Sequence[Record]] = {
-            "affected": self.records(),
+            "affected": self._affected(),
             "summary": self.summary_records(),
             "by_chain": [ChainImpactRecord(n.get(c, c), c, r, d, v) for c, r, d, v in self.by_chain],
             "by_cluster": [ClusterImpactRecord(n.get(k, k), k, r, d, v) for k, r, d, v in self.by_cluster],

@@ -135,7 +135,7 @@ class GapSummaryRecord(Record):
 
 
 @dataclass(frozen=True)
-class GapReport(LabelledReport):
+class GapReport(LabelledReport[GapRecord]):
     """Every product of the chain with its status; gaps ranked first."""
 
     chain_id: str | None
@@ -158,9 +158,20 @@ class GapReport(LabelledReport):
         """How many products have each status."""
         return {status: sum(1 for item in self.products if item.status == status) for status in STATUSES}
 
-    def records(self) -> list[GapRecord]:
-        """One record per product: gaps by rank, then the strong products."""
-        return [
+    def summary_records(self) -> list[GapSummaryRecord]:
+        """One record: the rule and the number of products per status."""
+        counts = self.counts()
+        return [GapSummaryRecord(
+            self.chain_id, counts[MISSING], counts[EXTENSION], counts[WEAK], counts[STRONG], self.rule.describe()
+        )]
+
+    def summary_rows(self) -> list[dict]:
+        """``summary_records()`` labelled."""
+        return labelled(self.summary_records())
+
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """gaps 缺口: one record per product, gaps by rank, then the strong products; summary 概要."""
+        gaps = [
             GapRecord(
                 rank=item.rank,
                 product=item.product,
@@ -180,22 +191,7 @@ class GapReport(LabelledReport):
             )
             for item in self.products
         ]
-
-    def summary_records(self) -> list[GapSummaryRecord]:
-        """One record: the rule and the number of products per status."""
-        counts = self.counts()
-        return [GapSummaryRecord(
-            self.chain_id, counts[MISSING], counts[EXTENSION], counts[WEAK], counts[STRONG], self.rule.describe()
-        )]
-
-    def summary_rows(self) -> list[dict]:
-        """``summary_records()`` labelled."""
-        return labelled(self.summary_records())
-
-    def record_tables(self) -> dict[str, Sequence[Record]]:
-        """gaps 缺口 (main) and summary 概要."""
-        return {"gaps": self.records(), "summary": self.summary_records()}
-
+        return {"gaps": gaps, "summary": self.summary_records()}
 
 @pausing_gc
 def gap_report(

@@ -107,23 +107,20 @@ class IndexRecord(Record):
 
 
 @dataclass(frozen=True)
-class IndexReport(LabelledReport):
+class IndexReport(LabelledReport[IndexRecord]):
     """Indices for each chain asked for, followed by its clusters and parks."""
 
     items: tuple[IndexRow, ...]
 
-    def records(self) -> list[IndexRecord]:
-        return [
+    def _build(self) -> dict[str, Sequence[Record]]:
+        return {"indices": [
             IndexRecord(
                 r.level, r.node, r.name, r.chain_id, r.index.enterprises, r.index.completeness, r.index.resilience,
                 r.index.concentration, r.index.revenue_yi, r.target.target_yi if r.target else None,
                 r.target.completion if r.target else None, r.target.growth_needed if r.target else None,
             )
             for r in self.items
-        ]
-
-    def record_tables(self) -> dict[str, Sequence[Record]]:
-        return {"indices": self.records()}
+        ]}
 
 
 @pausing_gc

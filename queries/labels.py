@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
+import typing
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 
 class Record:
@@ -33,6 +35,8 @@ class Record:
 
     __slots__ = ()
 
+
+R = TypeVar("R", bound=Record)
 
 LABELS: dict[str, str] = {
     # enterprises, products and the chain a row is about (an id, and its name where the row shows one)
@@ -217,17 +221,33 @@ def labelled(records: Iterable[Record], headings: Mapping[str, str] | None = Non
     """Records as rows for the edges: dicts keyed by each field's label, in field order.
 
     ``headings`` overrides the label of a field where a table names its columns after its data
-    (the gap-change table of ``changes`` heads its two states by their dates). Tuples become lists,
-    so a row is what JSON, CSV and Excel writers take.
+    (the gap-change table of ``changes`` heads its two states by their dates). A field declared as
+    a tuple becomes a list, so a row is what JSON, CSV and Excel writers take.
     """
     rows = []
+    kind: type | None = None
     for record in records:
-        row = {}
-        for field, label in columns(type(record)):
-            value = getattr(record, field)
-            row[headings.get(field, label) if headings else label] = list(value) if isinstance(value, tuple) else value
+        if type(record) is not kind:  # a table holds one kind of record: plan its columns once
+            kind = type(record)
+            keys = [headings.get(field, label) if headings else label for field, label in columns(kind)]
+            values, listed = _reader(kind)
+            listed_keys = [keys[i] for i in listed]
+        row = dict(zip(keys, values(record)))
+        for key in listed_keys:
+            row[key] = list(row[key])
         rows.append(row)
     return rows
+
+
+@functools.cache
+def _reader(kind: type[Record]) -> tuple[Callable[[Record], tuple[Any, ...]], tuple[int, ...]]:
+    """A function giving a record's values in field order, and the positions of its tuple fields."""
+    names = [field for field, _ in columns(kind)]
+    hints = typing.get_type_hints(kind)
+    listed = tuple(i for i, name in enumerate(names) if typing.get_origin(hints[name]) is tuple)
+    if len(names) == 1:  # attrgetter of one name gives the value itself
+        return (lambda record: (getattr(record, names[0]),)), listed
+    return operator.attrgetter(*names), listed
 
 
 def labelled_tables(
@@ -237,18 +257,29 @@ def labelled_tables(
     return {TABLE_TITLES[name]: labelled(records, (headings or {}).get(name)) for name, records in tables.items()}
 
 
-class LabelledReport(ABC):
-    """A report whose ``rows()`` and ``tables()`` are its ``records()`` and ``record_tables()`` labelled."""
+class LabelledReport(ABC, Generic[R]):
+    """A report whose tables are typed records (main table of ``R``), labelled by ``rows()`` / ``tables()``.
+
+    A report is immutable, so its records are built once, on first use (``_build``), and kept.
+    """
 
     __slots__ = ()
 
     @abstractmethod
-    def records(self) -> Sequence[Record]:
-        """The main table's records."""
-
-    @abstractmethod
-    def record_tables(self) -> Mapping[str, Sequence[Record]]:
+    def _build(self) -> Mapping[str, Sequence[Record]]:
         """Every table as records, keyed by English table name (``TABLE_TITLES``), the main one first."""
+
+    @functools.cached_property
+    def _built(self) -> dict[str, tuple[Record, ...]]:
+        return {name: tuple(records) for name, records in self._build().items()}
+
+    def records(self) -> tuple[R, ...]:
+        """The main table's records."""
+        return next(iter(self._built.values()))  # type: ignore[return-value]
+
+    def record_tables(self) -> dict[str, tuple[Record, ...]]:
+        """Every table as records, keyed by English table name, the main one first."""
+        return dict(self._built)
 
     def headings(self) -> dict[str, dict[str, str]]:
         """Per table, the fields whose column a report heads after its data (never in the main table)."""
@@ -260,4 +291,4 @@ class LabelledReport(ABC):
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         """Every table, labelled and titled for the edges, the main one first."""
-        return labelled_tables(self.record_tables(), self.headings())
+        return labelled_tables(self._built, self.headings())

@@ -111,7 +111,7 @@ class UnsuppliedRecord(Record):
 
 
 @dataclass(frozen=True)
-class SoleSourceReport(LabelledReport):
+class SoleSourceReport(LabelledReport[SoleSourceRecord]):
     """独家供应 pairs, 单一供应商投入, 无已知供应商."""
 
     chain_id: str | None
@@ -120,19 +120,15 @@ class SoleSourceReport(LabelledReport):
     unsupplied: tuple[Unsupplied, ...]
     names: Mapping[str, str]
 
-    def records(self) -> list[SoleSourceRecord]:
-        """独家供应: one record per (local enterprise, input) pair with one supplier."""
-        n = self.names
-        return [
-            SoleSourceRecord(n[p.enterprise], p.enterprise, n.get(p.product, p.product), p.product,
-                             n[p.supplier], p.supplier, p.required)
-            for p in self.pairs
-        ]
-
-    def record_tables(self) -> dict[str, Sequence[Record]]:
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """独家供应: one record per (local enterprise, input) pair with one supplier; 单一供应商投入; 无已知供应商."""
         n = self.names
         return {
-            "sole_sources": self.records(),
+            "sole_sources": [
+                SoleSourceRecord(n[p.enterprise], p.enterprise, n.get(p.product, p.product), p.product,
+                                 n[p.supplier], p.supplier, p.required)
+                for p in self.pairs
+            ],
             "single_supplier_inputs": [
                 SingleSupplierRecord(n.get(s.product, s.product), s.product, n[s.supplier], s.supplier,
                                      len(s.buyers), tuple(name_list(n, s.buyers)))
@@ -241,7 +237,7 @@ class ChokepointRecord(Record):
 
 
 @dataclass(frozen=True)
-class ChokepointReport(LabelledReport):
+class ChokepointReport(LabelledReport[ChokepointRecord]):
     """Chokepoints per target, most depended on first."""
 
     chain_id: str | None
@@ -251,16 +247,13 @@ class ChokepointReport(LabelledReport):
     names: Mapping[str, str]
     places: Mapping[str, str]
 
-    def records(self) -> list[ChokepointRecord]:
+    def _build(self) -> dict[str, Sequence[Record]]:
         n = self.names
-        return [
+        return {"chokepoints": [
             ChokepointRecord(n[c.target], c.target, n[c.enterprise], c.enterprise, self.places[c.enterprise],
                              c.dependents, c.others, rounded(c.share))
             for c in self.chokepoints
-        ]
-
-    def record_tables(self) -> dict[str, Sequence[Record]]:
-        return {"chokepoints": self.records()}
+        ]}
 
 
 @pausing_gc
@@ -335,7 +328,7 @@ class BridgeRecord(Record):
 
 
 @dataclass(frozen=True)
-class CutPointReport(LabelledReport):
+class CutPointReport(LabelledReport[CutPointRecord]):
     """Articulation points and bridges of the undirected supply network, biggest splits first."""
 
     chain_id: str | None
@@ -343,15 +336,13 @@ class CutPointReport(LabelledReport):
     bridges: tuple  # of fast.Bridge
     names: Mapping[str, str]
 
-    def records(self) -> list[CutPointRecord]:
-        """割点: one record per articulation point."""
-        n = self.names
-        return [CutPointRecord(n[p.vertex], p.vertex, p.component_size, len(p.parts), p.separated) for p in self.points]
-
-    def record_tables(self) -> dict[str, Sequence[Record]]:
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """割点: one record per articulation point; 桥: one per bridge."""
         n = self.names
         return {
-            "cut_points": self.records(),
+            "cut_points": [
+                CutPointRecord(n[p.vertex], p.vertex, p.component_size, len(p.parts), p.separated) for p in self.points
+            ],
             "bridges": [
                 BridgeRecord(n[b.u], b.u, n[b.v], b.v, b.u_side, b.v_side, b.smaller_side) for b in self.bridges
             ],
@@ -426,26 +417,23 @@ class ConcentrationRecord(Record):
 
 
 @dataclass(frozen=True)
-class ConcentrationReport(LabelledReport):
+class ConcentrationReport(LabelledReport[ConcentrationRecord]):
     """Concentration per input, most concentrated first."""
 
     chain_id: str | None
     products: tuple[Concentration, ...]
     names: Mapping[str, str]
 
-    def records(self) -> list[ConcentrationRecord]:
+    def _build(self) -> dict[str, Sequence[Record]]:
         n = self.names
-        return [
+        return {"concentration": [
             ConcentrationRecord(
                 n.get(c.product, c.product), c.product, c.buyers, c.supplier_hhi, c.region_hhi,
                 c.outside_province_share, c.abroad_share, n[c.top_supplier], c.top_share, c.suppliers,
                 c.top_region, c.top_region_share, c.unregistered_share,
             )
             for c in self.products
-        ]
-
-    def record_tables(self) -> dict[str, Sequence[Record]]:
-        return {"concentration": self.records()}
+        ]}
 
 
 @pausing_gc
@@ -576,7 +564,7 @@ class DependencyRecord(Record):
 
 
 @dataclass(frozen=True)
-class CriticalReport(LabelledReport):
+class CriticalReport(LabelledReport[DependencyRecord]):
     """The merged critical-dependency list and the four reports it was built from."""
 
     chain_id: str | None
@@ -591,22 +579,18 @@ class CriticalReport(LabelledReport):
         """Number of rows per severity."""
         return {severity: sum(1 for item in self.items if item.severity == severity) for severity in SEVERITIES}
 
-    def records(self) -> list[DependencyRecord]:
-        """关键依赖: 高 first, in the order of ``items``."""
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """关键依赖 (高 first, in the order of ``items``), then the tables of the four reports it was built from."""
         n = self.names
-        return [
-            DependencyRecord(
-                item.severity, item.kind, n.get(item.enterprise, item.enterprise) if item.enterprise else None,
-                item.enterprise, n.get(item.product, item.product) if item.product else None, item.product,
-                tuple(n.get(e, e) for e in item.related), item.measure, item.evidence,
-            )
-            for item in self.items
-        ]
-
-    def record_tables(self) -> dict[str, Sequence[Record]]:
-        """关键依赖, then the tables of the four reports it was built from."""
         return {
-            "dependencies": self.records(),
+            "dependencies": [
+                DependencyRecord(
+                    item.severity, item.kind, n.get(item.enterprise, item.enterprise) if item.enterprise else None,
+                    item.enterprise, n.get(item.product, item.product) if item.product else None, item.product,
+                    tuple(n.get(e, e) for e in item.related), item.measure, item.evidence,
+                )
+                for item in self.items
+            ],
             **self.sole.record_tables(),
             **self.choke.record_tables(),
             **self.cuts.record_tables(),
