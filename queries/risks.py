@@ -22,7 +22,7 @@ d. Concentration (``concentration``): per input bought by local firms, the HHI o
 >>> [(record.severity, record.kind, record.enterprise_name) for record in report.records()][:3]
 [('高', '独家供应', '南昌汽车（示例）'), ('高', '卡点', '南昌电芯（示例）'), ('高', '割点', '南昌电芯（示例）')]
 
-Each table is a list of typed records (``DependencyRecord``, ``SoleSourceRecord``, …; ``records()``,
+Each table is a sequence of typed records (``DependencyRecord``, ``SoleSourceRecord``, …; ``records()``,
 ``record_tables()``); ``rows()`` and ``tables()`` label them in Chinese for the edges
 (``queries.labels``).
 """
