@@ -234,8 +234,8 @@ def diff_as_of(
     Examples
     --------
     >>> from queries.examples import example_graph
-    >>> diff_as_of(example_graph(), "2023-01-01", "2023-12-31", "chain:ev").counts()
-    {'新增链接': 3, '消失链接': 0, '变更链接': 0, '缺口补齐': 0, '新增缺口': 0}
+    >>> diff_as_of(example_graph(), "2023-01-01", "2023-12-31", "chain:ev").tally()
+    ChangeCounts(links_added=3, links_lost=0, links_changed=0, gaps_filled=0, gaps_opened=0)
     """
     first, second = _iso(before), _iso(after)
     if first > second:
@@ -258,7 +258,7 @@ def diff_graphs(
     >>> old, new = example_graph(), example_graph()
     >>> new.remove_edge("ent:cell", "ent:pack", key="SUPPLIES:product:cell")
     >>> report = diff_graphs(old, new, "chain:ev")
-    >>> [(c.change, c.link.customer) for c in report.links], report.counts()["新增缺口"]
+    >>> [(c.change, c.link.customer) for c in report.links], report.tally().gaps_opened
     ([('消失', 'ent:pack')], 0)
     """
     return diff_views(chain_view(before, chain_id), chain_view(after, chain_id), rule=rule)
