@@ -29,6 +29,7 @@ compares the chain's gap status and risk figures before and after.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -39,6 +40,7 @@ from queries.view import ChainView, chain_view
 from queries.fast import Backend
 from queries.gaps import GapRule, gap_report
 from queries.indices import group_indices
+from queries.labels import LabelledReport, Record
 from queries.risks import chokepoints, sole_sources
 
 
@@ -77,7 +79,40 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class CandidateReport:
+class CandidateRecord(Record):
+    """招商候选: one candidate with its rank, the points of each part of its score and its reason."""
+
+    rank: int
+    enterprise_name: str
+    enterprise: str
+    geography: str
+    region: str
+    score: float
+    local_customer_points: float
+    leader_points: float
+    scale_points: float
+    tag_points: float
+    in_province_points: float
+    sole_source_points: float
+    customer_count: int
+    revenue_yi: float | None
+    tags: tuple[str, ...]
+    reason: str  # the parts that scored, in one Chinese sentence
+
+
+@dataclass(frozen=True)
+class CandidateSummaryRecord(Record):
+    """概要: the product, its current status and how many candidates make it."""
+
+    chain: str
+    product: str
+    product_name: str
+    current_status: str
+    candidate_count: int
+
+
+@dataclass(frozen=True)
+class CandidateReport(LabelledReport[CandidateRecord]):
     """Candidates for one product of one chain, best first."""
 
     chain_id: str
@@ -86,19 +121,23 @@ class CandidateReport:
     status: str
     candidates: tuple[Candidate, ...]
 
-    def rows(self) -> list[dict]:
-        return [
-            {"排名": rank, "企业": c.name, "企业ID": c.enterprise, "地区": c.geography, "省份/国家": c.region,
-             "总分": c.score, **{f"{part}分": c.parts[part] for part in PARTS},
-             "本地客户数": len(c.local_customers), "营收(亿元)": c.revenue_yi, "标签": list(c.tags), "理由": c.reason}
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """candidates 招商候选, best first; summary 概要."""
+        candidates = [
+            CandidateRecord(
+                rank=rank, enterprise_name=c.name, enterprise=c.enterprise, geography=c.geography, region=c.region,
+                score=c.score, local_customer_points=c.parts["本地客户"], leader_points=c.parts["供应链主"],
+                scale_points=c.parts["规模"], tag_points=c.parts["标签"], in_province_points=c.parts["省内"],
+                sole_source_points=c.parts["解除独家依赖"], customer_count=len(c.local_customers),
+                revenue_yi=c.revenue_yi, tags=c.tags, reason=c.reason,
+            )
             for rank, c in enumerate(self.candidates, start=1)
         ]
-
-    def tables(self) -> dict[str, list[dict]]:
         return {
-            "招商候选": self.rows(),
-            "概要": [{"产业链": self.chain_id, "产品": self.product, "产品名称": self.product_name,
-                      "当前状态": self.status, "候选企业数": len(self.candidates)}],
+            "candidates": candidates,
+            "summary": [CandidateSummaryRecord(
+                self.chain_id, self.product, self.product_name, self.status, len(self.candidates)
+            )],
         }
 
 
@@ -202,7 +241,27 @@ def _reason(view: ChainView, customers, leaders, revenue, tags, ended, enterpris
 
 
 @dataclass(frozen=True)
-class RecruitSimulation:
+class RecruitFigureRecord(Record):
+    """引进效果: one figure of the chain before and after the recruitment, and its change."""
+
+    figure: str
+    before_recruit: object
+    after_recruit: object
+    change: object
+
+
+@dataclass(frozen=True)
+class RecruitStatusRecord(Record):
+    """状态变化: a product whose gap status the recruitment changes."""
+
+    product: str
+    product_name: str
+    before_recruit: str
+    after_recruit: str
+
+
+@dataclass(frozen=True)
+class RecruitSimulation(LabelledReport[RecruitFigureRecord]):
     """The chain's figures before and after recruiting a candidate for a product."""
 
     chain_id: str
@@ -212,21 +271,20 @@ class RecruitSimulation:
     figures: tuple[tuple[str, object, object], ...]
     status_changes: tuple[tuple[str, str, str, str], ...]
 
-    def rows(self) -> list[dict]:
-        return [
-            {"指标": name, "引进前": before, "引进后": after,
-             "变化": round(after - before, 4) if isinstance(before, (int, float)) and isinstance(after, (int, float))
-             and not isinstance(before, bool) else ("不变" if before == after else "有变化")}
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """effects 引进效果: one record per figure, its change a number's difference, else 不变 / 有变化;
+        status_changes 状态变化."""
+        effects = [
+            RecruitFigureRecord(
+                name, before, after,
+                round(after - before, 4) if isinstance(before, (int, float)) and isinstance(after, (int, float))
+                and not isinstance(before, bool) else ("不变" if before == after else "有变化"),
+            )
             for name, before, after in self.figures
         ]
-
-    def tables(self) -> dict[str, list[dict]]:
         return {
-            "引进效果": self.rows(),
-            "状态变化": [
-                {"产品": p, "产品名称": name, "引进前": before, "引进后": after}
-                for p, name, before, after in self.status_changes
-            ],
+            "effects": effects,
+            "status_changes": [RecruitStatusRecord(*change) for change in self.status_changes],
         }
 
 
@@ -254,9 +312,9 @@ def recruit_to_derisk(
     Returns
     -------
     RecruitSimulation
-        ``rows()``: 指标 / 引进前 / 引进后 / 变化 for the product's status, its local producers and
-        本地配套率, the chain's counts of 缺链/延链/弱链/强链, sole-source pairs, inputs without a known
-        supplier, completeness, resilience and the 链主's chokepoints.
+        ``records()``: figure 指标 / before 引进前 / after 引进后 / change 变化 for the product's status,
+        its local producers and 本地配套率, the chain's counts of 缺链/延链/弱链/强链, sole-source pairs,
+        inputs without a known supplier, completeness, resilience and the 链主's chokepoints.
 
     Raises
     ------
@@ -269,7 +327,7 @@ def recruit_to_derisk(
     --------
     >>> from queries.examples import example_graph
     >>> sim = recruit_to_derisk(example_graph(), "chain:ev", "product:cathode", "ent:sh-cathode")
-    >>> {row["指标"]: (row["引进前"], row["引进后"]) for row in sim.rows()}["产品状态"]
+    >>> {record.figure: (record.before_recruit, record.after_recruit) for record in sim.records()}["产品状态"]
     ('弱链', '强链')
     """
     view = chain_view(graph, chain_id)

@@ -7,7 +7,7 @@ local firms' revenue against the 2026 target, and the annual growth still needed
 
 >>> from queries.examples import example_graph
 >>> chain = chain_map(example_graph(), "chain:ev")
->>> [(row["产品名称"], row["本地生产企业数"], row["本地配套率"]) for row in chain.rows()][:3]
+>>> [(record.product_name, record.local_producer_count, record.local_sourcing) for record in chain.records()][:3]
 [('锂矿', 0, 0.0), ('正极材料', 1, 0.15), ('电芯', 2, 0.75)]
 >>> chain.target.growth_needed
 0.3624
@@ -15,14 +15,16 @@ local firms' revenue against the 2026 target, and the annual growth still needed
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
 from queries.collector import pausing_gc
 from queries.formatting import name_list, percent, rounded
-from queries.meanings import GEOGRAPHIES, LOCAL, STAGES
+from queries.meanings import FOREIGN, GEOGRAPHIES, IN_PROVINCE, LOCAL, REST_OF_CHINA, STAGES
 from queries.view import ChainView, chain_view
+from queries.labels import LabelledReport, Record, labelled
 
 TARGET_YEAR = 2026
 DEFAULT_BASE_YEAR = 2025
@@ -92,7 +94,43 @@ class ProductCoverage:
 
 
 @dataclass(frozen=True)
-class ChainMap:
+class ProductCoverageRecord(Record):
+    """产品覆盖: one product, its producers by geography and its local buyers."""
+
+    stage: str | None
+    segment: str | None
+    product: str
+    product_name: str
+    local_producer_count: int
+    in_province_producer_count: int
+    rest_of_china_producer_count: int
+    foreign_producer_count: int
+    local_producer_names: tuple[str, ...]
+    buyer_count: int
+    needer_count: int
+    buyer_names: tuple[str, ...]
+    local_sourcing: float | None
+
+
+@dataclass(frozen=True)
+class ChainSummaryRecord(Record):
+    """概要: the chain, its 链主 and its local revenue against the 2026 target."""
+
+    chain: str
+    name: str
+    leader_names: tuple[str, ...]
+    product_count: int
+    locally_made_count: int
+    local_revenue_yi: float
+    target_yi: float | None
+    completion: float | None
+    base_year: int
+    growth_needed: float | None
+    description: str
+
+
+@dataclass(frozen=True)
+class ChainMap(LabelledReport[ProductCoverageRecord]):
     """A chain's products with their coverage, its 链主 and its revenue against target."""
 
     chain_id: str
@@ -102,40 +140,43 @@ class ChainMap:
     target: TargetProgress
     names: dict[str, str]
 
-    def rows(self) -> list[dict]:
-        """One row per product, upstream first."""
-        rows = []
-        for item in self.products:
-            row = {"阶段": item.stage, "环节": item.segment, "产品": item.product, "产品名称": item.name}
-            for where in GEOGRAPHIES:
-                row[f"{where}生产企业数"] = len(item.producers[where])
-            row["本地生产企业"] = name_list(self.names, item.local_producers)
-            row["本地采购企业数"] = len(item.local_buyers)
-            row["本地需求企业数"] = len(item.local_needers)
-            row["本地采购企业"] = name_list(self.names, item.local_buyers)
-            row["本地配套率"] = rounded(item.local_sourcing)
-            rows.append(row)
-        return rows
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """coverage 产品覆盖: one record per product, upstream first; summary 概要."""
+        coverage = [
+            ProductCoverageRecord(
+                stage=item.stage, segment=item.segment, product=item.product, product_name=item.name,
+                local_producer_count=len(item.producers[LOCAL]),
+                in_province_producer_count=len(item.producers[IN_PROVINCE]),
+                rest_of_china_producer_count=len(item.producers[REST_OF_CHINA]),
+                foreign_producer_count=len(item.producers[FOREIGN]),
+                local_producer_names=tuple(name_list(self.names, item.local_producers)),
+                buyer_count=len(item.local_buyers), needer_count=len(item.local_needers),
+                buyer_names=tuple(name_list(self.names, item.local_buyers)),
+                local_sourcing=rounded(item.local_sourcing),
+            )
+            for item in self.products
+        ]
+        return {"coverage": coverage, "summary": self.summary_records()}
+
+    def summary_records(self) -> list[ChainSummaryRecord]:
+        """One record: the chain, its 链主 and its revenue against the 2026 target."""
+        return [ChainSummaryRecord(
+            chain=self.chain_id,
+            name=self.name,
+            leader_names=tuple(name for _, name in self.leaders),
+            product_count=len(self.products),
+            locally_made_count=sum(1 for item in self.products if item.local_producers),
+            local_revenue_yi=self.target.revenue_yi,
+            target_yi=self.target.target_yi,
+            completion=self.target.completion,
+            base_year=self.target.base_year,
+            growth_needed=self.target.growth_needed,
+            description=self.target.describe(),
+        )]
 
     def summary_rows(self) -> list[dict]:
-        """One row: the chain, its 链主 and its revenue against the 2026 target."""
-        return [{
-            "产业链": self.chain_id,
-            "名称": self.name,
-            "链主": [name for _, name in self.leaders],
-            "产品数": len(self.products),
-            "有本地生产的产品数": sum(1 for item in self.products if item.local_producers),
-            "本地营收(亿元)": self.target.revenue_yi,
-            "2026目标(亿元)": self.target.target_yi,
-            "完成率": self.target.completion,
-            "基准年": self.target.base_year,
-            "尚需年均增速": self.target.growth_needed,
-            "说明": self.target.describe(),
-        }]
-
-    def tables(self) -> dict[str, list[dict]]:
-        """产品覆盖 (main) and 概要."""
-        return {"产品覆盖": self.rows(), "概要": self.summary_rows()}
+        """``summary_records()`` labelled."""
+        return labelled(self.summary_records())
 
 
 def stage_order(stage: str | None) -> int:
@@ -159,8 +200,8 @@ def chain_map(graph: nx.MultiDiGraph | ChainView, chain_id: str, *, base_year: i
     Returns
     -------
     ChainMap
-        ``rows()``: one row per product (阶段, 环节, producers per geography, local buyers, 本地配套率);
-        ``summary_rows()``: 链主, 本地营收 against 2026 target, 尚需年均增速.
+        ``records()``: one per product (stage, segment, producers per geography, local buyers,
+        local sourcing 本地配套率); ``summary_records()``: 链主, 本地营收 against 2026 target, 尚需年均增速.
 
     Raises
     ------
@@ -170,9 +211,9 @@ def chain_map(graph: nx.MultiDiGraph | ChainView, chain_id: str, *, base_year: i
     Examples
     --------
     >>> from queries.examples import example_graph
-    >>> summary = chain_map(example_graph(), "chain:ev").summary_rows()[0]
-    >>> summary["链主"], summary["本地营收(亿元)"], summary["2026目标(亿元)"]
-    (['南昌汽车（示例）'], 367.0, 500.0)
+    >>> summary = chain_map(example_graph(), "chain:ev").summary_records()[0]
+    >>> summary.leader_names, summary.local_revenue_yi, summary.target_yi
+    (('南昌汽车（示例）',), 367.0, 500.0)
     """
     view = chain_view(graph, chain_id)
     coverage = []

@@ -24,7 +24,8 @@ Gap status changes use ``gaps.gap_report`` on both states: 补齐 (a gap became 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass
 
 import networkx as nx
 
@@ -32,6 +33,7 @@ from queries.collector import pausing_gc
 from queries.gaps import EXTENSION, MISSING, STRONG, WEAK, GapRule, gap_report
 from queries.meanings import SupplyLink
 from queries.view import ChainView, chain_view
+from queries.labels import LabelledReport, Record, labelled
 
 _LEVEL = {MISSING: 0, EXTENSION: 0, WEAK: 1, STRONG: 2}
 
@@ -61,7 +63,61 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
-class ChangeReport:
+class LinkChangeRecord(Record):
+    """链接变化: a link gained, lost or changed, with its share and amount before and after."""
+
+    change: str
+    supplier_name: str
+    supplier: str
+    customer_name: str
+    customer: str
+    link_product_name: str | None
+    link_product: str | None
+    share_before: float | None
+    share_after: float | None
+    amount_before: float | None
+    amount_after: float | None
+    as_of: str | None
+
+
+@dataclass(frozen=True)
+class GapChangeRecord(Record):
+    """缺口变化: a product's gap status in the two states (their columns headed by the states' labels)."""
+
+    product: str
+    product_name: str
+    before: str | None
+    after: str | None
+    change: str
+
+
+@dataclass(frozen=True)
+class ChangeCounts(Record):
+    """How many links were gained, lost and changed, and how many gaps were filled and opened."""
+
+    links_added: int
+    links_lost: int
+    links_changed: int
+    gaps_filled: int
+    gaps_opened: int
+
+
+@dataclass(frozen=True)
+class ComparedStates(Record):
+    """The chain and the labels of the two states compared."""
+
+    chain: str | None
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ChangeSummaryRecord(ChangeCounts, ComparedStates):
+    """概要: the states compared, then the counts (a dataclass puts its last base's fields first)."""
+
+
+@dataclass(frozen=True)
+class ChangeReport(LabelledReport[LinkChangeRecord]):
     """Links gained, lost and changed, and gap status changes, between two states of a chain."""
 
     chain_id: str | None
@@ -71,42 +127,45 @@ class ChangeReport:
     gaps: tuple[StatusChange, ...]
     names: dict[str, str]
 
-    def counts(self) -> dict[str, int]:
+    def tally(self) -> ChangeCounts:
         """How many links were gained, lost and changed, and how many gaps were filled and opened."""
         changes = [c.change for c in self.links]
         statuses = [g.change for g in self.gaps]
-        return {
-            "新增链接": changes.count("新增"), "消失链接": changes.count("消失"), "变更链接": changes.count("变更"),
-            "缺口补齐": statuses.count("补齐"), "新增缺口": statuses.count("新增缺口"),
-        }
+        return ChangeCounts(
+            changes.count("新增"), changes.count("消失"), changes.count("变更"),
+            statuses.count("补齐"), statuses.count("新增缺口"),
+        )
 
-    def rows(self) -> list[dict]:
-        """链接变化: one row per link gained, lost or changed."""
+    def counts(self) -> dict[str, int]:
+        """``tally()`` labelled."""
+        return labelled([self.tally()])[0]
+
+    def _link_changes(self) -> list[LinkChangeRecord]:
+        """链接变化: one record per link gained, lost or changed."""
         n = self.names
-        rows = []
+        found = []
         for c in self.links:
             link = c.link
-            rows.append({
-                "变化": c.change, "供应方": n.get(link.supplier, link.supplier), "供应方ID": link.supplier,
-                "采购方": n.get(link.customer, link.customer), "采购方ID": link.customer,
-                "产品": n.get(link.product or "", link.product), "产品ID": link.product,
-                "之前占比": c.before.share if c.before else None, "之后占比": c.after.share if c.after else None,
-                "之前金额(万元)": c.before.amount_wan if c.before else None,
-                "之后金额(万元)": c.after.amount_wan if c.after else None,
-                "日期": link.as_of,
-            })
-        return rows
+            found.append(LinkChangeRecord(
+                c.change, n.get(link.supplier, link.supplier), link.supplier,
+                n.get(link.customer, link.customer), link.customer,
+                n.get(link.product or "", link.product), link.product,
+                c.before.share if c.before else None, c.after.share if c.after else None,
+                c.before.amount_wan if c.before else None, c.after.amount_wan if c.after else None,
+                link.as_of,
+            ))
+        return found
 
-    def tables(self) -> dict[str, list[dict]]:
+    def _build(self) -> dict[str, Sequence[Record]]:
         return {
-            "链接变化": self.rows(),
-            "缺口变化": [
-                {"产品": g.product, "产品名称": g.name, f"{self.before_label}": g.before, f"{self.after_label}": g.after,
-                 "变化": g.change}
-                for g in self.gaps
-            ],
-            "概要": [{"产业链": self.chain_id, "之前": self.before_label, "之后": self.after_label, **self.counts()}],
+            "link_changes": self._link_changes(),
+            "gap_changes": [GapChangeRecord(g.product, g.name, g.before, g.after, g.change) for g in self.gaps],
+            "summary": [ChangeSummaryRecord(self.chain_id, self.before_label, self.after_label, *astuple(self.tally()))],
         }
+
+    def headings(self) -> dict[str, dict[str, str]]:
+        """The gap-change table heads the two states by their labels (dates, or 之前 / 之后)."""
+        return {"gap_changes": {"before": self.before_label, "after": self.after_label}}
 
 
 @pausing_gc
@@ -177,8 +236,8 @@ def diff_as_of(
     Examples
     --------
     >>> from queries.examples import example_graph
-    >>> diff_as_of(example_graph(), "2023-01-01", "2023-12-31", "chain:ev").counts()
-    {'新增链接': 3, '消失链接': 0, '变更链接': 0, '缺口补齐': 0, '新增缺口': 0}
+    >>> diff_as_of(example_graph(), "2023-01-01", "2023-12-31", "chain:ev").tally()
+    ChangeCounts(links_added=3, links_lost=0, links_changed=0, gaps_filled=0, gaps_opened=0)
     """
     first, second = _iso(before), _iso(after)
     if first > second:
@@ -201,7 +260,7 @@ def diff_graphs(
     >>> old, new = example_graph(), example_graph()
     >>> new.remove_edge("ent:cell", "ent:pack", key="SUPPLIES:product:cell")
     >>> report = diff_graphs(old, new, "chain:ev")
-    >>> [(c.change, c.link.customer) for c in report.links], report.counts()["新增缺口"]
+    >>> [(c.change, c.link.customer) for c in report.links], report.tally().gaps_opened
     ([('消失', 'ent:pack')], 0)
     """
     return diff_views(chain_view(before, chain_id), chain_view(after, chain_id), rule=rule)

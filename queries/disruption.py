@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -36,6 +36,8 @@ from queries.chains import memberships
 from queries.collector import pausing_gc
 from queries.meanings import supply_weights
 from queries.view import ChainView, chain_view
+from queries.labels import LabelledReport, Record, labelled
+from queries.places import located_in
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def select_enterprises(graph: nx.MultiDiGraph | ChainView, scope: DisruptionScop
     for park in scope.parks:
         if not view.contains(park) or view.graph.nodes[park].get("label") != "Park":
             raise nx.NodeNotFound(f"园区“{_name_in(view, park)}”不在{where}中")
-        chosen |= _located_in(view.graph, park)
+        chosen |= located_in(view.graph, park)
     district_nodes = _district_nodes(view) if scope.districts else {}
     for field_name, label, values in (
         ("district", "区县", scope.districts), ("province", "省份", scope.provinces), ("country", "国家/地区", scope.countries),
@@ -120,7 +122,7 @@ def select_enterprises(graph: nx.MultiDiGraph | ChainView, scope: DisruptionScop
                 )
             chosen |= known.get(value, set())
             for node in nodes:  # the district's 区县 / 开发区 node and every park inside it
-                chosen |= _located_in(view.graph, node)
+                chosen |= located_in(view.graph, node)
     return frozenset(e for e in chosen if e in view.attrs)
 
 
@@ -137,20 +139,6 @@ def _district_nodes(view: ChainView) -> dict[str, list[str]]:
         if attrs.get("label") == "Park" and attrs.get("kind") in ("区县", "开发区") and view.contains(node):
             found[str(attrs.get("name", node))].append(node)
     return found
-
-
-def _located_in(graph: nx.MultiDiGraph, park: str) -> set[str]:
-    """Every node with a LOCATED_IN path to ``park``."""
-    seen = {park}
-    stack = [park]
-    while stack:
-        node = stack.pop()
-        for source, edges in graph.pred[node].items():
-            if source not in seen and any(d.get("type") == "LOCATED_IN" for d in edges.values()):
-                seen.add(source)
-                stack.append(source)
-    seen.discard(park)
-    return seen
 
 
 def propagate(view: ChainView, removed: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -205,7 +193,85 @@ class PartialLoss:
 
 
 @dataclass(frozen=True)
-class DisruptionResult:
+class AffectedRecord(Record):
+    """受影响企业: an enterprise that is down, removed or disrupted, with what it lost."""
+
+    enterprise_name: str
+    enterprise: str
+    geography: str | None
+    status: str
+    lost_required_names: tuple[str, ...]
+    revenue_yi: float
+    chain_names: tuple[str, ...]
+    cluster_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DisruptionSummaryRecord(Record):
+    """概要: the scope, how many enterprises are down and the revenue at risk."""
+
+    scope: str
+    chain: str | None
+    removed_count: int
+    disrupted_count: int
+    revenue_at_risk: float
+    local_revenue_at_risk: float
+    lost_product_names: tuple[str, ...]  # the products whose every local producer is down
+
+
+@dataclass(frozen=True)
+class ChainImpactRecord(Record):
+    """按产业链: the enterprises down in one chain and their revenue."""
+
+    chain_name: str
+    chain_id: str
+    removed_count: int
+    disrupted_count: int
+    revenue_at_risk: float
+
+
+@dataclass(frozen=True)
+class ClusterImpactRecord(Record):
+    """按集群: the enterprises down in one cluster and their revenue."""
+
+    cluster_name: str
+    cluster_id: str
+    removed_count: int
+    disrupted_count: int
+    revenue_at_risk: float
+
+
+@dataclass(frozen=True)
+class LostProductRecord(Record):
+    """本地断供产品: a product whose every local producer is down."""
+
+    product: str
+    product_name: str
+
+
+@dataclass(frozen=True)
+class LostInputsRecord(Record):
+    """失去的其他投入品: an enterprise still up that lost inputs it does not require."""
+
+    enterprise_name: str
+    enterprise: str
+    lost_input_names: tuple[str, ...]  # every known supplier of each is down
+
+
+@dataclass(frozen=True)
+class PartialLossRecord(Record):
+    """部分损失: the share of an enterprise's supply of an input that comes from enterprises down."""
+
+    enterprise_name: str
+    enterprise: str
+    input_name: str
+    product: str
+    lost_share: float
+    required: bool
+
+
+@dataclass(frozen=True)
+class DisruptionResult(LabelledReport[AffectedRecord]):
     """What a disruption takes down, where, and what it costs."""
 
     chain_id: str | None
@@ -229,53 +295,49 @@ class DisruptionResult:
         """Removed and disrupted enterprises, sorted."""
         return tuple(sorted({*self.removed, *self.disrupted}))
 
-    def rows(self) -> list[dict]:
-        """受影响企业: one row per enterprise that is down."""
+    def _affected(self) -> list[AffectedRecord]:
+        """受影响企业: one record per enterprise that is down, the removed ones first."""
         n = self.names
-        rows = []
+        found = []
         for enterprise in sorted(self.down, key=lambda e: (e not in self.removed, e)):
             chains, clusters = self.members.get(enterprise, ((), ()))
-            rows.append({
-                "企业": n.get(enterprise, enterprise), "企业ID": enterprise, "地区": self.places.get(enterprise),
-                "状态": "移除" if enterprise in self.removed else "连锁中断",
-                "失去的必需投入品": [n.get(p, p) for p in self.disrupted.get(enterprise, ())],
-                "营收(亿元)": self.revenue.get(enterprise, 0.0),
-                "产业链": [n.get(c, c) for c in chains], "集群": [n.get(k, k) for k in clusters],
-            })
-        return rows
+            found.append(AffectedRecord(
+                n.get(enterprise, enterprise), enterprise, self.places.get(enterprise),
+                "移除" if enterprise in self.removed else "连锁中断",
+                tuple(n.get(p, p) for p in self.disrupted.get(enterprise, ())), self.revenue.get(enterprise, 0.0),
+                tuple(n.get(c, c) for c in chains), tuple(n.get(k, k) for k in clusters),
+            ))
+        return found
+
+    def summary_records(self) -> list[DisruptionSummaryRecord]:
+        n = self.names
+        return [DisruptionSummaryRecord(
+            self.scope.describe(), self.chain_id, len(self.removed), len(self.disrupted), self.revenue_at_risk,
+            self.local_revenue_at_risk, tuple(n.get(p, p) for p in self.products_lost_locally),
+        )]
 
     def summary_rows(self) -> list[dict]:
-        n = self.names
-        return [{
-            "范围": self.scope.describe(), "产业链": self.chain_id, "移除企业数": len(self.removed),
-            "连锁中断企业数": len(self.disrupted), "受影响营收(亿元)": self.revenue_at_risk,
-            "其中本地营收(亿元)": self.local_revenue_at_risk,
-            "本地断供产品": [n.get(p, p) for p in self.products_lost_locally],
-        }]
+        """``summary_records()`` labelled."""
+        return labelled(self.summary_records())
 
-    def tables(self) -> dict[str, list[dict]]:
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """affected (main), summary, by_chain, by_cluster, lost_products, lost_inputs, partial_losses (partial)."""
         n = self.names
-        tables = {
-            "受影响企业": self.rows(),
-            "概要": self.summary_rows(),
-            "按产业链": [
-                {"产业链": n.get(c, c), "产业链ID": c, "移除企业数": r, "连锁中断企业数": d, "受影响营收(亿元)": v}
-                for c, r, d, v in self.by_chain
-            ],
-            "按集群": [
-                {"集群": n.get(k, k), "集群ID": k, "移除企业数": r, "连锁中断企业数": d, "受影响营收(亿元)": v}
-                for k, r, d, v in self.by_cluster
-            ],
-            "本地断供产品": [{"产品": p, "产品名称": n.get(p, p)} for p in self.products_lost_locally],
-            "失去的其他投入品": [
-                {"企业": n.get(e, e), "企业ID": e, "失去的投入品": [n.get(p, p) for p in products]}
+        tables: dict[str, Sequence[Record]] = {
+            "affected": self._affected(),
+            "summary": self.summary_records(),
+            "by_chain": [ChainImpactRecord(n.get(c, c), c, r, d, v) for c, r, d, v in self.by_chain],
+            "by_cluster": [ClusterImpactRecord(n.get(k, k), k, r, d, v) for k, r, d, v in self.by_cluster],
+            "lost_products": [LostProductRecord(p, n.get(p, p)) for p in self.products_lost_locally],
+            "lost_inputs": [
+                LostInputsRecord(n.get(e, e), e, tuple(n.get(p, p) for p in products))
                 for e, products in self.lost_inputs.items()
             ],
         }
         if self.partial is not None:
-            tables["部分损失"] = [
-                {"企业": n.get(p.enterprise, p.enterprise), "企业ID": p.enterprise, "投入品": n.get(p.product, p.product),
-                 "产品": p.product, "损失比例": p.lost_share, "必需投入品": p.required}
+            tables["partial_losses"] = [
+                PartialLossRecord(n.get(p.enterprise, p.enterprise), p.enterprise, n.get(p.product, p.product),
+                                  p.product, p.lost_share, p.required)
                 for p in self.partial
             ]
         return tables
@@ -303,8 +365,9 @@ def simulate_disruption(
     Returns
     -------
     DisruptionResult
-        ``rows()``: the enterprises that are down; ``tables()``: 概要, 按产业链, 按集群, 本地断供产品,
-        失去的其他投入品 and (partial) 部分损失.
+        ``records()``: the enterprises that are down; ``record_tables()``: also summary 概要, by_chain
+        按产业链, by_cluster 按集群, lost_products 本地断供产品, lost_inputs 失去的其他投入品 and (partial)
+        partial_losses 部分损失.
 
     Raises
     ------

@@ -20,7 +20,8 @@ product, then the revenue of the local firms that need or buy it, then how many 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
@@ -28,6 +29,7 @@ from queries.chain_map import stage_order
 from queries.collector import pausing_gc
 from queries.formatting import name_list, percent, percent_points, rounded
 from queries.view import ChainView, chain_view
+from queries.labels import LabelledReport, Record, labelled
 
 MISSING, EXTENSION, WEAK, STRONG = "缺链", "延链", "弱链", "强链"
 STATUSES = (MISSING, EXTENSION, WEAK, STRONG)
@@ -102,7 +104,40 @@ class ProductGap:
 
 
 @dataclass(frozen=True)
-class GapReport:
+class GapRecord(Record):
+    """缺口: one product with its status, the suggested action and what depends on it."""
+
+    rank: int | None
+    product: str
+    product_name: str
+    stage: str | None
+    segment: str | None
+    status: str
+    action: str
+    local_producer_count: int
+    local_producer_names: tuple[str, ...]
+    local_sourcing: float | None
+    strong_input_share: float | None
+    dependent_count: int
+    dependent_revenue_yi: float | None
+    leaders_needing: tuple[str, ...]
+    basis: str
+
+
+@dataclass(frozen=True)
+class GapSummaryRecord(Record):
+    """概要: the number of products per status and the rule."""
+
+    chain: str | None
+    missing: int
+    extension: int
+    weak: int
+    strong: int
+    rule: str  # GapRule.describe()
+
+
+@dataclass(frozen=True)
+class GapReport(LabelledReport[GapRecord]):
     """Every product of the chain with its status; gaps ranked first."""
 
     chain_id: str | None
@@ -125,37 +160,40 @@ class GapReport:
         """How many products have each status."""
         return {status: sum(1 for item in self.products if item.status == status) for status in STATUSES}
 
-    def rows(self) -> list[dict]:
-        """One row per product: gaps by rank, then the strong products."""
-        return [
-            {
-                "排名": item.rank,
-                "产品": item.product,
-                "产品名称": item.name,
-                "阶段": item.stage,
-                "环节": item.segment,
-                "状态": item.status,
-                "建议": ACTIONS[item.status],
-                "本地生产企业数": len(item.local_producers),
-                "本地生产企业": name_list(self.names, item.local_producers),
-                "本地配套率": rounded(item.local_sourcing),
-                "投入品强链占比": rounded(item.strong_input_share),
-                "依赖企业数": len(item.dependents),
-                "依赖企业营收(亿元)": rounded(item.dependent_revenue),
-                "链主需要": name_list(self.names, item.leaders_needing),
-                "依据": item.evidence,
-            }
-            for item in self.products
-        ]
+    def summary_records(self) -> list[GapSummaryRecord]:
+        """One record: the rule and the number of products per status."""
+        counts = self.counts()
+        return [GapSummaryRecord(
+            self.chain_id, counts[MISSING], counts[EXTENSION], counts[WEAK], counts[STRONG], self.rule.describe()
+        )]
 
     def summary_rows(self) -> list[dict]:
-        """One row: the rule and the number of products per status."""
-        return [{"产业链": self.chain_id, **self.counts(), "规则": self.rule.describe()}]
+        """``summary_records()`` labelled."""
+        return labelled(self.summary_records())
 
-    def tables(self) -> dict[str, list[dict]]:
-        """缺口 (main) and 概要."""
-        return {"缺口": self.rows(), "概要": self.summary_rows()}
-
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """gaps 缺口: one record per product, gaps by rank, then the strong products; summary 概要."""
+        gaps = [
+            GapRecord(
+                rank=item.rank,
+                product=item.product,
+                product_name=item.name,
+                stage=item.stage,
+                segment=item.segment,
+                status=item.status,
+                action=ACTIONS[item.status],
+                local_producer_count=len(item.local_producers),
+                local_producer_names=tuple(name_list(self.names, item.local_producers)),
+                local_sourcing=rounded(item.local_sourcing),
+                strong_input_share=rounded(item.strong_input_share),
+                dependent_count=len(item.dependents),
+                dependent_revenue_yi=rounded(item.dependent_revenue),
+                leaders_needing=tuple(name_list(self.names, item.leaders_needing)),
+                basis=item.evidence,
+            )
+            for item in self.products
+        ]
+        return {"gaps": gaps, "summary": self.summary_records()}
 
 @pausing_gc
 def gap_report(
@@ -169,7 +207,7 @@ def gap_report(
     chain_id : str, optional
         The chain; None classifies every product of the graph.
     rule : GapRule
-        The thresholds; shown in ``summary_rows()`` and in each row's 依据.
+        The thresholds; the summary states them (规则) and each record's ``basis`` (依据) quotes them.
 
     Returns
     -------
@@ -247,7 +285,7 @@ def gap_report(
             stage_order(item.stage), item.product,
         ),
     )
-    ranked = [_with_rank(item, rank) for rank, item in enumerate(gaps, start=1)]
+    ranked = [replace(item, rank=rank) for rank, item in enumerate(gaps, start=1)]
     strong = sorted(
         (item for item in items if not item.is_gap), key=lambda item: (stage_order(item.stage), item.product)
     )
@@ -257,9 +295,3 @@ def gap_report(
         products=tuple(ranked + strong),
         names=dict(view.names),
     )
-
-
-def _with_rank(item: ProductGap, rank: int) -> ProductGap:
-    from dataclasses import replace
-
-    return replace(item, rank=rank)

@@ -12,14 +12,14 @@ local firms located in a park or in a park it contains):
 
 >>> from queries.examples import example_graph
 >>> report = indices(example_graph(), "chain:ev")
->>> [(row["层级"], row["名称"], row["完整度"], row["韧性"]) for row in report.rows()][:2]
+>>> [(record.level, record.name, record.completeness, record.resilience) for record in report.records()][:2]
 [('产业链', '新能源汽车', 0.5714, 0.2857), ('集群', '新能源汽车产业集群', 0.2857, 0.25)]
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -30,6 +30,8 @@ from queries.collector import pausing_gc
 from queries.formatting import rounded
 from queries.meanings import supply_weights
 from queries.view import ChainView, chain_view
+from queries.labels import LabelledReport, Record
+from queries.places import holding
 
 
 @dataclass(frozen=True)
@@ -91,24 +93,38 @@ class IndexRow:
 
 
 @dataclass(frozen=True)
-class IndexReport:
+class IndexRecord(Record):
+    """指数: one chain, cluster or park with its indices and, for a chain, its 2026 target."""
+
+    level: str
+    node: str
+    name: str
+    chain: str
+    local_enterprise_count: int
+    completeness: float | None
+    resilience: float | None
+    concentration_hhi: float | None
+    local_revenue_yi: float
+    target_yi: float | None
+    completion: float | None
+    growth_needed: float | None
+
+
+@dataclass(frozen=True)
+class IndexReport(LabelledReport[IndexRecord]):
     """Indices for each chain asked for, followed by its clusters and parks."""
 
     items: tuple[IndexRow, ...]
 
-    def rows(self) -> list[dict]:
-        return [
-            {"层级": r.level, "ID": r.node, "名称": r.name, "产业链": r.chain_id, "本地企业数": r.index.enterprises,
-             "完整度": r.index.completeness, "韧性": r.index.resilience, "集中度HHI": r.index.concentration,
-             "本地营收(亿元)": r.index.revenue_yi,
-             "2026目标(亿元)": r.target.target_yi if r.target else None,
-             "完成率": r.target.completion if r.target else None,
-             "尚需年均增速": r.target.growth_needed if r.target else None}
+    def _build(self) -> dict[str, Sequence[Record]]:
+        return {"indices": [
+            IndexRecord(
+                r.level, r.node, r.name, r.chain_id, r.index.enterprises, r.index.completeness, r.index.resilience,
+                r.index.concentration, r.index.revenue_yi, r.target.target_yi if r.target else None,
+                r.target.completion if r.target else None, r.target.growth_needed if r.target else None,
+            )
             for r in self.items
-        ]
-
-    def tables(self) -> dict[str, list[dict]]:
-        return {"指数": self.rows()}
+        ]}
 
 
 @pausing_gc
@@ -120,15 +136,15 @@ def indices(
     Parameters
     ----------
     graph : networkx.MultiDiGraph or ChainView
-    chain_id : str, optional
-        One chain; None for every chain in the graph.
+    chain_id : str or None
+        One chain; None (the default) for every chain in the graph.
     base_year : int
         The year of the revenue figures, for the growth still needed to reach the 2026 target.
 
     Examples
     --------
     >>> from queries.examples import example_graph
-    >>> [row["ID"] for row in indices(example_graph()).rows()]
+    >>> [record.node for record in indices(example_graph()).records()]
     ['chain:ev', 'cluster:ev', 'park:ev', 'park:gaoxin', 'park:xiaolan', 'chain:food']
     """
     wanted = [chain_id] if chain_id is not None else chain_ids(graph)
@@ -161,18 +177,10 @@ def _clusters(view: ChainView) -> dict[str, set[str]]:
 
 
 def _parks(view: ChainView) -> dict[str, set[str]]:
-    graph = view.graph
+    """Each park that holds a local enterprise (directly or through a park inside it) → those enterprises."""
     found: dict[str, set[str]] = defaultdict(set)
     for enterprise in view.local_enterprises:
-        if enterprise not in graph:
-            continue
-        stack = [enterprise]
-        seen = {enterprise}
-        while stack:
-            node = stack.pop()
-            for park, edges in graph.succ[node].items():
-                if park not in seen and any(d.get("type") == "LOCATED_IN" for d in edges.values()):
-                    seen.add(park)
-                    stack.append(park)
-                    found[park].add(enterprise)
+        if enterprise in view.graph:
+            for park in holding(view.graph, enterprise):
+                found[park].add(enterprise)
     return dict(found)

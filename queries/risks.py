@@ -19,14 +19,18 @@ d. Concentration (``concentration``): per input bought by local firms, the HHI o
 
 >>> from queries.examples import example_graph
 >>> report = critical_dependencies(example_graph(), "chain:ev")
->>> [(row["严重程度"], row["类型"], row["企业"]) for row in report.rows()][:3]
+>>> [(record.severity, record.kind, record.enterprise_name) for record in report.records()][:3]
 [('高', '独家供应', '南昌汽车（示例）'), ('高', '卡点', '南昌电芯（示例）'), ('高', '割点', '南昌电芯（示例）')]
+
+Each table is a sequence of typed records (``DependencyRecord``, ``SoleSourceRecord``, …; ``records()``,
+``record_tables()``); ``rows()`` and ``tables()`` label them in Chinese for the edges
+(``queries.labels``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -36,6 +40,7 @@ from queries.formatting import name_list, percent, percent_points, rounded
 from queries.meanings import FOREIGN, HOME_PROVINCE, IN_PROVINCE, LOCAL, geography, region, supply_weights
 from queries.view import ChainView, chain_view
 from queries.fast import Backend, cut_structure, dominator_tree
+from queries.labels import LabelledReport, Record
 
 HIGH, MEDIUM, LOW = "高", "中", "低"
 SEVERITIES = (HIGH, MEDIUM, LOW)
@@ -72,7 +77,42 @@ class Unsupplied:
 
 
 @dataclass(frozen=True)
-class SoleSourceReport:
+class SoleSourceRecord(Record):
+    """独家供应: a local enterprise's input with one supplier."""
+
+    enterprise_name: str
+    enterprise: str
+    input_name: str
+    product: str
+    sole_supplier_name: str
+    sole_supplier: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class SingleSupplierRecord(Record):
+    """单一供应商投入: an input every local buyer gets from the same supplier."""
+
+    input_name: str
+    product: str
+    sole_supplier_name: str
+    sole_supplier: str
+    buyer_count: int
+    buyer_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnsuppliedRecord(Record):
+    """无已知供应商: a required input of a local enterprise without a known supplier."""
+
+    enterprise_name: str
+    enterprise: str
+    required_input_name: str
+    product: str
+
+
+@dataclass(frozen=True)
+class SoleSourceReport(LabelledReport[SoleSourceRecord]):
     """独家供应 pairs, 单一供应商投入, 无已知供应商."""
 
     chain_id: str | None
@@ -81,27 +121,22 @@ class SoleSourceReport:
     unsupplied: tuple[Unsupplied, ...]
     names: Mapping[str, str]
 
-    def rows(self) -> list[dict]:
-        """独家供应: one row per (local enterprise, input) pair with one supplier."""
-        n = self.names
-        return [
-            {"企业": n[p.enterprise], "企业ID": p.enterprise, "投入品": n.get(p.product, p.product), "产品": p.product,
-             "唯一供应商": n[p.supplier], "供应商ID": p.supplier, "必需投入品": p.required}
-            for p in self.pairs
-        ]
-
-    def tables(self) -> dict[str, list[dict]]:
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """独家供应: one record per (local enterprise, input) pair with one supplier; 单一供应商投入; 无已知供应商."""
         n = self.names
         return {
-            "独家供应": self.rows(),
-            "单一供应商投入": [
-                {"投入品": n.get(s.product, s.product), "产品": s.product, "唯一供应商": n[s.supplier],
-                 "供应商ID": s.supplier, "本地采购企业数": len(s.buyers), "本地采购企业": name_list(n, s.buyers)}
+            "sole_sources": [
+                SoleSourceRecord(n[p.enterprise], p.enterprise, n.get(p.product, p.product), p.product,
+                                 n[p.supplier], p.supplier, p.required)
+                for p in self.pairs
+            ],
+            "single_supplier_inputs": [
+                SingleSupplierRecord(n.get(s.product, s.product), s.product, n[s.supplier], s.supplier,
+                                     len(s.buyers), tuple(name_list(n, s.buyers)))
                 for s in self.single_supplier_inputs
             ],
-            "无已知供应商": [
-                {"企业": n[u.enterprise], "企业ID": u.enterprise, "必需投入品": n.get(u.product, u.product),
-                 "产品": u.product}
+            "unsupplied": [
+                UnsuppliedRecord(n[u.enterprise], u.enterprise, n.get(u.product, u.product), u.product)
                 for u in self.unsupplied
             ],
         }
@@ -189,7 +224,21 @@ class Chokepoint:
 
 
 @dataclass(frozen=True)
-class ChokepointReport:
+class ChokepointRecord(Record):
+    """卡点: an enterprise on every supply path into a target from some of its upstream suppliers."""
+
+    target_name: str
+    target: str
+    chokepoint_name: str
+    chokepoint: str
+    chokepoint_place: str
+    dependents: int
+    other_upstream: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class ChokepointReport(LabelledReport[ChokepointRecord]):
     """Chokepoints per target, most depended on first."""
 
     chain_id: str | None
@@ -199,17 +248,13 @@ class ChokepointReport:
     names: Mapping[str, str]
     places: Mapping[str, str]
 
-    def rows(self) -> list[dict]:
+    def _build(self) -> dict[str, Sequence[Record]]:
         n = self.names
-        return [
-            {"目标企业": n[c.target], "目标ID": c.target, "卡点企业": n[c.enterprise], "卡点ID": c.enterprise,
-             "卡点所在地": self.places[c.enterprise], "依赖它的上游供应商数": c.dependents,
-             "其他上游供应商数": c.others, "占比": rounded(c.share)}
+        return {"chokepoints": [
+            ChokepointRecord(n[c.target], c.target, n[c.enterprise], c.enterprise, self.places[c.enterprise],
+                             c.dependents, c.others, rounded(c.share))
             for c in self.chokepoints
-        ]
-
-    def tables(self) -> dict[str, list[dict]]:
-        return {"卡点": self.rows()}
+        ]}
 
 
 @pausing_gc
@@ -260,7 +305,31 @@ def chokepoints(
 
 
 @dataclass(frozen=True)
-class CutPointReport:
+class CutPointRecord(Record):
+    """割点: an enterprise whose removal splits its part of the undirected supply network."""
+
+    enterprise_name: str
+    enterprise: str
+    component_size: int
+    parts: int
+    separated: int
+
+
+@dataclass(frozen=True)
+class BridgeRecord(Record):
+    """桥: a tie between two enterprises whose removal splits their part of the network."""
+
+    first_name: str
+    first: str
+    second_name: str
+    second: str
+    first_side: int
+    second_side: int
+    smaller_side: int
+
+
+@dataclass(frozen=True)
+class CutPointReport(LabelledReport[CutPointRecord]):
     """Articulation points and bridges of the undirected supply network, biggest splits first."""
 
     chain_id: str | None
@@ -268,23 +337,15 @@ class CutPointReport:
     bridges: tuple  # of fast.Bridge
     names: Mapping[str, str]
 
-    def rows(self) -> list[dict]:
-        """割点: one row per articulation point."""
-        n = self.names
-        return [
-            {"企业": n[p.vertex], "企业ID": p.vertex, "所在网络企业数": p.component_size,
-             "移除后分成几部分": len(p.parts), "被分离企业数": p.separated}
-            for p in self.points
-        ]
-
-    def tables(self) -> dict[str, list[dict]]:
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """割点: one record per articulation point; 桥: one per bridge."""
         n = self.names
         return {
-            "割点": self.rows(),
-            "桥": [
-                {"企业甲": n[b.u], "甲ID": b.u, "企业乙": n[b.v], "乙ID": b.v, "甲侧企业数": b.u_side,
-                 "乙侧企业数": b.v_side, "较小一侧企业数": b.smaller_side}
-                for b in self.bridges
+            "cut_points": [
+                CutPointRecord(n[p.vertex], p.vertex, p.component_size, len(p.parts), p.separated) for p in self.points
+            ],
+            "bridges": [
+                BridgeRecord(n[b.u], b.u, n[b.v], b.v, b.u_side, b.v_side, b.smaller_side) for b in self.bridges
             ],
         }
 
@@ -338,26 +399,42 @@ class Concentration:
 
 
 @dataclass(frozen=True)
-class ConcentrationReport:
+class ConcentrationRecord(Record):
+    """集中度: how concentrated the local buyers' supply of one input is."""
+
+    input_name: str
+    product: str
+    buyer_count: int
+    supplier_hhi: float
+    region_hhi: float
+    outside_province_share: float
+    abroad_share: float
+    top_supplier_name: str
+    top_supplier_share: float
+    suppliers: int
+    top_region: str
+    top_region_share: float
+    unregistered_share: float  # bought from suppliers the data does not name
+
+
+@dataclass(frozen=True)
+class ConcentrationReport(LabelledReport[ConcentrationRecord]):
     """Concentration per input, most concentrated first."""
 
     chain_id: str | None
     products: tuple[Concentration, ...]
     names: Mapping[str, str]
 
-    def rows(self) -> list[dict]:
+    def _build(self) -> dict[str, Sequence[Record]]:
         n = self.names
-        return [
-            {"投入品": n.get(c.product, c.product), "产品": c.product, "本地采购企业数": c.buyers,
-             "供应商HHI": c.supplier_hhi, "地区HHI": c.region_hhi, "省外采购占比": c.outside_province_share,
-             "境外采购占比": c.abroad_share, "最大供应商": n[c.top_supplier], "最大供应商占比": c.top_share,
-             "供应商数": c.suppliers, "最大来源地": c.top_region, "最大来源地占比": c.top_region_share,
-             "未登记来源占比": c.unregistered_share}
+        return {"concentration": [
+            ConcentrationRecord(
+                n.get(c.product, c.product), c.product, c.buyers, c.supplier_hhi, c.region_hhi,
+                c.outside_province_share, c.abroad_share, n[c.top_supplier], c.top_share, c.suppliers,
+                c.top_region, c.top_region_share, c.unregistered_share,
+            )
             for c in self.products
-        ]
-
-    def tables(self) -> dict[str, list[dict]]:
-        return {"集中度": self.rows()}
+        ]}
 
 
 @pausing_gc
@@ -473,7 +550,22 @@ KINDS = ("独家供应", "单一供应商投入", "卡点", "割点", "桥", "�
 
 
 @dataclass(frozen=True)
-class CriticalReport:
+class DependencyRecord(Record):
+    """关键依赖: one row of the reviewers' list, with the names of the enterprises and input it names."""
+
+    severity: str
+    kind: str
+    enterprise_name: str | None
+    enterprise: str | None
+    input_name: str | None
+    product: str | None
+    related_names: tuple[str, ...]
+    measure: float  # the kind's own figure, ranked by: dependents of a 卡点, enterprises a 割点 separates, HHI, …
+    evidence: str
+
+
+@dataclass(frozen=True)
+class CriticalReport(LabelledReport[DependencyRecord]):
     """The merged critical-dependency list and the four reports it was built from."""
 
     chain_id: str | None
@@ -488,35 +580,29 @@ class CriticalReport:
         """Number of rows per severity."""
         return {severity: sum(1 for item in self.items if item.severity == severity) for severity in SEVERITIES}
 
-    def rows(self) -> list[dict]:
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """关键依赖 (高 first, in the order of ``items``), then the tables of the four reports it was built from."""
         n = self.names
-        return [
-            {"严重程度": item.severity, "类型": item.kind,
-             "企业": n.get(item.enterprise, item.enterprise) if item.enterprise else None,
-             "企业ID": item.enterprise, "投入品": n.get(item.product, item.product) if item.product else None,
-             "产品": item.product, "相关企业": [n.get(e, e) for e in item.related],
-             "指标": item.measure, "证据": item.evidence}
-            for item in self.items
-        ]
-
-    def tables(self) -> dict[str, list[dict]]:
         return {
-            "关键依赖": self.rows(),
-            **self.sole.tables(),
-            **self.choke.tables(),
-            **self.cuts.tables(),
-            **self.concentration.tables(),
+            "dependencies": [
+                DependencyRecord(
+                    item.severity, item.kind, n.get(item.enterprise, item.enterprise) if item.enterprise else None,
+                    item.enterprise, n.get(item.product, item.product) if item.product else None, item.product,
+                    tuple(n.get(e, e) for e in item.related), item.measure, item.evidence,
+                )
+                for item in self.items
+            ],
+            **self.sole.record_tables(),
+            **self.choke.record_tables(),
+            **self.cuts.record_tables(),
+            **self.concentration.record_tables(),
         }
 
 
 @pausing_gc
 def critical_dependencies(
-    graph: nx.MultiDiGraph | ChainView,
-    chain_id: str | None = None,
-    *,
-    targets: Iterable[str] | None = None,
-    backend: Backend = "igraph",
-    severity: SeverityRule = SeverityRule(),
+    graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, *, targets: Iterable[str] | None = None,
+    backend: Backend = "igraph", severity: SeverityRule = SeverityRule(),
 ) -> CriticalReport:
     """One list of the chain's critical dependencies (a–d), each with a severity and its evidence.
 
@@ -525,16 +611,16 @@ def critical_dependencies(
     graph : networkx.MultiDiGraph or ChainView
     chain_id : str, optional
         None for the whole graph.
-    targets : iterable of str, optional
-        Enterprises whose chokepoints to find; default every 链主 in scope.
-    backend : {"igraph", "networkx"}
+    targets, backend
+        As for ``chokepoints``: the enterprises whose chokepoints to find (default every 链主 in
+        scope) and the dominator implementation.
     severity : SeverityRule
 
     Returns
     -------
     CriticalReport
-        ``rows()``: 严重程度, 类型, 企业, 产品, 相关企业, 指标, 证据 — 高 first; ``tables()`` adds
-        the underlying reports.
+        ``records()``: severity 严重程度, kind 类型, enterprise 企业, product 产品, related 相关企业,
+        measure 指标, evidence 证据 — 高 first; ``record_tables()`` adds the underlying reports.
 
     Examples
     --------
