@@ -45,7 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import networkx as nx  # noqa: E402
 
-from queries.chains import chain_ids, chain_scope  # noqa: E402
+from queries.chains import chain_scope  # noqa: E402
+from queries.memberships import chain_ids  # noqa: E402
 from queries.collector import gc_paused  # noqa: E402
 from queries.view import chain_view  # noqa: E402
 from queries.disruption import DisruptionScope, simulate_disruption  # noqa: E402

@@ -8,7 +8,7 @@ those enterprises and clusters (LOCATED_IN, BASED_IN), with the parks that conta
 The rule reads the graph through one accessor, ``neighbours(ids, rel_types, direction)``: the nodes
 at the other end of the relationships of ``rel_types`` that enter (``"in"``: their sources) or
 leave (``"out"``: their targets) the nodes ``ids``. Each store feeds it from its ``incident``
-primitive (``stores.common.chain_scope``, what ``store.project(chain_id)`` keeps) and the analyses
+primitive (``stores.base.chain_scope``, what ``store.project(chain_id)`` keeps) and the analyses
 from a projected NetworkX graph (``queries.chains.chain_scope``), so an analysis gives the same
 answer on the whole graph and on the chain's projection.
 

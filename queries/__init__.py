@@ -8,7 +8,7 @@ with Chinese column names, ready for ``app.output.render_rows``) from the one la
 ``labels``. See ``docs/analyses.md``.
 
 Modules: ``view`` (``ChainView``, the shared index every analysis reads), ``chains`` (which nodes
-belong to a chain), ``meanings`` (local / in-province, supply links and weights), ``formatting``
+belong to a chain), ``memberships`` (which chains and clusters a view's firms belong to), ``meanings`` (local / in-province, supply links and weights), ``formatting``
 (percentages and name lists in rows), ``collector`` (the garbage-collector pause); the analyses
 ``chain_map``, ``gaps``, ``candidates``, ``risks``, ``disruption``, ``indices``, ``changes``; ``labels`` (the one table of Chinese column labels), ``places`` (what lies in a
 park); and

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from queries.chains import memberships
+from queries.memberships import memberships
 from queries.collector import pausing_gc
 from queries.meanings import supply_weights
 from queries.view import ChainView, chain_view

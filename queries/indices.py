@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from queries.chain_map import DEFAULT_BASE_YEAR, TargetProgress, target_progress
-from queries.chains import chain_ids
+from queries.memberships import chain_ids
 from queries.collector import pausing_gc
 from queries.formatting import rounded
 from queries.meanings import supply_weights

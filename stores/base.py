@@ -18,7 +18,7 @@ import networkx as nx
 
 from graph_schema.models import Node, Relationship
 from graph_schema.registry import RELATIONSHIP_TYPES, check_label, check_relationship_type, label_of
-from stores.common import chain_scope
+from graph_schema.scope import chain_members
 
 NodeRecord = dict[str, Any]
 RelationshipRecord = dict[str, Any]
@@ -181,6 +181,17 @@ def _has_label(node_id: str, allowed: set[str] | None) -> bool:
 
 def _rel_sort_key(rel: RelationshipRecord) -> tuple[str, str, str, str]:
     return (rel["type"], rel["src"], rel["dst"], rel["key"])
+
+
+def chain_scope(chain_id: str, incident: Incident) -> set[str]:
+    """Ids of the nodes that make up one chain's part of the graph (the rule
+    ``graph_schema.scope.chain_members``), read through a store's ``incident`` primitive."""
+
+    def neighbours(ids: Collection[str], rel_types: tuple[str, ...], direction: Direction) -> list[str]:
+        end = "src" if direction == "in" else "dst"
+        return [rel[end] for rel in incident(ids, list(rel_types), direction)]
+
+    return chain_members(chain_id, neighbours)
 
 
 class GraphStore(ABC):

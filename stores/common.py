@@ -1,5 +1,4 @@
-"""Helpers the two stores share: parameter chunks, checked relationship types, query windows, and
-which nodes make up one chain's part of the graph.
+"""Helpers the two stores share: parameter chunks, checked relationship types and query windows.
 
 The neighbourhood walk and the projection built over the stores' primitives are the interface's
 own, in ``stores/base.py``.
@@ -7,15 +6,11 @@ own, in ``stores/base.py``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 from graph_schema.registry import RELATIONSHIP_TYPES, check_relationship_type
 
-from graph_schema.scope import chain_members
-
-if TYPE_CHECKING:
-    from stores.base import Direction, Incident
 
 T = TypeVar("T")
 
@@ -37,16 +32,6 @@ def checked_rel_types(rel_types: Sequence[str] | None) -> list[str]:
         return list(RELATIONSHIP_TYPES)
     return [check_relationship_type(name).name for name in rel_types]
 
-
-def chain_scope(chain_id: str, incident: Incident) -> set[str]:
-    """Ids of the nodes that make up one chain's part of the graph (the rule
-    ``graph_schema.scope.chain_members``), read through a store's ``incident`` primitive."""
-
-    def neighbours(ids: Collection[str], rel_types: tuple[str, ...], direction: Direction) -> list[str]:
-        end = "src" if direction == "in" else "dst"
-        return [rel[end] for rel in incident(ids, list(rel_types), direction)]
-
-    return chain_members(chain_id, neighbours)
 
 
 def check_window(limit: int | None, offset: int = 0) -> None:

@@ -24,7 +24,7 @@ import networkx as nx
 from queries.candidates import recruit_to_derisk, recruitment_candidates
 from queries.chain_map import chain_map
 from queries.changes import diff_as_of, diff_graphs
-from queries.chains import chain_ids
+from queries.memberships import chain_ids
 from queries.disruption import DisruptionScope, simulate_disruption
 from queries.examples import example_graph
 from queries.gaps import GapRule, gap_report

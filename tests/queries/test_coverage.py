@@ -6,11 +6,12 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from queries.chains import chain_scope, memberships
+from queries.chains import chain_scope
+from queries.memberships import memberships
 from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, SupplyLink, geography, region, supply_weights
 from queries.view import chain_view
 from queries.examples import example_graph
-from stores import common
+from stores import base
 from tests.queries.strategies import CHAIN, OTHER_CHAIN, supply_graphs
 
 
@@ -26,7 +27,7 @@ def store_rule_scope(graph: nx.MultiDiGraph, chain_id: str) -> set[str]:
                 found += [{"src": u, "dst": node, "type": d["type"]} for u, _, d in graph.in_edges(node, data=True)]
         return [rel for rel in found if rel["type"] in rel_types]
 
-    return common.chain_scope(chain_id, incident)
+    return base.chain_scope(chain_id, incident)
 
 
 @pytest.mark.parametrize(
