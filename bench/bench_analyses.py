@@ -46,15 +46,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import networkx as nx  # noqa: E402
 
 from queries.chains import chain_scope  # noqa: E402
-from queries.memberships import chain_ids  # noqa: E402
 from queries.collector import gc_paused  # noqa: E402
-from queries.view import chain_view  # noqa: E402
 from queries.disruption import DisruptionScope, simulate_disruption  # noqa: E402
 from queries.fast import SimpleNetwork  # noqa: E402
 from queries.gaps import gap_report  # noqa: E402
+from queries.memberships import chain_ids  # noqa: E402
 from queries.risks import critical_dependencies  # noqa: E402
+from queries.view import chain_view  # noqa: E402
 from stores.base import build_graph, edge_key  # noqa: E402
-
 
 # -- graphs -----------------------------------------------------------------------------------
 
@@ -158,7 +157,7 @@ def igraph_baseline(graph: nx.MultiDiGraph, chain: str) -> dict[str, Any]:
     for leader in leaders:
         idom = g.dominator(index[leader], mode="in")
         count = defaultdict(int)
-        for v, d in enumerate(idom):
+        for d in idom:
             while d == d and d is not None and d >= 0 and d != index[leader]:
                 count[int(d)] += 1
                 d = idom[int(d)]
@@ -268,7 +267,7 @@ def main() -> None:
 
     # The library calls alone on the whole supply network.
     view = chain_view(graph)
-    net = SimpleNetwork.from_pairs(((l.supplier, l.customer) for l in view.links), nodes=view.attrs)
+    net = SimpleNetwork.from_pairs(((link.supplier, link.customer) for link in view.links), nodes=view.attrs)
     _ = net.igraph_directed, net.igraph_undirected, net.networkx_reversed, net.networkx_undirected
     # The root with the most upstream suppliers among the 200 most supplied enterprises: a big tree.
     busiest = sorted(range(len(net)), key=net.igraph_directed.indegree().__getitem__)[-200:]

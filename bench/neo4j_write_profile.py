@@ -77,7 +77,7 @@ def main() -> None:
 class _Answered:
     """What ``tx.run`` returns here: the records already fetched, read like a Result."""
 
-    def __init__(self, eager: "neo4j.EagerResult") -> None:  # noqa: F821
+    def __init__(self, eager: neo4j.EagerResult) -> None:  # noqa: F821
         self._records = eager.records
 
     def consume(self) -> None:

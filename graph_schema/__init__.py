@@ -23,4 +23,31 @@ from graph_schema.models import (
 )
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = [
+    "NODE_LABELS",
+    "NODE_MODELS",
+    "RELATIONSHIP_MODELS",
+    "RELATIONSHIP_TYPES",
+    "BasedIn",
+    "Chain",
+    "ChainAtlasError",
+    "Cluster",
+    "ClusterOf",
+    "ConfigError",
+    "Enterprise",
+    "InChain",
+    "InputTo",
+    "Leads",
+    "LocatedIn",
+    "MemberOf",
+    "MissingEndpointError",
+    "Node",
+    "Park",
+    "Produces",
+    "Product",
+    "Relationship",
+    "SchemaError",
+    "StoreError",
+    "Supplies",
+    "label_of",
+]

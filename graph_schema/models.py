@@ -56,7 +56,7 @@ class Node(_Record):
     name: str = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
-    def _id_matches_label(self) -> "Node":
+    def _id_matches_label(self) -> Node:
         if label_of(self.id) != self.label:
             prefix = NODE_LABELS[self.label].id_prefix
             raise ValueError(f"id {self.id!r} of a {self.label} must start with {prefix!r}")
@@ -93,7 +93,7 @@ class Enterprise(Node):
         return sorted(set(tags), key=ENTERPRISE_TAGS.index)
 
     @model_validator(mode="after")
-    def _id_is_credit_code(self) -> "Enterprise":
+    def _id_is_credit_code(self) -> Enterprise:
         if not self.id.startswith("ent:") and self.credit_code not in (None, self.id):
             raise ValueError("an enterprise keyed by credit code must have id == credit_code")
         if not self.id.startswith("ent:") and self.credit_code is None:
@@ -157,7 +157,7 @@ class Relationship(_Record):
         return str(getattr(self, key_property) or "") if key_property else ""
 
     @model_validator(mode="after")
-    def _endpoints_allowed(self) -> "Relationship":
+    def _endpoints_allowed(self) -> Relationship:
         check_relationship_endpoints(self.type, label_of(self.src), label_of(self.dst))
         return self
 
@@ -172,7 +172,7 @@ class Supplies(Relationship):
     confidence: Confidence = "reported"
 
     @model_validator(mode="after")
-    def _not_self(self) -> "Supplies":
+    def _not_self(self) -> Supplies:
         if self.src == self.dst:
             raise ValueError("an enterprise cannot supply itself")
         return self

@@ -120,7 +120,7 @@ def label_of(node_id: str) -> str:
     if _CREDIT_CODE_SHAPE.match(node_id):
         return "Enterprise"
     raise SchemaError(
-        f"node id {node_id!r} has no known prefix ({', '.join(l.id_prefix for l in NODE_LABELS.values())}) "
+        f"node id {node_id!r} has no known prefix ({', '.join(spec.id_prefix for spec in NODE_LABELS.values())}) "
         "and is not a 统一社会信用代码"
     )
 

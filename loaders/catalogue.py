@@ -87,7 +87,7 @@ class Catalogue:
     _lookup: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
 
     @classmethod
-    def from_reference(cls) -> "Catalogue":
+    def from_reference(cls) -> Catalogue:
         """The catalogue of ``data/reference/plan_8810.json`` and ``data/product_maps/*.json``."""
         plan, maps = read_plan(), read_product_maps()
         catalogue = cls()

@@ -440,7 +440,7 @@ class _Generator:
                 shares[0] = round(1 - sum(shares[1:]), 2)
                 as_of = rng.choice(AS_OF_DATES)
                 product_id = self.world.product_ids[product]
-                for supplier, share in zip(chosen, shares):
+                for supplier, share in zip(chosen, shares, strict=True):
                     yield Supplies(
                         src=enterprise_demo_id(self.seed, supplier), dst=customer_id, product=product_id,
                         share=max(share, 0.01), amount_wan=round(self.revenue[customer] * 1e4 * 0.03 * share, 1),

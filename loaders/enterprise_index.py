@@ -64,7 +64,7 @@ class StoreIndex(EnterpriseIndex):
         self._store = store  # None: no store, nothing to read
         self._built = False
 
-    def ensure(self) -> "StoreIndex":
+    def ensure(self) -> StoreIndex:
         """The index, read from the store on first use."""
         if not self._built:
             self._built = True

@@ -27,16 +27,7 @@ from pydantic import ValidationError
 from graph_schema import Enterprise, Leads, LocatedIn, MemberOf, Node, Produces, Relationship
 from loaders.batch_merge import BatchEnterprises
 from loaders.catalogue import JIANGXI, NANCHANG
-from loaders.cells import (
-    Complain,
-    cell_aliases,
-    cell_bool,
-    cell_credit_code,
-    cell_number,
-    cell_tags,
-    cell_text,
-    name_text,
-)
+from loaders.cells import Complain, cell_aliases, cell_bool, cell_credit_code, cell_number, cell_tags, cell_text, name_text
 from loaders.places import CHINA, canonical_country, canonical_province
 from loaders.row_context import RowContext
 from loaders.table_plans import TablePlan

@@ -148,7 +148,7 @@ class _KeptItems:
     def __iter__(self) -> Iterator[Item]:
         fields = self._fields
         for kind, values in self._rows:
-            yield kind(**dict(zip(fields[kind], values)))
+            yield kind(**dict(zip(fields[kind], values, strict=True)))
 
 
 def _progress(plan: TablePlan, verb: str, enabled: bool) -> Any:

@@ -27,16 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph_schema import Supplies
-from loaders.cells import (
-    cell_bool,
-    cell_confidence,
-    cell_credit_code,
-    cell_number,
-    cell_share,
-    cell_text,
-    looks_like_code,
-    name_text,
-)
+from loaders.cells import cell_bool, cell_confidence, cell_credit_code, cell_number, cell_share, cell_text, looks_like_code, name_text
 from loaders.enterprise_index import closest_names
 from loaders.names import normalise_name
 from loaders.row_context import RowContext

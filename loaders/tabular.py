@@ -514,7 +514,6 @@ def memory_table(file: str, sheet: str | None, header: list[str], records: list[
         return Table(file, sheet, header, records, first_row - 1, kind_hint=kind_hint)
 
     def rows() -> RowIterator:
-        for number, cells in enumerate(records, start=first_row):
-            yield number, cells
+        yield from enumerate(records, start=first_row)
 
     return Table(file, sheet, header, rows, first_row - 1, total=len(records), kind_hint=kind_hint)

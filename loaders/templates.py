@@ -65,7 +65,7 @@ def template_bytes(kind: TemplateKind = "all") -> bytes:
     notes.append([])
     notes.append(["", "第2行是示例（以“示例：”开头），导入时自动跳过；可直接覆盖或删除。"])
     notes.append(["", "CSV 也可导入：UTF-8、带 BOM 的 UTF-8 或 GBK/GB18030（Excel 中文版默认）均可。"])
-    for letter, width in zip("ABCDE", (10, 18, 6, 60, 60)):
+    for letter, width in zip("ABCDE", (10, 18, 6, 60, 60), strict=True):
         notes.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

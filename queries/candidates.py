@@ -35,13 +35,13 @@ from dataclasses import dataclass
 import networkx as nx
 
 from queries.collector import pausing_gc
-from queries.meanings import FOREIGN, HOME_COUNTRY, HOME_PROVINCE, IN_PROVINCE, SupplyLink, region
-from queries.view import ChainView, chain_view
 from queries.fast import Backend
 from queries.gaps import GapRule, gap_report
 from queries.indices import group_indices
 from queries.labels import LabelledReport, Record
+from queries.meanings import FOREIGN, HOME_COUNTRY, HOME_PROVINCE, IN_PROVINCE, SupplyLink, region
 from queries.risks import chokepoints, sole_sources
+from queries.view import ChainView, chain_view
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ import networkx as nx
 
 from queries.collector import pausing_gc
 from queries.formatting import name_list, percent, rounded
+from queries.labels import LabelledReport, Record, labelled
 from queries.meanings import FOREIGN, GEOGRAPHIES, IN_PROVINCE, LOCAL, REST_OF_CHINA, STAGES
 from queries.view import ChainView, chain_view
-from queries.labels import LabelledReport, Record, labelled
 
 TARGET_YEAR = 2026
 DEFAULT_BASE_YEAR = 2025

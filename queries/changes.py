@@ -31,9 +31,9 @@ import networkx as nx
 
 from queries.collector import pausing_gc
 from queries.gaps import EXTENSION, MISSING, STRONG, WEAK, GapRule, gap_report
+from queries.labels import LabelledReport, Record, labelled
 from queries.meanings import SupplyLink
 from queries.view import ChainView, chain_view
-from queries.labels import LabelledReport, Record, labelled
 
 _LEVEL = {MISSING: 0, EXTENSION: 0, WEAK: 1, STRONG: 2}
 

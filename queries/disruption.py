@@ -32,12 +32,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from queries.memberships import memberships
 from queries.collector import pausing_gc
-from queries.meanings import supply_weights
-from queries.view import ChainView, chain_view
 from queries.labels import LabelledReport, Record, labelled
+from queries.meanings import supply_weights
+from queries.memberships import memberships
 from queries.places import located_in
+from queries.view import ChainView, chain_view
 
 
 @dataclass(frozen=True)

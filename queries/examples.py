@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph_schema import (
-    BasedIn, Chain, Cluster, ClusterOf, Enterprise, InChain, InputTo, Leads, LocatedIn, MemberOf, Park, Produces,
-    Product, Supplies,
-)
+from graph_schema import BasedIn, Chain, Cluster, ClusterOf, Enterprise, InChain, InputTo, Leads, LocatedIn, MemberOf, Park, Produces, Product, Supplies
 from stores.base import WriteBatch, build_graph
 
 

@@ -57,7 +57,7 @@ class SimpleNetwork:
         self.edges: tuple[tuple[int, int], ...] = tuple(sorted({(u, v) for u, v in edges if u != v}))
 
     @classmethod
-    def from_pairs(cls, pairs: Iterable[tuple[str, str]], nodes: Iterable[str] = ()) -> "SimpleNetwork":
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]], nodes: Iterable[str] = ()) -> SimpleNetwork:
         """A network from (source, target) name pairs, plus any extra isolated ``nodes``."""
         pairs = list(pairs)
         names = sorted({*nodes, *(u for u, _ in pairs), *(v for _, v in pairs)})

@@ -28,8 +28,8 @@ import networkx as nx
 from queries.chain_map import stage_order
 from queries.collector import pausing_gc
 from queries.formatting import name_list, percent, percent_points, rounded
-from queries.view import ChainView, chain_view
 from queries.labels import LabelledReport, Record, labelled
+from queries.view import ChainView, chain_view
 
 MISSING, EXTENSION, WEAK, STRONG = "缺链", "延链", "弱链", "强链"
 STATUSES = (MISSING, EXTENSION, WEAK, STRONG)

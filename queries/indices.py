@@ -25,13 +25,13 @@ from dataclasses import dataclass
 import networkx as nx
 
 from queries.chain_map import DEFAULT_BASE_YEAR, TargetProgress, target_progress
-from queries.memberships import chain_ids
 from queries.collector import pausing_gc
 from queries.formatting import rounded
-from queries.meanings import supply_weights
-from queries.view import ChainView, chain_view
 from queries.labels import LabelledReport, Record
+from queries.meanings import supply_weights
+from queries.memberships import chain_ids
 from queries.places import holding
+from queries.view import ChainView, chain_view
 
 
 @dataclass(frozen=True)

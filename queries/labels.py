@@ -232,7 +232,7 @@ def labelled(records: Iterable[Record], headings: Mapping[str, str] | None = Non
             keys = [headings.get(field, label) if headings else label for field, label in columns(kind)]
             values, listed = _reader(kind)
             listed_keys = [keys[i] for i in listed]
-        row = dict(zip(keys, values(record)))
+        row = dict(zip(keys, values(record), strict=True))
         for key in listed_keys:
             row[key] = list(row[key])
         rows.append(row)

@@ -124,7 +124,7 @@ def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
         values = [value / top for value in values]
         total = sum(values)
     weights: dict[str, float] = {}
-    for link, value in zip(links, values):
+    for link, value in zip(links, values, strict=True):
         weights[link.supplier] = weights.get(link.supplier, 0.0) + value / total
     return weights
 

@@ -36,11 +36,11 @@ from dataclasses import dataclass
 import networkx as nx
 
 from queries.collector import pausing_gc
+from queries.fast import Backend, cut_structure, dominator_tree
 from queries.formatting import name_list, percent, percent_points, rounded
+from queries.labels import LabelledReport, Record
 from queries.meanings import FOREIGN, HOME_PROVINCE, IN_PROVINCE, LOCAL, geography, region, supply_weights
 from queries.view import ChainView, chain_view
-from queries.fast import Backend, cut_structure, dominator_tree
-from queries.labels import LabelledReport, Record
 
 HIGH, MEDIUM, LOW = "高", "中", "低"
 SEVERITIES = (HIGH, MEDIUM, LOW)

@@ -257,7 +257,7 @@ class ChainView:
         produces: Iterable[tuple[str, str]] = (),
         links: Iterable[SupplyLink] = (),
         removed_links: Iterable[tuple[str, str, str]] = (),
-    ) -> "ChainView":
+    ) -> ChainView:
         """A new view with enterprises added (or their attributes replaced), production and links added.
 
         The graph itself is not touched; the new view only differs in its indexes.

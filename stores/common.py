@@ -11,7 +11,6 @@ from typing import TypeVar
 
 from graph_schema.registry import RELATIONSHIP_TYPES, check_relationship_type
 
-
 T = TypeVar("T")
 
 

@@ -13,13 +13,7 @@ from collections.abc import Sequence
 
 from graph_schema.constraints import INDEXES, IndexedProperty
 from graph_schema.errors import SchemaError
-from graph_schema.registry import (
-    RELATIONSHIP_TYPES,
-    SAFE_IDENTIFIER,
-    check_label,
-    check_relationship_endpoints,
-    check_relationship_type,
-)
+from graph_schema.registry import RELATIONSHIP_TYPES, SAFE_IDENTIFIER, check_label, check_relationship_endpoints, check_relationship_type
 
 META_LABEL = "ChainAtlasMeta"
 """An internal label outside the schema: one node holding the store's revision counter."""

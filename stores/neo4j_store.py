@@ -37,7 +37,7 @@ class Neo4jStore(GraphStore):
         self._database = database
 
     @classmethod
-    def connect(cls, uri: str, user: str = "neo4j", password: str = "", *, database: str = "neo4j") -> "Neo4jStore":
+    def connect(cls, uri: str, user: str = "neo4j", password: str = "", *, database: str = "neo4j") -> Neo4jStore:
         """Connect and check that the server answers; raise StoreUnavailable with a clear message if not."""
         auth = (user, password) if password else None
         try:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from graph_schema import (
-    BasedIn, Chain, Cluster, ClusterOf, Enterprise, InChain, InputTo, Leads, LocatedIn, MemberOf, Park, Produces,
-    Product, Supplies,
-)
+from graph_schema import BasedIn, Chain, Cluster, ClusterOf, Enterprise, InChain, InputTo, Leads, LocatedIn, MemberOf, Park, Produces, Product, Supplies
 from stores.base import WriteBatch
 
 LEAD_CODE = "91360100MA35GWXY5H"

@@ -188,7 +188,7 @@ def test_both_stores_project_identically(both_stores: dict[str, GraphStore]) -> 
     for kind, store in both_stores.items():
         store.write(sample_batch())
         graphs[kind] = (store.project(), store.project("chain:new-energy"))
-    for embedded, neo4j in zip(graphs["embedded"], graphs["neo4j"]):
+    for embedded, neo4j in zip(graphs["embedded"], graphs["neo4j"], strict=True):
         assert dict(embedded.nodes(data=True)) == dict(neo4j.nodes(data=True))
         assert sorted(embedded.edges(keys=True, data=True), key=repr) == sorted(neo4j.edges(keys=True, data=True), key=repr)
 

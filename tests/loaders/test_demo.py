@@ -129,7 +129,7 @@ def test_every_chain_is_populated_with_imperfections(demo_graph) -> None:
             takers = {v for (v, p), found in suppliers.items() if p == product}
             assert len(customers_of[(dominant, product)]) >= 0.6 * len(takers) > 0, (chain, product)
         regions = Counter()
-        for u, v, d in graph.edges(data=True):
+        for u, _v, d in graph.edges(data=True):
             if d["type"] == "SUPPLIES" and d["product"] == design.concentrated:
                 regions[nodes[u]["country"] if nodes[u]["country"] != "中国" else nodes[u]["province"]] += 1
         top, count = regions.most_common(1)[0]

@@ -191,8 +191,8 @@ def test_two_pass_write_matches_kept_items(reference_store: GraphStore, tmp_path
                                            write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """Large imports re-read their files to write (bounded memory); the result equals a small import's."""
     import loaders.importer as importer
-    from stores.embedded import EmbeddedStore
     from loaders.reference import load_reference
+    from stores.embedded import EmbeddedStore
 
     files = [write_file("企业名录.csv", ENTERPRISES), write_file("供应关系.csv", SUPPLIES)]
     kept = import_files(reference_store, files)

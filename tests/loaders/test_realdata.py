@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from loaders.realdata import (
-    APPLE_NAME, import_apple, import_willems, read_apple, read_willems, realdata_path, willems_numbers, willems_tables,
-)
 from loaders.names import enterprise_id
+from loaders.realdata import APPLE_NAME, import_apple, import_willems, read_apple, read_willems, realdata_path, willems_numbers, willems_tables
 from stores.base import GraphStore, NeighbourhoodQuery
 from stores.embedded import EmbeddedStore
 from tests.loaders.conftest import snapshot

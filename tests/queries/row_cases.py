@@ -24,11 +24,11 @@ import networkx as nx
 from queries.candidates import recruit_to_derisk, recruitment_candidates
 from queries.chain_map import chain_map
 from queries.changes import diff_as_of, diff_graphs
-from queries.memberships import chain_ids
 from queries.disruption import DisruptionScope, simulate_disruption
 from queries.examples import example_graph
 from queries.gaps import GapRule, gap_report
 from queries.indices import indices
+from queries.memberships import chain_ids
 from queries.risks import chokepoints, concentration, critical_dependencies, cut_points, sole_sources
 
 FIXTURE = Path(__file__).with_name("labelled_rows.json")

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 
 from queries.chains import chain_scope
-from queries.memberships import memberships
-from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, SupplyLink, geography, region, supply_weights
-from queries.view import chain_view
 from queries.examples import example_graph
+from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, SupplyLink, geography, region, supply_weights
+from queries.memberships import memberships
+from queries.view import chain_view
 from stores import base
 from tests.queries.strategies import CHAIN, OTHER_CHAIN, supply_graphs
 

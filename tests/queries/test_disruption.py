@@ -5,9 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from queries.view import chain_view
 from queries.disruption import DisruptionScope, naive_propagate, propagate, select_enterprises, simulate_disruption
 from queries.examples import example_graph
+from queries.view import chain_view
 
 
 def test_selectors() -> None:

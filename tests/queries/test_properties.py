@@ -7,14 +7,14 @@ from hypothesis import given, settings
 
 from queries.candidates import recruit_to_derisk, recruitment_candidates
 from queries.chain_map import chain_map
-from queries.changes import diff_as_of
 from queries.chains import chain_scope
-from queries.view import chain_view
+from queries.changes import diff_as_of
 from queries.disruption import DisruptionScope, propagate, simulate_disruption
 from queries.gaps import EXTENSION, MISSING, STRONG, WEAK, GapRule, gap_report
 from queries.indices import group_indices, indices
 from queries.risks import chokepoints, concentration, critical_dependencies, cut_points, sole_sources
-from tests.queries.strategies import CHAIN, supply_graphs, supply_digraph
+from queries.view import chain_view
+from tests.queries.strategies import CHAIN, supply_digraph, supply_graphs
 
 SETTINGS = settings(max_examples=80, deadline=None)
 

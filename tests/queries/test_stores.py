@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from stores.base import GraphStore
 from queries.candidates import recruit_to_derisk, recruitment_candidates
 from queries.chain_map import chain_map
 from queries.changes import diff_as_of
@@ -11,6 +10,7 @@ from queries.examples import example_batch, example_graph
 from queries.gaps import gap_report
 from queries.indices import indices
 from queries.risks import critical_dependencies
+from stores.base import GraphStore
 
 CHAIN = "chain:ev"
 

@@ -13,8 +13,8 @@ import networkx as nx
 import pytest
 
 from queries.disruption import DisruptionScope, propagate, select_enterprises, simulate_disruption
-from queries.view import chain_view
 from queries.risks import concentration, critical_dependencies, sole_sources
+from queries.view import chain_view
 
 CHAIN = "chain:a"
 PLACES = {
