@@ -56,7 +56,7 @@ class BatchState:
     seen_names: dict[str, tuple[tuple[str, int], bool]] = field(default_factory=dict)  # norm → ((table, row), coded)
     seen_supplies: dict[tuple[str, str, str], int] = field(default_factory=dict)
     shares: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
-    missing_product_rows: Counter = field(default_factory=Counter)  # (file, sheet) → rows without 产品
+    missing_product_rows: Counter[tuple[str, str | None]] = field(default_factory=Counter)  # (file, sheet) → rows without 产品
     suggested: int = 0
     needs_reference: bool = False
 

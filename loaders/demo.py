@@ -167,14 +167,14 @@ def plan_demo(scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED) -> DemoPlan:
         designs[chain] = ChainDesign(chain, no_local, concentrated, region, chokepoints, leaders)
     plan = DemoPlan(scale, seed, designs)
     number = sum(design.leaders for design in designs.values())
-    excluded = plan.no_local_products
+    excluded_anywhere = plan.no_local_products
     by_chain = {product_map["chain"]: product_map for product_map in maps}
     for chain in (chain["id"] for chain in read_plan()["chains"] if chain["id"] in by_chain):  # _specs' order
         product_map, design = by_chain[chain], designs[chain]
         for product in product_map["products"]:
             if product["id"] in design.chokepoints:
                 plan.chokepoint_suppliers.setdefault(product["id"], enterprise_demo_id(seed, number))
-            number += 1 if product["id"] in excluded else 2
+            number += 1 if product["id"] in excluded_anywhere else 2
     return plan
 
 
@@ -256,7 +256,7 @@ class _Generator:
         self.prod_b = array("h")
         self.klass = bytearray()
         self.revenue = array("f")
-        self.producers: dict[int, array] = defaultdict(lambda: array("I"))
+        self.producers: dict[int, array[int]] = defaultdict(lambda: array("I"))
         self.chokepoint_of: dict[int, int] = {}  # product → enterprise number
 
     # -- phase 1: enterprises ---------------------------------------------------------------------
@@ -359,7 +359,7 @@ class _Generator:
     def enterprises(self) -> Iterator[Any]:
         rng = random.Random(f"enterprises-{self.seed}")
         world = self.world
-        common = {"synthetic": True, "source": self.source, "as_of": NODE_AS_OF}
+        common: dict[str, Any] = {"synthetic": True, "source": self.source, "as_of": NODE_AS_OF}
         specs = self._specs(rng)
         for number in range(self.scale):
             spec = next(specs)
@@ -399,7 +399,7 @@ class _Generator:
 
     # -- phase 2: supply relations ------------------------------------------------------------------
 
-    def _cumulative_weights(self) -> dict[int, array]:
+    def _cumulative_weights(self) -> dict[int, array[int]]:
         cumulative = {}
         for product, producers in self.producers.items():
             weights = [(self.revenue[n] + 0.5) ** 0.9 for n in producers]
@@ -448,7 +448,7 @@ class _Generator:
                     )
 
     @staticmethod
-    def _pick(rng: random.Random, pool: array, cumulative: array, count: int, customer: int) -> list[int]:
+    def _pick(rng: random.Random, pool: array[int], cumulative: array[int], count: int, customer: int) -> list[int]:
         chosen: list[int] = []
         total = cumulative[-1]
         attempts = 0

@@ -72,7 +72,8 @@ class StoreIndex(EnterpriseIndex):
                 offset = 0
                 while page := self._store.list_nodes("Enterprise", limit=self.PAGE, offset=offset):
                     for node in page:
-                        self.add(node["id"], node.get("name", node["id"]), node.get("aliases") or (), node.get("credit_code"))
+                        name = node["name"] if "name" in node else node["id"]
+                        self.add(node["id"], name, node.get("aliases") or (), node.get("credit_code"))
                     offset += len(page)
         return self
 

@@ -101,7 +101,7 @@ class EnterpriseRows:
             node, place = self.batch.keep(merged)  # the place only when this row adds a new or more precise one
         else:
             self.batch.remember(node, place)
-        common = {"source": source, "as_of": as_of, "synthetic": synthetic}
+        common: dict[str, Any] = {"source": source, "as_of": as_of, "synthetic": synthetic}
         # a firm's second row adds relationships; its node, merged into the first row's, is written again
         # only when the first may already be written (the second pass over a batch too large to keep)
         items: list[Item] = [node] if not continuing or not context.check else []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -138,7 +139,7 @@ def field_of(kind: Kind, name: str) -> Field:
     return next(field for field in FIELDS[kind] if field.name == name)
 
 
-def detect_kind(header: list[object]) -> Kind | None:
+def detect_kind(header: Sequence[object]) -> Kind | None:
     """``supplies`` when the header names both a supplier and a customer, ``enterprises`` when it
     names an enterprise (name or credit code), ``supplies`` when it names one side only, else None.
 
@@ -154,7 +155,7 @@ def detect_kind(header: list[object]) -> Kind | None:
     return None
 
 
-def map_header(header: list[object], kind: Kind | None = None) -> tuple[Kind | None, dict[int, str], list[int]]:
+def map_header(header: Sequence[object], kind: Kind | None = None) -> tuple[Kind | None, dict[int, str], list[int]]:
     """(kind, column index → field name, indexes of unrecognised non-empty columns).
 
     The first column wins when two columns map to the same field.

@@ -281,9 +281,9 @@ def write_items(store: GraphStore, items: Iterable[Item], chunk_size: int = CHUN
     return write_batches(store, batched(items, chunk_size), on_written=on_written)
 
 
-def diff_items(store: GraphStore, items: Iterable[Item], chunk_size: int = 5000) -> dict[str, Counter]:
+def diff_items(store: GraphStore, items: Iterable[Item], chunk_size: int = 5000) -> dict[str, Counter[str]]:
     """Per label / relationship type: how many items would be new, updated or unchanged in ``store``."""
-    result: dict[str, Counter] = defaultdict(Counter)
+    result: dict[str, Counter[str]] = defaultdict(Counter)
     chunk: list[Item] = []
 
     def flush() -> None:
@@ -292,7 +292,7 @@ def diff_items(store: GraphStore, items: Iterable[Item], chunk_size: int = 5000)
             if isinstance(item, Node):
                 ids.add(item.id)
             else:
-                ids.update((item.src, item.dst))  # type: ignore[union-attr]
+                ids.update((item.src, item.dst))
         existing = store.neighbourhood(NeighbourhoodQuery(sorted(ids), depth=0, max_nodes=len(ids) + 1))
         nodes = {node["id"]: node for node in existing.nodes}
         rels = {(rel["type"], rel["src"], rel["dst"], rel["key"]): rel for rel in existing.relationships}
@@ -300,7 +300,7 @@ def diff_items(store: GraphStore, items: Iterable[Item], chunk_size: int = 5000)
             if isinstance(item, Node):
                 name, record, props = item.label, nodes.get(item.id), item.properties() | {"id": item.id}
             else:
-                rel: Relationship = item  # type: ignore[assignment]
+                rel: Relationship = item
                 name, record, props = rel.type, rels.get((rel.type, rel.src, rel.dst, rel.key)), rel.properties()
             if record is None:
                 result[name]["new"] += 1
@@ -325,7 +325,7 @@ def diff_items(store: GraphStore, items: Iterable[Item], chunk_size: int = 5000)
 def _same(stored: Any, value: Any) -> bool:
     if isinstance(value, float) and isinstance(stored, (int, float)):
         return abs(stored - value) <= 1e-9 * max(1.0, abs(value))
-    return stored == value
+    return bool(stored == value)
 
 
 def _reference_missing(store: GraphStore, catalogue: Catalogue) -> bool:

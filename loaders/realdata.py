@@ -162,7 +162,7 @@ class AppleSupplier:
     """One supplier after matching its spellings: the rows that name it, per year."""
 
     key: str
-    spellings: Counter = field(default_factory=Counter)
+    spellings: Counter[str] = field(default_factory=Counter)
     rows: dict[int, list[tuple[int, str, str]]] = field(default_factory=lambda: defaultdict(list))  # year → (line, name, country)
 
     @property
@@ -200,7 +200,7 @@ class AppleList:
     suppliers: dict[str, AppleSupplier]
 
     def suppliers_by_year(self) -> dict[int, int]:
-        counts: Counter = Counter()
+        counts: Counter[int] = Counter()
         for supplier in self.suppliers.values():
             counts.update(supplier.rows.keys())
         return dict(sorted(counts.items()))

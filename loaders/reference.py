@@ -15,8 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from graph_schema import BasedIn, Chain, Cluster, ClusterOf, InChain, InputTo, LocatedIn, Park, Product
+from graph_schema import BasedIn, Chain, Cluster, ClusterOf, InChain, InputTo, LocatedIn, Node, Park, Product, Relationship
 from graph_schema.errors import SchemaError
+from graph_schema.models import BaseRole
 from stores.base import GraphStore, WriteBatch
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -27,7 +28,8 @@ PLAN_SOURCE = "南昌市制造业重点产业链现代化建设“8810”行动�
 
 def read_plan(path: Path = PLAN_FILE) -> dict[str, Any]:
     """The plan's reference data as stored in the repository."""
-    return json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
 
 
 def read_product_maps(directory: Path = PRODUCT_MAP_DIR) -> list[dict[str, Any]]:
@@ -56,7 +58,7 @@ def reference_batch(plan: dict[str, Any] | None = None, product_maps: list[dict[
             source=PLAN_SOURCE, quote=cluster["quote"],
         ))
         batch.relationships.append(ClusterOf(src=cluster["id"], dst=cluster["chain"], source=PLAN_SOURCE))
-        roles = [
+        roles: list[tuple[BaseRole, list[str]]] = [  # supporting_role: checked by BasedIn
             ("主阵地", cluster.get("main_districts", [])),
             (cluster.get("supporting_role") or "配套", cluster.get("supporting_districts", [])),
             ("平台", cluster.get("platforms", [])),
@@ -70,8 +72,8 @@ def reference_batch(plan: dict[str, Any] | None = None, product_maps: list[dict[
     return batch
 
 
-def _product_map_items(product_maps: list[dict[str, Any]]) -> list:
-    items: list = []
+def _product_map_items(product_maps: list[dict[str, Any]]) -> list[Node | Relationship]:
+    items: list[Node | Relationship] = []
     seen_products: dict[str, dict[str, Any]] = {}
     for product_map in product_maps:
         chain_id = product_map["chain"]

@@ -68,8 +68,8 @@ class ImportReport:
 
     problems: list[Problem] = field(default_factory=list)
     tables: list[TableSummary] = field(default_factory=list)
-    items: Counter = field(default_factory=Counter)
-    diff: dict[str, Counter] | None = None
+    items: Counter[str] = field(default_factory=Counter)
+    diff: dict[str, Counter[str]] | None = None
     written: int = 0
     dry_run: bool = False
     reference_loaded: bool = False
@@ -160,9 +160,9 @@ class ImportReport:
             summary = workbook.create_sheet("概要")
             for line in self.summary().splitlines()[: 50 + len(self.tables) + 10]:
                 summary.append(xlsx_row(summary, [line]))
-            buffer = io.BytesIO()
-            workbook.save(buffer)
-            return buffer.getvalue()
+            binary = io.BytesIO()
+            workbook.save(binary)
+            return binary.getvalue()
         raise ValueError(f"unknown report format {fmt!r}; use csv or xlsx")
 
     def write(self, path: str | Path) -> Path:

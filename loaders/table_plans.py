@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from loaders.fields import KIND_NAMES, Kind, field_of, map_header
 from loaders.report import ImportReport, Problem, TableSummary
@@ -52,8 +53,8 @@ def plan_tables(tables: Sequence[Table], report: ImportReport, kind: Kind | None
             report.add(Problem(table.file, table.sheet, None, None,
                                "隐藏的工作表，已跳过（如需导入，请在 Excel 中取消隐藏）", level="警告"))
             continue
-        forced = kind or table.kind_hint  # type: ignore[assignment]
-        table_kind, mapping, unknown = map_header(table.header, forced)  # type: ignore[arg-type]
+        forced = cast("Kind | None", kind or table.kind_hint)  # a kind hint is one of the kinds
+        table_kind, mapping, unknown = map_header(table.header, forced)
         summary = TableSummary(table.file, table.sheet, table_kind, table.encoding, table.total or 0)
         report.tables.append(summary)
         header_row = table.header_row or None

@@ -25,7 +25,7 @@ import re
 import weakref
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -358,7 +358,7 @@ class _SharedWorkbook:
         weakref.finalize(self, _close_books, self.books)
 
     def rows_factory(self, title: str, header_row: int, width: int,
-                     merged: list[tuple[int, int, int]] = ()) -> Callable[[], RowIterator]:
+                     merged: Sequence[tuple[int, int, int]] = ()) -> Callable[[], RowIterator]:
         """``rows()`` of sheet ``title``: the rows below the header, ``width`` cells each, with the
         value of a cell merged down a column (``merged``: column, first row, last row) in each row."""
 
@@ -407,7 +407,7 @@ def _merged_down(path: Path, sheet: Any) -> list[tuple[int, int, int]]:
     return sorted(set(found))
 
 
-def _fill_merged(records: Iterator[tuple[int, list[Any]]], merged: list[tuple[int, int, int]]) -> RowIterator:
+def _fill_merged(records: Iterator[tuple[int, list[Any]]], merged: Sequence[tuple[int, int, int]]) -> RowIterator:
     """Rows with each text cell merged down a column given to every row of the range, as Excel shows it.
 
     Only text is filled in (a 所在园区 or 所属产业链 shared by several firms); a number merged over
@@ -459,7 +459,7 @@ def _json_tables(path: Path) -> list[Table]:
     encoding = detect_encoding(path)
     data = _load_json(path, encoding)
     if isinstance(data, list):
-        lists: list[tuple[str | None, str | None, list]] = [(None, None, data)]
+        lists: list[tuple[str | None, str | None, list[Any]]] = [(None, None, data)]
     elif isinstance(data, dict):
         lists = [(key, _JSON_KEYS[key], value) for key, value in data.items() if key in _JSON_KEYS]
         if not lists:
@@ -479,7 +479,7 @@ def _json_tables(path: Path) -> list[Table]:
             raise FileReadError(name, f"第{bad}项不是对象（应为 {{\"列名\": 值}}）", sheet=key, row=bad)
         header = _json_header(name, key, items)
 
-        def rows(items: list = items, header: list[str] = header) -> RowIterator:
+        def rows(items: list[Any] = items, header: list[str] = header) -> RowIterator:
             for number, item in enumerate(items, start=1):
                 yield number, [item.get(column) for column in header]
 
@@ -498,7 +498,7 @@ def _load_json(path: Path, encoding: str) -> Any:
         raise FileReadError(path.name, "JSON 嵌套层级过深，无法读取；请改为一层对象列表：[{\"列名\": 值}, …]") from None
 
 
-def _json_header(file: str, key: str | None, items: list[dict]) -> list[str]:
+def _json_header(file: str, key: str | None, items: list[dict[str, Any]]) -> list[str]:
     """The keys of ``items`` in the order first seen (a dict, so each key is found in constant time)."""
     columns = dict.fromkeys(str(column) for item in items for column in item)
     if len(columns) > MAX_COLUMNS:

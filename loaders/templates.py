@@ -33,7 +33,7 @@ def template_bytes(kind: TemplateKind = "all") -> bytes:
     if any(k not in KINDS for k in kinds):
         raise ValueError(f"unknown template kind {kind!r}; use enterprises, supplies or all")
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     bold = Font(bold=True)
     required = PatternFill("solid", fgColor="FFF2CC")
     for table_kind in kinds:

@@ -219,7 +219,8 @@ def recruitment_candidates(
     return CandidateReport(chain_id, product, view.name(product), status, tuple(found))
 
 
-def _reason(view: ChainView, customers, leaders, revenue, tags, ended, enterprise: str) -> str:
+def _reason(view: ChainView, customers: tuple[str, ...], leaders: tuple[str, ...], revenue: float | None,
+            tags: tuple[str, ...], ended: tuple[str, ...], enterprise: str) -> str:
     parts = []
     if customers:
         parts.append(f"已向{len(customers)}家本地企业供货")
@@ -363,7 +364,7 @@ def recruit_to_derisk(
         ],
         removed_links=[(candidate, buyer, product) for buyer in moved],
     )
-    figures = []
+    figures: list[tuple[str, object, object]] = []
     gaps = (gap_report(view, chain_id, rule=rule), gap_report(after, chain_id, rule=rule))
     items = [g.by_product()[product] for g in gaps]
     figures.append(("产品状态", items[0].status, items[1].status))

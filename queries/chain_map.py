@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -174,7 +175,7 @@ class ChainMap(LabelledReport[ProductCoverageRecord]):
             description=self.target.describe(),
         )]
 
-    def summary_rows(self) -> list[dict]:
+    def summary_rows(self) -> list[dict[str, Any]]:
         """``summary_records()`` labelled."""
         return labelled(self.summary_records())
 

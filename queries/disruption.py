@@ -29,6 +29,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -316,7 +317,7 @@ class DisruptionResult(LabelledReport[AffectedRecord]):
             self.local_revenue_at_risk, tuple(n.get(p, p) for p in self.products_lost_locally),
         )]
 
-    def summary_rows(self) -> list[dict]:
+    def summary_rows(self) -> list[dict[str, Any]]:
         """``summary_records()`` labelled."""
         return labelled(self.summary_records())
 
@@ -408,8 +409,9 @@ def simulate_disruption(
         if lost_here:
             lost_inputs[customer] = tuple(lost_here)
     member = memberships(view, down)
-    by_chain: dict[str, list] = defaultdict(lambda: [0, 0, 0.0])
-    by_cluster: dict[str, list] = defaultdict(lambda: [0, 0, 0.0])
+    # per chain or cluster: [removed, disrupted, revenue]
+    by_chain: dict[str, list[Any]] = defaultdict(lambda: [0, 0, 0.0])
+    by_cluster: dict[str, list[Any]] = defaultdict(lambda: [0, 0, 0.0])
     for enterprise in down:
         chains, clusters = member.get(enterprise, ((), ()))
         slot = 0 if enterprise in removed else 1

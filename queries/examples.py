@@ -18,6 +18,8 @@ Chain ``chain:food`` has one product and one local firm, ent:rice, which also su
 
 from __future__ import annotations
 
+import datetime as dt
+
 import networkx as nx
 
 from graph_schema import BasedIn, Chain, Cluster, ClusterOf, Enterprise, InChain, InputTo, Leads, LocatedIn, MemberOf, Park, Produces, Product, Supplies
@@ -98,13 +100,13 @@ def example_batch() -> WriteBatch:
     batch.extend([
         Supplies(src="ent:jx-mine", dst="ent:local-cathode", product="product:lithium", share=1.0),
         Supplies(src="ent:jx-mine", dst="ent:sh-cathode", product="product:lithium", share=1.0),
-        Supplies(src="ent:local-cathode", dst="ent:cell", product="product:cathode", share=0.3, as_of="2023-06-30"),
-        Supplies(src="ent:sh-cathode", dst="ent:cell", product="product:cathode", share=0.7, as_of="2023-06-30"),
+        Supplies(src="ent:local-cathode", dst="ent:cell", product="product:cathode", share=0.3, as_of=dt.date(2023, 6, 30)),
+        Supplies(src="ent:sh-cathode", dst="ent:cell", product="product:cathode", share=0.7, as_of=dt.date(2023, 6, 30)),
         Supplies(src="ent:cell", dst="ent:pack", product="product:cell", share=1.0, amount_wan=8000),
         Supplies(src="ent:cell", dst="ent:lead", product="product:cell", share=0.5),
         Supplies(src="ent:foreign", dst="ent:lead", product="product:cell", share=0.5),
-        Supplies(src="ent:pack", dst="ent:lead", product="product:pack", share=1.0, as_of="2024-06-30"),
-        Supplies(src="ent:sh-cathode", dst="ent:cell2", product="product:cathode", as_of="2023-06-30"),
+        Supplies(src="ent:pack", dst="ent:lead", product="product:pack", share=1.0, as_of=dt.date(2024, 6, 30)),
+        Supplies(src="ent:sh-cathode", dst="ent:cell2", product="product:cathode", as_of=dt.date(2023, 6, 30)),
         Supplies(src="ent:rice", dst="ent:lead", product="product:rice"),
         Leads(src="ent:lead", dst="chain:ev"),
         ClusterOf(src="cluster:ev", dst="chain:ev"),

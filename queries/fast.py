@@ -21,9 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import networkx as nx
+
+if TYPE_CHECKING:
+    import igraph
 
 Backend = Literal["igraph", "networkx"]
 BACKENDS: tuple[Backend, ...] = ("igraph", "networkx")
@@ -73,13 +76,13 @@ class SimpleNetwork:
         return tuple(sorted({(u, v) if u < v else (v, u) for u, v in self.edges}))
 
     @cached_property
-    def igraph_directed(self):  # -> igraph.Graph
+    def igraph_directed(self) -> igraph.Graph:
         import igraph
 
         return igraph.Graph(n=len(self.names), edges=list(self.edges), directed=True)
 
     @cached_property
-    def igraph_undirected(self):  # -> igraph.Graph
+    def igraph_undirected(self) -> igraph.Graph:
         import igraph
 
         return igraph.Graph(n=len(self.names), edges=list(self.undirected_edges), directed=False)
@@ -230,7 +233,7 @@ def bridges(net: SimpleNetwork, *, backend: Backend = "igraph") -> set[tuple[str
         pairs = (graph.es[e].tuple for e in graph.bridges())
     else:
         pairs = nx.bridges(net.networkx_undirected)
-    return {tuple(sorted((names[u], names[v]))) for u, v in pairs}  # type: ignore[misc]
+    return {tuple(sorted((names[u], names[v]))) for u, v in pairs}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import networkx as nx
 
@@ -167,7 +168,7 @@ class GapReport(LabelledReport[GapRecord]):
             self.chain_id, counts[MISSING], counts[EXTENSION], counts[WEAK], counts[STRONG], self.rule.describe()
         )]
 
-    def summary_rows(self) -> list[dict]:
+    def summary_rows(self) -> list[dict[str, Any]]:
         """``summary_records()`` labelled."""
         return labelled(self.summary_records())
 
@@ -252,12 +253,13 @@ def gap_report(
     strong_share: dict[str, float | None] = {}
     for product in view.products:
         inputs = sorted(view.inputs.get(product, ()))
-        strong_share[product] = sum(base[i] == STRONG for i in inputs) / len(inputs) if inputs else None
-        if base[product] == MISSING and inputs and strong_share[product] >= rule.min_strong_input_share:
+        share_of_strong = sum(base[i] == STRONG for i in inputs) / len(inputs) if inputs else None
+        strong_share[product] = share_of_strong
+        if base[product] == MISSING and share_of_strong is not None and share_of_strong >= rule.min_strong_input_share:
             statuses[product] = EXTENSION
             strong = [view.name(i) for i in inputs if base[i] == STRONG]
             evidence[product].append(
-                f"投入品{'、'.join(strong)}为强链（占{percent(strong_share[product])}），可向下游延伸"
+                f"投入品{'、'.join(strong)}为强链（占{percent(share_of_strong)}），可向下游延伸"
             )
     items = []
     for product in view.products:
@@ -286,12 +288,12 @@ def gap_report(
         ),
     )
     ranked = [replace(item, rank=rank) for rank, item in enumerate(gaps, start=1)]
-    strong = sorted(
+    not_gaps = sorted(
         (item for item in items if not item.is_gap), key=lambda item: (stage_order(item.stage), item.product)
     )
     return GapReport(
         chain_id=view.chain_id,
         rule=rule,
-        products=tuple(ranked + strong),
+        products=tuple(ranked + not_gaps),
         names=dict(view.names),
     )

@@ -27,7 +27,7 @@ import operator
 import typing
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 
 class Record:
@@ -37,6 +37,12 @@ class Record:
 
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
+
+
+def _per_kind(function: Callable[[type[Record]], T]) -> Callable[[type[Record]], T]:
+    """``functools.cache`` for a function of a record type (mypy does not see a class as Hashable)."""
+    return cast("Callable[[type[Record]], T]", functools.cache(function))
 
 LABELS: dict[str, str] = {
     # enterprises, products and the chain a row is about (an id, and its name where the row shows one)
@@ -211,7 +217,7 @@ TABLE_TITLES: dict[str, str] = {
 }
 
 
-@functools.cache
+@_per_kind
 def columns(kind: type[Record]) -> tuple[tuple[str, str], ...]:
     """(field, label) of each field of a record type, in field order."""
     return tuple((field.name, LABELS[field.name]) for field in dataclasses.fields(kind))  # type: ignore[arg-type]
@@ -239,7 +245,7 @@ def labelled(records: Iterable[Record], headings: Mapping[str, str] | None = Non
     return rows
 
 
-@functools.cache
+@_per_kind
 def _reader(kind: type[Record]) -> tuple[Callable[[Record], tuple[Any, ...]], tuple[int, ...]]:
     """A function giving a record's values in field order, and the positions of its tuple fields."""
     names = [field for field, _ in columns(kind)]
@@ -275,7 +281,7 @@ class LabelledReport(ABC, Generic[R]):
 
     def records(self) -> tuple[R, ...]:
         """The main table's records."""
-        return next(iter(self._built.values()))  # type: ignore[return-value]
+        return cast("tuple[R, ...]", next(iter(self._built.values())))  # the main table holds R's
 
     def record_tables(self) -> dict[str, tuple[Record, ...]]:
         """Every table as records, keyed by English table name, the main one first."""

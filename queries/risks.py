@@ -32,11 +32,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
 from queries.collector import pausing_gc
-from queries.fast import Backend, cut_structure, dominator_tree
+from queries.fast import Backend, Bridge, CutPoint, cut_structure, dominator_tree
 from queries.formatting import name_list, percent, percent_points, rounded
 from queries.labels import LabelledReport, Record
 from queries.meanings import FOREIGN, HOME_PROVINCE, IN_PROVINCE, LOCAL, geography, region, supply_weights
@@ -175,7 +176,7 @@ def sole_sources(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None
     buyers_of: dict[str, list[str]] = defaultdict(list)
     suppliers_of: dict[str, set[str]] = defaultdict(set)
     unnamed: set[str] = set()
-    empty: dict = {}
+    empty: dict[str, Any] = {}
     for enterprise in view.local_enterprises:
         supplied = view.supply.get(enterprise, empty)
         required = view.required_inputs[enterprise]
@@ -333,8 +334,8 @@ class CutPointReport(LabelledReport[CutPointRecord]):
     """Articulation points and bridges of the undirected supply network, biggest splits first."""
 
     chain_id: str | None
-    points: tuple  # of fast.CutPoint
-    bridges: tuple  # of fast.Bridge
+    points: tuple[CutPoint, ...]
+    bridges: tuple[Bridge, ...]
     names: Mapping[str, str]
 
     def _build(self) -> dict[str, Sequence[Record]]:

@@ -22,8 +22,6 @@ from collections.abc import Callable, Iterable
 
 from stores.base import GraphStore, WriteBatch
 
-_DONE = object()
-
 
 def write_batches(
     store: GraphStore,
@@ -39,18 +37,19 @@ def write_batches(
     ``on_written`` is called in the writer thread after each batch is committed. ``timings``,
     when given, receives the seconds spent inside ``store.write`` under ``"write"``.
     """
-    pending: queue.Queue = queue.Queue(maxsize=ahead)
+    pending: queue.Queue[WriteBatch | None] = queue.Queue(maxsize=ahead)  # None: no more batches
     failure: list[BaseException] = []
-    written = [0, 0.0]  # items, seconds inside store.write
+    written = [0]  # items
+    seconds = [0.0]  # inside store.write
 
     def writer() -> None:
-        while (batch := pending.get()) is not _DONE:
+        while (batch := pending.get()) is not None:
             if failure:
                 continue  # drain what the producer already queued; write nothing after a failure
             try:
                 started = time.perf_counter()
                 store.write(batch)
-                written[1] += time.perf_counter() - started
+                seconds[0] += time.perf_counter() - started
                 written[0] += len(batch)
                 if on_written is not None:
                     on_written(batch)
@@ -66,10 +65,10 @@ def write_batches(
             if len(batch):
                 pending.put(batch)
     finally:
-        pending.put(_DONE)
+        pending.put(None)
         thread.join()
         if timings is not None:
-            timings["write"] = timings.get("write", 0.0) + written[1]
+            timings["write"] = timings.get("write", 0.0) + seconds[0]
     if failure:
         raise failure[0]
     return written[0]

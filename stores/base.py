@@ -52,7 +52,10 @@ class WriteBatch:
     def extend(self, items: Iterable[Node | Relationship]) -> None:
         """Add nodes and relationships in any mix."""
         for item in items:
-            (self.nodes if isinstance(item, Node) else self.relationships).append(item)
+            if isinstance(item, Node):
+                self.nodes.append(item)
+            else:
+                self.relationships.append(item)
 
 
 def batched(items: Iterable[Node | Relationship], size: int) -> Iterator[WriteBatch]:

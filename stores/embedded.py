@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from graph_schema.errors import MissingEndpointError, StoreError
 from graph_schema.models import Node
@@ -113,7 +114,7 @@ class EmbeddedStore(GraphStore):
                 self._db.execute("ROLLBACK")
                 raise
 
-    def _query(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+    def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             try:
                 return self._db.execute(sql, params).fetchall()
@@ -209,7 +210,7 @@ class EmbeddedStore(GraphStore):
         with self._transaction() as db:
             for chunk in chunks(sorted(set(ids)), _CHUNK):
                 marks = ",".join("?" * len(chunk))
-                db.execute(f"DELETE FROM rels WHERE src IN ({marks}) OR dst IN ({marks})", chunk + chunk)
+                db.execute(f"DELETE FROM rels WHERE src IN ({marks}) OR dst IN ({marks})", [*chunk, *chunk])
                 deleted += db.execute(f"DELETE FROM nodes WHERE id IN ({marks})", chunk).rowcount
         return deleted
 
@@ -220,7 +221,8 @@ class EmbeddedStore(GraphStore):
             db.execute("DELETE FROM nodes")
 
     def revision(self) -> int:
-        return self._query("SELECT value FROM meta WHERE key = 'revision'")[0][0]
+        revision: int = self._query("SELECT value FROM meta WHERE key = 'revision'")[0][0]
+        return revision
 
     def get_node(self, node_id: str) -> NodeRecord | None:
         rows = self._query("SELECT label, props FROM nodes WHERE id = ?", (node_id,))
@@ -275,14 +277,14 @@ class EmbeddedStore(GraphStore):
     def _incident(self, ids: Collection[str], rel_types: Sequence[str], direction: Direction) -> list[RelationshipRecord]:
         types = checked_rel_types(rel_types)
         columns = {"out": ["src"], "in": ["dst"], "both": ["src", "dst"]}[direction]
-        found: dict[tuple, RelationshipRecord] = {}
+        found: dict[tuple[str, str, str, str], RelationshipRecord] = {}
         for column in columns:
             for chunk in chunks(sorted(ids), _CHUNK - len(types)):
                 sql = (
                     f"SELECT type, src, dst, key, props FROM rels WHERE {column} IN ({','.join('?' * len(chunk))}) "
                     f"AND type IN ({','.join('?' * len(types))})"
                 )
-                for row in self._query(sql, chunk + types):
+                for row in self._query(sql, [*chunk, *types]):
                     found[row[:4]] = _rel(*row)
         return list(found.values())
 

@@ -101,10 +101,10 @@ class Neo4jStore(GraphStore):
                 self._driver.execute_query(statement, database_=self._database)
 
     def write(self, batch: WriteBatch) -> None:
-        nodes_by_label: dict[str, list[dict]] = defaultdict(list)
+        nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for node in batch.nodes:
             nodes_by_label[node.label].append({"id": node.id, "props": node.properties()})
-        rels_by_shape: dict[tuple[str, str, str, str], list[dict]] = defaultdict(list)
+        rels_by_shape: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
         for rel in batch.relationships:
             props, key = rel.properties(), rel.key
             key_property = RELATIONSHIP_TYPES[rel.type].key_property
@@ -122,7 +122,7 @@ class Neo4jStore(GraphStore):
             for (rel_type, src_label, dst_label, merge_on), rows in rels_by_shape.items():
                 query = cypher.merge_relationships_query(rel_type, src_label, dst_label, merge_on)
                 for chunk in chunks(rows, BATCH_ROWS):
-                    written = tx.run(query, rows=chunk).single()["written"]
+                    written = tx.run(query, rows=chunk).single(strict=True)["written"]
                     if written != len(chunk):  # some end is missing: name it, and roll everything back
                         raise MissingEndpointError(_missing_message(tx, chunk, src_label, dst_label))
 
@@ -138,7 +138,7 @@ class Neo4jStore(GraphStore):
 
         def work(tx: ManagedTransaction) -> int:
             return sum(
-                tx.run(cypher.for_label(cypher.DELETE_NODES, label), ids=chunk).single()["deleted"]
+                tx.run(cypher.for_label(cypher.DELETE_NODES, label), ids=chunk).single(strict=True)["deleted"]
                 for label, label_ids in by_label.items()
                 for chunk in chunks(label_ids, BATCH_ROWS)
             )
@@ -201,7 +201,7 @@ class Neo4jStore(GraphStore):
         if not types:
             return []
         by_label = _ids_by_label(ids)
-        found: dict[tuple, RelationshipRecord] = {}
+        found: dict[tuple[str, str, str, str], RelationshipRecord] = {}
         for way in ("out", "in") if direction == "both" else (direction,):
             for label, label_ids in by_label.items():
                 query = cypher.incident_query(label, types, way)
@@ -235,11 +235,11 @@ def _ids_by_label(ids: Iterable[str]) -> dict[str, list[str]]:
     return by_label
 
 
-def _missing_message(tx: ManagedTransaction, rows: Sequence[dict], src_label: str, dst_label: str) -> str:
+def _missing_message(tx: ManagedTransaction, rows: Sequence[dict[str, Any]], src_label: str, dst_label: str) -> str:
     missing: list[str] = []
     for label, key in ((src_label, "src"), (dst_label, "dst")):
         ids = sorted({row[key] for row in rows})
-        missing += tx.run(cypher.for_label(cypher.MISSING_IDS, label), ids=ids).single()["missing"]
+        missing += tx.run(cypher.for_label(cypher.MISSING_IDS, label), ids=ids).single(strict=True)["missing"]
     return f"{len(missing)} relationship end(s) not in the store, nothing written: {', '.join(sorted(missing)[:10])}"
 
 
