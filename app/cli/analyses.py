@@ -31,7 +31,7 @@ import networkx as nx
 import typer
 
 from app.cli.context import configured_store, fail
-from app.output import render_rows, render_tables
+from app.output import render_rows, render_tables, result_tables
 
 CHAIN_REQUIRED = typer.Option(..., "--chain", "-c", help="chain id, e.g. chain:new-energy")
 CHAIN_OPTIONAL = typer.Option(None, "--chain", "-c", help="chain id, e.g. chain:new-energy (default: the whole graph)")
@@ -99,7 +99,7 @@ def _project(chain: str | None, compute: Callable[[nx.MultiDiGraph], Any]) -> An
 
 def _emit(result: Any, fmt: Format, output: Path | None, table: str | None) -> None:
     """Print or write one table (or all tables) of an analysis result."""
-    tables: dict[str, list[dict]] = result.tables()
+    tables = result_tables(result)
     if table not in (None, "all") and table not in tables:
         raise fail(f"--table 可选 / choose one of: {'、'.join(tables)}、all", 2)
     if fmt is Format.xlsx and output is None:

@@ -45,11 +45,11 @@ def chain_page(
 
     payload, aggregated, synthetic = cache.recent(("chain-drawing", chain_id, frozenset(expand)), drawing)
     report = gaps(cache, chain_id)
-    summary_rows = chain_map_result(cache, chain_id).tables().get("概要") or [None]
+    summary = chain_map_result(cache, chain_id).record_tables().get("summary") or (None,)
     return templates.TemplateResponse(
         request, "chain.html",
         {"chain": chain, "graph": payload, "aggregated": aggregated, "synthetic": synthetic, "kinds": KIND_STYLE,
-         "gaps": report.rows(), "rule": report.rule, "summary": summary_rows[0]},
+         "gaps": report.records(), "rule": report.rule, "summary": summary[0]},
     )
 
 
