@@ -112,7 +112,7 @@ def _table(columns: list[str], rows: Sequence[dict[str, Any]]) -> str:
     widths = [max(_width(name), *(_width(line[i]) for line in cells)) for i, name in enumerate(columns)]
 
     def line(values: list[str]) -> str:
-        return "  ".join(value + " " * (width - _width(value)) for value, width in zip(values, widths)).rstrip()
+        return "  ".join(value + " " * (width - _width(value)) for value, width in zip(values, widths, strict=True)).rstrip()
 
     return "\n".join([line(columns), line(["-" * width for width in widths]), *(line(row) for row in cells)]) + "\n"
 
@@ -120,7 +120,6 @@ def _table(columns: list[str], rows: Sequence[dict[str, Any]]) -> str:
 def render_tables(tables: dict[str, list[dict[str, Any]]]) -> bytes:
     """Several tables as one XLSX workbook, one sheet each (cells as ``render_rows`` writes them)."""
     from openpyxl import Workbook
-
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)

@@ -101,7 +101,7 @@ def enterprise_risks(cache: GraphCache, enterprise_id: str) -> list[EnterpriseRi
         if enterprise_id not in cache.graph(chain["id"]):
             continue
         report = critical(cache, chain["id"])
-        for item, record in zip(report.items, report.records()):
+        for item, record in zip(report.items, report.records(), strict=True):
             if item.enterprise == enterprise_id or enterprise_id in item.related:
                 risks.append(EnterpriseRisk(chain["name"], "主体" if item.enterprise == enterprise_id else "相关", record))
     return sorted(risks, key=lambda risk: (_SEVERITY_RANK.get(risk.dependency.severity, 9), risk.chain_name, risk.dependency.kind))

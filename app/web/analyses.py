@@ -185,9 +185,9 @@ def enterprise_by_name_or_id(cache: GraphCache, text: str) -> str:
     named = [node for node in found if text in str(node.get("name") or "") or node.get("credit_code") == text]
     exact = [node for node in named if node.get("name") == text or node.get("credit_code") == text]
     if len(exact) == 1:
-        return exact[0]["id"]
+        return str(exact[0]["id"])
     if not exact and len(named) == 1:
-        return named[0]["id"]
+        return str(named[0]["id"])
     if not named:
         raise HTTPException(status_code=422, detail=f"找不到企业“{text}”：请输入企业全称、部分名称或统一社会信用代码")
     names = sorted(str(node.get("name") or node["id"]) for node in exact or named)
@@ -198,7 +198,10 @@ def enterprise_by_name_or_id(cache: GraphCache, text: str) -> str:
 
 def _scope_choices(graph: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:
     """The parks, districts, provinces and countries one can take out, for the form's lists."""
-    parks, districts, provinces, countries = {}, set(), set(), set()
+    parks: dict[str, str] = {}
+    districts: set[str] = set()
+    provinces: set[str] = set()
+    countries: set[str] = set()
     for node, attrs in graph.nodes(data=True):
         if attrs.get("label") == "Park":
             parks[node] = attrs.get("name", node)

@@ -11,6 +11,7 @@ Pages render the analyses' typed records; their column headings come from the on
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from app.web.field_labels import node_fields
 from app.web.graph_view import inert_json, node_url
 from app.web.number_format import readable_number
 from queries.formatting import shortened
-from queries.labels import LABELS, TABLE_TITLES, columns
+from queries.labels import LABELS, TABLE_TITLES
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["inert_json"] = inert_json
@@ -34,7 +35,7 @@ templates.env.globals["table_titles"] = TABLE_TITLES  # a record table's title
 
 def record_columns(record: Any) -> tuple[tuple[str, str], ...]:
     """(field, heading) of each field of ``record`` (a ``queries.labels.Record``), in field order."""
-    return columns(type(record))
+    return tuple((field.name, LABELS[field.name]) for field in dataclasses.fields(record))
 
 
 templates.env.globals["columns"] = record_columns
