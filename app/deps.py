@@ -20,12 +20,14 @@ CHAIN_ID = Path(pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id，
 
 async def get_store(request: Request) -> GraphStore:
     """The store opened in the app's lifespan."""
-    return request.app.state.store
+    store: GraphStore = request.app.state.store
+    return store
 
 
 async def get_cache(request: Request) -> GraphCache:
     """The per-revision projections and results of that store."""
-    return request.app.state.graphs
+    cache: GraphCache = request.app.state.graphs
+    return cache
 
 
 def chain_or_404(cache: GraphCache, chain_id: str) -> dict[str, Any]:

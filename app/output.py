@@ -1,5 +1,7 @@
 """Write a list of result rows as a table, JSON, CSV or XLSX (for the CLI and downloads).
 
+An analysis gives typed records; ``result_tables`` labels them (``queries.labels``) into the rows
+the writers take, so the Chinese column names appear only here, at the edge.
 Text cells never run as formulas in Excel (see ``loaders.spreadsheet_cells``).
 
 >>> print(render_rows([{"产品": "电芯", "本地企业数": 2}], "csv").decode("utf-8-sig").strip())
@@ -12,14 +14,28 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, Protocol
 
 from loaders.spreadsheet_cells import csv_cell, xlsx_row
 from queries.formatting import shortened
+from queries.labels import Record, labelled_tables
 
 OutputFormat = Literal["table", "json", "csv", "xlsx"]
 NO_RESULTS = "（无结果）"
+
+
+class Tabulated(Protocol):
+    """An analysis result: its tables as records (``queries.labels.LabelledReport``)."""
+
+    def record_tables(self) -> Mapping[str, Sequence[Record]]: ...
+
+    def headings(self) -> Mapping[str, Mapping[str, str]]: ...
+
+
+def result_tables(result: Tabulated) -> dict[str, list[dict[str, Any]]]:
+    """Every table of ``result`` as rows for output: keyed by the fields' labels, titled, the main one first."""
+    return labelled_tables(result.record_tables(), result.headings())
 
 
 def _cell(value: Any) -> Any:
@@ -96,7 +112,7 @@ def _table(columns: list[str], rows: Sequence[dict[str, Any]]) -> str:
     widths = [max(_width(name), *(_width(line[i]) for line in cells)) for i, name in enumerate(columns)]
 
     def line(values: list[str]) -> str:
-        return "  ".join(value + " " * (width - _width(value)) for value, width in zip(values, widths)).rstrip()
+        return "  ".join(value + " " * (width - _width(value)) for value, width in zip(values, widths, strict=True)).rstrip()
 
     return "\n".join([line(columns), line(["-" * width for width in widths]), *(line(row) for row in cells)]) + "\n"
 
@@ -104,7 +120,6 @@ def _table(columns: list[str], rows: Sequence[dict[str, Any]]) -> str:
 def render_tables(tables: dict[str, list[dict[str, Any]]]) -> bytes:
     """Several tables as one XLSX workbook, one sheet each (cells as ``render_rows`` writes them)."""
     from openpyxl import Workbook
-
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -49,7 +49,7 @@ class Settings(BaseSettings):
         return value.strip().lower() if isinstance(value, str) else value
 
     @model_validator(mode="after")
-    def _data_dir_usable(self) -> "Settings":
+    def _data_dir_usable(self) -> Settings:
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise ValueError(f"CHAINATLAS_DATA_DIR={self.data_dir} exists and is not a directory")
         return self
@@ -82,7 +82,7 @@ _ENV_NAMES = {
 }
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read Settings from the environment (``overrides`` win); raise ConfigError naming the variable.
 
     >>> load_settings(CHAINATLAS_STORE="sqlite")

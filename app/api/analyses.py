@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import networkx as nx
@@ -19,10 +20,11 @@ from fastapi.responses import Response
 
 from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
 from app.deps import CHAIN_ID, CacheDep
-from app.output import render_tables
-from app.readmodel.workspace import critical, gaps
+from app.output import Tabulated, render_tables, result_tables
+from app.readmodel.workspace import critical, gaps, matches
 from app.security.deps import require
-from queries.risks import KINDS, SEVERITIES
+from queries.labels import Record
+from queries.risks import KINDS, SEVERITIES, CriticalReport, DependencyRecord
 
 viewer = APIRouter(prefix="/api", tags=["analyses"], dependencies=[require("viewer")])
 reviewer = APIRouter(prefix="/api", tags=["security review"], dependencies=[require("reviewer")])
@@ -93,10 +95,10 @@ def download_name(filename: str, result: Any) -> str:
     return "_".join(parts)
 
 
-def respond(result: Any, *, table: str | None, page: int, size: int, fmt: str, filename: str) -> Any:
+def respond(result: Tabulated, *, table: str | None, page: int, size: int, fmt: str, filename: str) -> Any:
     """One table of an analysis result as a JSON page, or complete as CSV/XLSX."""
     filename = download_name(filename, result)
-    tables: dict[str, list[dict[str, Any]]] = result.tables()
+    tables = result_tables(result)
     names = list(tables)
     if table == "all" and fmt == "xlsx":
         return Response(render_tables(tables), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -209,22 +211,29 @@ def risks_endpoint(
     # Without extra targets this is the report the pages show: reuse their per-revision copy.
     result = critical(cache, chain) if not target else _run(critical_dependencies, view, chain, targets=target)
     if severity or kind:
-        result = FilteredResult(result, lambda row: (not severity or row["严重程度"] == severity) and (not kind or row["类型"] == kind))
+        return FilteredResult(result, lambda record: matches(record, severity=severity, kind=kind))
     return result
 
 
+@dataclass(frozen=True)
 class FilteredResult:
-    """A result whose main table keeps only the rows ``keep`` accepts (the other tables stay whole)."""
+    """A result whose main table keeps only the records ``keep`` accepts (the other tables stay whole)."""
 
-    def __init__(self, result: Any, keep: Any) -> None:
-        self.unfiltered, self._keep = result, keep
-        self.chain_id = result.chain_id  # the download still names its chain
+    unfiltered: CriticalReport
+    keep: Callable[[DependencyRecord], bool]
 
-    def tables(self) -> dict[str, list[dict[str, Any]]]:
-        tables = dict(self.unfiltered.tables())
+    @property
+    def chain_id(self) -> str | None:  # the download still names its chain
+        return self.unfiltered.chain_id
+
+    def record_tables(self) -> dict[str, Sequence[Record]]:
+        tables: dict[str, Sequence[Record]] = dict(self.unfiltered.record_tables())
         main = next(iter(tables))
-        tables[main] = [row for row in tables[main] if self._keep(row)]
+        tables[main] = [record for record in self.unfiltered.records() if self.keep(record)]
         return tables
+
+    def headings(self) -> dict[str, dict[str, str]]:
+        return self.unfiltered.headings()
 
 
 @analysis(reviewer, "/disruption", summary="断链推演：企业、园区、区县、省份或国家停摆的影响（安全审查）", filename="disruption")

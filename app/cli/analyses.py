@@ -23,22 +23,22 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import networkx as nx
 import typer
 
 from app.cli.context import configured_store, fail
-from app.output import render_rows, render_tables
+from app.output import render_rows, render_tables, result_tables
 
 CHAIN_REQUIRED = typer.Option(..., "--chain", "-c", help="chain id, e.g. chain:new-energy")
 CHAIN_OPTIONAL = typer.Option(None, "--chain", "-c", help="chain id, e.g. chain:new-energy (default: the whole graph)")
 BASE_YEAR = typer.Option(2025, help="the year the revenue figures are for")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -48,9 +48,9 @@ class Format(str, Enum):
 OUTPUT_OPTIONS = (  # every analysis command takes these, after its own options
     inspect.Parameter("fmt", inspect.Parameter.KEYWORD_ONLY, annotation=Format, default=typer.Option(
         Format.table, "--format", "-f", help="table | json | csv | xlsx")),
-    inspect.Parameter("output", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[Path], default=typer.Option(
+    inspect.Parameter("output", inspect.Parameter.KEYWORD_ONLY, annotation=Path | None, default=typer.Option(
         None, "--output", "-o", help="write to this file (required for xlsx)")),
-    inspect.Parameter("table", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str], default=typer.Option(
+    inspect.Parameter("table", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=typer.Option(
         None, "--table", "-t", help="which table of the result (default: the main one; all: every table)")),
 )
 
@@ -99,7 +99,7 @@ def _project(chain: str | None, compute: Callable[[nx.MultiDiGraph], Any]) -> An
 
 def _emit(result: Any, fmt: Format, output: Path | None, table: str | None) -> None:
     """Print or write one table (or all tables) of an analysis result."""
-    tables: dict[str, list[dict]] = result.tables()
+    tables = result_tables(result)
     if table not in (None, "all") and table not in tables:
         raise fail(f"--table 可选 / choose one of: {'、'.join(tables)}、all", 2)
     if fmt is Format.xlsx and output is None:
@@ -171,14 +171,14 @@ def recruit_command(
     return _project(chain, lambda g: recruit_to_derisk(g, chain, product, candidate))
 
 
-class BackendChoice(str, Enum):
+class BackendChoice(StrEnum):
     igraph = "igraph"
     networkx = "networkx"
 
 
 @analysis("risks")
 def risks_command(
-    chain: Optional[str] = CHAIN_OPTIONAL,
+    chain: str | None = CHAIN_OPTIONAL,
     target: list[str] = typer.Option([], "--target", help="enterprise whose chokepoints to find (default: every 链主)"),
     backend: BackendChoice = typer.Option(BackendChoice.igraph, help="igraph (fast) or networkx (reference)"),
 ) -> Any:
@@ -191,7 +191,7 @@ def risks_command(
 
 @analysis("simulate")
 def simulate_command(
-    chain: Optional[str] = CHAIN_OPTIONAL,
+    chain: str | None = CHAIN_OPTIONAL,
     enterprise: list[str] = typer.Option([], "--enterprise", "-e", help="enterprise id to remove (repeatable)"),
     park: list[str] = typer.Option([], "--park", help="park id: its enterprises and those of parks inside it"),
     district: list[str] = typer.Option([], "--district", help="district name (enterprise district)"),
@@ -209,7 +209,7 @@ def simulate_command(
 
 
 @analysis("indices")
-def indices_command(chain: Optional[str] = CHAIN_OPTIONAL, base_year: int = BASE_YEAR) -> Any:
+def indices_command(chain: str | None = CHAIN_OPTIONAL, base_year: int = BASE_YEAR) -> Any:
     """指数: completeness, resilience, concentration and revenue per chain, cluster and park."""
     from queries.indices import indices
 
@@ -218,11 +218,11 @@ def indices_command(chain: Optional[str] = CHAIN_OPTIONAL, base_year: int = BASE
 
 @analysis("diff")
 def diff_command(
-    chain: Optional[str] = CHAIN_OPTIONAL,
-    before: Optional[str] = typer.Option(None, help="ISO date: the graph as of this date …"),
-    after: Optional[str] = typer.Option(None, help="… compared with the graph as of this date"),
-    snapshot: Optional[Path] = typer.Option(None, help="compare a snapshot saved earlier with the store now"),
-    save_snapshot: Optional[Path] = typer.Option(None, help="save the projected graph (JSON) to compare later"),
+    chain: str | None = CHAIN_OPTIONAL,
+    before: str | None = typer.Option(None, help="ISO date: the graph as of this date …"),
+    after: str | None = typer.Option(None, help="… compared with the graph as of this date"),
+    snapshot: Path | None = typer.Option(None, help="compare a snapshot saved earlier with the store now"),
+    save_snapshot: Path | None = typer.Option(None, help="save the projected graph (JSON) to compare later"),
 ) -> Any:
     """变化: supply links gained and lost, gaps filled and opened — between two dates or two imports."""
     from queries.changes import diff_as_of, diff_graphs

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -51,12 +51,13 @@ def _finish(report, report_path: Path | None) -> None:  # noqa: ANN001 - loaders
 
 
 ImportKind = choices("ImportKind", ["auto", *KINDS])  # auto: each file's kind from its header
+ANY_KIND = ImportKind("auto")
 
 
 @commands.command("import")
 def import_command(
     files: list[Path] = typer.Argument(..., help="CSV (UTF-8/GBK), XLSX or JSON files; one batch, all or nothing"),
-    kind: ImportKind = typer.Option(ImportKind("auto"), help="table kind; auto = from the header"),
+    kind: ImportKind = typer.Option(ANY_KIND, help="table kind; auto = from the header"),
     dry_run: bool = typer.Option(False, "--dry-run", help="validate and show what would change; write nothing"),
     report: Path | None = typer.Option(None, "--report", help="write the problem list to this .xlsx or .csv"),
     as_of: str | None = typer.Option(None, "--as-of", help="as-of date for rows without one (default: file date)"),
@@ -91,7 +92,7 @@ def demo_command(
     typer.echo(json.dumps(written, ensure_ascii=False))
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     graphml = "graphml"
@@ -116,11 +117,12 @@ def export_command(
 
 
 TemplateKind = choices("TemplateKind", [*KINDS, "all"])  # all: one workbook with every kind
+EVERY_KIND = TemplateKind("all")
 
 
 @commands.command("template")
 def template_command(
-    kind: TemplateKind = typer.Option(TemplateKind("all"), help="enterprises | supplies | all"),
+    kind: TemplateKind = typer.Option(EVERY_KIND, help="enterprises | supplies | all"),
     output: Path = typer.Option(..., "--output", "-o", help="the .xlsx file to write"),
 ) -> None:
     """Write an XLSX import template: header, one example row (示例) and a 说明 sheet."""
@@ -129,7 +131,7 @@ def template_command(
     typer.echo(str(write_template(kind.value, output)))
 
 
-class RealData(str, Enum):
+class RealData(StrEnum):
     willems = "willems"
     apple = "apple"
 

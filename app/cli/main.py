@@ -10,7 +10,6 @@ Examples::
 from __future__ import annotations
 
 import json
-import sys
 
 import typer
 
@@ -88,4 +87,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

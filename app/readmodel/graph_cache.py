@@ -31,6 +31,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TypeVar, cast
 
 import networkx as nx
 
@@ -38,6 +39,8 @@ from graph_schema.errors import ChainAtlasError
 from stores.base import GraphStore
 
 RECENT_LIMIT = 128
+Key = tuple[object, ...]  # what a result is kept under: the analysis' name and its parameters
+T = TypeVar("T")
 _CACHED_ONLY: ContextVar[bool] = ContextVar("chainatlas_cached_only", default=False)
 
 
@@ -61,8 +64,8 @@ class GraphCache:
         self._revision: int | None = None
         self._graphs: dict[str | None, nx.MultiDiGraph] = {}
         self._views: dict[str | None, object] = {}
-        self._results: dict[tuple, object] = {}
-        self._recent: OrderedDict[tuple, object] = OrderedDict()
+        self._results: dict[Key, object] = {}
+        self._recent: OrderedDict[Key, object] = OrderedDict()
         self._froze = False
         self._writes = 0
         self._writes_lock = threading.Lock()
@@ -94,12 +97,12 @@ class GraphCache:
                 self._settle()
             return self._views[chain_id]
 
-    def memo(self, key: tuple, compute):  # type: ignore[no-untyped-def]
+    def memo(self, key: Key, compute: Callable[[], T]) -> T:
         """``compute()`` once per store revision for ``key`` (an analysis and its parameters)."""
         revision = self._current()
         with self._holding():
             if key in self._results:
-                return self._results[key]
+                return cast(T, self._results[key])
         _refuse_when_cached_only()
         result = compute()
         with self._lock:
@@ -108,14 +111,14 @@ class GraphCache:
                 self._settle()
         return result
 
-    def recent(self, key: tuple, compute):  # type: ignore[no-untyped-def]
+    def recent(self, key: Key, compute: Callable[[], T]) -> T:
         """Like ``memo`` for results with open-ended keys (a filter, a page): only the
         ``RECENT_LIMIT`` most recently used are kept."""
         revision = self._current()
         with self._holding():
             if key in self._recent:
                 self._recent.move_to_end(key)
-                return self._recent[key]
+                return cast(T, self._recent[key])
         _refuse_when_cached_only()
         result = compute()
         with self._lock:
@@ -125,7 +128,7 @@ class GraphCache:
                     self._recent.popitem(last=False)
         return result
 
-    def ready(self, key: tuple | None = None) -> bool:
+    def ready(self, key: Key | None = None) -> bool:
         """Whether the whole graph (and the ``memo`` result ``key``) is held for the store's current
         revision; never waits for a projection under way."""
         revision = self._store.revision()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from functools import partial
+from typing import Any
 
 import networkx as nx
 
@@ -32,7 +33,7 @@ def neighbourhood(graph: nx.MultiDiGraph, query: NeighbourhoodQuery) -> Subgraph
     )
 
 
-def relationship_record(src: str, dst: str, key: str, attrs: dict) -> RelationshipRecord:
+def relationship_record(src: str, dst: str, key: str, attrs: dict[str, Any]) -> RelationshipRecord:
     """A projected edge as the stores return it: ``{"type", "src", "dst", "key", **properties}``.
 
     >>> relationship_record("ent:a", "ent:b", "SUPPLIES:product:x", {"type": "SUPPLIES", "share": 0.5})["key"]
@@ -68,7 +69,7 @@ def _incident(graph: nx.MultiDiGraph, ids: Collection[str], rel_types: Sequence[
     return list(found.values())
 
 
-def _add_edges(found: dict, src: str, dst: str, keyed: dict, types: set[str]) -> None:
+def _add_edges(found: dict[Any, Any], src: str, dst: str, keyed: dict[Any, Any], types: set[str]) -> None:
     """The edges ``keyed`` (key -> attributes) from ``src`` to ``dst`` whose type is wanted, once each."""
     for key, attrs in keyed.items():
         if attrs["type"] in types and (src, dst, key) not in found:

@@ -98,7 +98,7 @@ def _chain_detail(graph: nx.MultiDiGraph, chain_id: str) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for _, attrs in graph.nodes(data=True):
         counts[attrs["label"]] = counts.get(attrs["label"], 0) + 1
-    return {"id": chain_id, **nodes[chain_id], "products": products, "clusters": clusters, "leaders": sorted(leaders, key=lambda l: l["id"]), "counts": counts}
+    return {"id": chain_id, **nodes[chain_id], "products": products, "clusters": clusters, "leaders": sorted(leaders, key=lambda leader: leader["id"]), "counts": counts}
 
 
 @dataclass(frozen=True)

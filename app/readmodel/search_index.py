@@ -50,7 +50,7 @@ class NameIndex:
         parts: list[str] = []
         offset = 0
         self._by_code: dict[str, list[str]] = {}
-        for node, name in zip(self._ids, self._names):
+        for node, name in zip(self._ids, self._names, strict=True):
             attrs = graph.nodes[node]
             text = RECORD_START + name + "".join(ALIAS_START + alias for alias in attrs.get("aliases") or ())
             self._starts.append(offset)
@@ -144,4 +144,4 @@ def search_indexes(indexes: Sequence[NameIndex], text: str, limit: int = 20) -> 
         return []
     per_label = [[(key, node, index) for key, node in index.best(text, limit)] for index in indexes]
     best = heapq.merge(*per_label, key=lambda hit: hit[0])
-    return [index.record(node) for (_, node, index), _ in zip(best, range(limit))]
+    return [index.record(node) for (_, node, index), _ in zip(best, range(limit), strict=False)]

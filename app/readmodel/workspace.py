@@ -1,14 +1,20 @@
 """What the workspace pages compute: analyses run on the cached projections, memoised per revision.
 
-Each function takes the app's GraphCache and returns plain data for a template.
+Each function takes the app's GraphCache and returns data for a template: the analyses' typed
+records (``queries.labels``), labelled only where a page or a download shows them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from app.readmodel.graph_cache import GraphCache
+
+if TYPE_CHECKING:
+    from queries.indices import IndexRecord
+    from queries.risks import DependencyRecord
 
 STATUS_COLOURS = {"缺链": "#d62728", "弱链": "#ff9f1c", "延链": "#9467bd", "强链": "#2ca02c"}
 
@@ -32,10 +38,10 @@ def critical(cache: GraphCache, chain_id: str | None) -> Any:
     return cache.memo(("risks", chain_id), lambda: critical_dependencies(cache.view(chain_id), chain_id))
 
 
-def index_rows(cache: GraphCache, chain_id: str | None = None) -> list[dict[str, Any]]:
+def index_records(cache: GraphCache, chain_id: str | None = None) -> tuple[IndexRecord, ...]:
     from queries.indices import indices
 
-    return cache.memo(("indices", chain_id), lambda: indices(cache.view(chain_id), chain_id).rows())
+    return cache.memo(("indices", chain_id), lambda: indices(cache.view(chain_id), chain_id).records())
 
 
 def chain_map_result(cache: GraphCache, chain_id: str) -> Any:
@@ -49,18 +55,18 @@ def overview(cache: GraphCache, *, with_risks: bool) -> dict[str, Any]:
     rows = []
     for chain in ordered_chains(cache):
         chain_id = chain["id"]
-        index = next((row for row in index_rows(cache, chain_id) if row["层级"] == "产业链" and row["ID"] == chain_id), {})
+        index = next((record for record in index_records(cache, chain_id) if record.level == "产业链" and record.node == chain_id), None)
         statuses = Counter(product.status for product in gaps(cache, chain_id).products)
         row = {"chain": chain, "index": index, "gaps": statuses}
         if with_risks:
             row["risks"] = critical(cache, chain_id).counts()
         rows.append(row)
-    groups = sorted((row for row in index_rows(cache) if row["层级"] in ("集群", "园区")),
-                    key=lambda row: (row["产业链"] or "", -(row["本地企业数"] or 0), row["ID"]))
+    groups = sorted((record for record in index_records(cache) if record.level in ("集群", "园区")),
+                    key=lambda record: (record.chain or "", -(record.local_enterprise_count or 0), record.node))
     return {
         "chains": rows,
-        "clusters": [row for row in groups if row["层级"] == "集群"],
-        "parks": [row for row in groups if row["层级"] == "园区"],
+        "clusters": [record for record in groups if record.level == "集群"],
+        "parks": [record for record in groups if record.level == "园区"],
     }
 
 
@@ -73,27 +79,41 @@ SEVERITY_COLOURS = {"风险高": "#d62728", "风险中": "#ff9f1c", "风险低":
 _SEVERITY_RANK = {"高": 0, "中": 1, "低": 2}
 
 
-def enterprise_risks(cache: GraphCache, enterprise_id: str) -> list[dict[str, Any]]:
-    """Critical-dependency rows of every chain the enterprise is part of, where it is the subject
+def matches(record: DependencyRecord, *, severity: str | None, kind: str | None) -> bool:
+    """Whether a critical dependency has the severity and kind asked for (None: any)."""
+    return (not severity or record.severity == severity) and (not kind or record.kind == kind)
+
+
+@dataclass(frozen=True)
+class EnterpriseRisk:
+    """A critical dependency an enterprise takes part in: in which chain, as 主体 or 相关."""
+
+    chain_name: str
+    role: str
+    dependency: DependencyRecord
+
+
+def enterprise_risks(cache: GraphCache, enterprise_id: str) -> list[EnterpriseRisk]:
+    """Critical dependencies of every chain the enterprise is part of, where it is the subject
     or one of the related enterprises."""
-    rows = []
+    risks = []
     for chain in ordered_chains(cache):
         if enterprise_id not in cache.graph(chain["id"]):
             continue
         report = critical(cache, chain["id"])
-        for item, row in zip(report.items, report.rows()):
+        for item, record in zip(report.items, report.records(), strict=True):
             if item.enterprise == enterprise_id or enterprise_id in item.related:
-                rows.append({"产业链": chain["name"], "角色": "主体" if item.enterprise == enterprise_id else "相关", **row})
-    return sorted(rows, key=lambda row: (_SEVERITY_RANK.get(row["严重程度"], 9), row["产业链"], row["类型"]))
+                risks.append(EnterpriseRisk(chain["name"], "主体" if item.enterprise == enterprise_id else "相关", record))
+    return sorted(risks, key=lambda risk: (_SEVERITY_RANK.get(risk.dependency.severity, 9), risk.chain_name, risk.dependency.kind))
 
 
-def risk_status(rows: list[dict[str, Any]]) -> dict[str, str]:
-    """The highest severity each enterprise of ``rows`` takes part in, for colouring a graph view."""
+def risk_status(risks: list[EnterpriseRisk]) -> dict[str, str]:
+    """The highest severity each enterprise of ``risks`` is the subject of, for colouring a graph view."""
     status: dict[str, str] = {}
-    for row in rows:
-        node = row.get("企业ID")
-        if node and _SEVERITY_RANK[row["严重程度"]] < _SEVERITY_RANK.get(status.get(node, ""), 9):
-            status[node] = row["严重程度"]
+    for risk in risks:
+        node, severity = risk.dependency.enterprise, risk.dependency.severity
+        if node and _SEVERITY_RANK[severity] < _SEVERITY_RANK.get(status.get(node, ""), 9):
+            status[node] = severity
     return {node: f"风险{level}" for node, level in status.items()}
 
 
@@ -111,6 +131,6 @@ def warm(cache: GraphCache) -> None:
     for chain in ordered_chains(cache):
         chain_map_result(cache, chain["id"])
         gaps(cache, chain["id"])
-        index_rows(cache, chain["id"])
+        index_records(cache, chain["id"])
         critical(cache, chain["id"])
-    index_rows(cache)
+    index_records(cache)

@@ -19,7 +19,8 @@ class LoginRequired(Exception):
 
 
 async def get_tokens(request: Request) -> TokenRegistry:
-    return request.app.state.tokens
+    tokens: TokenRegistry = request.app.state.tokens
+    return tokens
 
 
 def token_of(request: Request) -> str | None:
@@ -32,7 +33,7 @@ def token_of(request: Request) -> str | None:
 
 
 def _role(request: Request, needed: Role, *, page: bool) -> Role:
-    held = request.app.state.tokens.role_of(token_of(request))
+    held: Role | None = request.app.state.tokens.role_of(token_of(request))
     if held is None:
         if page:
             raise LoginRequired()

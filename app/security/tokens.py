@@ -76,7 +76,7 @@ class TokenRegistry:
         with self._lock:
             self._db.execute(
                 "INSERT INTO tokens(digest, role, holder, created) VALUES (?, ?, ?, ?)",
-                (_digest(token), role, holder.strip(), dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+                (_digest(token), role, holder.strip(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
             )
         return token
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,9 +13,10 @@ from fastapi.responses import HTMLResponse
 from app.deps import CHAIN_ID
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.lookups import search
-from app.readmodel.workspace import critical, ordered_chains
+from app.readmodel.workspace import critical, matches, ordered_chains
 from app.security.deps import require
 from app.web.templating import templates
+from queries.candidates import RecruitFigureRecord
 from queries.formatting import percent, percent_points
 
 viewer = APIRouter(include_in_schema=False, dependencies=[require("viewer", page=True)])
@@ -53,10 +55,10 @@ def candidates_page(
     cache = request.app.state.graphs
     graph = _chain_with_product(cache, chain_id, product)
     report = cache.memo(("candidates", chain_id, product), lambda: recruitment_candidates(cache.view(chain_id), chain_id, product))
-    rows = report.rows()
+    rows = report.records()
     return templates.TemplateResponse(request, "candidates.html", {
         "chain": {"id": chain_id, **graph.nodes[chain_id]}, "product": {"id": product, **graph.nodes[product]},
-        "rows": rows, "tables": report.tables(), "synthetic": _synthetic(graph, [r["企业ID"] for r in rows]),
+        "rows": rows, "tables": report.record_tables(), "synthetic": _synthetic(graph, [r.enterprise for r in rows]),
     })
 
 
@@ -79,7 +81,7 @@ def recruit_page(
     return templates.TemplateResponse(request, "recruit.html", {
         "chain": {"id": chain_id, **graph.nodes[chain_id]}, "product": {"id": product, **graph.nodes[product]},
         "candidate": {"id": candidate, **cache.graph().nodes[candidate]},
-        "tables": {**result.tables(), "引进效果": [_as_percent(row) for row in result.rows()]},
+        "tables": {**result.record_tables(), "effects": [_as_percent(record) for record in result.records()]},
         "synthetic": _synthetic(cache.graph(), [candidate]),
     })
 
@@ -87,22 +89,22 @@ def recruit_page(
 RATIO_FIGURES = ("本地配套率", "完整度", "韧性")  # shares 0–1, shown as % like on the other pages
 
 
-def _as_percent(row: dict) -> dict:
-    """A recruit figure row with shares as percentages and their change in percentage points.
+def _as_percent(record: RecruitFigureRecord) -> RecruitFigureRecord:
+    """A recruit figure with shares as percentages and their change in percentage points.
 
-    >>> _as_percent({"指标": "韧性", "引进前": 0.6817, "引进后": 0.7, "变化": 0.0183})
-    {'指标': '韧性', '引进前': '68.2%', '引进后': '70.0%', '变化': '+1.8 个百分点'}
-    >>> _as_percent({"指标": "本地配套率", "引进前": 0.0318, "引进后": 0.4274, "变化": 0.3956})["变化"]
+    >>> _as_percent(RecruitFigureRecord("韧性", 0.6817, 0.7, 0.0183))
+    RecruitFigureRecord(figure='韧性', before_recruit='68.2%', after_recruit='70.0%', change='+1.8 个百分点')
+    >>> _as_percent(RecruitFigureRecord("本地配套率", 0.0318, 0.4274, 0.3956)).change
     '+39.5 个百分点'
     """
-    if row["指标"] not in RATIO_FIGURES:
-        return row
-    before, after = row["引进前"], row["引进后"]
-    shown = {column: percent(row[column]) if isinstance(row[column], float) else row[column] for column in ("引进前", "引进后")}
+    if record.figure not in RATIO_FIGURES:
+        return record
+    before, after = record.before_recruit, record.after_recruit
+    shown = {field: percent(value) for field, value in (("before_recruit", before), ("after_recruit", after)) if isinstance(value, float)}
     if isinstance(before, float) and isinstance(after, float):
         # the change of the figures as shown, so 3.2% → 42.7% reads +39.5, not the exact +39.6
-        shown["变化"] = f"{percent_points(after) - percent_points(before):+.1f} 个百分点"
-    return {**row, **shown}
+        shown["change"] = f"{percent_points(after) - percent_points(before):+.1f} 个百分点"
+    return dataclasses.replace(record, **shown)
 
 
 SEVERITIES = ("高", "中", "低")
@@ -121,13 +123,13 @@ def risks_page(
     if chain is not None and chain not in cache.graph():
         raise HTTPException(status_code=404, detail=f"产业链不存在：{chain}")
     report = critical(cache, chain)
-    rows = [row for row in report.rows() if (not severity or row["严重程度"] == severity) and (not kind or row["类型"] == kind)]
+    rows = [record for record in report.records() if matches(record, severity=severity, kind=kind)]
     export = urlencode({name: value for name, value in (("chain", chain), ("severity", severity), ("kind", kind)) if value}
                        | {"format": "xlsx", "table": "all"})
     return templates.TemplateResponse(request, "risks.html", {
         "rows": rows, "counts": report.counts(), "chains": ordered_chains(cache), "chain": chain, "severity": severity,
-        "kind": kind, "kinds": sorted({row["类型"] for row in report.rows()}), "severities": SEVERITIES,
-        "export_query": export, "synthetic": _synthetic(cache.graph(), [row["企业ID"] for row in rows]),
+        "kind": kind, "kinds": sorted({record.kind for record in report.records()}), "severities": SEVERITIES,
+        "export_query": export, "synthetic": _synthetic(cache.graph(), [record.enterprise for record in rows]),
     })
 
 
@@ -161,7 +163,7 @@ def disruption_page(
     return templates.TemplateResponse(request, "disruption.html", {
         "choices": choices, "chains": ordered_chains(cache), "chain": chain, "partial": partial,
         "selected": selected,
-        "scope": scope.describe(), "result": result, "tables": result.tables() if result else {},
+        "scope": scope.describe(), "result": result, "tables": result.record_tables() if result else {},
         "export_query": urlencode(
             [("chain", chain)] * bool(chain) + [(name, value) for name, values in selected.items() for value in values if value]
             + [("partial", "true")] * partial + [("format", "xlsx"), ("table", "all")]
@@ -183,9 +185,9 @@ def enterprise_by_name_or_id(cache: GraphCache, text: str) -> str:
     named = [node for node in found if text in str(node.get("name") or "") or node.get("credit_code") == text]
     exact = [node for node in named if node.get("name") == text or node.get("credit_code") == text]
     if len(exact) == 1:
-        return exact[0]["id"]
+        return str(exact[0]["id"])
     if not exact and len(named) == 1:
-        return named[0]["id"]
+        return str(named[0]["id"])
     if not named:
         raise HTTPException(status_code=422, detail=f"找不到企业“{text}”：请输入企业全称、部分名称或统一社会信用代码")
     names = sorted(str(node.get("name") or node["id"]) for node in exact or named)
@@ -196,7 +198,10 @@ def enterprise_by_name_or_id(cache: GraphCache, text: str) -> str:
 
 def _scope_choices(graph: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:
     """The parks, districts, provinces and countries one can take out, for the form's lists."""
-    parks, districts, provinces, countries = {}, set(), set(), set()
+    parks: dict[str, str] = {}
+    districts: set[str] = set()
+    provinces: set[str] = set()
+    countries: set[str] = set()
     for node, attrs in graph.nodes(data=True):
         if attrs.get("label") == "Park":
             parks[node] = attrs.get("name", node)

@@ -137,7 +137,8 @@ def _layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """
     import igraph as ig
 
-    nodes, isolated = [], []
+    nodes: list[str] = []
+    isolated: list[str] = []
     for node, degree in graph.degree():
         (nodes if degree else isolated).append(node)
     index = {node: position for position, node in enumerate(nodes)}
@@ -149,7 +150,7 @@ def _layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
     scale = 40.0 * max(len(nodes), 1) ** 0.5 / span
     positions = {}
-    for node, (x, y) in zip(nodes, coords):
+    for node, (x, y) in zip(nodes, coords, strict=True):
         stage = graph.nodes[node].get("stage")
         positions[node] = (STAGE_X[stage] if stage in STAGE_X else x * scale, y * scale)
     left = min((x for x, _ in positions.values()), default=0.0)

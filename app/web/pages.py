@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.deps import CHAIN_ID, StoreDep, chain_or_404
 from app.readmodel.lookups import neighbourhood_without_waiting, search_without_waiting
-from app.readmodel.workspace import (
-    SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status,
-)
+from app.readmodel.workspace import SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status
 from app.security.tokens import role_allows
 from app.web.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
 from app.web.graph_view import KIND_STYLE, chain_view, graph_payload
@@ -37,7 +37,7 @@ def chain_page(
     cache = request.app.state.graphs
     chain = chain_or_404(cache, chain_id)
 
-    def drawing() -> tuple[dict, bool, bool]:  # the graph view, laid out once per revision and expansion
+    def drawing() -> tuple[dict[str, Any], bool, bool]:  # the graph view, laid out once per revision and expansion
         graph = cache.graph(chain_id)
         view, aggregated = chain_view(graph, chain_id, frozenset(expand))
         payload = graph_payload(view, status=product_statuses(cache, chain_id), status_colours=STATUS_COLOURS)
@@ -45,11 +45,11 @@ def chain_page(
 
     payload, aggregated, synthetic = cache.recent(("chain-drawing", chain_id, frozenset(expand)), drawing)
     report = gaps(cache, chain_id)
-    summary_rows = chain_map_result(cache, chain_id).tables().get("概要") or [None]
+    summary = chain_map_result(cache, chain_id).record_tables().get("summary") or (None,)
     return templates.TemplateResponse(
         request, "chain.html",
         {"chain": chain, "graph": payload, "aggregated": aggregated, "synthetic": synthetic, "kinds": KIND_STYLE,
-         "gaps": report.rows(), "rule": report.rule, "summary": summary_rows[0]},
+         "gaps": report.records(), "rule": report.rule, "summary": summary[0]},
     )
 
 

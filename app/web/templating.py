@@ -1,12 +1,19 @@
 """The Jinja2 templates of every page (``templates/``), with the filters and globals they use.
 
+Pages render the analyses' typed records; their column headings come from the one label table
+(``labels`` and ``table_titles``, and ``columns(record)`` for a table that shows every field).
+
 >>> templates.env.filters["readable_number"](27950.31)
 '27,950.3'
+>>> templates.env.globals["labels"]["severity"]
+'严重程度'
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
@@ -14,6 +21,7 @@ from app.web.field_labels import node_fields
 from app.web.graph_view import inert_json, node_url
 from app.web.number_format import readable_number
 from queries.formatting import shortened
+from queries.labels import LABELS, TABLE_TITLES
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["inert_json"] = inert_json
@@ -21,3 +29,13 @@ templates.env.globals["node_url"] = node_url
 templates.env.globals["node_fields"] = node_fields
 templates.env.filters["readable_number"] = readable_number
 templates.env.filters["shortened"] = shortened  # long name lists: the first 10, then …等N家
+templates.env.globals["labels"] = LABELS  # a record field's column heading
+templates.env.globals["table_titles"] = TABLE_TITLES  # a record table's title
+
+
+def record_columns(record: Any) -> tuple[tuple[str, str], ...]:
+    """(field, heading) of each field of ``record`` (a ``queries.labels.Record``), in field order."""
+    return tuple((field.name, LABELS[field.name]) for field in dataclasses.fields(record))
+
+
+templates.env.globals["columns"] = record_columns
