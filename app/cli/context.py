@@ -12,9 +12,8 @@ typer.exceptions.Exit: 2
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
 
 import typer
 
@@ -47,16 +46,6 @@ def errors_exit(code: int) -> Iterator[None]:
     except ChainAtlasError as exc:
         raise fail(str(exc), code) from None
 
-
-def choices(name: str, values: Iterable[str]) -> type[Enum]:
-    """A ``str`` Enum whose members are ``values``, each named as it reads: what Typer offers as an
-    option's choices, for choices derived from elsewhere.
-
-    >>> Kind = choices("Kind", ["auto", "enterprises"])
-    >>> Kind("auto").value, [member.value for member in Kind]
-    ('auto', ['auto', 'enterprises'])
-    """
-    return Enum(name, [(value, value) for value in values], type=str)
 
 
 @contextmanager

@@ -17,11 +17,15 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from app.cli.context import choices, configured_store, fail
-from loaders.fields import KINDS
+from app.cli.context import configured_store, fail
+
+if TYPE_CHECKING:
+    from loaders.fields import Kind
+    from loaders.report import ImportReport
 
 commands = typer.Typer()
 
@@ -40,7 +44,7 @@ def _as_of(text: str | None) -> dt.date | None:
         raise typer.BadParameter(f"{text!r} is not a date like 2025-06-30", param_hint="--as-of") from None
 
 
-def _finish(report, report_path: Path | None) -> None:  # noqa: ANN001 - loaders.report.ImportReport
+def _finish(report: ImportReport, report_path: Path | None) -> None:
     typer.echo(report.summary())
     if report_path is not None:
         written = report.write(report_path)
@@ -50,8 +54,17 @@ def _finish(report, report_path: Path | None) -> None:  # noqa: ANN001 - loaders
         raise typer.Exit(1)
 
 
-ImportKind = choices("ImportKind", ["auto", *KINDS])  # auto: each file's kind from its header
-ANY_KIND = ImportKind("auto")
+class ImportKind(StrEnum):
+    """The table kinds of ``loaders.fields.KINDS`` and auto (each file's kind from its header);
+    tests/app/test_settings_and_cli.py checks the two lists agree."""
+
+    auto = "auto"
+    enterprises = "enterprises"
+    supplies = "supplies"
+
+
+ANY_KIND = ImportKind.auto
+_KINDS: dict[ImportKind, Kind] = {ImportKind.enterprises: "enterprises", ImportKind.supplies: "supplies"}
 
 
 @commands.command("import")
@@ -68,7 +81,7 @@ def import_command(
     date = _as_of(as_of)
     with configured_store() as store:
         result = import_files(
-            store, files, kind=None if kind.value == "auto" else kind.value, as_of=date, dry_run=dry_run,
+            store, files, kind=None if kind is ImportKind.auto else _KINDS[kind], as_of=date, dry_run=dry_run,
             progress=sys.stderr.isatty(),
         )
     _finish(result, report)
@@ -116,8 +129,15 @@ def export_command(
         typer.echo(str(path))
 
 
-TemplateKind = choices("TemplateKind", [*KINDS, "all"])  # all: one workbook with every kind
-EVERY_KIND = TemplateKind("all")
+class TemplateKind(StrEnum):
+    """The table kinds of ``loaders.fields.KINDS`` and all (one workbook with every kind)."""
+
+    enterprises = "enterprises"
+    supplies = "supplies"
+    all = "all"
+
+
+EVERY_KIND = TemplateKind.all
 
 
 @commands.command("template")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-import pytest
-
-from app.security.tokens import TokenRegistry
 from app.main import create_app
+from app.security.tokens import TokenRegistry
 from app.settings import Settings
 from loaders.reference import load_reference
 from stores.embedded import EmbeddedStore

@@ -10,10 +10,7 @@ import pytest
 
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.graph_neighbourhood import neighbourhood
-from app.readmodel.lookups import (
-    NAME_INDEXES, EnterpriseFilter, chain_detail, enterprise_rows, neighbourhood_without_waiting, search,
-    search_without_waiting,
-)
+from app.readmodel.lookups import NAME_INDEXES, EnterpriseFilter, chain_detail, enterprise_rows, neighbourhood_without_waiting, search, search_without_waiting
 from graph_schema import Enterprise, Leads, Park
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
 from loaders.demo import load_demo

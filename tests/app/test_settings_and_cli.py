@@ -112,3 +112,12 @@ def test_first_start_prints_an_admin_token_once(tmp_path: Path) -> None:
     registry.close()
     second = _serve_until_url(env, 18732)
     assert not any("token" in line.lower() or "令牌" in line for line in second)
+
+
+def test_cli_kind_choices_are_the_loaders_table_kinds() -> None:
+    from app.cli.data import _KINDS, ImportKind, TemplateKind
+    from loaders.fields import KINDS
+
+    assert [kind.value for kind in ImportKind] == ["auto", *KINDS]
+    assert [kind.value for kind in TemplateKind] == [*KINDS, "all"]
+    assert list(_KINDS.values()) == list(KINDS)
