@@ -13,6 +13,7 @@ from app.readmodel.workspace import (
 from app.security.tokens import role_allows
 from app.web.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
 from app.web.graph_view import KIND_STYLE, chain_view, graph_payload
+from app.web.panorama import chain_panorama
 from app.web.templating import templates
 from stores.base import NeighbourhoodQuery, build_graph
 
@@ -49,7 +50,8 @@ def chain_page(
     return templates.TemplateResponse(
         request, "chain.html",
         {"chain": chain, "graph": payload, "aggregated": aggregated, "synthetic": synthetic, "kinds": KIND_STYLE,
-         "gaps": report.rows(), "rule": report.rule, "summary": summary_rows[0]},
+         "gaps": report.rows(), "rule": report.rule, "summary": summary_rows[0],
+         "panorama": chain_panorama(report, chain_map_result(cache, chain_id), chain.get("segments") or ())},
     )
 
 
