@@ -13,6 +13,7 @@ from app.readmodel.workspace import SEVERITY_COLOURS, STATUS_COLOURS, chain_map_
 from app.security.tokens import role_allows
 from app.web.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
 from app.web.graph_view import KIND_STYLE, chain_view, graph_payload
+from app.web.panorama import chain_panorama
 from app.web.templating import templates
 from stores.base import NeighbourhoodQuery, build_graph
 
@@ -45,11 +46,13 @@ def chain_page(
 
     payload, aggregated, synthetic = cache.recent(("chain-drawing", chain_id, frozenset(expand)), drawing)
     report = gaps(cache, chain_id)
-    summary = chain_map_result(cache, chain_id).record_tables().get("summary") or (None,)
+    chain_map = chain_map_result(cache, chain_id)
+    summary = chain_map.record_tables().get("summary") or (None,)
     return templates.TemplateResponse(
         request, "chain.html",
         {"chain": chain, "graph": payload, "aggregated": aggregated, "synthetic": synthetic, "kinds": KIND_STYLE,
-         "gaps": report.records(), "rule": report.rule, "summary": summary[0]},
+         "gaps": report.records(), "rule": report.rule, "summary": summary[0],
+         "panorama": chain_panorama(report, chain_map, chain.get("segments") or ())},
     )
 
 

@@ -32,6 +32,7 @@ def test_chain_page_draws_network_and_node_click_opens_its_page(page, live_serve
     assert page.locator("#network canvas").count() == 1
     page.screenshot(path=str(SCREENSHOTS / "chain.png"), full_page=True)
     target = "product:lithium-carbonate"
+    page.locator("#network").scroll_into_view_if_needed()  # below the panorama: the click must land on screen
     point = page.evaluate(
         """(id) => { const n = window.chainAtlasNetwork; n.fit({animation: false}); n.focus(id, {scale: 1.5, animation: false});
                      const p = n.getPositions([id])[id]; const d = n.canvasToDOM(p);
