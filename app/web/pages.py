@@ -11,10 +11,12 @@ from app.deps import CHAIN_ID, StoreDep, chain_or_404
 from app.readmodel.lookups import neighbourhood_without_waiting, search_without_waiting
 from app.readmodel.workspace import SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status
 from app.security.tokens import role_allows
+from app.web.charts import dashboard_charts
 from app.web.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
 from app.web.graph_view import KIND_STYLE, chain_view, graph_payload
 from app.web.panorama import chain_panorama
 from app.web.templating import templates
+from queries.chain_map import DEFAULT_BASE_YEAR
 from stores.base import NeighbourhoodQuery, build_graph
 
 router = APIRouter(include_in_schema=False)
@@ -27,7 +29,8 @@ def index(request: Request, store: StoreDep) -> HTMLResponse:
     data = {**overview(cache, with_risks=with_risks), "with_risks": with_risks}
     chain_names = {row["chain"]["id"]: row["chain"]["name"] for row in data["chains"]}
     synthetic = any(attrs.get("synthetic") for _, attrs in cache.graph().nodes(data=True))
-    return templates.TemplateResponse(request, "index.html", {"overview": data, "chain_names": chain_names, "counts": store.counts(), "synthetic": synthetic})
+    charts = dashboard_charts(data["chains"], base_year=DEFAULT_BASE_YEAR, colours=STATUS_COLOURS)
+    return templates.TemplateResponse(request, "index.html", {"overview": data, "chain_names": chain_names, "counts": store.counts(), "synthetic": synthetic, "charts": charts, "base_year": DEFAULT_BASE_YEAR})
 
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)
