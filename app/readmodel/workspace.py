@@ -70,6 +70,37 @@ def overview(cache: GraphCache, *, with_risks: bool) -> dict[str, Any]:
     }
 
 
+TREND_POINTS = 8
+
+
+def resilience_trend(cache: GraphCache) -> list[tuple[str, list[tuple[str, float | None]]]]:
+    """Each chain's resilience (韧性) as of each date its SUPPLIES links carry (the last ``TREND_POINTS``).
+
+    The graph as of a date keeps the links dated on or before it (``queries.view.chain_view``); the
+    enterprises and their revenue stay as they are now. Empty when the data has fewer than two dates.
+    """
+    from queries.indices import group_indices
+    from queries.view import chain_view
+
+    def compute() -> list[tuple[str, list[tuple[str, float | None]]]]:
+        graph = cache.graph()
+        dates = sorted({str(d["as_of"])[:10] for _, _, d in graph.edges(data=True) if d.get("type") == "SUPPLIES" and d.get("as_of")})
+        if len(dates) < 2:
+            return []
+        dates = dates[-TREND_POINTS:]
+        series = []
+        for chain in ordered_chains(cache):
+            whole = cache.view(chain["id"])
+            points = []
+            for date in dates:
+                view = chain_view(whole, chain["id"], as_of=date)
+                points.append((date, group_indices(view, view.local_enterprises).resilience))
+            series.append((str(chain.get("name") or ""), points))
+        return series
+
+    return cache.memo(("resilience-trend",), compute)
+
+
 def product_statuses(cache: GraphCache, chain_id: str) -> dict[str, str]:
     """Gap status of every product of the chain."""
     return {product.product: product.status for product in gaps(cache, chain_id).products}

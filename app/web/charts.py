@@ -6,7 +6,10 @@ Three charts over the eight chains, in the plan's order:
   a marker at the chain's 2026 target and a marker where the plan's 10 %-a-year path puts the chain in
   the data's base year (``queries.chain_map.DEFAULT_BASE_YEAR``);
 - indices 完整度与韧性: two small bars per chain, 0–100 %;
-- gaps 缺链/弱链/延链/强链: a stacked bar per chain of its products by gap status.
+- gaps 缺链/弱链/延链/强链: a stacked bar per chain of its products by gap status;
+- trend 韧性变化: where the supply links carry two or more ``as_of`` dates, each chain's resilience
+  as of each date (the graph as of a date keeps the links dated on or before it; enterprises and
+  revenue are today's, so revenue has no trend).
 
 The 10 % path. The 南昌 “8810” plan (2023—2026) says: “全市规模以上工业营业收入年均增长 10%左右”
 (全市规模以上工业营业收入 grows about 10 % a year to 2026). The plan states it for the city's
@@ -43,6 +46,8 @@ RIGHT = 468
 INK, MUTED, GRID = "#222", "#555", "#e3e7ed"
 REVENUE_FILL, TARGET_INK, PATH_INK = "#4a78b0", "#1f3a5f", "#c77800"
 COMPLETENESS_FILL, RESILIENCE_FILL = "#2f7ebc", "#7fb069"
+
+TrendSeries = Sequence[tuple[str, Sequence[tuple[str, float | None]]]]
 
 
 @dataclass(frozen=True)
@@ -258,9 +263,53 @@ def figures(rows: Sequence[Mapping[str, Any]]) -> list[ChainFigures]:
     return found
 
 
-def dashboard_charts(rows: Sequence[Mapping[str, Any]], *, base_year: int, colours: Mapping[str, str]) -> list[Chart]:
-    """The three dashboard charts for the overview rows; none when there are no chains."""
+def dashboard_charts(rows: Sequence[Mapping[str, Any]], *, base_year: int, colours: Mapping[str, str],
+                     trend: TrendSeries = ()) -> list[Chart]:
+    """The dashboard charts for the overview rows (and the resilience trend when it has two dates or
+    more); none when there are no chains."""
     chains = figures(rows)
     if not chains:
         return []
-    return [revenue_chart(chains, base_year=base_year), indices_chart(chains), gaps_chart(chains, colours)]
+    charts = [revenue_chart(chains, base_year=base_year), indices_chart(chains), gaps_chart(chains, colours)]
+    over_time = trend_chart(trend)
+    return charts + [over_time] if over_time else charts
+
+
+
+def trend_chart(series: TrendSeries) -> Chart | None:
+    """Each chain's resilience over the dates of its supply links, one small panel per chain (0–100 %).
+
+    None when there are fewer than two dates.
+    """
+    dates = [date for date, _ in series[0][1]] if series else []
+    if len(dates) < 2:
+        return None
+    title = "韧性变化（按供应关系日期）"
+
+    def mean(at: int) -> float | None:
+        values = [points[at][1] for _, points in series if points[at][1] is not None]
+        return sum(v for v in values if v is not None) / len(values) if values else None
+
+    headline = f"{dates[0]}至{dates[-1]}，{len(series)}条产业链平均韧性由{pct(mean(0))}变为{pct(mean(-1))}"
+    columns, panel_w, panel_h, gap, head = 2, 228, 66, 12, 24
+    rows = (len(series) + columns - 1) // columns
+    height = head + rows * (panel_h + gap) + 14
+    body = _legend(14, [("bar", RESILIENCE_FILL, "韧性（纵轴0—100%）")])
+    for index, (name, points) in enumerate(series):
+        x0 = 4 + (index % columns) * (panel_w + gap)
+        y0 = head + (index // columns) * (panel_h + gap)
+        plot_top, plot_bottom = y0 + 20, y0 + panel_h - 4
+        body.append(_rect(x0, y0, panel_w, panel_h, "#f7f9fb", extra=f' stroke="{GRID}"'))
+        body.append(_text(x0 + 6, y0 + 15, name, size=12, weight="bold", cls="chart-label"))
+        last = points[-1][1] if points else None
+        body.append(_text(x0 + panel_w - 6, y0 + 15, f"{pct(points[0][1])} → {pct(last)}", size=11, anchor="end", fill=MUTED))
+        step = (panel_w - 16) / (len(points) - 1)
+        coords = [(x0 + 8 + step * i, plot_bottom - (plot_bottom - plot_top) * value)
+                  for i, (_, value) in enumerate(points) if value is not None]
+        body.append(f'<line x1="{x0 + 8:.1f}" y1="{plot_bottom:.1f}" x2="{x0 + panel_w - 8:.1f}" y2="{plot_bottom:.1f}" stroke="{GRID}"/>')
+        if coords:
+            line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+            body.append(f'<polyline class="chart-trend" points="{line}" fill="none" stroke="{RESILIENCE_FILL}" stroke-width="2.5"/>')
+            body.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{RESILIENCE_FILL}"/>' for x, y in coords)
+    body.append(_text(4, height - 4, f"横轴：{dates[0]} … {dates[-1]}（{len(dates)}个日期）", size=10, fill=MUTED))
+    return Chart("trend", title, headline, _svg(height, title, body))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.deps import CHAIN_ID, StoreDep, chain_or_404
+from app.readmodel import workspace
 from app.readmodel.lookups import neighbourhood_without_waiting, search_without_waiting
 from app.readmodel.workspace import SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status
 from app.security.tokens import role_allows
@@ -29,7 +30,7 @@ def index(request: Request, store: StoreDep) -> HTMLResponse:
     data = {**overview(cache, with_risks=with_risks), "with_risks": with_risks}
     chain_names = {row["chain"]["id"]: row["chain"]["name"] for row in data["chains"]}
     synthetic = any(attrs.get("synthetic") for _, attrs in cache.graph().nodes(data=True))
-    charts = dashboard_charts(data["chains"], base_year=DEFAULT_BASE_YEAR, colours=STATUS_COLOURS)
+    charts = dashboard_charts(data["chains"], base_year=DEFAULT_BASE_YEAR, colours=STATUS_COLOURS, trend=workspace.resilience_trend(cache))
     return templates.TemplateResponse(request, "index.html", {"overview": data, "chain_names": chain_names, "counts": store.counts(), "synthetic": synthetic, "charts": charts, "base_year": DEFAULT_BASE_YEAR})
 
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.readmodel.workspace import STATUS_COLOURS
 from app.security.tokens import TokenRegistry
-from app.web.charts import LEFT, RIGHT, ChainFigures, dashboard_charts, gaps_chart, indices_chart, path_value, revenue_chart
+from app.web.charts import LEFT, RIGHT, ChainFigures, dashboard_charts, gaps_chart, indices_chart, path_value, revenue_chart, trend_chart
 from loaders.reference import load_reference
 from stores.base import GraphStore
 from tests.app.conftest import make_client
@@ -81,6 +81,19 @@ def test_hostile_names_are_escaped_and_charts_are_deterministic() -> None:
     assert once == [c.svg for c in (revenue_chart(chains(), base_year=2025), indices_chart(chains()))]
 
 
+def test_trend_panels_per_chain_only_with_two_dates_or_more() -> None:
+    assert trend_chart([]) is None and trend_chart([("甲链", [("2025-12-31", 0.5)])]) is None
+    chart = trend_chart([("甲链", [("2024-12-31", 0.25), ("2025-12-31", 0.75)]), (HOSTILE, [("2024-12-31", None), ("2025-12-31", 0.5)])])
+    assert chart is not None
+    assert chart.headline == "2024-12-31至2025-12-31，2条产业链平均韧性由25.0%变为62.5%"
+    root = parse(chart.svg)
+    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label"] == ["甲链", HOSTILE]
+    lines = root.findall(f".//{SVG}polyline")
+    first = [tuple(map(float, p.split(","))) for p in (lines[0].get("points") or "").split()]
+    assert first[0][1] - first[1][1] == pytest.approx(0.5 * (66 - 24), abs=0.2)  # half the panel's plot height
+    assert len((lines[1].get("points") or "").split()) == 1  # the unknown value is left out
+
+
 @pytest.fixture
 def client(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str]) -> TestClient:
     load_reference(store)
@@ -92,7 +105,7 @@ def test_the_dashboard_draws_every_chain_in_each_chart_by_name(client: TestClien
         page = client.get("/").text
         chains_listed = client.get("/api/chains").json()
     svgs = re.findall(r"<svg .*?</svg>", page, flags=re.S)
-    assert len(svgs) == 3 and "<script" not in "".join(svgs) and "style=" not in "".join(svgs)
+    assert len(svgs) >= 3 and "<script" not in "".join(svgs) and "style=" not in "".join(svgs)
     for svg in svgs:
         labels = [t.text for t in parse(svg).iter(f"{SVG}text") if t.get("class") == "chart-label"]
         assert labels == [chain["name"] for chain in chains_listed]
