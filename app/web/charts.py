@@ -19,7 +19,7 @@ the plan's pace; a bar past it is ahead.
 
 Every text drawn comes from spreadsheets (chain names): it is XML-escaped here; ids are never shown.
 
->>> path_value(1100.0, 2025)
+>>> round(path_value(1100.0, 2025), 1)
 1000.0
 >>> svg = revenue_chart([ChainFigures("航空", 550.0, 1100.0, 0.5, 0.5, {})], base_year=2025).svg
 >>> 'width="100%"' in svg and "航空" in svg
