@@ -33,6 +33,8 @@ MAP_NOTE = (
     "湾里区2019年撤销并入新建区（今湾里管理局），图中保留其原边界。开发区、园区和平台无边界数据，标为所在区县内的圆点。"
 )
 WIDTH, HEIGHT = 640.0, 720.0
+# The four central districts are small: their labels are nudged apart (pixels) so none overlap.
+LABEL_NUDGE = {"西湖区": (-34.0, -2.0), "青云谱区": (4.0, 14.0), "东湖区": (10.0, -6.0), "青山湖区": (-4.0, -4.0)}
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Zone:
     firms: int
     x: float
     y: float
+    number: int = 0  # the label on the map; the table beside it names the zone
 
 
 @dataclass(frozen=True)
@@ -169,18 +172,21 @@ def city_map(graph: nx.MultiDiGraph, products: set[str] | None) -> CityMap:
     for name, polygons in shapes.items():
         ring = dm.main_ring(polygons)
         x, y = project(dm.marker_points(ring, 1, 0.01)[0])
+        x, y = x + LABEL_NUDGE.get(name, (0.0, 0.0))[0], y + LABEL_NUDGE.get(name, (0.0, 0.0))[1]
         districts.append(DistrictShape(name, pages.get(name), per_district[name], dm.shade(per_district[name]),
                                        dm.svg_path(polygons, project), x, y))
-    zones = []
+    zones: list[Zone] = []
     by_district: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for park, (name, district) in sorted(zone_names.items(), key=lambda item: item[1][0]):
         by_district[district].append((park, name))
     for district, members in sorted(by_district.items()):
         ring = dm.main_ring(shapes[district])
-        points = dm.marker_points(ring, len(members) + 1, 0.025)[1:]  # the centroid keeps the district's label
-        for (park, name), point in zip(members, points, strict=True):
-            x, y = project(point)
-            zones.append(Zone(park, name, district, per_zone[park], x, y))
+        label = next(d for d in districts if d.name == district)
+        step = min(0.03, max(0.016, 0.2 * abs(dm.ring_area_centroid(ring)[0]) ** 0.5))  # closer in a small district
+        spots = [project(point) for point in dm.marker_points(ring, len(members) + 40, step)]
+        clear = [(x, y) for x, y in spots if abs(x - label.label_x) > 52 or not -26 < y - label.label_y < 14]  # off the label
+        for (park, name), (x, y) in zip(members, clear + spots, strict=False):
+            zones.append(Zone(park, name, district, per_zone[park], x, y, len(zones) + 1))
     return CityMap(sorted(districts, key=lambda d: d.name), zones, sorted(unplaced.items()))
 
 
