@@ -59,6 +59,7 @@ class DistrictShape:
     path: str
     label_x: float
     label_y: float
+    more_labels: tuple[tuple[float, float], ...] = ()  # the name again on another large part (新建区 has two)
 
 
 @dataclass
@@ -173,8 +174,11 @@ def city_map(graph: nx.MultiDiGraph, products: set[str] | None) -> CityMap:
         ring = dm.main_ring(polygons)
         x, y = project(dm.marker_points(ring, 1, 0.01)[0])
         x, y = x + LABEL_NUDGE.get(name, (0.0, 0.0))[0], y + LABEL_NUDGE.get(name, (0.0, 0.0))[1]
+        others = [polygon[0] for polygon in polygons if polygon[0] is not ring
+                  and abs(dm.ring_area_centroid(polygon[0])[0]) > 0.4 * abs(dm.ring_area_centroid(ring)[0])]
+        more = tuple(project(dm.marker_points(other, 1, 0.01)[0]) for other in others)
         districts.append(DistrictShape(name, pages.get(name), per_district[name], dm.shade(per_district[name]),
-                                       dm.svg_path(polygons, project), x, y))
+                                       dm.svg_path(polygons, project), x, y, more))
     zones: list[Zone] = []
     by_district: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for park, (name, district) in sorted(zone_names.items(), key=lambda item: item[1][0]):

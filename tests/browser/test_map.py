@@ -43,6 +43,10 @@ def test_a_district_opens_its_page(page, live_server: LiveServer) -> None:  # ty
     assert page.inner_text("h1") == "南昌县"
     assert "新能源" in page.inner_text("table.district-chains")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone the chains stack as cards
+    table = page.locator("table.district-chains").bounding_box()
+    assert table is not None and table["x"] + table["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _rgb(colour: str) -> str:
