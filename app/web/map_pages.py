@@ -1,0 +1,60 @@
+"""The 招商地图 (/map) and a district's page (/districts/{name}): server-drawn SVG, no script."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse
+
+from app.readmodel.workspace import gaps, ordered_chains
+from app.web import district_map as dm
+from app.web.investment_map import MAP_NOTE, chain_products, city_map, district_breakdown, local_firms, place_of
+from app.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(
+    request: Request, chain: str = Query("", max_length=80, pattern=r"^(chain:[a-z0-9-]{1,60})?$", description="产业链 id；空为全部"),
+) -> HTMLResponse:
+    cache = request.app.state.graphs
+    chains = ordered_chains(cache)
+    chosen = next((c for c in chains if c["id"] == chain), None)
+    if chain and chosen is None:
+        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain}")
+    try:
+        drawn = cache.memo(("city-map", chain), lambda: city_map(cache.graph(), chain_products(cache.graph(), chain) if chain else None))
+    except dm.BoundaryDataMissing:
+        drawn = None
+    graph = cache.graph()
+    return templates.TemplateResponse(request, "map.html", {
+        "chains": chains, "chosen": chosen, "city": drawn, "note": MAP_NOTE,
+        "headline": drawn.headline(chosen["name"] if chosen else None) if drawn else "边界数据未安装：请运行 scripts/setup.sh",
+        "synthetic": any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True)),
+    })
+
+
+@router.get("/districts/{name}", response_class=HTMLResponse)
+def district_page(request: Request, name: str = Path(min_length=1, max_length=40)) -> HTMLResponse:
+    cache = request.app.state.graphs
+    try:
+        known = set(dm.nanchang_districts())
+    except dm.BoundaryDataMissing:
+        known = set()
+    if name not in known:
+        raise HTTPException(status_code=404, detail=f"区县不存在：{name}")
+    graph = cache.graph()
+    chains = ordered_chains(cache)
+    rows = cache.memo(("district", name), lambda: district_breakdown(
+        graph, name, chains, {c["id"]: gaps(cache, c["id"]).products for c in chains}))
+    total = sum(1 for firm in local_firms(graph) if place_of(graph, firm)[0] == name)
+    present = [row for row in rows if row.firms]
+    if present:
+        top = max(present, key=lambda row: len(row.firms))
+        headline = f"{name}共有本地企业{total}家，涉及{len(present)}条产业链；企业最多的是{top.chain_name}（{len(top.firms)}家）"
+    else:
+        headline = f"{name}暂无已定位的本地企业"
+    return templates.TemplateResponse(request, "district.html", {
+        "name": name, "headline": headline, "rows": rows, "note": MAP_NOTE,
+        "synthetic": any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True)),
+    })
