@@ -118,6 +118,7 @@ EXAMPLE_REQUESTS = {
     "/chains/{chain_id}/candidates": "/chains/chain:ev/candidates?product=product:cathode",
     "/chains/{chain_id}/recruit": "/chains/chain:ev/recruit?product=product:cathode&candidate=ent:sh-cathode",
     "/disruption": "/disruption?country=韩国",
+    "/districts/{name}": "/districts/南昌县",
 }
 NEEDED = {
     "/api/risks": "reviewer", "/api/disruption": "reviewer", "/risks": "reviewer", "/disruption": "reviewer",
