@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -103,3 +104,27 @@ def page(browser, live_server: LiveServer) -> Iterator[object]:  # type: ignore[
     context.close()
     outside = [url for url in live_server.requests if urlparse(url).hostname not in ("127.0.0.1",) and not url.startswith(("data:", "blob:", "about:"))]
     assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
+
+
+@dataclass
+class SizedPage:
+    """A viewer's signed-in page at one of ``VIEWPORTS`` (``viewport`` is its key)."""
+
+    page: Any
+    viewport: str
+    width: int
+    height: int
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def viewer_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer) -> Iterator[SizedPage]:
+    """A viewer signed in on a 1440×900 screen and on a 390×844 phone (one test run each)."""
+    width, height = VIEWPORTS[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login?token={live_server.tokens['viewer']}")
+    yield SizedPage(page, request.param, width, height)
+    context.close()

@@ -6,11 +6,7 @@ from __future__ import annotations
 import json
 from urllib.request import Request, urlopen
 
-import pytest
-
-from tests.browser.conftest import SCREENSHOTS, LiveServer
-
-VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
+from tests.browser.conftest import SCREENSHOTS, LiveServer, SizedPage
 
 
 def chain_products(live_server: LiveServer) -> dict[str, int]:
@@ -25,41 +21,34 @@ def chain_products(live_server: LiveServer) -> dict[str, int]:
     return counts
 
 
-@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
-def test_every_tile_of_every_chain_fits_the_viewport_width(browser, live_server: LiveServer, viewport: str) -> None:  # type: ignore[no-untyped-def]
-    width, height = VIEWPORTS[viewport]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    try:
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login?token={live_server.tokens['viewer']}")
-        products = chain_products(live_server)
-        assert len(products) == 8
-        for chain_id, count in products.items():
-            page.goto(f"{live_server.url}/chains/{chain_id}")
-            tiles = page.locator("[data-testid=panorama-tile]")
-            assert tiles.count() == count, chain_id
-            boxes = page.evaluate(
-                """() => [...document.querySelectorAll('[data-testid=panorama-tile]')].map(tile => {
-                     const r = tile.getBoundingClientRect(); return {left: r.left, right: r.right, width: r.width}; })"""
-            )
-            outside = [box for box in boxes if box["left"] < 0 or box["right"] > width or box["width"] < 60]
-            assert not outside, f"{chain_id} at {width}×{height}: tiles outside the viewport width {outside[:3]}"
-            scroll_width, inner_width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-            assert scroll_width <= inner_width, f"{chain_id} at {width}×{height} scrolls sideways"
-            columns = page.evaluate(
-                "[...document.querySelectorAll('[data-testid=stage-column]')].map(c => Math.round(c.getBoundingClientRect().top))"
-            )
-            if viewport == "desktop":
-                assert len(set(columns[:3])) == 1, f"{chain_id}: the stage columns are not side by side"
-            else:
-                assert columns == sorted(columns) and len(set(columns)) == len(columns), f"{chain_id}: columns not stacked"
-            if chain_id == "chain:new-energy":
-                name = "panorama.png" if viewport == "desktop" else "panorama-phone.png"
-                if viewport == "phone":  # the phone's first screen is the page header: show the panorama itself
-                    page.evaluate("document.querySelector('[data-testid=panorama]').scrollIntoView()")
-                page.screenshot(path=str(SCREENSHOTS / name))
-    finally:
-        context.close()
+def test_every_tile_of_every_chain_fits_the_viewport_width(viewer_page: SizedPage, live_server: LiveServer) -> None:
+    page, viewport, width, height = viewer_page.page, viewer_page.viewport, viewer_page.width, viewer_page.height
+    products = chain_products(live_server)
+    assert len(products) == 8
+    for chain_id, count in products.items():
+        page.goto(f"{live_server.url}/chains/{chain_id}")
+        tiles = page.locator("[data-testid=panorama-tile]")
+        assert tiles.count() == count, chain_id
+        boxes = page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid=panorama-tile]')].map(tile => {
+                 const r = tile.getBoundingClientRect(); return {left: r.left, right: r.right, width: r.width}; })"""
+        )
+        outside = [box for box in boxes if box["left"] < 0 or box["right"] > width or box["width"] < 60]
+        assert not outside, f"{chain_id} at {width}×{height}: tiles outside the viewport width {outside[:3]}"
+        scroll_width, inner_width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        assert scroll_width <= inner_width, f"{chain_id} at {width}×{height} scrolls sideways"
+        columns = page.evaluate(
+            "[...document.querySelectorAll('[data-testid=stage-column]')].map(c => Math.round(c.getBoundingClientRect().top))"
+        )
+        if viewport == "desktop":
+            assert len(set(columns[:3])) == 1, f"{chain_id}: the stage columns are not side by side"
+        else:
+            assert columns == sorted(columns) and len(set(columns)) == len(columns), f"{chain_id}: columns not stacked"
+        if chain_id == "chain:new-energy":
+            name = "panorama.png" if viewport == "desktop" else "panorama-phone.png"
+            if viewport == "phone":  # the phone's first screen is the page header: show the panorama itself
+                page.evaluate("document.querySelector('[data-testid=panorama]').scrollIntoView()")
+            page.screenshot(path=str(SCREENSHOTS / name))
 
 
 def test_a_tile_opens_its_local_producers_and_candidates(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
