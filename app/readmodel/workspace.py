@@ -101,6 +101,11 @@ def resilience_trend(cache: GraphCache) -> list[tuple[str, list[tuple[str, float
     return cache.memo(("resilience-trend",), compute)
 
 
+def holds_synthetic(cache: GraphCache) -> bool:
+    """Whether the graph holds synthetic demo data (the pages then say 示例数据（虚构）); once per revision."""
+    return cache.memo(("holds-synthetic",), lambda: any(attrs.get("synthetic") for _, attrs in cache.graph().nodes(data=True)))
+
+
 def product_statuses(cache: GraphCache, chain_id: str) -> dict[str, str]:
     """Gap status of every product of the chain."""
     return {product.product: product.status for product in gaps(cache, chain_id).products}

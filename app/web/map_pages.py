@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from app.readmodel.workspace import gaps, ordered_chains
+from app.readmodel.workspace import gaps, holds_synthetic, ordered_chains
 from app.web import district_map as dm
 from app.web.investment_map import MAP_NOTE, chain_products, city_map, district_breakdown, local_firms, place_of
 from app.web.templating import templates
@@ -26,11 +26,10 @@ def map_page(
         drawn = cache.memo(("city-map", chain), lambda: city_map(cache.graph(), chain_products(cache.graph(), chain) if chain else None))
     except dm.BoundaryDataMissing:
         drawn = None
-    graph = cache.graph()
     return templates.TemplateResponse(request, "map.html", {
         "chains": chains, "chosen": chosen, "city": drawn, "note": MAP_NOTE,
         "headline": drawn.headline(chosen["name"] if chosen else None) if drawn else "边界数据未安装：请运行 scripts/setup.sh",
-        "synthetic": any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True)),
+        "synthetic": holds_synthetic(cache),
     })
 
 
@@ -47,7 +46,7 @@ def district_page(request: Request, name: str = Path(min_length=1, max_length=40
     chains = ordered_chains(cache)
     rows = cache.memo(("district", name), lambda: district_breakdown(
         graph, name, chains, {c["id"]: gaps(cache, c["id"]).products for c in chains}))
-    total = sum(1 for firm in local_firms(graph) if place_of(graph, firm)[0] == name)
+    total = cache.memo(("district-firms", name), lambda: sum(1 for firm in local_firms(graph) if place_of(graph, firm)[0] == name))
     present = [row for row in rows if row.firms]
     if present:
         top = max(present, key=lambda row: len(row.firms))
@@ -56,5 +55,5 @@ def district_page(request: Request, name: str = Path(min_length=1, max_length=40
         headline = f"{name}暂无已定位的本地企业"
     return templates.TemplateResponse(request, "district.html", {
         "name": name, "headline": headline, "rows": rows, "note": MAP_NOTE,
-        "synthetic": any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True)),
+        "synthetic": holds_synthetic(cache),
     })

@@ -29,7 +29,7 @@ def index(request: Request, store: StoreDep) -> HTMLResponse:
     cache = request.app.state.graphs
     data = {**overview(cache, with_risks=with_risks), "with_risks": with_risks}
     chain_names = {row["chain"]["id"]: row["chain"]["name"] for row in data["chains"]}
-    synthetic = any(attrs.get("synthetic") for _, attrs in cache.graph().nodes(data=True))
+    synthetic = workspace.holds_synthetic(cache)
     charts = dashboard_charts(data["chains"], base_year=DEFAULT_BASE_YEAR, colours=STATUS_COLOURS, trend=workspace.resilience_trend(cache))
     return templates.TemplateResponse(request, "index.html", {"overview": data, "chain_names": chain_names, "counts": store.counts(), "synthetic": synthetic, "charts": charts, "base_year": DEFAULT_BASE_YEAR})
 
