@@ -61,8 +61,6 @@ def node_title(attrs: dict[str, Any]) -> str:
             lines.append(f"营业收入：{attrs['revenue_yi']} 亿元")
         if attrs.get("tags"):
             lines.append("标签：" + "、".join(attrs["tags"]))
-    if "producers" in attrs:
-        lines.append(f"生产企业：{attrs['producers']} 家" + ("" if attrs.get("expanded") else "（单击展开）"))
     if attrs.get("target_2026_yi"):
         lines.append(f"2026年目标：{attrs['target_2026_yi']:g} 亿元")
     if attrs.get("synthetic"):
@@ -90,8 +88,7 @@ def graph_payload(
         positions = _layout(graph) if graph.number_of_nodes() > physics_limit else {}
     for node_id, attrs in graph.nodes(data=True):
         kind, color, shape, size = KIND_STYLE.get(attrs.get("label", ""), ("节点", "#7f8c8d", "dot", 10))
-        url = node_url(node_id, attrs.get("label", "")) if attrs.get("expanded", True) else attrs["url"]
-        extra: dict[str, Any] = {"url": url, "kind": attrs.get("label", "")}
+        extra: dict[str, Any] = {"url": node_url(node_id, attrs.get("label", "")), "kind": attrs.get("label", "")}
         if node_id in positions:
             extra["x"], extra["y"] = positions[node_id]
         elif attrs.get("stage") in STAGE_X:  # physics on: products still stand in 上游 / 中游 / 下游 columns
@@ -161,47 +158,3 @@ def _layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
         row, column = divmod(position, per_row)
         positions[node] = (left + column * ISOLATED_SPACING, top + row * ISOLATED_SPACING)
     return positions
-
-
-
-AGGREGATE_ABOVE = 400
-EXPANDED_PRODUCERS = 150
-
-
-def chain_view(graph: nx.MultiDiGraph, chain_id: str, expand: frozenset[str] = frozenset(),
-               *, aggregate_above: int = AGGREGATE_ABOVE) -> tuple[nx.MultiDiGraph, bool]:
-    """The graph to draw for a chain page, and whether enterprises were aggregated.
-
-    Small chains are drawn whole. Above ``aggregate_above`` nodes the enterprises are folded into
-    the products they make (a product's tooltip tells how many); the products in ``expand`` show
-    their largest producers and the supply relations among what is shown.
-
-    >>> g = nx.MultiDiGraph()
-    >>> g.add_node("chain:c", label="Chain", name="链")
-    >>> g.add_node("product:p", label="Product", name="品")
-    >>> for i in range(3):
-    ...     g.add_node(f"ent:{i}", label="Enterprise", name=f"企{i}")
-    ...     _ = g.add_edge(f"ent:{i}", "product:p", key="PRODUCES", type="PRODUCES")
-    >>> view, folded = chain_view(g, "chain:c", aggregate_above=2)
-    >>> folded, sorted(view), view.nodes["product:p"]["producers"]
-    (True, ['chain:c', 'product:p'], 3)
-    >>> sorted(chain_view(g, "chain:c", frozenset({"product:p"}), aggregate_above=2)[0])[:2]
-    ['chain:c', 'ent:0']
-    """
-    if graph.number_of_nodes() <= aggregate_above:
-        return graph, False
-    keep = {node for node, attrs in graph.nodes(data=True) if attrs.get("label") != "Enterprise"}
-    producers: dict[str, list[str]] = {}
-    for src, dst, attrs in graph.edges(data=True):
-        if attrs.get("type") == "PRODUCES":
-            producers.setdefault(dst, []).append(src)
-    for product in expand:
-        ranked = sorted(producers.get(product, []), key=lambda node: (-(graph.nodes[node].get("revenue_yi") or 0), node))
-        keep.update(ranked[:EXPANDED_PRODUCERS])
-    view = graph.subgraph(keep).copy()
-    for product, firms in producers.items():
-        if product in view:
-            view.nodes[product]["producers"] = len(firms)
-            view.nodes[product]["expanded"] = product in expand
-            view.nodes[product]["url"] = f"/chains/{chain_id}?expand={product}#network"
-    return view, True

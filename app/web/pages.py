@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.deps import CHAIN_ID, StoreDep, chain_or_404
 from app.readmodel import workspace
 from app.readmodel.lookups import neighbourhood_without_waiting, search_without_waiting
-from app.readmodel.workspace import SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, product_statuses, risk_status
+from app.readmodel.workspace import SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, risk_status
 from app.security.tokens import role_allows
 from app.web.charts import dashboard_charts
 from app.web.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
-from app.web.graph_view import KIND_STYLE, chain_view, graph_payload
+from app.web.graph_view import KIND_STYLE, graph_payload
 from app.web.panorama import chain_panorama
 from app.web.templating import templates
 from queries.chain_map import DEFAULT_BASE_YEAR
@@ -35,27 +33,17 @@ def index(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)
-def chain_page(
-    request: Request, chain_id: str = CHAIN_ID,
-    expand: list[str] = Query([], max_length=20, description="展开这些产品的生产企业"),
-) -> HTMLResponse:
+def chain_page(request: Request, chain_id: str = CHAIN_ID) -> HTMLResponse:
     cache = request.app.state.graphs
     chain = chain_or_404(cache, chain_id)
-
-    def drawing() -> tuple[dict[str, Any], bool, bool]:  # the graph view, laid out once per revision and expansion
-        graph = cache.graph(chain_id)
-        view, aggregated = chain_view(graph, chain_id, frozenset(expand))
-        payload = graph_payload(view, status=product_statuses(cache, chain_id), status_colours=STATUS_COLOURS)
-        return payload, aggregated, any(attrs.get("synthetic") for _, attrs in graph.nodes(data=True))
-
-    payload, aggregated, synthetic = cache.recent(("chain-drawing", chain_id, frozenset(expand)), drawing)
+    synthetic = cache.memo(("chain-synthetic", chain_id),
+                           lambda: any(attrs.get("synthetic") for _, attrs in cache.graph(chain_id).nodes(data=True)))
     report = gaps(cache, chain_id)
     chain_map = chain_map_result(cache, chain_id)
     summary = chain_map.record_tables().get("summary") or (None,)
     return templates.TemplateResponse(
         request, "chain.html",
-        {"chain": chain, "graph": payload, "aggregated": aggregated, "synthetic": synthetic, "kinds": KIND_STYLE,
-         "gaps": report.records(), "rule": report.rule, "summary": summary[0],
+        {"chain": chain, "synthetic": synthetic, "gaps": report.records(), "rule": report.rule, "summary": summary[0],
          "panorama": chain_panorama(report, chain_map, chain.get("segments") or ())},
     )
 

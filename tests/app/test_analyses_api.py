@@ -112,6 +112,7 @@ EXAMPLE_REQUESTS = {
     "/api/nodes/{node_id}/neighbourhood": "/api/nodes/ent:lead/neighbourhood",
     "/api/tokens/{token_id}": "/api/tokens/1",
     "/chains/{chain_id}": "/chains/chain:ev",
+    "/chains/{chain_id}/network": "/chains/chain:ev/network?product=product:cell",
     "/enterprises/{enterprise_id}": "/enterprises/ent:lead",
     "/nodes/{node_id}": "/nodes/ent:lead",
     "/search": "/search?q=电芯",

@@ -118,9 +118,9 @@ def client(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str]
 def test_chain_page_opens_with_the_panorama(client: TestClient) -> None:
     products = client.get("/api/chains/chain:new-energy").json()["products"]
     html = client.get("/chains/chain:new-energy").text
-    assert html.index('data-testid="panorama"') < html.index('id="network-heading"')
+    assert html.index('data-testid="panorama"') < html.index('<h2>补链 · 强链 · 延链</h2>')
     assert html.count('data-testid="panorama-tile"') == len(products)
     assert HOSTILE not in html and "&lt;img src=x onerror=" in html  # a spreadsheet name is text, never markup
-    panorama = html[html.index('data-testid="panorama"'):html.index('id="network-heading"')]
+    panorama = html[html.index('data-testid="panorama"'):html.index('<h2>补链 · 强链 · 延链</h2>')]
     assert LEADER_MARK in visible_text(panorama)
     assert not ID_PATTERN.search(visible_text(panorama))

@@ -26,23 +26,25 @@ def test_search_finds_a_node(page, live_server: LiveServer) -> None:  # type: ig
     assert "碳酸锂" in page.inner_text("h1")
 
 
-def test_chain_page_draws_network_and_node_click_opens_its_page(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+def test_chain_page_opens_its_enterprise_network_and_a_node_click_opens_its_page(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{live_server.url}/chains/chain:new-energy")
+    page.screenshot(path=str(SCREENSHOTS / "chain.png"), full_page=True)
+    page.click("[data-testid=network-link]")
+    page.wait_for_url("**/chains/chain:new-energy/network")
     page.wait_for_selector("#network[data-ready='1']", timeout=30_000)
     assert page.locator("#network canvas").count() == 1
-    page.screenshot(path=str(SCREENSHOTS / "chain.png"), full_page=True)
     target = "product:lithium-carbonate"
-    page.locator("#network").scroll_into_view_if_needed()  # below the panorama: the click must land on screen
+    page.locator("#network").scroll_into_view_if_needed()
     point = page.evaluate(
-        """(id) => { const n = window.chainAtlasNetwork; n.fit({animation: false}); n.focus(id, {scale: 1.5, animation: false});
+        """(id) => { const n = window.chainAtlasNetwork; n.focus(id, {scale: 1.5, animation: false});
                      const p = n.getPositions([id])[id]; const d = n.canvasToDOM(p);
                      const r = document.getElementById('network').getBoundingClientRect();
                      return {x: r.left + d.x, y: r.top + d.y}; }""",
         target,
     )
-    page.mouse.click(point["x"], point["y"])
-    page.wait_for_url(f"**/nodes/{target}", timeout=10_000)
-    assert "碳酸锂" in page.inner_text("h1")
+    page.mouse.click(point["x"], point["y"])  # a product opens the network around it
+    page.wait_for_url(lambda url: url.endswith(f"/chains/chain:new-energy/network?product={target}"), timeout=10_000)
+    assert "碳酸锂及其直接上下游产品" in page.inner_text("h1")
 
 
 def test_simulation_runs_in_the_browser(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
