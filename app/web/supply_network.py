@@ -295,8 +295,7 @@ def _shelves(blocks: Sequence[Block], k: int, font: float = PRODUCT_FONT) -> tup
     ([('a', 0, 2, 1), ('b', 2, 2, 1), ('c', 0, 3, 2)], True)
     """
     placed: list[_Placed] = []
-    top = used = 0
-    shelf = 0.0
+    top, used, shelf = 0.0, 0, 0.0
     for block in blocks:
         cells = _block_cells(block, k)
         if used and used + cells > k:
