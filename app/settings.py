@@ -1,7 +1,13 @@
 """One Settings object, read from environment variables; a bad setting fails at start-up.
 
+The data folder (``CHAINATLAS_DATA_DIR``) defaults to ``var/`` of the checkout ChainAtlas runs
+from, found from the installed package (``scripts/setup.sh`` and the Dockerfile install the checkout
+in editable mode): the CLI and the server open the same store whatever the working directory.
+
 >>> Settings(store="embedded", data_dir="/tmp/x").embedded_path.name
 'chainatlas.sqlite'
+>>> default_data_dir() == Path(__file__).resolve().parents[1] / "var"
+True
 """
 
 from __future__ import annotations
@@ -17,6 +23,18 @@ from graph_schema.errors import ConfigError
 from stores.factory import StoreConfig
 
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+CHECKOUT = Path(__file__).resolve().parents[1]  # the folder holding app/, stores/, pyproject.toml
+
+
+def default_data_dir() -> Path:
+    """``var/`` of the checkout the package was installed from; a ConfigError when the package is not
+    in a checkout (a non-editable install), since site-packages is no place for data."""
+    if not (CHECKOUT / "pyproject.toml").is_file():
+        raise ConfigError(
+            f"ChainAtlas is not installed from its repository ({CHECKOUT}): set CHAINATLAS_DATA_DIR to the data folder"
+            " / 未从代码仓库安装：请用环境变量 CHAINATLAS_DATA_DIR 指定数据目录"
+        )
+    return CHECKOUT / "var"
 
 
 class Settings(BaseSettings):
@@ -29,7 +47,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     store: Literal["embedded", "neo4j"] = Field(default="embedded", alias="CHAINATLAS_STORE")
-    data_dir: Path = Field(default=Path("var"), alias="CHAINATLAS_DATA_DIR")
+    data_dir: Path = Field(default_factory=default_data_dir, alias="CHAINATLAS_DATA_DIR")
     neo4j_uri: str = Field(default="bolt://127.0.0.1:7687", alias="NEO4J_URI")
     neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
     neo4j_password: str = Field(default="", alias="NEO4J_PASSWORD")
@@ -48,6 +66,11 @@ class Settings(BaseSettings):
     def _normalise_store(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, folder: Path) -> Path:
+        return folder.expanduser().absolute()  # a relative CHAINATLAS_DATA_DIR: from the working directory
+
     @model_validator(mode="after")
     def _data_dir_usable(self) -> Settings:
         if self.data_dir.exists() and not self.data_dir.is_dir():
@@ -63,6 +86,18 @@ class Settings(BaseSettings):
     def tokens_path(self) -> Path:
         """The SQLite file that keeps hashed access tokens (whatever the graph store)."""
         return self.data_dir / "tokens.sqlite"
+
+    def store_description(self) -> str:
+        """Which store these settings open, for the line the CLI and the server print.
+
+        >>> Settings(store="embedded", data_dir="/srv/x").store_description()
+        '嵌入式数据存储 /srv/x/chainatlas.sqlite'
+        >>> Settings(store="neo4j", data_dir="/srv/x", neo4j_uri="bolt://db:7687").store_description()
+        'Neo4j 数据存储 bolt://db:7687（数据库 neo4j）'
+        """
+        if self.store == "neo4j":
+            return f"Neo4j 数据存储 {self.neo4j_uri}（数据库 {self.neo4j_database}）"
+        return f"嵌入式数据存储 {self.embedded_path}"
 
     def store_config(self) -> StoreConfig:
         """What ``stores.factory.open_store`` needs to open the store these settings choose."""
