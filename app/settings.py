@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +23,7 @@ from graph_schema.errors import ConfigError
 from stores.factory import StoreConfig
 
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"  # what `chainatlas serve` listens on by default
 CHECKOUT = Path(__file__).resolve().parents[1]  # the folder holding app/, stores/, pyproject.toml
 
 
@@ -40,14 +41,16 @@ def default_data_dir() -> Path:
 class Settings(BaseSettings):
     """Where the data lives and how to reach it.
 
-    Environment: ``CHAINATLAS_STORE`` (embedded|neo4j), ``CHAINATLAS_DATA_DIR``, ``NEO4J_URI``,
-    ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
+    Environment: ``CHAINATLAS_STORE`` (embedded|neo4j), ``CHAINATLAS_DATA_DIR``,
+    ``CHAINATLAS_PUBLIC_URL`` (the address people open the web app at, for sign-in links),
+    ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
     """
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     store: Literal["embedded", "neo4j"] = Field(default="embedded", alias="CHAINATLAS_STORE")
     data_dir: Path = Field(default_factory=default_data_dir, alias="CHAINATLAS_DATA_DIR")
+    public_url: str = Field(default=DEFAULT_PUBLIC_URL, alias="CHAINATLAS_PUBLIC_URL")
     neo4j_uri: str = Field(default="bolt://127.0.0.1:7687", alias="NEO4J_URI")
     neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
     neo4j_password: str = Field(default="", alias="NEO4J_PASSWORD")
@@ -60,6 +63,14 @@ class Settings(BaseSettings):
         if parsed.scheme not in NEO4J_SCHEMES or not parsed.hostname:
             raise ValueError(f"must look like bolt://host:7687 or neo4j://host:7687 (schemes: {', '.join(NEO4J_SCHEMES)})")
         return uri
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, url: str) -> str:
+        parsed = urlparse(url.strip())
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError("must look like http://host:8000")
+        return url.strip().rstrip("/")
 
     @field_validator("store", mode="before")
     @classmethod
@@ -99,6 +110,14 @@ class Settings(BaseSettings):
             return f"Neo4j 数据存储 {self.neo4j_uri}（数据库 {self.neo4j_database}）"
         return f"嵌入式数据存储 {self.embedded_path}"
 
+    def sign_in_link(self, token: str, base_url: str | None = None) -> str:
+        """The link that signs ``token`` in: ``/login?token=…`` on ``base_url`` (default: ``public_url``).
+
+        >>> Settings(data_dir="/tmp/x").sign_in_link("abc")
+        'http://127.0.0.1:8000/login?token=abc'
+        """
+        return f"{(base_url or self.public_url).rstrip('/')}/login?{urlencode({'token': token})}"
+
     def store_config(self) -> StoreConfig:
         """What ``stores.factory.open_store`` needs to open the store these settings choose."""
         return StoreConfig(
@@ -110,6 +129,7 @@ class Settings(BaseSettings):
 _ENV_NAMES = {
     "store": "CHAINATLAS_STORE",
     "data_dir": "CHAINATLAS_DATA_DIR",
+    "public_url": "CHAINATLAS_PUBLIC_URL",
     "neo4j_uri": "NEO4J_URI",
     "neo4j_user": "NEO4J_USER",
     "neo4j_password": "NEO4J_PASSWORD",

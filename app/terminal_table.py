@@ -33,7 +33,7 @@ from queries.formatting import figure_text, shortened
 
 TERMINAL_WIDTH = 120
 LIST_LIMIT = 3  # names shown of a long list in a cell; the files keep every name
-ID_PATTERN = re.compile(r"\b(?:chain|product|park|cluster|ent):[\w.\-]+")
+ID_PATTERN = re.compile(r"\b(?:chain|product|park|cluster|ent):[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")  # ASCII: a name may follow
 COLUMN_GAP = 2
 MIN_WRAPPED = 16  # a wrapped column is at least this wide
 UNWRAPPED = 24  # columns up to this wide are kept on one line first, when room allows
@@ -54,8 +54,8 @@ class Names(Protocol):
 def named(value: Any, names: Names) -> Any:
     """``value`` with every id in it replaced by its name (ids without a name stay as they are).
 
-    >>> named("园区 park:x；企业 ent:a、ent:b", {"park:x": "小蓝经开区", "ent:a": "甲"})
-    '园区 小蓝经开区；企业 甲、ent:b'
+    >>> named("园区 park:x；企业 ent:a、ent:b。product:y供应商", {"park:x": "小蓝经开区", "ent:a": "甲", "product:y": "硬质合金"})
+    '园区 小蓝经开区；企业 甲、ent:b。硬质合金供应商'
     >>> named(["ent:a", 3], {"ent:a": "甲"})
     ['甲', 3]
     """

@@ -62,13 +62,16 @@ class Session:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self.names = GraphNames(store)
+        self._chosen: dict[str, str] = {}  # id → name of the nodes the options named
 
     def node(self, label: str, text: str, option: str) -> dict[str, Any]:
         """The node of ``label`` that ``text`` (the value of ``option``) names; exit 2 on a miss or ambiguity."""
         try:
-            return resolve(self.store, label, text)
+            node = resolve(self.store, label, text)
         except (NameNotFound, AmbiguousName) as exc:
             raise fail(f"{option}：{exc}", 2) from None
+        self._chosen[node["id"]] = node["name"]
+        return node
 
     def node_id(self, label: str, text: str, option: str) -> str:
         return str(self.node(label, text, option)["id"])
@@ -104,4 +107,12 @@ class Session:
         try:
             return compute(graph)
         except (nx.NodeNotFound, ValueError) as exc:
-            raise fail(named(str(exc), self.names)) from None
+            raise fail(self.readable(str(exc))) from None
+
+    def readable(self, message: str) -> str:
+        """``message`` with ids named: those of the graph, and the nodes the options named (also those
+        keyed by a credit code)."""
+        message = named(message, self.names)
+        for node_id, name in self._chosen.items():
+            message = message.replace(node_id, name)
+        return message
