@@ -29,7 +29,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
-from queries.formatting import figure_text, shortened
+from queries.formatting import figure_text, is_share_column, percent_points, shortened
 
 TERMINAL_WIDTH = 120
 LIST_LIMIT = 3  # names shown of a long list in a cell; the files keep every name
@@ -79,6 +79,11 @@ def _cell(column: str, value: Any, row: Mapping[str, Any]) -> str:
     if isinstance(value, dict):
         return "；".join(f"{key}：{item}" for key, item in value.items())
     figure = row.get("指标") if column in FIGURE_COLUMNS else None
+    if isinstance(figure, str) and column == "变化" and is_share_column(figure) and isinstance(value, (int, float)):
+        before, after = row.get("引进前"), row.get("引进后")
+        if isinstance(before, float) and isinstance(after, float):  # as the recruit page says it: from the shown percentages
+            return f"{percent_points(after) - percent_points(before):+.1f} 个百分点"
+        return f"{value * 100:+.1f} 个百分点"
     return str(figure_text(figure if isinstance(figure, str) else column, value))
 
 

@@ -72,6 +72,7 @@ def test_the_top_candidate_by_name_can_be_recruited(demo_dir: Path) -> None:
     effects = invoke(demo_dir, "recruit", "--chain", "新能源", "--product", "隔膜", "--candidate", top)
     assert effects.exit_code == 0, effects.output
     assert "引进前" in effects.stdout and "产品状态" in effects.stdout
+    assert re.search(r"本地配套率 +\d+\.\d% +\d+\.\d% +[+-]\d+\.\d 个百分点", effects.stdout)
 
 
 @pytest.mark.parametrize("text", [CODE, "测试隔膜", "深圳测试隔膜科技", "深圳测试隔膜科技股份有限公司"])
