@@ -6,7 +6,7 @@ What the terminal table does that the files (``--format csv|json|xlsx``) do not:
 * ids become names (``names`` maps an id to its name); a column that then repeats another
   (企业ID beside 企业) is left out; ids inside a text (a scope such as ``园区 park:x``) are named too;
 * figures follow ``queries.formatting`` (15.6%, 1,783.8, 3,000);
-* long name lists show their first names and …等N家;
+* long name lists show their first names and …等N家; the first ``ROW_LIMIT`` rows are shown;
 * columns that do not fit (each at least as wide as its heading) are left out, from the right,
   and a note after the table names them.
 
@@ -32,8 +32,10 @@ from rich.table import Table
 from queries.formatting import figure_text, is_share_column, percent_points, shortened
 
 TERMINAL_WIDTH = 120
+ROW_LIMIT = 200  # rows shown at a terminal; nobody reads more there, and the files keep them all
 LIST_LIMIT = 3  # names shown of a long list in a cell; the files keep every name
 ID_PATTERN = re.compile(r"\b(?:chain|product|park|cluster|ent):[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")  # ASCII: a name may follow
+CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")  # the id of an enterprise keyed by its 统一社会信用代码
 COLUMN_GAP = 2
 MIN_WRAPPED = 16  # a wrapped column is at least this wide
 UNWRAPPED = 24  # columns up to this wide are kept on one line first, when room allows
@@ -60,7 +62,7 @@ def named(value: Any, names: Names) -> Any:
     ['甲', 3]
     """
     if isinstance(value, str):
-        if value in names:
+        if CREDIT_CODE.fullmatch(value) and value in names:  # an enterprise keyed by its credit code
             return names[value]
         return ID_PATTERN.sub(lambda match: names.get(match.group(0), match.group(0)), value)
     if isinstance(value, (list, tuple)):
@@ -96,7 +98,7 @@ def _is_id_column(column: str, rows: Sequence[Mapping[str, Any]], names: Names) 
     def is_id(value: Any) -> bool:
         if isinstance(value, (list, tuple)):
             return all(is_id(item) for item in value)
-        return isinstance(value, str) and (value in names or ID_PATTERN.fullmatch(value) is not None)
+        return isinstance(value, str) and (ID_PATTERN.fullmatch(value) is not None or (CREDIT_CODE.fullmatch(value) is not None and value in names))
 
     return bool(values) and all(is_id(value) for value in values)
 
@@ -165,6 +167,8 @@ def terminal_table(rows: Sequence[Mapping[str, Any]], *, names: Names | None = N
     """``rows`` as a text table at most ``width`` columns wide (see the module's description)."""
     if not rows:
         return NO_RESULTS + "\n"
+    total = len(rows)
+    rows = rows[:ROW_LIMIT]
     columns, cells = readable_rows(rows, {} if names is None else names)
     lists = frozenset(index for index, column in enumerate(columns) if any(isinstance(row.get(column), (list, tuple)) for row in rows))
     widths = column_widths(columns, cells, width, lists)
@@ -179,6 +183,8 @@ def terminal_table(rows: Sequence[Mapping[str, Any]], *, names: Names | None = N
                       highlight=False, emoji=False, markup=False)
     console.print(table)
     text = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines() if line.strip()) + "\n"
+    if total > len(rows):
+        text += f"（共 {total:,} 行，此处显示前 {len(rows)} 行；用 --format csv、json 或 xlsx 可得全部行）\n"
     left_out = [column for index, column in enumerate(columns) if index not in widths]
     if left_out:
         text += f"（另有 {len(left_out)} 列未显示：{'、'.join(left_out)}；用 --format csv、json 或 xlsx 可得全部列）\n"

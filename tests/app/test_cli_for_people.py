@@ -205,3 +205,11 @@ def test_figures_in_the_shared_format_and_files_keep_every_column(demo_dir: Path
     assert {"产品", "产品名称", "本地生产企业", "依据"} <= set(gaps_json[0])  # ids and every column in the files
     assert gaps_json[0]["产品"].startswith("product:") and isinstance(gaps_json[0]["本地配套率"], (float, type(None)))
     assert "另有" in gaps_table and "--format csv、json 或 xlsx" in gaps_table
+
+
+def test_a_long_table_shows_its_first_rows_and_says_how_many_there_are() -> None:
+    from app.terminal_table import ROW_LIMIT, terminal_table
+
+    text = terminal_table([{"产品": f"产品{i}", "本地企业数": i} for i in range(ROW_LIMIT + 50)])
+    assert f"（共 {ROW_LIMIT + 50:,} 行，此处显示前 {ROW_LIMIT} 行" in text
+    assert f"产品{ROW_LIMIT - 1} " in text and f"产品{ROW_LIMIT} " not in text
