@@ -17,12 +17,13 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Protocol
 
+from app.terminal_table import terminal_table
 from loaders.spreadsheet_cells import csv_cell, xlsx_row
-from queries.formatting import shortened
+from queries.formatting import is_share_column
 from queries.labels import Record, labelled_tables
 
 OutputFormat = Literal["table", "json", "csv", "xlsx"]
-NO_RESULTS = "（无结果）"
+NO_RESULTS = "（无结果）"  # the one column of an empty CSV or sheet
 
 
 class Tabulated(Protocol):
@@ -57,21 +58,6 @@ def _fits_a_cell(value: Any) -> Any:
     return value
 
 
-def is_share_column(column: str) -> bool:
-    """Columns holding a share 0–1 (本地配套率, 境外采购占比, 韧性 …), formatted as % in XLSX.
-
-    >>> is_share_column("本地配套率"), is_share_column("最大供应商占比"), is_share_column("供应商HHI")
-    (True, True, False)
-    """
-    return column.endswith(("率", "占比", "比例")) or column in ("完整度", "韧性", "损失比例")
-
-
-def _shown(value: Any) -> str:
-    """A cell for the terminal: long name lists shortened (files keep every name), None blank."""
-    value = _cell(shortened(value) if isinstance(value, (list, tuple)) else value)
-    return "" if value is None else str(value)
-
-
 def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:
     """Every column of the rows in order of appearance; for no rows, one that says so, so that an
     empty CSV or sheet is not a blank file."""
@@ -95,26 +81,8 @@ def render_rows(rows: Sequence[dict[str, Any]], fmt: OutputFormat, *, title: str
     if fmt == "xlsx":
         return render_tables({title: list(rows)})
     if fmt == "table":
-        return _table(columns, rows).encode("utf-8")
+        return terminal_table(rows).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}; use table, json, csv or xlsx")
-
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
-def _table(columns: list[str], rows: Sequence[dict[str, Any]]) -> str:
-    if not rows:
-        return "（无结果）\n"
-    cells = [[_shown(row.get(name)) for name in columns] for row in rows]
-    widths = [max(_width(name), *(_width(line[i]) for line in cells)) for i, name in enumerate(columns)]
-
-    def line(values: list[str]) -> str:
-        return "  ".join(value + " " * (width - _width(value)) for value, width in zip(values, widths, strict=True)).rstrip()
-
-    return "\n".join([line(columns), line(["-" * width for width in widths]), *(line(row) for row in cells)]) + "\n"
 
 
 def render_tables(tables: dict[str, list[dict[str, Any]]]) -> bytes:

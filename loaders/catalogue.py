@@ -57,7 +57,13 @@ def place_key(text: str) -> str:
     return folded.lower()
 
 
-def _key(kind: str, text: str) -> str:
+def name_key(kind: str, text: str) -> str:
+    """``text`` folded for matching a ``kind``'s names: a place by ``place_key``, a chain or cluster
+    without its trailing 产业链 / 产业集群.
+
+    >>> name_key("chain", "新能源产业链"), name_key("park", "南昌小蓝经济技术开发区"), name_key("product", "ＢＭＳ")
+    ('新能源', '小蓝经开区', 'bms')
+    """
     if kind == "park":
         return place_key(text)
     folded = re.sub(r"\s+", "", fold(text)).lower()
@@ -108,12 +114,12 @@ class Catalogue:
     def _add(self, kind: Kind, node_id: str, name: str) -> None:
         self.names[kind][node_id] = name
         for text in (node_id, node_id.split(":", 1)[1], name):  # 'chain:new-energy', 'new-energy', '新能源'
-            self._lookup[kind].setdefault(_key(kind, text), node_id)
+            self._lookup[kind].setdefault(name_key(kind, text), node_id)
             self._lookup[kind].setdefault(text, node_id)  # the exact text: no folding needed
 
     def resolve(self, kind: Kind, text: str) -> tuple[str | None, list[str]]:
         """(id, []) for a known name or id; (None, up to three closest known names) otherwise."""
-        found = self._lookup[kind].get(text) or self._lookup[kind].get(_key(kind, text))
+        found = self._lookup[kind].get(text) or self._lookup[kind].get(name_key(kind, text))
         if found:
             return found, []
         return None, self.suggest(kind, text)

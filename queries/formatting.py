@@ -1,13 +1,30 @@
-"""How figures and name lists look in result rows: percentages, rounding, shortened lists.
+"""How figures and name lists look wherever a person reads them — pages, CLI tables, Excel: the one
+number format of ChainAtlas, and shortened name lists.
 
->>> percent(0.4567), rounded(0.123456), shortened(["甲", "乙", "丙"], limit=2)
-('45.7%', 0.1235, ['甲', '乙', '…等3家'])
+The rules (the web, the CLI and the Excel downloads all use these functions; keep their names):
+
+* ``percent``: a share 0–1 as a percentage with one decimal (``45.7%``);
+* ``yuan_yi``: an amount in 亿元 with thousands separators and one decimal (``1,783.8``);
+* ``count``: a count as an integer with thousands separators (``3,000``);
+* ``readable_number``: any other figure (scores, HHI) without scientific notation;
+* ``figure_text(column, value)``: one of the above, chosen by the column's Chinese label
+  (``is_share_column``, ``is_yi_column``) — what a table cell shows.
+
+>>> percent(0.4567), yuan_yi(1783.84), count(3000), rounded(0.123456), shortened(["甲", "乙", "丙"], limit=2)
+('45.7%', '1,783.8', '3,000', 0.1235, ['甲', '乙', '…等3家'])
+>>> figure_text("本地配套率", 0.1564), figure_text("本地营收(亿元)", 27950.31), figure_text("本地企业数", 12)
+('15.6%', '27,950.3', '12')
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, overload
+
+SHARE_SUFFIXES = ("率", "占比", "比例", "增速")
+SHARE_COLUMNS = frozenset({"完整度", "韧性"})
+YI_MARK = "亿元"
 
 
 def name_list(names: Mapping[str, str], ids: Sequence[str]) -> list[str]:
@@ -64,3 +81,75 @@ def rounded(value: float | None, digits: int = 4) -> float | None: ...
 def rounded(value: float | None, digits: int = 4) -> float | None:
     """``value`` rounded for result rows (None stays None)."""
     return None if value is None else round(float(value), digits)
+
+
+def readable_number(value: float) -> str:
+    """A figure with no unit rule of its own: whole numbers without ``.0``; ≥ 100 with one decimal;
+    ≥ 1 with two; smaller with four significant digits; thousands separators, never 1e-05.
+
+    >>> [readable_number(v) for v in (27950.31, 139458.0, 12.3456, 0.37612, 0.0, -38.1, float("nan"))]
+    ['27,950.3', '139,458', '12.35', '0.3761', '0', '-38.1', '—']
+    """
+    if not math.isfinite(value):
+        return "—"
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    size = abs(value)
+    if size >= 100:
+        return f"{value:,.1f}"
+    if size >= 1:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:.4g}"
+
+
+def yuan_yi(value: float | None) -> str:
+    """An amount in 亿元: thousands separators, one decimal; '—' for None (the unit is in the heading).
+
+    >>> yuan_yi(4496.25), yuan_yi(3000), yuan_yi(None)
+    ('4,496.2', '3,000.0', '—')
+    """
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def count(value: int | float | None) -> str:
+    """A count as an integer with thousands separators; '—' for None.
+
+    >>> count(1917), count(3.0), count(None)
+    ('1,917', '3', '—')
+    """
+    return "—" if value is None else f"{round(value):,}"
+
+
+def is_share_column(column: str) -> bool:
+    """Columns holding a share 0–1 (本地配套率, 境外采购占比, 韧性, 尚需年均增速 …): shown as a percentage.
+
+    >>> is_share_column("本地配套率"), is_share_column("最大供应商占比"), is_share_column("供应商HHI")
+    (True, True, False)
+    """
+    return column.endswith(SHARE_SUFFIXES) or column in SHARE_COLUMNS
+
+
+def is_yi_column(column: str) -> bool:
+    """Columns holding an amount in 亿元 (营收(亿元), 2026目标(亿元) …).
+
+    >>> is_yi_column("受影响营收(亿元)"), is_yi_column("本地企业数")
+    (True, False)
+    """
+    return YI_MARK in column
+
+
+def figure_text(column: str, value: Any) -> Any:
+    """A number as a table cell of ``column`` shows it (see the module's rules); anything else unchanged.
+
+    >>> figure_text("完成率", 1.14), figure_text("总分", 65.0), figure_text("供应商HHI", 0.37612), figure_text("企业", "甲")
+    ('114.0%', '65', '0.3761', '甲')
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if is_share_column(column):
+        return percent(value)
+    if is_yi_column(column):
+        return yuan_yi(value)
+    if isinstance(value, int):
+        return count(value)
+    return readable_number(value)

@@ -5,7 +5,7 @@
     chainatlas import 企业名录.xlsx 供应关系.csv --dry-run      # validate, show what would change
     chainatlas import 企业名录.xlsx 供应关系.csv --report 问题.xlsx
     chainatlas demo --scale 3000 --seed 8810                   # 示例数据（虚构）
-    chainatlas export --format graphml --output chainatlas.graphml
+    chainatlas export --format graphml --output chainatlas.graphml     # refuses an empty store (exit 3)
     chainatlas template --kind enterprises --output 企业名录模板.xlsx
     chainatlas import-realdata willems --chains 1-5
 """
@@ -116,15 +116,15 @@ class ExportFormat(StrEnum):
 def export_command(
     format: ExportFormat = typer.Option(..., "--format", help="csv | xlsx | graphml | json"),
     output: Path = typer.Option(..., "--output", "-o", help="file to write (csv: <stem>_企业名录.csv and _供应关系.csv)"),
-    chain: str | None = typer.Option(None, "--chain", help="only this chain's part, e.g. chain:new-energy"),
+    chain: str | None = typer.Option(None, "--chain", help="只导出这条产业链：名称或部分名称，如 新能源"),
 ) -> None:
     """Export enterprises and supply relations (csv/xlsx/json, re-importable) or the whole graph (GraphML, for Gephi)."""
+    from app.cli.session import Session
     from loaders.export import export_graph
 
-    with configured_store() as store:
-        if chain is not None and store.get_node(chain) is None:
-            raise fail(f"no chain {chain!r} in the store", 2)
-        paths = export_graph(store, format.value, output, chain=chain)
+    with configured_store(needs_data=True) as store:
+        chain_id = Session(store).chain(chain)
+        paths = export_graph(store, format.value, output, chain=chain_id)
     for path in paths:
         typer.echo(str(path))
 

@@ -5,6 +5,10 @@ Examples::
     chainatlas load-reference          # the plan's chains, clusters, places and product maps
     chainatlas serve --port 8000       # the web app; prints its URL
     chainatlas counts                  # what the store holds
+    chainatlas search 小蓝             # find a chain, product, park, cluster or enterprise by name
+
+The store is the one the settings choose (``app.settings``: by default ``var/`` of the checkout);
+each command names it on stderr.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ import json
 
 import typer
 
-from app.cli import analyses, data, tokens
-from app.cli.context import configured_store, settings
+from app.cli import analyses, data, search, tokens
+from app.cli.context import LOAD_ENTERPRISES, LOAD_REFERENCE, configured_store, settings
 from app.security.tokens import TokenRegistry
 from graph_schema.errors import ChainAtlasError
 from stores.factory import open_store
@@ -63,12 +67,18 @@ def serve(
         raise typer.Exit(2) from None
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/"
-    typer.echo(f"ChainAtlas 产业链图谱 running at {url}  (store: {chosen.store}; Ctrl+C to stop)")
+    typer.echo(f"ChainAtlas 产业链图谱 running at {url}  (Ctrl+C to stop)")
+    typer.echo(f"数据存储 / store: {chosen.store_description()}")
+    held = store.counts()
+    if not held.get("Chain"):
+        typer.echo(f"数据存储中没有产业链：请{LOAD_REFERENCE}（或加 --load-reference 启动）", err=True)
+    elif not held.get("Enterprise"):
+        typer.echo(f"数据存储中还没有企业：{LOAD_ENTERPRISES}", err=True)
     if not tokens.has_admin():
         admin = tokens.issue("admin", "首次启动生成的管理员")
         typer.echo("First start: an admin token was generated. It is shown only this once; keep it safe.")
         typer.echo(f"首次启动已生成管理员令牌（仅显示这一次）：{admin}")
-        typer.echo(f"Sign in: {url}login?token={admin}")
+        typer.echo(f"Sign in: {chosen.sign_in_link(admin, url)}")
     try:
         uvicorn.run(create_app(chosen, store=store, tokens=tokens, warm=True), host=host, port=port, log_level="warning")
     finally:
@@ -77,6 +87,7 @@ def serve(
 
 
 data.register(cli)
+search.register(cli)
 analyses.register(cli)
 tokens.register(cli)
 

@@ -2,7 +2,8 @@
 
 ``register(cli)`` adds them to a Typer app as the ``token`` group::
 
-    chainatlas token issue --role reviewer --holder "安全审查 李四"    # prints the token, once
+    chainatlas token issue --role reviewer --holder "安全审查 李四"    # prints the sign-in link, once
+    chainatlas token issue --role viewer --holder "招商局 张三" --url http://10.0.0.5:8000
     chainatlas token list
     chainatlas token revoke 3
 """
@@ -13,8 +14,9 @@ from contextlib import closing
 
 import typer
 
-from app.cli.context import errors_exit, settings
+from app.cli.context import errors_exit, fail, settings
 from app.security.tokens import TokenRegistry
+from app.settings import DEFAULT_PUBLIC_URL
 
 commands = typer.Typer(help="Access tokens: issue, list, revoke (viewer 招商 / reviewer 安全审查 / admin 管理员)")
 
@@ -32,10 +34,21 @@ def _registry() -> TokenRegistry:
 def token_issue(
     role: str = typer.Option(..., help="viewer | reviewer | admin"),
     holder: str = typer.Option(..., help="who the token is for, e.g. 招商局 张三"),
+    url: str | None = typer.Option(None, "--url", help="网页地址，如 http://10.0.0.5:8000（默认：CHAINATLAS_PUBLIC_URL 或 http://127.0.0.1:8000）"),
 ) -> None:
-    """Issue a token and print it (the only time it is shown)."""
+    """Issue a token and print its sign-in link on stdout (the only time it is shown); how to use it on stderr."""
+    chosen = settings()
+    base = chosen.public_url if url is None else url.strip().rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise fail(f"--url {url!r}：请写成 http://主机:端口 的形式", 2)
     with closing(_registry()) as registry, errors_exit(2):
-        typer.echo(registry.issue(role, holder))
+        token = registry.issue(role, holder)
+    typer.echo(f"已为「{holder}」签发 {role} 令牌。登录链接（只显示这一次，请当面或经加密渠道转交；撤销：chainatlas token list / revoke）：", err=True)
+    typer.echo(chosen.sign_in_link(token, base))
+    if url is None and chosen.public_url == DEFAULT_PUBLIC_URL:
+        typer.echo(f"注意：链接中的 {DEFAULT_PUBLIC_URL} 只在运行服务器的这台电脑上有效；请换成浏览器访问服务器所用的地址和端口"
+                   "（或用 --url、环境变量 CHAINATLAS_PUBLIC_URL 指定）。调用 API 时，把 token= 后面的部分放在请求头"
+                   " Authorization: Bearer … 中。", err=True)
 
 
 @commands.command("list")

@@ -35,6 +35,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from queries.chain_map import TARGET_YEAR
+from queries.formatting import percent, yuan_yi
 
 PLAN_GROWTH = 0.10
 PLAN_SENTENCE = "全市规模以上工业营业收入年均增长 10%左右"
@@ -82,13 +83,8 @@ def path_value(target_yi: float, year: int, growth: float = PLAN_GROWTH) -> floa
 
 
 def yi(value: float) -> str:
-    """亿元 to one decimal: ``1234.5亿元``."""
-    return f"{value:.1f}亿元"
-
-
-def pct(value: float | None) -> str:
-    """A share as a percentage to one decimal; — when unknown."""
-    return "—" if value is None else f"{value * 100:.1f}%"
+    """亿元 in the shared format, with its unit: ``1,234.5亿元``."""
+    return f"{yuan_yi(value)}亿元"
 
 
 def _text(x: float, y: float, content: str, *, size: int = 12, anchor: str = "start", fill: str = INK,
@@ -146,7 +142,7 @@ def revenue_chart(chains: Sequence[ChainFigures], *, base_year: int) -> Chart:
     on_path = sum(1 for c in chains if c.target_yi and c.revenue_yi >= path_value(c.target_yi, base_year))
     headline = f"{len(chains)}条产业链本地营收合计{yi(total)}"
     if total_target:
-        headline += f"，完成2026年目标（合计{yi(total_target)}）的{pct(total / total_target)}；"
+        headline += f"，完成2026年目标（合计{yi(total_target)}）的{percent(total / total_target)}；"
         headline += (f"{on_path}条达到按年增10%路径的{base_year}年应达值" if on_path
                      else f"各链均低于按年增10%路径的{base_year}年应达值")
     top = _scale_max([c.revenue_yi for c in chains] + targets)
@@ -178,7 +174,7 @@ def revenue_chart(chains: Sequence[ChainFigures], *, base_year: int) -> Chart:
                         f'stroke="{TARGET_INK}" stroke-width="3" data-value="{chain.target_yi:g}"/>')
             body.append(f'<path class="chart-path" d="M{px:.1f} {y + 7:.1f} l7 7 l-7 7 l-7 -7 z" fill="#fff" '
                         f'stroke="{PATH_INK}" stroke-width="2" data-value="{expected:.4f}"/>')
-            detail += f" · 目标{yi(chain.target_yi)} · 完成{pct(chain.revenue_yi / chain.target_yi)} · 路径应达{yi(expected)}"
+            detail += f" · 目标{yi(chain.target_yi)} · 完成{percent(chain.revenue_yi / chain.target_yi)} · 路径应达{yi(expected)}"
         body.append(_text(LEFT, y + 38, detail, size=12, fill=MUTED))
     return Chart("revenue", title, headline, _svg(height, title, body))
 
@@ -192,10 +188,10 @@ def indices_chart(chains: Sequence[ChainFigures]) -> Chart:
     if known:
         mean_c = sum(c.completeness or 0 for c in known) / len(known)
         low = min(known, key=lambda c: (c.completeness or 0, c.name))
-        headline = f"平均完整度{pct(mean_c)}，最低为{low.name}（{pct(low.completeness)}）"
+        headline = f"平均完整度{percent(mean_c)}，最低为{low.name}（{percent(low.completeness)}）"
         if resilient:
             mean_r = sum(c.resilience or 0 for c in resilient) / len(resilient)
-            headline += f"；平均韧性{pct(mean_r)}"
+            headline += f"；平均韧性{percent(mean_r)}"
     span = RIGHT - 48 - LEFT
     row, head = 34, 30
     height = head + row * len(chains) + 26
@@ -211,7 +207,7 @@ def indices_chart(chains: Sequence[ChainFigures]) -> Chart:
                                          (17, chain.resilience, RESILIENCE_FILL, "chart-resilience")):
             width = span * (value or 0)
             body.append(_rect(LEFT, y + offset, width, 11, fill, cls=cls, extra=f' data-value="{value if value is not None else ""}"'))
-            body.append(_text(LEFT + width + 4, y + offset + 10, pct(value), size=10, fill=MUTED))
+            body.append(_text(LEFT + width + 4, y + offset + 10, percent(value), size=10, fill=MUTED))
     return Chart("indices", title, headline, _svg(height, title, body))
 
 
@@ -290,7 +286,7 @@ def trend_chart(series: TrendSeries) -> Chart | None:
         values = [points[at][1] for _, points in series if points[at][1] is not None]
         return sum(v for v in values if v is not None) / len(values) if values else None
 
-    headline = f"{dates[0]}至{dates[-1]}，{len(series)}条产业链平均韧性由{pct(mean(0))}变为{pct(mean(-1))}"
+    headline = f"{dates[0]}至{dates[-1]}，{len(series)}条产业链平均韧性由{percent(mean(0))}变为{percent(mean(-1))}"
     columns, panel_w, panel_h, gap, head = 2, 228, 66, 12, 24
     rows = (len(series) + columns - 1) // columns
     height = head + rows * (panel_h + gap) + 14
@@ -302,7 +298,7 @@ def trend_chart(series: TrendSeries) -> Chart | None:
         body.append(_rect(x0, y0, panel_w, panel_h, "#f7f9fb", extra=f' stroke="{GRID}"'))
         body.append(_text(x0 + 6, y0 + 15, name, size=12, weight="bold", cls="chart-label"))
         last = points[-1][1] if points else None
-        body.append(_text(x0 + panel_w - 6, y0 + 15, f"{pct(points[0][1])} → {pct(last)}", size=11, anchor="end", fill=MUTED))
+        body.append(_text(x0 + panel_w - 6, y0 + 15, f"{percent(points[0][1])} → {percent(last)}", size=11, anchor="end", fill=MUTED))
         step = (panel_w - 16) / (len(points) - 1)
         coords = [(x0 + 8 + step * i, plot_bottom - (plot_bottom - plot_top) * value)
                   for i, (_, value) in enumerate(points) if value is not None]

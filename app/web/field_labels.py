@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.web.number_format import readable_number
+from queries.formatting import readable_number
 
 FIELD_LABELS = {
     "name": "名称", "kind": "类型", "credit_code": "统一社会信用代码", "aliases": "别名",

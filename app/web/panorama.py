@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from queries.chain_map import ChainMap, ProductCoverageRecord
+from queries.formatting import percent
 from queries.gaps import STATUSES, STRONG, GapRecord, GapReport
 
 STAGE_COLUMNS = ("上游", "中游", "下游")
@@ -69,7 +70,7 @@ class Tile:
         >>> _tile(local_sourcing=0.15).sourcing_text, _tile(local_sourcing=None).sourcing_text
         ('15.0%', '—')
         """
-        return "—" if self.local_sourcing is None else f"{self.local_sourcing * 100:.1f}%"
+        return percent(self.local_sourcing)
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,17 @@ from fastapi.templating import Jinja2Templates
 
 from app.web.field_labels import node_fields
 from app.web.graph_view import inert_json, node_url
-from app.web.number_format import readable_number
-from queries.formatting import shortened
+from queries.formatting import count, percent, readable_number, shortened, yuan_yi
 from queries.labels import LABELS, TABLE_TITLES
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["inert_json"] = inert_json
 templates.env.globals["node_url"] = node_url
 templates.env.globals["node_fields"] = node_fields
-templates.env.filters["readable_number"] = readable_number
+templates.env.filters["readable_number"] = readable_number  # the one number format: queries.formatting
+templates.env.filters["percent"] = percent  # a share 0–1 as 45.7%
+templates.env.filters["yuan_yi"] = yuan_yi  # 亿元: 1,783.8
+templates.env.filters["count"] = count  # 3,000
 templates.env.filters["shortened"] = shortened  # long name lists: the first 10, then …等N家
 templates.env.globals["labels"] = LABELS  # a record field's column heading
 templates.env.globals["table_titles"] = TABLE_TITLES  # a record table's title

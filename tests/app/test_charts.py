@@ -52,8 +52,8 @@ def test_revenue_bars_are_proportional_and_markers_at_target_and_path() -> None:
 
 def test_headlines_and_labels_in_chinese_with_one_decimal() -> None:
     revenue = revenue_chart(chains(), base_year=2025)
-    assert revenue.headline == "2条产业链本地营收合计750.0亿元，完成2026年目标（合计3000.0亿元）的25.0%；各链均低于按年增10%路径的2025年应达值"
-    assert "500.0亿元 · 目标1000.0亿元 · 完成50.0% · 路径应达909.1亿元" in revenue.svg
+    assert revenue.headline == "2条产业链本地营收合计750.0亿元，完成2026年目标（合计3,000.0亿元）的25.0%；各链均低于按年增10%路径的2025年应达值"
+    assert "500.0亿元 · 目标1,000.0亿元 · 完成50.0% · 路径应达909.1亿元" in revenue.svg
     indices = indices_chart(chains())
     assert indices.headline == "平均完整度75.0%，最低为甲链（50.0%）；平均韧性25.0%"
     assert "—" in indices.svg  # 乙链 has no resilience

@@ -12,11 +12,19 @@ from app.settings import load_settings
 from graph_schema.errors import ConfigError
 
 
-def test_defaults_choose_the_embedded_store(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_defaults_choose_the_embedded_store_in_the_checkouts_var_whatever_the_working_directory(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("CHAINATLAS_STORE", "CHAINATLAS_DATA_DIR", "NEO4J_URI"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
     settings = load_settings()
-    assert settings.store == "embedded" and settings.embedded_path == Path("var/chainatlas.sqlite")
+    checkout = Path(__file__).resolve().parents[2]
+    assert settings.store == "embedded" and settings.embedded_path == checkout / "var" / "chainatlas.sqlite"
+
+
+def test_a_relative_data_dir_is_taken_from_the_working_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(CHAINATLAS_DATA_DIR="data").data_dir == tmp_path / "data"
 
 
 def test_environment_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -105,8 +105,8 @@ def test_xlsx_needs_output_and_writes_every_table(run, tmp_path: Path) -> None:
 
 def test_errors_are_reported(run) -> None:
     missing = run("gaps", "--chain", "chain:nope")
-    assert missing.exit_code == 1 and "chain:nope" in missing.output
+    assert missing.exit_code == 2 and "图谱中没有名为「chain:nope」的产业链" in missing.output
     bad_table = run("gaps", "--chain", "chain:ev", "--table", "nope")
     assert bad_table.exit_code == 2 and "缺口" in bad_table.output
-    assert run("candidates", "--chain", "chain:ev", "--product", "product:nope").exit_code == 1
+    assert run("candidates", "--chain", "chain:ev", "--product", "product:nope").exit_code == 2
     assert run("gaps", "--chain", "chain:ev", "--min-local-sourcing", "2").exit_code == 2
