@@ -531,6 +531,7 @@ KINDS = ("独家供应", "单一供应商投入", "卡点", "割点", "桥", "�
 class DependencyRecord(Record):
     """关键依赖: one row of the reviewers' list, with the names of the enterprises and input it names."""
 
+    chain_name: str  # the chain whose list it is on (全图: the whole graph's)
     severity: str
     kind: str
     enterprise_name: str | None
@@ -548,6 +549,17 @@ class DependencyRecord(Record):
 
 
 @dataclass(frozen=True)
+class SeverityCountRecord(Record):
+    """按产业链和类型汇总: how many dependencies of one type a chain has, by severity."""
+
+    chain_name: str
+    kind: str
+    high_count: int
+    medium_count: int
+    low_count: int
+
+
+@dataclass(frozen=True)
 class CriticalReport(LabelledReport[DependencyRecord]):
     """The merged critical-dependency list and the four reports it was built from."""
 
@@ -558,6 +570,7 @@ class CriticalReport(LabelledReport[DependencyRecord]):
     cuts: CutPointReport
     concentration: ConcentrationReport
     names: Mapping[str, str]
+    chain_name: str = "全图"
 
     def counts(self) -> dict[str, int]:
         """Number of rows per severity."""
@@ -569,7 +582,7 @@ class CriticalReport(LabelledReport[DependencyRecord]):
         return {
             "dependencies": [
                 DependencyRecord(
-                    item.severity, item.kind, n.get(item.enterprise, item.enterprise) if item.enterprise else None,
+                    self.chain_name, item.severity, item.kind, n.get(item.enterprise, item.enterprise) if item.enterprise else None,
                     item.enterprise, n.get(item.product, item.product) if item.product else None, item.product,
                     tuple(n.get(e, e) for e in item.related), len(item.impact.firms), round(item.impact.firm_share, 4),
                     item.impact.revenue_yi, round(item.impact.revenue_share, 4), tuple(n.get(e, e) for e in item.impact.leaders),
@@ -697,7 +710,8 @@ def critical_dependencies(
         SEVERITIES.index(item.severity), -round(item.impact.revenue_share, 4), -round(item.impact.firm_share, 4),
         KINDS.index(item.kind), -item.measure, item.enterprise or "", item.product or "", item.related,
     ))
-    return CriticalReport(view.chain_id, tuple(items), sole, choke, cuts, conc, _names(view))
+    chain_name = view.name(view.chain_id) if view.chain_id else "全图"
+    return CriticalReport(view.chain_id, tuple(items), sole, choke, cuts, conc, _names(view), chain_name)
 
 
 def concentration_failure(meter: ImpactMeter, item: Concentration) -> tuple[Impact, str]:

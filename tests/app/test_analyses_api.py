@@ -69,11 +69,26 @@ def test_critical_dependencies_and_downloads(clients: dict[str, TestClient]) -> 
 
 def test_filtered_risks_keep_the_summary_and_refuse_unknown_kinds(clients: dict[str, TestClient]) -> None:
     whole = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev"}).json()
-    high = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "severity": "高", "kind": "卡点"}).json()
-    assert whole["summary"] and high["summary"] == whole["summary"]
-    assert high["items"] and {(row["严重程度"], row["类型"]) for row in high["items"]} == {("高", "卡点")}
+    medium = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "severity": "中", "kind": "卡点"}).json()
+    assert whole["summary"] and medium["summary"] == whole["summary"]
+    assert medium["items"] and {(row["严重程度"], row["类型"]) for row in medium["items"]} == {("中", "卡点")}
     unknown = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "kind": "不存在"})
     assert unknown.status_code == 422 and "kind" in unknown.json()["error"]
+
+
+def test_every_chains_risks_grouped_by_chain_and_type_with_counts(clients: dict[str, TestClient]) -> None:
+    body = clients["reviewer"].get("/api/risks", params={"size": 200}).json()
+    assert body["tables"] == ["关键依赖", "按产业链和类型汇总"]
+    chains = [row["产业链"] for row in body["items"]]
+    assert chains and set(chains) <= {"新能源汽车", "绿色食品"}  # the 产业链 column names each row's chain
+    groups = [(row["产业链"], row["类型"]) for row in body["items"]]
+    assert groups == sorted(groups, key=lambda g: (chains.index(g[0]), ["独家供应", "单一供应商投入", "卡点", "割点", "桥", "集中度", "无已知供应商"].index(g[1])))
+    counts = clients["reviewer"].get("/api/risks", params={"table": "按产业链和类型汇总"}).json()["items"]
+    assert sum(row["高(项)"] + row["中(项)"] + row["低(项)"] for row in counts) == body["total"]
+    by_revenue = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "kind": "独家供应", "sort": "revenue"}).json()["items"]
+    revenue = [row["受影响本地营收(亿元)"] for row in by_revenue]
+    assert revenue == sorted(revenue, reverse=True) and revenue[0] > 0
+    assert clients["reviewer"].get("/api/risks", params={"target": "ent:lead"}).status_code == 422  # targets need a chain
 
 
 def test_disruption_of_a_country(clients: dict[str, TestClient]) -> None:
@@ -179,7 +194,7 @@ def test_enterprise_page_lists_its_risks_for_reviewers_only(clients: dict[str, T
     table = reviewer_html.split('data-testid="enterprise-risks"')[1].split("</table>")[0]
     assert "卡点" in table and "割点" in table and "新能源汽车" in table
     payload = reviewer_html.split('id="graph-data">')[1].split("</script>")[0]
-    assert "风险高" in payload  # the enterprise itself is coloured by its highest severity
+    assert "风险中" in payload and "风险高" not in payload  # coloured by its highest severity: 中 (南昌储能电芯 makes cells too)
     viewer_html = clients["viewer"].get("/enterprises/ent:cell").text
     assert 'data-testid="enterprise-risks"' not in viewer_html and "需“安全审查”权限" in viewer_html
 

@@ -77,21 +77,6 @@ def test_gap_export_downloads_a_workbook(page, live_server: LiveServer, tmp_path
     assert workbook["缺口"].max_row > 20
 
 
-def test_critical_dependencies_page(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}/risks")
-    page.select_option("select[name=chain]", "chain:new-energy")
-    page.select_option("select[name=severity]", "高")
-    page.click("form.filters button")
-    page.wait_for_url("**/risks?chain=chain%3Anew-energy&severity=*")
-    rows = page.locator("[data-testid=risks] tbody tr")
-    assert rows.count() >= 1
-    assert set(page.locator("[data-testid=risks] tbody td.severity").all_inner_texts()) == {"高"}
-    with page.expect_download() as download_info:
-        page.click("[data-testid=export-risks]")
-    assert download_info.value.suggested_filename == "critical-dependencies_new-energy.xlsx"
-    page.screenshot(path=str(SCREENSHOTS / "risks.png"), full_page=False)
-
-
 def test_enterprise_page_draws_its_tier_graph_below_the_heading(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{live_server.url}/search?q=示例")
     page.locator("[data-testid=search-results] a[href^='/enterprises/']").first.click()
