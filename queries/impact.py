@@ -23,6 +23,7 @@ list this module answers, on the chain's own view:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -187,16 +188,23 @@ class ImpactMeter:
         suppliers = self.region_suppliers(product, region_name)
         return self.down_with(suppliers, include_removed=False) if suppliers else NO_IMPACT
 
+    @cached_property
+    def _producer_places(self) -> dict[str, Counter[str]]:
+        """Product → how many of its producers sit in each place class (本地, 省内, …)."""
+        view = self.view
+        return {product: Counter(view.geography(e) for e in makers) for product, makers in view.producers.items()}
+
     def substitute(self, product: str, *, excluding: Iterable[str]) -> str:
         """Where else ``product`` is made, by a producer not in ``excluding``: the nearest class."""
         view = self.view
-        others = view.producers.get(product, frozenset()) - set(excluding)
-        places = {view.geography(e) for e in others}
-        if places & {LOCAL, IN_PROVINCE}:
+        places = Counter(self._producer_places.get(product, ()))
+        makers = view.producers.get(product, frozenset())
+        places.subtract(view.geography(e) for e in set(excluding) if e in makers)
+        if places[LOCAL] > 0 or places[IN_PROVINCE] > 0:
             return IN_PROVINCE_SUBSTITUTE
-        if REST_OF_CHINA in places:
+        if places[REST_OF_CHINA] > 0:
             return DOMESTIC_SUBSTITUTE
-        return ABROAD_SUBSTITUTE if FOREIGN in places else NO_SUBSTITUTE
+        return ABROAD_SUBSTITUTE if places[FOREIGN] > 0 else NO_SUBSTITUTE
 
     def firm_substitute(self, enterprise: str) -> str:
         """For a firm that fails: the worst substitute class over the chain's products it makes."""

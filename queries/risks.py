@@ -597,6 +597,24 @@ class CriticalReport(LabelledReport[DependencyRecord]):
         }
 
 
+@dataclass(frozen=True)
+class DependencyList(LabelledReport[DependencyRecord]):
+    """关键依赖 of several chains as one list (each row names its chain), with 按产业链和类型汇总."""
+
+    chain_id: str | None
+    dependencies: tuple[DependencyRecord, ...]
+
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """dependencies (main, in the order given), severity_counts: per chain and type, by severity."""
+        counts: dict[tuple[str, str], list[int]] = {}
+        for record in self.dependencies:
+            counts.setdefault((record.chain_name, record.kind), [0, 0, 0])[SEVERITIES.index(record.severity)] += 1
+        return {
+            "dependencies": self.dependencies,
+            "severity_counts": [SeverityCountRecord(chain, kind, *by) for (chain, kind), by in counts.items()],
+        }
+
+
 DEFAULT_RULE = SeverityRule()
 
 

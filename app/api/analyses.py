@@ -22,7 +22,7 @@ from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, 
 from app.deps import CHAIN_ID, CacheDep
 from app.output import Tabulated, render_tables, result_tables
 from app.readmodel import risk_list
-from app.readmodel.risk_list import RiskListResult, RiskQuery
+from app.readmodel.risk_list import RiskQuery
 from app.readmodel.workspace import critical, gaps
 from app.security.deps import require
 from queries.labels import Record
@@ -216,7 +216,9 @@ def risks_endpoint(
     if chain is None:
         if target:
             raise HTTPException(status_code=422, detail="参数错误：指定卡点目标企业时请同时指定产业链（chain）")
-        return RiskListResult(query, risk_list.records(cache, query), risk_list.summaries(cache))
+        from queries.risks import DependencyList
+
+        return DependencyList(None, tuple(risk_list.records(cache, query)))
     view = _chain_view(cache, chain)
     if target:
         result = _run(critical_dependencies, view, chain, targets=target)

@@ -9,7 +9,6 @@ paging through it does not sort again.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -134,29 +133,3 @@ def page_of(cache: GraphCache, query: RiskQuery, page: int, size: int = PAGE_SIZ
             groups.append(RiskGroup(chain, record.chain_name, record.kind, sizes[chain, record.kind]))
         groups[-1].rows.append(record)
     return RiskPage(groups, len(rows), page, pages)
-
-
-@dataclass(frozen=True)
-class RiskListResult:
-    """The filtered list of every chain in ``query`` as one downloadable result: the list, then the
-    counts by chain × type × severity."""
-
-    query: RiskQuery
-    rows: Sequence[DependencyRecord]
-    summary: Sequence[ChainRiskSummary]
-
-    @property
-    def chain_id(self) -> str | None:  # the download names its chain
-        return self.query.chain
-
-    def record_tables(self) -> dict[str, Sequence[Any]]:
-        from queries.risks import SeverityCountRecord
-
-        counts = [
-            SeverityCountRecord(item.chain_name, kind, *by_severity.values())
-            for item in self.summary for kind, by_severity in item.counts.items()
-        ]
-        return {"dependencies": self.rows, "severity_counts": counts}
-
-    def headings(self) -> dict[str, dict[str, str]]:
-        return {}

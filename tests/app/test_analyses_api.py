@@ -4,6 +4,7 @@ role × endpoint matrix over every route of the app."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -93,8 +94,13 @@ def test_every_chains_risks_grouped_by_chain_and_type_with_counts(clients: dict[
 
 def test_disruption_of_a_country(clients: dict[str, TestClient]) -> None:
     body = clients["reviewer"].get("/api/disruption", params={"chain": "chain:ev", "country": "韩国"}).json()
-    assert body["summary"]["scope"] and [row["企业ID"] for row in body["items"]] == ["ent:foreign"]
-    park = clients["reviewer"].get("/api/disruption", params={"park": "park:xiaolan"}).json()
+    # the main table is the headline: the impact on Nanchang, the removed firms' own revenue apart
+    assert body["table"] == "概要" and body["tables"][:3] == ["概要", "按产业链", "按链主"]
+    [headline] = body["items"]
+    assert (headline["受影响本地企业(家)"], headline["移除企业数"], headline["移除企业自身营收(亿元)"]) == (0, 1, 500.0)
+    affected = clients["reviewer"].get("/api/disruption", params={"chain": "chain:ev", "country": "韩国", "table": "受影响企业"}).json()
+    assert [row["企业ID"] for row in affected["items"]] == ["ent:foreign"]
+    park = clients["reviewer"].get("/api/disruption", params={"park": "park:xiaolan", "table": "受影响企业"}).json()
     removed = {row["企业ID"] for row in park["items"] if row["状态"] == "移除"}
     assert removed == {"ent:lead", "ent:pack", "ent:cell"}
     assert clients["reviewer"].get("/api/disruption").status_code == 422
@@ -204,6 +210,9 @@ def test_risk_page_names_products_and_disruption_page_hides_ids(clients: dict[st
     assert '<a href="/nodes/product:pack">电池包</a>' in risks and "<td>product:pack</td>" not in risks
     disruption = clients["reviewer"].get("/disruption", params={"chain": "chain:ev", "park": "park:xiaolan"}).text
     assert "<th>企业ID</th>" not in disruption and "<th>企业</th>" in disruption
+    visible = re.sub(r"<[^>]+>", " ", disruption.split("<main")[1])  # the page's text, without tags and links
+    assert not re.search(r"\b(chain|product|park|cluster|ent):[a-z]", visible), re.findall(r"\b(?:chain|product|park|cluster|ent):\S+", visible)[:5]
+    assert "园区 小蓝经开区" in visible  # the scope by name
 
 
 def test_disruption_page_takes_enterprise_names(clients: dict[str, TestClient]) -> None:
@@ -211,7 +220,7 @@ def test_disruption_page_takes_enterprise_names(clients: dict[str, TestClient]) 
     by_name = reviewer.get("/disruption", params={"chain": "chain:ev", "enterprise": "南昌电芯（示例）"})
     by_id = reviewer.get("/disruption", params={"chain": "chain:ev", "enterprise": "ent:cell"})
     assert by_name.status_code == by_id.status_code == 200
-    affected = [page.text.split('data-testid="disruption-1"')[1].split("</table>")[0] for page in (by_name, by_id)]
+    affected = [page.text.split('data-testid="disruption-affected"')[1].split("</table>")[0] for page in (by_name, by_id)]
     assert affected[0] == affected[1] and "南昌电池包（示例）" in affected[0]  # the same cascade
     several = reviewer.get("/disruption", params={"enterprise": "南昌"})
     assert several.status_code == 422 and "对应" in several.text and "家企业" in several.text

@@ -54,7 +54,8 @@ def test_simulation_runs_in_the_browser(page, live_server: LiveServer) -> None: 
     page.click("[data-testid=simulate]")
     page.wait_for_selector("[data-testid=disruption-summary]")
     summary = page.inner_text("[data-testid=disruption-summary]")
-    assert "停摆" in summary and "受影响营收" in summary
+    assert summary.startswith("对南昌的影响：本地") and "本地营收" in summary
+    assert "自身营收" in page.inner_text("[data-testid=disruption-removed]")  # the removed firms' own revenue, apart
     assert province in page.inner_text("h2")
     page.screenshot(path=str(SCREENSHOTS / "disruption.png"), full_page=True)
     with page.expect_download() as download_info:
