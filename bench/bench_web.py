@@ -285,6 +285,8 @@ def endpoints(chain: str, enterprise: str) -> list[Endpoint]:
         Endpoint("chain-gaps", f"/api/chains/{chain}/gaps", "analysis"),
         Endpoint("risks", f"/api/risks?chain={chain}", "analysis"),
         Endpoint("chain-page", f"/chains/{chain}", "page"),
+        Endpoint("risks-page", "/risks", "page"),
+        Endpoint("risks-page-3", f"/risks?chain={chain}&sort=revenue&page=3", "page"),
         Endpoint("enterprise-page", f"/enterprises/{enterprise}", "page"),
     ]
 

@@ -55,10 +55,15 @@ class DisruptionScope:
     provinces: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        """The selection in Chinese."""
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """The selection in Chinese; enterprises and parks by name where ``names`` has them.
+
+        >>> DisruptionScope(enterprises=("ent:a",), countries=("韩国",)).describe({"ent:a": "甲公司"})
+        '企业 甲公司；国家/地区 韩国'
+        """
+        names = names or {}
         parts = [
-            (label, values)
+            (label, [names.get(value, value) for value in values])
             for label, values in (
                 ("企业", self.enterprises), ("园区", self.parks), ("区县", self.districts),
                 ("省份", self.provinces), ("国家/地区", self.countries),
@@ -209,26 +214,45 @@ class AffectedRecord(Record):
 
 @dataclass(frozen=True)
 class DisruptionSummaryRecord(Record):
-    """概要: the scope, how many enterprises are down and the revenue at risk."""
+    """概要: the impact on Nanchang first — local firms down and their revenue, 链主 hit, products no
+    longer made locally — then what was taken out, its own revenue reported apart."""
 
     scope: str
     chain: str | None
-    removed_count: int
-    disrupted_count: int
-    revenue_at_risk: float
+    local_firms_hit: int  # local firms removed or disrupted
     local_revenue_at_risk: float
+    share_of_local_revenue: float  # of the scope's local revenue
+    leaders_hit_names: tuple[str, ...]
     lost_product_names: tuple[str, ...]  # the products whose every local producer is down
+    local_disrupted_count: int
+    outside_disrupted_count: int
+    removed_count: int
+    removed_revenue: float  # the removed firms' own revenue, local or not: not an impact on Nanchang
 
 
 @dataclass(frozen=True)
 class ChainImpactRecord(Record):
-    """按产业链: the enterprises down in one chain and their revenue."""
+    """按产业链: the local firms down in one chain and their revenue, then everything taken out or down."""
 
     chain_name: str
     chain_id: str
+    local_firms_hit: int
+    local_revenue_at_risk: float
     removed_count: int
     disrupted_count: int
-    revenue_at_risk: float
+
+
+@dataclass(frozen=True)
+class LeaderImpactRecord(Record):
+    """按链主: how each 链主 in scope fares — 移除, 连锁中断, 失去部分投入品 or 未受影响."""
+
+    leader_name: str
+    enterprise: str
+    chain_names: tuple[str, ...]
+    status: str
+    lost_required_names: tuple[str, ...]
+    lost_input_names: tuple[str, ...]
+    revenue_yi: float
 
 
 @dataclass(frozen=True)
@@ -272,24 +296,28 @@ class PartialLossRecord(Record):
 
 
 @dataclass(frozen=True)
-class DisruptionResult(LabelledReport[AffectedRecord]):
-    """What a disruption takes down, where, and what it costs."""
+class DisruptionResult(LabelledReport[DisruptionSummaryRecord]):
+    """What a disruption takes down, where, and what it costs — locally first."""
 
     chain_id: str | None
     scope: DisruptionScope
     removed: tuple[str, ...]
     disrupted: dict[str, tuple[str, ...]]
     lost_inputs: dict[str, tuple[str, ...]]
-    revenue_at_risk: float
-    local_revenue_at_risk: float
-    by_chain: tuple[tuple[str, int, int, float], ...]
+    revenue_at_risk: float  # every firm down, removed ones included
+    local_revenue_at_risk: float  # the local firms down
+    local_revenue_total: float  # every local firm in scope
+    removed_revenue: float  # the removed firms' own revenue
+    by_chain: tuple[tuple[str, int, float, int, int], ...]  # chain, local down, local revenue, removed, disrupted
     by_cluster: tuple[tuple[str, int, int, float], ...]
+    leaders: tuple[tuple[str, tuple[str, ...]], ...]  # every 链主 in scope, with its chains
     products_lost_locally: tuple[str, ...]
     partial: tuple[PartialLoss, ...] | None
     names: dict[str, str]
     places: dict[str, str]
     revenue: dict[str, float]
     members: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+    local: frozenset[str] = frozenset()  # the local firms among those down
 
     @property
     def down(self) -> tuple[str, ...]:
@@ -297,10 +325,11 @@ class DisruptionResult(LabelledReport[AffectedRecord]):
         return tuple(sorted({*self.removed, *self.disrupted}))
 
     def _affected(self) -> list[AffectedRecord]:
-        """受影响企业: one record per enterprise that is down, the removed ones first."""
+        """受影响企业: one record per enterprise that is down, local ones first, then by revenue."""
         n = self.names
         found = []
-        for enterprise in sorted(self.down, key=lambda e: (e not in self.removed, e)):
+        ordered = sorted(self.down, key=lambda e: (e not in self.local, e in self.removed, -self.revenue.get(e, 0.0), e))
+        for enterprise in ordered:
             chains, clusters = self.members.get(enterprise, ((), ()))
             found.append(AffectedRecord(
                 n.get(enterprise, enterprise), enterprise, self.places.get(enterprise),
@@ -310,11 +339,34 @@ class DisruptionResult(LabelledReport[AffectedRecord]):
             ))
         return found
 
+    def leader_records(self) -> list[LeaderImpactRecord]:
+        """按链主: every 链主 in scope, the ones hit first."""
+        n, removed = self.names, set(self.removed)
+        found = []
+        for leader, chains in self.leaders:
+            status = (
+                "移除" if leader in removed else "连锁中断" if leader in self.disrupted
+                else "失去部分投入品" if leader in self.lost_inputs else "未受影响"
+            )
+            found.append(LeaderImpactRecord(
+                n.get(leader, leader), leader, tuple(n.get(c, c) for c in chains), status,
+                tuple(n.get(p, p) for p in self.disrupted.get(leader, ())),
+                tuple(n.get(p, p) for p in self.lost_inputs.get(leader, ())), self.revenue.get(leader, 0.0),
+            ))
+        order = ("移除", "连锁中断", "失去部分投入品", "未受影响")
+        return sorted(found, key=lambda r: (order.index(r.status), -r.revenue_yi, r.enterprise))
+
     def summary_records(self) -> list[DisruptionSummaryRecord]:
         n = self.names
+        local_removed = sum(1 for e in self.removed if e in self.local)
+        local_disrupted = len(self.local) - local_removed
         return [DisruptionSummaryRecord(
-            self.scope.describe(), self.chain_id, len(self.removed), len(self.disrupted), self.revenue_at_risk,
-            self.local_revenue_at_risk, tuple(n.get(p, p) for p in self.products_lost_locally),
+            self.scope.describe(n), n.get(self.chain_id, self.chain_id) if self.chain_id else None,
+            len(self.local), self.local_revenue_at_risk,
+            round(self.local_revenue_at_risk / self.local_revenue_total, 4) if self.local_revenue_total else 0.0,
+            tuple(r.leader_name for r in self.leader_records() if r.status in ("移除", "连锁中断")),
+            tuple(n.get(p, p) for p in self.products_lost_locally), local_disrupted,
+            len(self.disrupted) - local_disrupted, len(self.removed), self.removed_revenue,
         )]
 
     def summary_rows(self) -> list[dict[str, Any]]:
@@ -322,18 +374,20 @@ class DisruptionResult(LabelledReport[AffectedRecord]):
         return labelled(self.summary_records())
 
     def _build(self) -> dict[str, Sequence[Record]]:
-        """affected (main), summary, by_chain, by_cluster, lost_products, lost_inputs, partial_losses (partial)."""
+        """summary (main: the impact on Nanchang), by_chain, by_leader, lost_products, lost_inputs, affected,
+        by_cluster, partial_losses (partial) — the order of the page, the API, the CLI and Excel."""
         n = self.names
         tables: dict[str, Sequence[Record]] = {
-            "affected": self._affected(),
             "summary": self.summary_records(),
-            "by_chain": [ChainImpactRecord(n.get(c, c), c, r, d, v) for c, r, d, v in self.by_chain],
-            "by_cluster": [ClusterImpactRecord(n.get(k, k), k, r, d, v) for k, r, d, v in self.by_cluster],
+            "by_chain": [ChainImpactRecord(n.get(c, c), c, local, revenue, r, d) for c, local, revenue, r, d in self.by_chain],
+            "by_leader": self.leader_records(),
             "lost_products": [LostProductRecord(p, n.get(p, p)) for p in self.products_lost_locally],
             "lost_inputs": [
                 LostInputsRecord(n.get(e, e), e, tuple(n.get(p, p) for p in products))
                 for e, products in self.lost_inputs.items()
             ],
+            "affected": self._affected(),
+            "by_cluster": [ClusterImpactRecord(n.get(k, k), k, r, d, v) for k, r, d, v in self.by_cluster],
         }
         if self.partial is not None:
             tables["partial_losses"] = [
@@ -409,22 +463,29 @@ def simulate_disruption(
         if lost_here:
             lost_inputs[customer] = tuple(lost_here)
     member = memberships(view, down)
-    # per chain or cluster: [removed, disrupted, revenue]
-    by_chain: dict[str, list[Any]] = defaultdict(lambda: [0, 0, 0.0])
-    by_cluster: dict[str, list[Any]] = defaultdict(lambda: [0, 0, 0.0])
+    by_chain: dict[str, list[Any]] = defaultdict(lambda: [0, 0.0, 0, 0])  # local down, local revenue, removed, disrupted
+    by_cluster: dict[str, list[Any]] = defaultdict(lambda: [0, 0, 0.0])  # removed, disrupted, revenue
     for enterprise in down:
         chains, clusters = member.get(enterprise, ((), ()))
-        slot = 0 if enterprise in removed else 1
-        for group, keys in ((by_chain, chains), (by_cluster, clusters)):
-            for key in keys:
-                group[key][slot] += 1
-                group[key][2] += view.revenue(enterprise)
+        local = view.is_local(enterprise)
+        for key in chains:
+            slot = by_chain[key]
+            slot[2 if enterprise in removed else 3] += 1
+            if local:
+                slot[0] += 1
+                slot[1] += view.revenue(enterprise)
+        for key in clusters:
+            by_cluster[key][0 if enterprise in removed else 1] += 1
+            by_cluster[key][2] += view.revenue(enterprise)
     products_lost = tuple(
         product
         for product in view.products
         if view.local_producers(product) and all(e in down for e in view.local_producers(product))
     )
     revenue = {e: view.revenue(e) for e in down}
+    local_down = frozenset(e for e in down if view.is_local(e))
+    leaders = tuple(sorted(view.leaders))
+    leader_chains = memberships(view, leaders)
     partial_losses.sort(key=lambda p: (-p.lost_share, p.enterprise, p.product))
     return DisruptionResult(
         chain_id=view.chain_id,
@@ -433,15 +494,21 @@ def simulate_disruption(
         disrupted=disrupted,
         lost_inputs=lost_inputs,
         revenue_at_risk=round(sum(revenue.values()), 4),
-        local_revenue_at_risk=round(sum(v for e, v in revenue.items() if view.is_local(e)), 4),
-        by_chain=tuple(sorted(((k, v[0], v[1], round(v[2], 4)) for k, v in by_chain.items()), key=lambda r: (-r[3], r[0]))),
+        local_revenue_at_risk=round(sum(revenue[e] for e in local_down), 4),
+        local_revenue_total=round(sum(view.revenue(e) for e in view.local_enterprises), 4),
+        removed_revenue=round(sum(revenue[e] for e in removed), 4),
+        by_chain=tuple(sorted(
+            ((k, v[0], round(v[1], 4), v[2], v[3]) for k, v in by_chain.items()), key=lambda r: (-r[2], -r[1], r[0]),
+        )),
         by_cluster=tuple(sorted(((k, v[0], v[1], round(v[2], 4)) for k, v in by_cluster.items()), key=lambda r: (-r[3], r[0]))),
+        leaders=tuple((leader, tuple(sorted(leader_chains.get(leader, ((), ()))[0]))) for leader in leaders),
         products_lost_locally=products_lost,
         partial=tuple(partial_losses) if partial else None,
-        names=_all_names(view, member, touched),
+        names=_all_names(view, {**member, **leader_chains}, (*touched, *leaders, *scope.parks, *filter(None, [view.chain_id]))),
         places={e: view.geography(e) for e in down},
-        revenue=revenue,
+        revenue={**revenue, **{leader: view.revenue(leader) for leader in leaders}},
         members={e: (tuple(sorted(c)), tuple(sorted(k))) for e, (c, k) in member.items() if e in down},
+        local=local_down,
     )
 
 

@@ -15,12 +15,15 @@ d. Concentration (``concentration``): per input bought by local firms, the HHI o
    province and abroad.
 
 ``critical_dependencies`` merges a–d into one list for reviewers, each row with a severity
-高 / 中 / 低 (``SeverityRule``) and its evidence in Chinese.
+高 / 中 / 低 and its evidence in Chinese. The severity follows the relative impact of the
+dependency's failure — the chain's local firms and local revenue that lose a required input,
+whether a 链主 is among them, whether a substitute exists in the province or the country
+(``queries.impact.SeverityRule``); rows are ordered by severity, then by the share of local revenue hit.
 
 >>> from queries.examples import example_graph
 >>> report = critical_dependencies(example_graph(), "chain:ev")
 >>> [(record.severity, record.kind, record.enterprise_name) for record in report.records()][:3]
-[('高', '独家供应', '南昌汽车（示例）'), ('高', '卡点', '南昌电芯（示例）'), ('高', '割点', '南昌电芯（示例）')]
+[('高', '独家供应', '南昌汽车（示例）'), ('高', '独家供应', '南昌正极（示例）'), ('高', '桥', '南昌储能电芯（示例）')]
 
 Each table is a sequence of typed records (``DependencyRecord``, ``SoleSourceRecord``, …; ``records()``,
 ``record_tables()``); ``rows()`` and ``tables()`` label them in Chinese for the edges
@@ -39,12 +42,12 @@ import networkx as nx
 from queries.collector import pausing_gc
 from queries.fast import Backend, Bridge, CutPoint, cut_structure, dominator_tree
 from queries.formatting import name_list, percent, percent_points, rounded
+from queries.impact import HIGH, LOW, MEDIUM, NO_IMPACT, NOT_APPLICABLE, SEVERITIES, Impact, ImpactMeter, SeverityRule
 from queries.labels import LabelledReport, Record
 from queries.meanings import FOREIGN, HOME_PROVINCE, IN_PROVINCE, LOCAL, geography, region, supply_weights
 from queries.view import ChainView, chain_view
 
-HIGH, MEDIUM, LOW = "高", "中", "低"
-SEVERITIES = (HIGH, MEDIUM, LOW)
+__all__ = ["HIGH", "LOW", "MEDIUM", "SEVERITIES", "SeverityRule", "critical_dependencies"]
 
 
 # -- a. sole sources -----------------------------------------------------------------------------
@@ -507,34 +510,6 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
 
 
 @dataclass(frozen=True)
-class SeverityRule:
-    """Thresholds that give each critical dependency its severity 高 / 中 / 低.
-
-    - 独家供应: 高 when the input is one a 链主 requires or the supplier is abroad, else 中.
-    - 单一供应商投入 (listed when at least two local buyers): 高.
-    - 无已知供应商: 中 for a 链主, else 低.
-    - 卡点: 低 when fewer than ``medium_count`` upstream suppliers depend on it; otherwise 高 when
-      they are at least ``chokepoint_high_share`` of the target's upstream suppliers, else 中.
-    - 割点 / 桥: 低 when fewer than ``medium_count`` enterprises are separated (for a bridge: on
-      the smaller side); otherwise 高 when they are at least ``cut_high_share`` of the connected
-      part, else 中.
-    - 集中度: 高 when the abroad share ≥ ``abroad_high`` (over all buyers, or for one 链主's own
-      supply), or supplier HHI ≥ ``hhi_high`` and a 链主 requires the input; 中 when HHI ≥
-      ``hhi_medium``, when region HHI ≥ ``hhi_high`` and the main region is outside 江西省, or when
-      one local buyer gets at least ``abroad_high`` of it from abroad; else 低. So spreading an input over more suppliers never
-      raises its severity above what one supplier (独家供应) would get. Inputs all bought from one
-      supplier, with no part left to suppliers not in the data, are left to 独家供应.
-    """
-
-    chokepoint_high_share: float = 0.25
-    cut_high_share: float = 0.1
-    medium_count: int = 2
-    hhi_high: float = 5000.0
-    hhi_medium: float = 2500.0
-    abroad_high: float = 0.5
-
-
-@dataclass(frozen=True)
 class CriticalDependency:
     """One row of the reviewers' list."""
 
@@ -543,8 +518,10 @@ class CriticalDependency:
     enterprise: str | None
     product: str | None
     related: tuple[str, ...]
-    measure: float
+    measure: float  # the kind's own figure (dependents of a 卡点, firms a 割点 separates, HHI…), in the evidence
     evidence: str
+    impact: Impact = NO_IMPACT
+    substitute: str = NOT_APPLICABLE
 
 
 KINDS = ("独家供应", "单一供应商投入", "卡点", "割点", "桥", "集中度", "无已知供应商")
@@ -554,6 +531,7 @@ KINDS = ("独家供应", "单一供应商投入", "卡点", "割点", "桥", "�
 class DependencyRecord(Record):
     """关键依赖: one row of the reviewers' list, with the names of the enterprises and input it names."""
 
+    chain_name: str  # the chain whose list it is on (全图: the whole graph's)
     severity: str
     kind: str
     enterprise_name: str | None
@@ -561,8 +539,24 @@ class DependencyRecord(Record):
     input_name: str | None
     product: str | None
     related_names: tuple[str, ...]
-    measure: float  # the kind's own figure, ranked by: dependents of a 卡点, enterprises a 割点 separates, HHI, …
+    local_firms_hit: int
+    local_firm_share: float
+    local_revenue_hit_yi: float
+    local_revenue_share: float
+    leaders_hit_names: tuple[str, ...]
+    substitute: str
     evidence: str
+
+
+@dataclass(frozen=True)
+class SeverityCountRecord(Record):
+    """按产业链和类型汇总: how many dependencies of one type a chain has, by severity."""
+
+    chain_name: str
+    kind: str
+    high_count: int
+    medium_count: int
+    low_count: int
 
 
 @dataclass(frozen=True)
@@ -576,6 +570,7 @@ class CriticalReport(LabelledReport[DependencyRecord]):
     cuts: CutPointReport
     concentration: ConcentrationReport
     names: Mapping[str, str]
+    chain_name: str = "全图"
 
     def counts(self) -> dict[str, int]:
         """Number of rows per severity."""
@@ -587,9 +582,11 @@ class CriticalReport(LabelledReport[DependencyRecord]):
         return {
             "dependencies": [
                 DependencyRecord(
-                    item.severity, item.kind, n.get(item.enterprise, item.enterprise) if item.enterprise else None,
+                    self.chain_name, item.severity, item.kind, n.get(item.enterprise, item.enterprise) if item.enterprise else None,
                     item.enterprise, n.get(item.product, item.product) if item.product else None, item.product,
-                    tuple(n.get(e, e) for e in item.related), item.measure, item.evidence,
+                    tuple(n.get(e, e) for e in item.related), len(item.impact.firms), round(item.impact.firm_share, 4),
+                    item.impact.revenue_yi, round(item.impact.revenue_share, 4), tuple(n.get(e, e) for e in item.impact.leaders),
+                    item.substitute, item.evidence,
                 )
                 for item in self.items
             ],
@@ -600,10 +597,31 @@ class CriticalReport(LabelledReport[DependencyRecord]):
         }
 
 
+@dataclass(frozen=True)
+class DependencyList(LabelledReport[DependencyRecord]):
+    """关键依赖 of several chains as one list (each row names its chain), with 按产业链和类型汇总."""
+
+    chain_id: str | None
+    dependencies: tuple[DependencyRecord, ...]
+
+    def _build(self) -> dict[str, Sequence[Record]]:
+        """dependencies (main, in the order given), severity_counts: per chain and type, by severity."""
+        counts: dict[tuple[str, str], list[int]] = {}
+        for record in self.dependencies:
+            counts.setdefault((record.chain_name, record.kind), [0, 0, 0])[SEVERITIES.index(record.severity)] += 1
+        return {
+            "dependencies": self.dependencies,
+            "severity_counts": [SeverityCountRecord(chain, kind, *by) for (chain, kind), by in counts.items()],
+        }
+
+
+DEFAULT_RULE = SeverityRule()
+
+
 @pausing_gc
 def critical_dependencies(
     graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, *, targets: Iterable[str] | None = None,
-    backend: Backend = "igraph", severity: SeverityRule = SeverityRule(),
+    backend: Backend = "igraph", severity: SeverityRule = DEFAULT_RULE,
 ) -> CriticalReport:
     """One list of the chain's critical dependencies (a–d), each with a severity and its evidence.
 
@@ -621,13 +639,15 @@ def critical_dependencies(
     -------
     CriticalReport
         ``records()``: severity 严重程度, kind 类型, enterprise 企业, product 产品, related 相关企业,
-        measure 指标, evidence 证据 — 高 first; ``record_tables()`` adds the underlying reports.
+        the impact of its failure (local firms hit and their share of the chain's local firms, their
+        revenue and its share, 链主 hit), 替代来源 and evidence 证据 — 高 first, then by the share of
+        local revenue hit; ``record_tables()`` adds the underlying reports.
 
     Examples
     --------
     >>> from queries.examples import example_graph
     >>> critical_dependencies(example_graph(), "chain:ev").counts()
-    {'高': 4, '中': 5, '低': 4}
+    {'高': 3, '中': 8, '低': 2}
     """
     view = chain_view(graph, chain_id)
     sole = sole_sources(view, chain_id)
@@ -635,73 +655,61 @@ def critical_dependencies(
     cuts = cut_points(view, chain_id, backend=backend)
     conc = concentration(view, chain_id)
     name, product_name = view.name, view.name
+    meter = ImpactMeter(view)
     items: list[CriticalDependency] = []
 
     def where(enterprise: str) -> str:
         return f"{name(enterprise)}（{view.geography(enterprise)}）"
 
+    def add(kind: str, enterprise: str | None, product: str | None, related: tuple[str, ...], measure: float,
+            evidence: str, impact: Impact, substitute: str, *, level: str | None = None, at_least: str = LOW) -> None:
+        level = level or severity.level(impact, substitute)
+        level = min(level, at_least, key=SEVERITIES.index)
+        items.append(CriticalDependency(level, kind, enterprise, product, related, measure, evidence, impact, substitute))
+
     for pair in sole.pairs:
-        high = (pair.enterprise in view.leaders and pair.required) or view.geography(pair.supplier) == FOREIGN
         needed = "必需投入品" if pair.required else "投入品"
-        items.append(CriticalDependency(
-            HIGH if high else MEDIUM, "独家供应", pair.enterprise, pair.product, (pair.supplier,), 1,
+        add("独家供应", pair.enterprise, pair.product, (pair.supplier,), 1,
             f"{name(pair.enterprise)}{'（链主）' if pair.enterprise in view.leaders else ''}的{needed}"
             f"{product_name(pair.product)}仅由{where(pair.supplier)}一家供应",
-        ))
+            meter.buyers_lose((pair.enterprise,), pair.product), meter.substitute(pair.product, excluding=(pair.supplier,)))
     for single in sole.single_supplier_inputs:
         if len(single.buyers) < 2:
             continue
-        items.append(CriticalDependency(
-            HIGH, "单一供应商投入", single.supplier, single.product, single.buyers, len(single.buyers),
+        add("单一供应商投入", single.supplier, single.product, single.buyers, len(single.buyers),
             f"本地{len(single.buyers)}家采购企业的{product_name(single.product)}全部来自{where(single.supplier)}",
-        ))
+            meter.buyers_lose(single.buyers, single.product), meter.substitute(single.product, excluding=(single.supplier,)))
     for missing in sole.unsupplied:
         leader = missing.enterprise in view.leaders
-        items.append(CriticalDependency(
-            MEDIUM if leader else LOW, "无已知供应商", missing.enterprise, missing.product, (), 0,
+        add("无已知供应商", missing.enterprise, missing.product, (), 0,
             f"{name(missing.enterprise)}{'（链主）' if leader else ''}的必需投入品{product_name(missing.product)}"
             "无已知供应商（数据缺失或外购来源不明）",
-        ))
+            NO_IMPACT, meter.substitute(missing.product, excluding=()), level=MEDIUM if leader else LOW)
     for point in choke.chokepoints:
-        level = _level(point.dependents, point.share, severity.chokepoint_high_share, severity.medium_count)
-        items.append(CriticalDependency(
-            level, "卡点", point.enterprise, None, (point.target,), point.dependents,
+        add("卡点", point.enterprise, None, (point.target,), point.dependents,
             f"{name(point.target)}的其他{point.others}家上游供应商中有{point.dependents}家"
             f"（{percent(point.share)}）的全部供应路径都经过{where(point.enterprise)}",
-        ))
+            meter.supplier_fails(point.enterprise), meter.firm_substitute(point.enterprise))
     for cut in cuts.points:
-        share = cut.separated / cut.component_size
-        level = _level(cut.separated, share, severity.cut_high_share, severity.medium_count)
-        items.append(CriticalDependency(
-            level, "割点", cut.vertex, None, (), cut.separated,
+        add("割点", cut.vertex, None, (), cut.separated,
             f"移除{where(cut.vertex)}后，所在{cut.component_size}家企业的供应网络分成{len(cut.parts)}部分，"
             f"{cut.separated}家企业与主体分离",
-        ))
+            meter.supplier_fails(cut.vertex), meter.firm_substitute(cut.vertex))
     for bridge in cuts.bridges:
-        total = bridge.u_side + bridge.v_side
-        share = bridge.smaller_side / total
-        level = _level(bridge.smaller_side, share, severity.cut_high_share, severity.medium_count)
-        items.append(CriticalDependency(
-            level, "桥", bridge.u, None, (bridge.v,), bridge.smaller_side,
+        impact = max(meter.link_fails(bridge.u, bridge.v), meter.link_fails(bridge.v, bridge.u),
+                     key=lambda found: (found.revenue_share, found.firm_share))
+        add("桥", bridge.u, None, (bridge.v,), bridge.smaller_side,
             f"{name(bridge.u)}与{name(bridge.v)}之间的供应联系是唯一通道，断开后{bridge.u_side}家与{bridge.v_side}家企业分离",
-        ))
+            impact, NOT_APPLICABLE)
     for item in conc.products:
         if item.suppliers == 1 and not item.unregistered_share:
             continue
-        hhi = rounded(item.supplier_hhi)
-        abroad_high = percent_points(item.abroad_share) >= percent_points(severity.abroad_high)  # as shown
-        leader_buys = any(buyer in view.leaders for buyer in view.local_needers(item.product))  # …and requires it
-        one_region = rounded(item.region_hhi) >= severity.hhi_high and item.top_region != HOME_PROVINCE
         # one buyer's own dependence on abroad, which the mean over all buyers can hide
         mostly_abroad = [
             buyer for buyer, share in item.buyers_abroad
             if percent_points(share) >= percent_points(severity.abroad_high)
         ]
-        leader_abroad = any(buyer in view.leaders for buyer in mostly_abroad)
-        level = (
-            HIGH if abroad_high or leader_abroad or (hhi >= severity.hhi_high and leader_buys)
-            else MEDIUM if hhi >= severity.hhi_medium or one_region or mostly_abroad else LOW
-        )
+        abroad = percent_points(item.abroad_share) >= percent_points(severity.abroad_high)  # as shown
         unnamed = f"；另有{percent(item.unregistered_share)}来自未登记的供应商" if item.unregistered_share else ""
         if mostly_abroad:
             shares = dict(item.buyers_abroad)
@@ -710,24 +718,28 @@ def critical_dependencies(
                 + "、".join(f"{name(b)}{'（链主）' if b in view.leaders else ''}{percent(shares[b])}" for b in mostly_abroad[:5])
                 + ("等" if len(mostly_abroad) > 5 else "") + "）"
             )
-        items.append(CriticalDependency(
-            level, "集中度", item.top_supplier, item.product, (), item.supplier_hhi,
+        add("集中度", item.top_supplier, item.product, (), item.supplier_hhi,
             f"{product_name(item.product)}供应商HHI {item.supplier_hhi:g}，最大供应商{name(item.top_supplier)}占"
             f"{percent(item.top_share)}；省外采购{percent(item.outside_province_share)}，境外{percent(item.abroad_share)}；"
             f"最大来源地{item.top_region}占{percent(item.top_region_share)}{unnamed}",
-        ))
+            *concentration_failure(meter, item),
+            at_least=MEDIUM if abroad or any(b in view.leaders for b in mostly_abroad) else LOW)
     items.sort(key=lambda item: (
-        SEVERITIES.index(item.severity), KINDS.index(item.kind), -item.measure, item.enterprise or "",
-        item.product or "", item.related,
+        SEVERITIES.index(item.severity), -round(item.impact.revenue_share, 4), -round(item.impact.firm_share, 4),
+        KINDS.index(item.kind), -item.measure, item.enterprise or "", item.product or "", item.related,
     ))
-    return CriticalReport(view.chain_id, tuple(items), sole, choke, cuts, conc, _names(view))
+    chain_name = view.name(view.chain_id) if view.chain_id else "全图"
+    return CriticalReport(view.chain_id, tuple(items), sole, choke, cuts, conc, _names(view), chain_name)
 
 
-def _level(count: int, share: float, high_share: float, medium_count: int) -> str:
-    """高 when at least ``medium_count`` and ``high_share``; 中 when at least ``medium_count``; else 低."""
-    if count < medium_count:
-        return LOW
-    return HIGH if percent_points(share) >= percent_points(high_share) else MEDIUM  # as the evidence shows it
+def concentration_failure(meter: ImpactMeter, item: Concentration) -> tuple[Impact, str]:
+    """The failure a 集中度 row stands for, with its substitute class: the input's largest source
+    region cut off — or, when that region is 江西省 itself (local supply is what the plan wants), its
+    largest supplier stopping."""
+    if item.top_region == HOME_PROVINCE:
+        return meter.supplier_fails(item.top_supplier), meter.substitute(item.product, excluding=(item.top_supplier,))
+    region_producers = meter.region_producers(item.product, item.top_region)
+    return meter.region_fails(item.product, item.top_region), meter.substitute(item.product, excluding=region_producers)
 
 
 def _names(view: ChainView) -> Mapping[str, str]:

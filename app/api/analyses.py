@@ -21,7 +21,9 @@ from fastapi.responses import Response
 from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
 from app.deps import CHAIN_ID, CacheDep
 from app.output import Tabulated, render_tables, result_tables
-from app.readmodel.workspace import critical, gaps, matches
+from app.readmodel import risk_list
+from app.readmodel.risk_list import RiskQuery
+from app.readmodel.workspace import critical, gaps
 from app.security.deps import require
 from queries.labels import Record
 from queries.risks import KINDS, SEVERITIES, CriticalReport, DependencyRecord
@@ -200,27 +202,36 @@ def changes_endpoint(
 
 @analysis(reviewer, "/risks", summary="关键依赖清单：单一来源、卡点企业、结构割点、集中度（安全审查）", filename="critical-dependencies")
 def risks_endpoint(
-    cache: CacheDep, chain: str | None = OptionalChain,
-    target: list[str] | None = Query(None, max_length=20, description="只分析这些企业的上游卡点（默认：全部链主）"),
+    cache: CacheDep, chain: str | None = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id；不填为全部产业链"),
+    target: list[str] | None = Query(None, max_length=20, description="只分析这些企业的上游卡点（默认：全部链主；需指定产业链）"),
     severity: Literal[SEVERITIES] | None = Query(None, description="只看此严重程度（主表）"),  # type: ignore[valid-type]
     kind: Literal[KINDS] | None = Query(None, description="只看此类型（主表），如 独家供应、卡点"),  # type: ignore[valid-type]
+    sort: Literal["severity", "revenue", "firms"] = Query("severity", description="组内排序：严重程度、受影响本地营收、受影响本地企业数"),
 ) -> Any:
+    """The list the /risks page shows, grouped by chain and type: for one chain with the tables it
+    was built from, for every chain with the counts by chain × type × severity."""
     from queries.risks import critical_dependencies
 
+    query = RiskQuery(chain, severity, kind, sort)
+    if chain is None:
+        if target:
+            raise HTTPException(status_code=422, detail="参数错误：指定卡点目标企业时请同时指定产业链（chain）")
+        from queries.risks import DependencyList
+
+        return DependencyList(None, tuple(risk_list.records(cache, query)))
     view = _chain_view(cache, chain)
-    # Without extra targets this is the report the pages show: reuse their per-revision copy.
-    result = critical(cache, chain) if not target else _run(critical_dependencies, view, chain, targets=target)
-    if severity or kind:
-        return FilteredResult(result, lambda record: matches(record, severity=severity, kind=kind))
-    return result
+    if target:
+        result = _run(critical_dependencies, view, chain, targets=target)
+        return FilteredResult(result, [r for r in result.records() if query.keeps(r)])
+    return FilteredResult(critical(cache, chain), risk_list.records(cache, query))
 
 
 @dataclass(frozen=True)
 class FilteredResult:
-    """A result whose main table keeps only the records ``keep`` accepts (the other tables stay whole)."""
+    """A chain's report whose main table is ``main`` (filtered and ordered); the other tables stay whole."""
 
     unfiltered: CriticalReport
-    keep: Callable[[DependencyRecord], bool]
+    main: Sequence[DependencyRecord]
 
     @property
     def chain_id(self) -> str | None:  # the download still names its chain
@@ -228,8 +239,7 @@ class FilteredResult:
 
     def record_tables(self) -> dict[str, Sequence[Record]]:
         tables: dict[str, Sequence[Record]] = dict(self.unfiltered.record_tables())
-        main = next(iter(tables))
-        tables[main] = [record for record in self.unfiltered.records() if self.keep(record)]
+        tables[next(iter(tables))] = self.main
         return tables
 
     def headings(self) -> dict[str, dict[str, str]]:

@@ -115,11 +115,6 @@ SEVERITY_COLOURS = {"风险高": "#d62728", "风险中": "#ff9f1c", "风险低":
 _SEVERITY_RANK = {"高": 0, "中": 1, "低": 2}
 
 
-def matches(record: DependencyRecord, *, severity: str | None, kind: str | None) -> bool:
-    """Whether a critical dependency has the severity and kind asked for (None: any)."""
-    return (not severity or record.severity == severity) and (not kind or record.kind == kind)
-
-
 @dataclass(frozen=True)
 class EnterpriseRisk:
     """A critical dependency an enterprise takes part in: in which chain, as 主体 or 相关."""

@@ -11,9 +11,11 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.deps import CHAIN_ID
+from app.readmodel import risk_list
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.lookups import search
-from app.readmodel.workspace import critical, matches, ordered_chains
+from app.readmodel.risk_list import RiskQuery
+from app.readmodel.workspace import ordered_chains
 from app.security.deps import require
 from app.web.templating import templates
 from queries.candidates import RecruitFigureRecord
@@ -107,7 +109,7 @@ def _as_percent(record: RecruitFigureRecord) -> RecruitFigureRecord:
     return dataclasses.replace(record, **shown)
 
 
-SEVERITIES = ("高", "中", "低")
+SEVERITIES = ("高", "中", "低")  # queries.risks.SEVERITIES, without importing the analyses at start-up
 FormChain = Query(None, pattern=r"^(chain:[a-z0-9-]{1,60})?$", description="产业链 id；空为全图（表单的“全图”选项）")
 
 
@@ -117,19 +119,24 @@ def risks_page(
     chain: str | None = FormChain,
     severity: str | None = Query(None, pattern="^(高|中|低)?$"),
     kind: str | None = Query(None, max_length=20),
+    sort: str = Query("severity", pattern="^(severity|revenue|firms)$"),
+    page: int = Query(1, ge=1, le=100_000),
 ) -> HTMLResponse:
-    chain, severity, kind = chain or None, severity or None, kind or None
+    from queries.risks import DEFAULT_RULE, KINDS
+
     cache = request.app.state.graphs
-    if chain is not None and chain not in cache.graph():
-        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain}")
-    report = critical(cache, chain)
-    rows = [record for record in report.records() if matches(record, severity=severity, kind=kind)]
-    export = urlencode({name: value for name, value in (("chain", chain), ("severity", severity), ("kind", kind)) if value}
-                       | {"format": "xlsx", "table": "all"})
+    query = RiskQuery(chain or None, severity or None, kind or None, sort)
+    if query.chain is not None and query.chain not in cache.graph():
+        raise HTTPException(status_code=404, detail=f"产业链不存在：{query.chain}")
+    listed = risk_list.page_of(cache, query, page)
+    filters = {name: value for name, value in (("chain", query.chain), ("severity", query.severity), ("kind", query.kind)) if value}
     return templates.TemplateResponse(request, "risks.html", {
-        "rows": rows, "counts": report.counts(), "chains": ordered_chains(cache), "chain": chain, "severity": severity,
-        "kind": kind, "kinds": sorted({record.kind for record in report.records()}), "severities": SEVERITIES,
-        "export_query": export, "synthetic": _synthetic(cache.graph(), [record.enterprise for record in rows]),
+        "risk_query": query, "listed": listed, "summaries": risk_list.summaries(cache, query.chain),
+        "chains": ordered_chains(cache), "kinds": KINDS, "severities": SEVERITIES, "sorts": risk_list.SORTS,
+        "rule": DEFAULT_RULE, "page_query": lambda number: urlencode(filters | {"sort": sort, "page": number}),
+        "sort_query": lambda order: urlencode(filters | {"sort": order}),
+        "export_query": urlencode(filters | {"sort": sort, "format": "xlsx", "table": "all"}),
+        "synthetic": _synthetic(cache.graph(), [r.enterprise for g in listed.groups for r in g.rows]),
     })
 
 

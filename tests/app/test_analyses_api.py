@@ -4,6 +4,7 @@ role × endpoint matrix over every route of the app."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -69,17 +70,37 @@ def test_critical_dependencies_and_downloads(clients: dict[str, TestClient]) -> 
 
 def test_filtered_risks_keep_the_summary_and_refuse_unknown_kinds(clients: dict[str, TestClient]) -> None:
     whole = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev"}).json()
-    high = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "severity": "高", "kind": "卡点"}).json()
-    assert whole["summary"] and high["summary"] == whole["summary"]
-    assert high["items"] and {(row["严重程度"], row["类型"]) for row in high["items"]} == {("高", "卡点")}
+    medium = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "severity": "中", "kind": "卡点"}).json()
+    assert whole["summary"] and medium["summary"] == whole["summary"]
+    assert medium["items"] and {(row["严重程度"], row["类型"]) for row in medium["items"]} == {("中", "卡点")}
     unknown = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "kind": "不存在"})
     assert unknown.status_code == 422 and "kind" in unknown.json()["error"]
 
 
+def test_every_chains_risks_grouped_by_chain_and_type_with_counts(clients: dict[str, TestClient]) -> None:
+    body = clients["reviewer"].get("/api/risks", params={"size": 200}).json()
+    assert body["tables"] == ["关键依赖", "按产业链和类型汇总"]
+    chains = [row["产业链"] for row in body["items"]]
+    assert chains and set(chains) <= {"新能源汽车", "绿色食品"}  # the 产业链 column names each row's chain
+    groups = [(row["产业链"], row["类型"]) for row in body["items"]]
+    assert groups == sorted(groups, key=lambda g: (chains.index(g[0]), ["独家供应", "单一供应商投入", "卡点", "割点", "桥", "集中度", "无已知供应商"].index(g[1])))
+    counts = clients["reviewer"].get("/api/risks", params={"table": "按产业链和类型汇总"}).json()["items"]
+    assert sum(row["高(项)"] + row["中(项)"] + row["低(项)"] for row in counts) == body["total"]
+    by_revenue = clients["reviewer"].get("/api/risks", params={"chain": "chain:ev", "kind": "独家供应", "sort": "revenue"}).json()["items"]
+    revenue = [row["受影响本地营收(亿元)"] for row in by_revenue]
+    assert revenue == sorted(revenue, reverse=True) and revenue[0] > 0
+    assert clients["reviewer"].get("/api/risks", params={"target": "ent:lead"}).status_code == 422  # targets need a chain
+
+
 def test_disruption_of_a_country(clients: dict[str, TestClient]) -> None:
     body = clients["reviewer"].get("/api/disruption", params={"chain": "chain:ev", "country": "韩国"}).json()
-    assert body["summary"]["scope"] and [row["企业ID"] for row in body["items"]] == ["ent:foreign"]
-    park = clients["reviewer"].get("/api/disruption", params={"park": "park:xiaolan"}).json()
+    # the main table is the headline: the impact on Nanchang, the removed firms' own revenue apart
+    assert body["table"] == "概要" and body["tables"][:3] == ["概要", "按产业链", "按链主"]
+    [headline] = body["items"]
+    assert (headline["受影响本地企业(家)"], headline["移除企业数"], headline["移除企业自身营收(亿元)"]) == (0, 1, 500.0)
+    affected = clients["reviewer"].get("/api/disruption", params={"chain": "chain:ev", "country": "韩国", "table": "受影响企业"}).json()
+    assert [row["企业ID"] for row in affected["items"]] == ["ent:foreign"]
+    park = clients["reviewer"].get("/api/disruption", params={"park": "park:xiaolan", "table": "受影响企业"}).json()
     removed = {row["企业ID"] for row in park["items"] if row["状态"] == "移除"}
     assert removed == {"ent:lead", "ent:pack", "ent:cell"}
     assert clients["reviewer"].get("/api/disruption").status_code == 422
@@ -180,7 +201,7 @@ def test_enterprise_page_lists_its_risks_for_reviewers_only(clients: dict[str, T
     table = reviewer_html.split('data-testid="enterprise-risks"')[1].split("</table>")[0]
     assert "卡点" in table and "割点" in table and "新能源汽车" in table
     payload = reviewer_html.split('id="graph-data">')[1].split("</script>")[0]
-    assert "风险高" in payload  # the enterprise itself is coloured by its highest severity
+    assert "风险中" in payload and "风险高" not in payload  # coloured by its highest severity: 中 (南昌储能电芯 makes cells too)
     viewer_html = clients["viewer"].get("/enterprises/ent:cell").text
     assert 'data-testid="enterprise-risks"' not in viewer_html and "需“安全审查”权限" in viewer_html
 
@@ -190,6 +211,9 @@ def test_risk_page_names_products_and_disruption_page_hides_ids(clients: dict[st
     assert '<a href="/nodes/product:pack">电池包</a>' in risks and "<td>product:pack</td>" not in risks
     disruption = clients["reviewer"].get("/disruption", params={"chain": "chain:ev", "park": "park:xiaolan"}).text
     assert "<th>企业ID</th>" not in disruption and "<th>企业</th>" in disruption
+    visible = re.sub(r"<[^>]+>", " ", disruption.split("<main")[1])  # the page's text, without tags and links
+    assert not re.search(r"\b(chain|product|park|cluster|ent):[a-z]", visible), re.findall(r"\b(?:chain|product|park|cluster|ent):\S+", visible)[:5]
+    assert "园区 小蓝经开区" in visible  # the scope by name
 
 
 def test_disruption_page_takes_enterprise_names(clients: dict[str, TestClient]) -> None:
@@ -197,7 +221,7 @@ def test_disruption_page_takes_enterprise_names(clients: dict[str, TestClient]) 
     by_name = reviewer.get("/disruption", params={"chain": "chain:ev", "enterprise": "南昌电芯（示例）"})
     by_id = reviewer.get("/disruption", params={"chain": "chain:ev", "enterprise": "ent:cell"})
     assert by_name.status_code == by_id.status_code == 200
-    affected = [page.text.split('data-testid="disruption-1"')[1].split("</table>")[0] for page in (by_name, by_id)]
+    affected = [page.text.split('data-testid="disruption-affected"')[1].split("</table>")[0] for page in (by_name, by_id)]
     assert affected[0] == affected[1] and "南昌电池包（示例）" in affected[0]  # the same cascade
     several = reviewer.get("/disruption", params={"enterprise": "南昌"})
     assert several.status_code == 422 and "对应" in several.text and "家企业" in several.text

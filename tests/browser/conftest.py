@@ -128,3 +128,14 @@ def viewer_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveS
     page.goto(f"{live_server.url}/login?token={live_server.tokens['viewer']}")
     yield SizedPage(page, request.param, width, height)
     context.close()
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def reviewer_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer) -> Iterator[SizedPage]:
+    """A reviewer (安全审查) signed in on a 1440×900 screen and on a 390×844 phone, downloads allowed."""
+    width, height = VIEWPORTS[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login?token={live_server.tokens['reviewer']}")
+    yield SizedPage(page, request.param, width, height)
+    context.close()

@@ -29,7 +29,7 @@ from queries.examples import example_graph
 from queries.gaps import GapRule, gap_report
 from queries.indices import indices
 from queries.memberships import chain_ids
-from queries.risks import chokepoints, concentration, critical_dependencies, cut_points, sole_sources
+from queries.risks import DependencyList, chokepoints, concentration, critical_dependencies, cut_points, sole_sources
 
 FIXTURE = Path(__file__).with_name("labelled_rows.json")
 DEMO_SCALE, DEMO_SEED = 500, 5
@@ -92,6 +92,7 @@ def example_cases() -> Iterator[tuple[str, Callable[[], Any]]]:
         yield f"chokepoints {chain}", lambda chain=chain: chokepoints(g, chain)
         yield f"cut points {chain}", lambda chain=chain: cut_points(g, chain)
         yield f"concentration {chain}", lambda chain=chain: concentration(g, chain)
+    yield "dependency list", lambda: DependencyList(None, critical_dependencies(g, "chain:ev").records() + critical_dependencies(g, "chain:food").records())
     scopes = {
         "cell": (DisruptionScope(enterprises=("ent:cell",)), "chain:ev", False),
         "korea partial": (DisruptionScope(countries=("韩国",)), "chain:ev", True),

@@ -73,7 +73,9 @@ def test_risks_for_a_chain_and_the_whole_graph(run) -> None:
 
 
 def test_simulate(run) -> None:
-    rows = rows_of(run("simulate", "--chain", "chain:ev", "--enterprise", "ent:cell", "-f", "json"))
+    [headline] = rows_of(run("simulate", "--chain", "chain:ev", "--enterprise", "ent:cell", "-f", "json"))  # 概要 first
+    assert (headline["受影响本地企业(家)"], headline["本地受影响营收(亿元)"], headline["受影响链主"]) == (3, 350.0, ["南昌汽车（示例）"])
+    rows = rows_of(run("simulate", "--chain", "chain:ev", "--enterprise", "ent:cell", "-f", "json", "--table", "受影响企业"))
     assert {r["企业ID"]: r["状态"] for r in rows} == {"ent:cell": "移除", "ent:pack": "连锁中断", "ent:lead": "连锁中断"}
     partial = rows_of(run("simulate", "--province", "上海市", "--partial", "-f", "json", "--table", "部分损失"))
     assert [(r["企业ID"], r["损失比例"]) for r in partial] == [("ent:cell", 0.7)]
@@ -100,7 +102,7 @@ def test_xlsx_needs_output_and_writes_every_table(run, tmp_path: Path) -> None:
     book = load_workbook(target, read_only=True)
     assert {"关键依赖", "卡点", "集中度"} <= set(book.sheetnames)
     header = next(book["关键依赖"].iter_rows(values_only=True))
-    assert header[:3] == ("严重程度", "类型", "企业")
+    assert header[:3] == ("产业链", "严重程度", "类型")
 
 
 def test_errors_are_reported(run) -> None:

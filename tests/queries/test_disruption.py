@@ -28,9 +28,31 @@ def test_removing_the_cell_maker_cascades_to_pack_and_the_leader() -> None:
     assert result.disrupted == {"ent:pack": ("product:cell",), "ent:lead": ("product:pack",)}
     assert result.revenue_at_risk == 350.0 and result.local_revenue_at_risk == 350.0
     assert result.products_lost_locally == ("product:pack", "product:vehicle")  # cell2 still makes cells
-    assert result.by_chain == (("chain:ev", 1, 2, 350.0),)
+    assert result.by_chain == (("chain:ev", 3, 350.0, 1, 2),)  # local down, their revenue, removed, disrupted
     assert result.by_cluster == (("cluster:ev", 0, 2, 320.0),)
-    assert [row["状态"] for row in result.rows()] == ["移除", "连锁中断", "连锁中断"]
+    tables = result.tables()
+    assert list(tables)[:6] == ["概要", "按产业链", "按链主", "本地断供产品", "失去的其他投入品", "受影响企业"]
+    assert [row["状态"] for row in tables["受影响企业"]] == ["连锁中断", "连锁中断", "移除"]  # local, hit, by revenue
+    [summary] = result.rows()
+    assert summary["范围"] == "企业 南昌电芯（示例）" and summary["受影响链主"] == ["南昌汽车（示例）"]
+    assert [(r["链主"], r["状态"], r["失去的必需投入品"]) for r in tables["按链主"]] == [("南昌汽车（示例）", "连锁中断", ["电池包"])]
+
+
+def test_the_headline_is_the_impact_on_nanchang_and_the_removed_firms_revenue_stands_apart() -> None:
+    """Korea out: Korea Cell's own 500 亿 is not an impact on Nanchang; the local firms hit are."""
+    graph = example_graph()
+    korea = simulate_disruption(graph, DisruptionScope(countries=("韩国",)), "chain:ev")
+    [summary] = korea.summary_records()
+    assert (summary.local_firms_hit, summary.local_revenue_at_risk) == (0, 0.0)
+    assert (summary.removed_count, summary.removed_revenue) == (1, 500.0)
+    shanghai = simulate_disruption(graph, DisruptionScope(provinces=("上海市",)), "chain:ev")
+    [summary] = shanghai.summary_records()
+    local_rows = [r for r in shanghai.tables()["受影响企业"] if r["地区"] == "本地"]
+    assert summary.local_firms_hit == len(local_rows) == 1  # 南昌储能电芯 loses its only 正极材料
+    assert summary.local_revenue_at_risk == sum(r["营收(亿元)"] for r in local_rows) == 5.0
+    assert summary.removed_revenue == 80.0 and summary.outside_disrupted_count == 0
+    assert summary.share_of_local_revenue == round(5.0 / (300 + 20 + 30 + 5 + 12), 4)
+    assert [(r.chain_name, r.local_firms_hit, r.local_revenue_at_risk) for r in shanghai.record_tables()["by_chain"]] == [("新能源汽车", 1, 5.0)]
 
 
 def test_a_lost_input_that_is_not_required_does_not_disrupt() -> None:

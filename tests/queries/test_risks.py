@@ -42,7 +42,8 @@ def test_single_supplier_input_shared_by_every_local_buyer() -> None:
     report = sole_sources(graph)
     assert [(s.product, s.supplier, s.buyers) for s in report.single_supplier_inputs] == [("p", "s", ("a", "b"))]
     rows = critical_dependencies(graph).rows()
-    assert {(r["类型"], r["严重程度"]) for r in rows if r["类型"] == "单一供应商投入"} == {("单一供应商投入", "高")}
+    # listed, but 低: no INPUT_TO makes p a required input, so nobody goes down without it
+    assert {(r["类型"], r["严重程度"]) for r in rows if r["类型"] == "单一供应商投入"} == {("单一供应商投入", "低")}
 
 
 def test_chokepoints_respect_direction() -> None:
@@ -90,15 +91,17 @@ def test_critical_dependencies_merge_with_severity_and_evidence() -> None:
     assert [r["严重程度"] for r in rows] == sorted((r["严重程度"] for r in rows), key="高中低".index)
     kinds = {(r["类型"], r["企业ID"], r["严重程度"]) for r in rows}
     assert ("独家供应", "ent:lead", "高") in kinds  # the 链主's battery packs
-    assert ("独家供应", "ent:pack", "中") in kinds
-    assert ("卡点", "ent:cell", "高") in kinds  # 3 of the 5 other upstream suppliers ≥ 25%
+    assert ("独家供应", "ent:pack", "中") in kinds  # the 链主 goes down with it (高), but 南昌储能电芯 makes cells too
+    assert ("卡点", "ent:cell", "中") in kinds  # likewise
     [choke] = [r for r in rows if r["类型"] == "卡点"]
     assert "的其他5家上游供应商中有3家（60.0%）的全部供应路径都经过南昌电芯" in choke["证据"]
-    assert ("割点", "ent:cell", "高") in kinds and ("割点", "ent:lead", "低") in kinds
+    assert ("割点", "ent:cell", "中") in kinds and ("割点", "ent:lead", "低") in kinds  # nobody is downstream of the 链主
     assert ("无已知供应商", "ent:lead", "中") in kinds
-    # HHI 7450 but no 链主 buys it: 中, as its sole-sourced buyer's 独家供应 row
-    assert ("集中度", "ent:sh-cathode", "中") in kinds and ("集中度", "ent:cell", "高") in kinds
+    # 正极材料 from 上海 (85 %): 上海 cut off takes 南昌储能电芯 down (1 of 5 local firms, 高), lowered: 南昌正极 makes it
+    assert ("集中度", "ent:sh-cathode", "中") in kinds
     assert all(r["证据"] for r in rows)
     assert set(report.tables()) == {"关键依赖", "独家供应", "单一供应商投入", "无已知供应商", "卡点", "割点", "桥", "集中度"}
-    lenient = critical_dependencies(example_graph(), "chain:ev", severity=SeverityRule(chokepoint_high_share=0.9))
-    assert ("卡点", "ent:cell", "中") in {(r["类型"], r["企业ID"], r["严重程度"]) for r in lenient.rows()}
+    assert [r["受影响链主"] for r in rows if r["类型"] == "卡点"] == [["南昌汽车（示例）"]]
+    lenient = critical_dependencies(example_graph(), "chain:ev", severity=SeverityRule(high_share=0.5))
+    assert ("独家供应", "ent:cell2", "低") in {(r["类型"], r["企业ID"], r["严重程度"]) for r in lenient.rows()}
+    assert ("独家供应", "ent:cell2", "中") in kinds

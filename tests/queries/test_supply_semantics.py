@@ -86,9 +86,10 @@ def test_an_input_made_in_house_needs_no_supplier() -> None:
 def test_a_second_supplier_never_raises_the_severity() -> None:
     one = risk_rows(graph_with([("ent:gd", "gd", {})], leader=False))
     two = risk_rows(graph_with([("ent:gd", "gd", {}), ("ent:sh", "sh", {})], leader=False))
-    assert one == [("中", "独家供应")] and two == [("中", "集中度")]
-    # for a 链主 both are 高
-    assert risk_rows(graph_with([("ent:gd", "gd", {}), ("ent:sh", "sh", {})])) == [("高", "集中度")]
+    # the only local firm loses its input (高); with a second supplier in another province, one
+    # province cut off loses nothing (低)
+    assert one == [("高", "独家供应")] and two == [("低", "集中度")]
+    assert risk_rows(graph_with([("ent:gd", "gd", {}), ("ent:sh", "sh", {})])) == [("低", "集中度")]
 
 
 def test_suppliers_all_in_one_other_province_are_flagged() -> None:
@@ -97,7 +98,9 @@ def test_suppliers_all_in_one_other_province_are_flagged() -> None:
     item = concentration(graph, CHAIN).products[0]
     assert (item.top_region, item.top_region_share, item.region_hhi) == ("广东省", 1.0, 10000.0)
     [row] = [r for r in critical_dependencies(graph, CHAIN).rows() if r["类型"] == "集中度"]
-    assert row["严重程度"] == "中" and "最大来源地广东省占100.0%" in row["证据"]
+    # 广东 cut off: the chain's only local firm loses its input, and nobody outside 广东 makes it
+    assert row["严重程度"] == "高" and "最大来源地广东省占100.0%" in row["证据"]
+    assert (row["受影响本地企业(家)"], row["替代来源"]) == (1, "无替代来源")
 
 
 def test_a_place_name_that_matches_nothing_is_an_error_with_close_names() -> None:
@@ -142,4 +145,4 @@ def test_a_leaders_sole_source_is_high_only_for_an_input_it_requires() -> None:
     rows = critical_dependencies(example_graph()).rows()
     levels = {(r["企业ID"], r["产品"]): r["严重程度"] for r in rows if r["类型"] == "独家供应"}
     assert levels[("ent:lead", "product:pack")] == "高"  # the car maker's battery packs
-    assert levels[("ent:lead", "product:rice")] == "中"  # its canteen's rice: bought, not required
+    assert levels[("ent:lead", "product:rice")] == "低"  # its canteen's rice: bought, not required

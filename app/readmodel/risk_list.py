@@ -1,0 +1,135 @@
+"""The 关键依赖清单 as reviewers read it: a summary per chain first, then the list grouped by chain
+and type, filtered, sorted and paged on the server.
+
+Every chain's report is the one the dashboard and the enterprise pages use (``workspace.critical``,
+memoised per store revision); the filtered, sorted list is kept among the recent answers, so
+paging through it does not sort again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from app.readmodel.graph_cache import GraphCache
+from app.readmodel.workspace import critical, ordered_chains
+
+if TYPE_CHECKING:
+    from queries.risks import DependencyRecord
+
+PAGE_SIZE = 50
+TOP_ITEMS = 3
+SORTS = {"severity": "按严重程度", "revenue": "按受影响本地营收", "firms": "按受影响本地企业数"}
+
+
+@dataclass(frozen=True)
+class RiskQuery:
+    """Which dependencies to list: a chain (None: every chain), a severity, a type, and the order
+    inside each chain × type group."""
+
+    chain: str | None = None
+    severity: str | None = None
+    kind: str | None = None
+    sort: str = "severity"
+
+    def keeps(self, record: DependencyRecord) -> bool:
+        return (not self.severity or record.severity == self.severity) and (not self.kind or record.kind == self.kind)
+
+
+@dataclass(frozen=True)
+class ChainRiskSummary:
+    """One chain's dependencies counted by type × severity, with its most severe items."""
+
+    chain_id: str
+    chain_name: str
+    counts: dict[str, dict[str, int]]  # type → severity → count
+    totals: dict[str, int]  # severity → count
+    top: tuple[DependencyRecord, ...]
+
+
+@dataclass(frozen=True)
+class RiskGroup:
+    """The rows of one chain × type on a page, and how many the whole filtered list has."""
+
+    chain_id: str
+    chain_name: str
+    kind: str
+    total: int
+    rows: list[DependencyRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RiskPage:
+    """One page of the filtered list, in groups."""
+
+    groups: list[RiskGroup]
+    total: int
+    page: int
+    pages: int
+
+
+def chains_in(cache: GraphCache, chain: str | None) -> list[dict[str, Any]]:
+    """The chains the list covers, in the plan's order."""
+    return [c for c in ordered_chains(cache) if chain is None or c["id"] == chain]
+
+
+def summaries(cache: GraphCache, chain: str | None = None) -> list[ChainRiskSummary]:
+    """Per chain: counts by type × severity and the ``TOP_ITEMS`` first items of its list."""
+    from queries.risks import KINDS, SEVERITIES
+
+    found = []
+    for item in chains_in(cache, chain):
+        records = critical(cache, item["id"]).records()
+        pairs = Counter((record.kind, record.severity) for record in records)
+        counts = {kind: {severity: pairs[kind, severity] for severity in SEVERITIES} for kind in KINDS if any(pairs[kind, s] for s in SEVERITIES)}
+        totals = {severity: sum(pairs[kind, severity] for kind in KINDS) for severity in SEVERITIES}
+        found.append(ChainRiskSummary(item["id"], str(item.get("name", item["id"])), counts, totals, tuple(records[:TOP_ITEMS])))
+    return found
+
+
+def _order(sort: str) -> Any:
+    from queries.risks import SEVERITIES
+
+    if sort == "revenue":
+        return lambda r: (-r.local_revenue_hit_yi, -r.local_firms_hit, SEVERITIES.index(r.severity))
+    if sort == "firms":
+        return lambda r: (-r.local_firms_hit, -r.local_revenue_hit_yi, SEVERITIES.index(r.severity))
+    return None  # the report's own order: severity, then the share of local revenue hit
+
+
+def filtered(cache: GraphCache, query: RiskQuery) -> list[tuple[str, DependencyRecord]]:
+    """(chain id, record) for every dependency ``query`` keeps, grouped by chain (plan order) and
+    type (``KINDS`` order), sorted inside each group."""
+    from queries.risks import KINDS
+
+    def compute() -> list[tuple[str, DependencyRecord]]:
+        rows: list[tuple[str, DependencyRecord]] = []
+        order = _order(query.sort)
+        for item in chains_in(cache, query.chain):
+            records = [r for r in critical(cache, item["id"]).records() if query.keeps(r)]
+            for kind in KINDS:
+                group = [r for r in records if r.kind == kind]
+                rows += [(item["id"], r) for r in (sorted(group, key=order) if order else group)]
+        return rows
+
+    return cache.recent(("risk-list", query), compute)
+
+
+def records(cache: GraphCache, query: RiskQuery) -> list[DependencyRecord]:
+    """The filtered, grouped, sorted list without chain ids (for downloads)."""
+    return [record for _, record in filtered(cache, query)]
+
+
+def page_of(cache: GraphCache, query: RiskQuery, page: int, size: int = PAGE_SIZE) -> RiskPage:
+    """Page ``page`` (from 1) of the filtered list, in chain × type groups that know their size."""
+    rows = filtered(cache, query)
+    sizes = Counter((chain, record.kind) for chain, record in rows)
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(page, 1), pages)
+    groups: list[RiskGroup] = []
+    for chain, record in rows[(page - 1) * size: page * size]:
+        if not groups or (groups[-1].chain_id, groups[-1].kind) != (chain, record.kind):
+            groups.append(RiskGroup(chain, record.chain_name, record.kind, sizes[chain, record.kind]))
+        groups[-1].rows.append(record)
+    return RiskPage(groups, len(rows), page, pages)
