@@ -182,13 +182,12 @@ def terminal_table(rows: Sequence[Mapping[str, Any]], *, names: Names | None = N
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False,
                       highlight=False, emoji=False, markup=False)
     console.print(table)
-    text = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines() if line.strip()) + "\n"
     if total > len(rows):
-        text += f"（共 {total:,} 行，此处显示前 {len(rows)} 行；用 --format csv、json 或 xlsx 可得全部行）\n"
+        console.print(f"（共 {total:,} 行，此处显示前 {len(rows)} 行；用 --format csv、json 或 xlsx 可得全部行）")
     left_out = [column for index, column in enumerate(columns) if index not in widths]
-    if left_out:
-        text += f"（另有 {len(left_out)} 列未显示：{'、'.join(left_out)}；用 --format csv、json 或 xlsx 可得全部列）\n"
-    return text
+    if left_out:  # wrapped to the width like the table
+        console.print(f"（另有 {len(left_out)} 列未显示：{'、'.join(left_out)}；用 --format csv、json 或 xlsx 可得全部列）")
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines() if line.strip()) + "\n"
 
 
 def _looks_numeric(text: str) -> bool:

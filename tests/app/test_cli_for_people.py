@@ -77,7 +77,7 @@ def test_the_top_candidate_by_name_can_be_recruited(demo_dir: Path) -> None:
 
 @pytest.mark.parametrize("text", [CODE, "测试隔膜", "深圳测试隔膜科技", "深圳测试隔膜科技股份有限公司"])
 def test_an_enterprise_by_credit_code_alias_part_of_its_name_or_another_legal_form(demo_dir: Path, text: str) -> None:
-    removed = rows(invoke(demo_dir, "simulate", "--enterprise", text, "-f", "json"))
+    removed = rows(invoke(demo_dir, "simulate", "--enterprise", text, "-f", "json", "--table", "受影响企业"))
     assert [row["企业ID"] for row in removed if row["状态"] == "移除"] == [CODE]
 
 
