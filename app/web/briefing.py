@@ -30,7 +30,8 @@ def _context(request: Request, chain_id: str, *, for_pdf: bool) -> dict[str, Any
     with_risks = role_allows(request.state.role, "reviewer")
     briefing = chain_briefing(cache, chain, with_risks=with_risks)
     return {
-        "chain": chain, "briefing": briefing, "panorama": briefing.panorama, "with_risks": with_risks,
+        "chain": chain, "briefing": briefing, "panorama": briefing.panorama, "panorama_compact": True,
+        "with_risks": with_risks,
         "synthetic": holds_synthetic(cache), "today": date.today().isoformat(), "for_pdf": for_pdf,
         "chain_leader_rule": CHAIN_LEADER_RULE, "risk_note": RISK_ROLE_NOTE, "plan_sentence": PLAN_SENTENCE,
     }
