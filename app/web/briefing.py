@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.deps import CHAIN_ID, chain_or_404
@@ -22,6 +22,8 @@ from app.web.charts import PLAN_SENTENCE
 from app.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
+PDF_UNAVAILABLE = ("无法生成 PDF：本机缺少 Pango 排版库（Debian：apt-get install libpango-1.0-0 libpangoft2-1.0-0）；"
+                   "可在简报页用浏览器“打印”另存为 PDF")
 
 
 def _context(request: Request, chain_id: str, *, for_pdf: bool) -> dict[str, Any]:
@@ -44,7 +46,10 @@ def briefing_page(request: Request, chain_id: str = CHAIN_ID) -> HTMLResponse:
 
 @router.get("/chains/{chain_id}/briefing.pdf")
 def briefing_pdf(request: Request, chain_id: str = CHAIN_ID) -> Response:
-    from app.web.pdf import render_pdf, static_mounts  # WeasyPrint loads Pango: only when a PDF is asked for
+    try:
+        from app.web.pdf import render_pdf, static_mounts  # WeasyPrint loads Pango: only when a PDF is asked for
+    except OSError:  # the Pango library is a Debian package (scripts/setup-browser.sh installs it)
+        raise HTTPException(status_code=503, detail=PDF_UNAVAILABLE) from None
 
     context = _context(request, chain_id, for_pdf=True)
     html = templates.get_template("briefing.html").render({"request": request, **context})
