@@ -27,6 +27,7 @@ from app.security.headers import SecurityHeaders
 from app.security.tokens import TokenRegistry
 from app.settings import Settings
 from app.web import analyses as web_analyses
+from app.web import briefing as web_briefing
 from app.web import login
 from app.web import map_pages as web_map
 from app.web import network_pages as web_network
@@ -134,6 +135,7 @@ def create_app(
     app.include_router(web_pages.router, dependencies=[require("viewer", page=True)])
     app.include_router(web_map.router, dependencies=[require("viewer", page=True)])
     app.include_router(web_network.router, dependencies=[require("viewer", page=True)])
+    app.include_router(web_briefing.router, dependencies=[require("viewer", page=True)])
     app.mount("/static/vendor", StaticFiles(directory=VIS_DIR), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

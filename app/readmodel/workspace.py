@@ -38,6 +38,13 @@ def critical(cache: GraphCache, chain_id: str | None) -> Any:
     return cache.memo(("risks", chain_id), lambda: critical_dependencies(cache.view(chain_id), chain_id))
 
 
+def candidates(cache: GraphCache, chain_id: str, product: str) -> Any:
+    """Recruitment candidates for one product of a chain (the candidates page's memo, shared)."""
+    from queries.candidates import recruitment_candidates
+
+    return cache.memo(("candidates", chain_id, product), lambda: recruitment_candidates(cache.view(chain_id), chain_id, product))
+
+
 def index_records(cache: GraphCache, chain_id: str | None = None) -> tuple[IndexRecord, ...]:
     from queries.indices import indices
 

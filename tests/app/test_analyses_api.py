@@ -141,6 +141,8 @@ EXAMPLE_REQUESTS = {
     "/chains/{chain_id}/recruit": "/chains/chain:ev/recruit?product=product:cathode&candidate=ent:sh-cathode",
     "/disruption": "/disruption?country=韩国",
     "/districts/{name}": "/districts/南昌县",
+    "/chains/{chain_id}/briefing": "/chains/chain:ev/briefing",
+    "/chains/{chain_id}/briefing.pdf": "/chains/chain:ev/briefing.pdf",
 }
 NEEDED = {
     "/api/risks": "reviewer", "/api/disruption": "reviewer", "/risks": "reviewer", "/disruption": "reviewer",

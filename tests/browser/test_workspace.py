@@ -10,8 +10,9 @@ from tests.browser.conftest import SCREENSHOTS, LiveServer
 def test_dashboard_lists_the_eight_chains(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{live_server.url}/")
     assert page.title().startswith("总览")
-    links = page.locator("table.list a[href^='/chains/']")
+    links = page.locator("table.list a[href^='/chains/']:not(.briefing-link)")
     assert links.count() == 8
+    assert page.locator("table.list a.briefing-link").count() == 8  # each chain's 链长简报
     assert "电子信息" in page.inner_text("table.list")
     page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
 
