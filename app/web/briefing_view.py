@@ -27,9 +27,10 @@ from markupsafe import Markup
 
 from app.readmodel import workspace
 from app.readmodel.graph_cache import GraphCache
-from app.web.charts import ChainFigures, path_value, pct, revenue_chart, yi
+from app.web.charts import ChainFigures, path_value, revenue_chart, yi
 from app.web.panorama import Panorama, chain_panorama
 from queries.chain_map import TARGET_YEAR, TargetProgress
+from queries.formatting import percent as pct
 from queries.gaps import MISSING, WEAK, GapReport, ProductGap
 from queries.risks import DependencyRecord
 
