@@ -457,7 +457,7 @@ class _Generator:
         if spec["klass"] == LOCAL:
             size = self._local_size(sizes, spec)
             value = size * self.factors[(spec["chain"], bool(spec.get("leader")))]
-            return round(value, 2 if value >= 1 else 4), size  # under 1 亿: to the 万元
+            return max(round(value, 2), 0.01), size  # to the 百万元, as every revenue here
         if spec["klass"] == FOREIGN:
             value = rng.lognormvariate(2.0, 1.5)
         else:
