@@ -12,7 +12,8 @@ What it builds, from the plan's chains, clusters and places and the curated prod
 - every enterprise PRODUCES one product of its chain's map, or two neighbouring ones (one a
   direct input of the other, e.g. 生猪 and 冷鲜猪肉), and its **name says what it makes and where**:
   ``<city or country><invented 字号><short product names><company form>（示例）``, e.g.
-  ``南昌澜曜隔膜有限公司（示例）`` (see :func:`short_product_name`);
+  ``南昌灏睿隔膜有限公司（示例）``, ``南昌琨衡电解液碳酸锂有限公司（示例）`` (see
+  :func:`short_product_name`);
 - it **buys the inputs** of what it makes from producers of those inputs (SUPPLIES with
   ``product`` = the input, ``share``, ``amount_wan``, ``as_of`` spread over 2023–2026,
   ``confidence="inferred"``);
@@ -24,9 +25,8 @@ What it builds, from the plan's chains, clusters and places and the curated prod
 - a few **链主** per chain (large local firms, tag 链主, LEADS the chain);
 - the **imperfections** the analyses must find, in every chain: products with no local producer,
   local firm–input pairs with exactly one supplier, chokepoint suppliers feeding every local firm
-  that needs their product,
-  and a product whose suppliers sit mostly in one province or country. :func:`plan_demo` says
-  which.
+  that needs their product, and a product whose suppliers sit mostly in one province or country.
+  :func:`plan_demo` says which.
 
 Memory stays bounded: enterprises are streamed out in batches as they are made, and only compact
 arrays (products, class and size per enterprise; producer ids per product) are kept to pick
@@ -106,8 +106,8 @@ SECOND_PRODUCT_RATE = 0.2  # share of the random firms that make a second, neigh
 MAX_PRODUCT_WORDS = 10  # a two-product firm's short product names together, at most (characters)
 # A chain's local revenue (the base year's, 2025) as a share of its 2026 target: the eight chains get
 # evenly spaced shares from this range, in an order shuffled by the seed. On the plan's 10 %-a-year
-# path a chain stands at 1 / 1.1 = 90.9 % of its target in 2025: one chain is just past that mark,
-# one just short of it, the others behind (needing 10–67 % growth in 2026).
+# path a chain stands at 1 / 1.1 = 90.9 % of its target in 2025: one chain (94 %) is just past that
+# mark, the others behind it (89 % down to 60 %: they need 12–67 % growth in 2026).
 COMPLETION_RANGE = (0.60, 0.94)
 LEADER_REVENUE_SHARE = 0.4  # the 链主 together: this share of their chain's local revenue
 
