@@ -9,21 +9,30 @@ What it builds, from the plan's chains, clusters and places and the curated prod
 - **local enterprises** (南昌) in the districts, development zones and platforms where the plan
   bases each chain's clusters (LOCATED_IN), members of those clusters (MEMBER_OF); **in-province**
   ones in other 江西 cities; **external** ones in other provinces and abroad;
-- every enterprise PRODUCES one or two products of its chain's map and **buys the inputs** of what
-  it makes (SUPPLIES with ``product`` = the input, ``share``, ``amount_wan``, ``as_of`` spread over
-  2023–2026, ``confidence="inferred"``);
+- every enterprise PRODUCES one product of its chain's map, or two neighbouring ones (one a
+  direct input of the other, e.g. 生猪 and 冷鲜猪肉), and its **name says what it makes and where**:
+  ``<city or country><invented 字号><short product names><company form>（示例）``, e.g.
+  ``南昌灏睿隔膜有限公司（示例）``, ``南昌琨衡电解液碳酸锂有限公司（示例）`` (see
+  :func:`short_product_name`);
+- it **buys the inputs** of what it makes from producers of those inputs (SUPPLIES with
+  ``product`` = the input, ``share``, ``amount_wan``, ``as_of`` spread over 2023–2026,
+  ``confidence="inferred"``);
 - **heavy tails**: lognormal revenues; suppliers are picked with probability rising with their
   size, so a few suppliers serve many customers;
+- **revenue on the plan's path**: each chain's local revenue (the sum over the local firms in its
+  scope, what the dashboard shows against the 2026 target) is a set share of that target, between
+  60 % and 94 % (:data:`COMPLETION_RANGE`; see :func:`completion_shares`), whatever the scale;
 - a few **链主** per chain (large local firms, tag 链主, LEADS the chain);
 - the **imperfections** the analyses must find, in every chain: products with no local producer,
-  local firm–input pairs with exactly one supplier, chokepoint suppliers feeding many local firms,
-  and a product whose suppliers sit mostly in one province or country. :func:`plan_demo` says
-  which.
+  local firm–input pairs with exactly one supplier, chokepoint suppliers feeding every local firm
+  that needs their product, and a product whose suppliers sit mostly in one province or country.
+  :func:`plan_demo` says which.
 
 Memory stays bounded: enterprises are streamed out in batches as they are made, and only compact
 arrays (products, class and size per enterprise; producer ids per product) are kept to pick
-suppliers. ``scale`` is the number of enterprises: a few thousand for the demo, 100k or 1M for
-benchmarks.
+suppliers. To hit the revenue shares exactly, a first pass draws the firms' chains, products and
+local sizes (a few sums are kept, no records) and the second pass scales the local revenues.
+``scale`` is the number of enterprises: a few thousand for the demo, 100k or 1M for benchmarks.
 
 >>> batches = list(generate(600, seed=7, batch_size=10000, include_reference=False))
 >>> enterprises = [n for b in batches for n in b.nodes if n.label == "Enterprise"]
@@ -31,6 +40,8 @@ benchmarks.
 (600, True)
 >>> [n.id for n in enterprises[:2]]
 ['ent:demo-7-0000000', 'ent:demo-7-0000001']
+>>> [n.name for n in enterprises if "隔膜" in n.name]
+['济南烨灏隔膜有限公司（示例）', '南昌沅淇隔膜有限公司（示例）']
 """
 
 from __future__ import annotations
@@ -45,7 +56,7 @@ import time
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph_schema import Enterprise, Leads, LocatedIn, MemberOf, Produces, Supplies
@@ -90,6 +101,15 @@ _ZIHAO = "澜栩珩曜翎溯沅芃昱珈霁琮砚筠岚烨璟淇骁钧瑜衡朗�
 assert len(_ZIHAO) == 64 and len(set(_ZIHAO)) == 64
 _SUPPLIER_COUNTS = (1, 2, 3, 4, 5, 6, 8)
 _SUPPLIER_COUNT_CUMULATIVE = tuple(itertools.accumulate((0.34, 0.28, 0.17, 0.10, 0.06, 0.03, 0.02)))
+_CLASS_CUMULATIVE = tuple(itertools.accumulate(CLASS_WEIGHTS))
+SECOND_PRODUCT_RATE = 0.2  # share of the random firms that make a second, neighbouring product
+MAX_PRODUCT_WORDS = 10  # a two-product firm's short product names together, at most (characters)
+# A chain's local revenue (the base year's, 2025) as a share of its 2026 target: the eight chains get
+# evenly spaced shares from this range, in an order shuffled by the seed. On the plan's 10 %-a-year
+# path a chain stands at 1 / 1.1 = 90.9 % of its target in 2025: one chain (94 %) is just past that
+# mark, the others behind it (89 % down to 60 %: they need 12–67 % growth in 2026).
+COMPLETION_RANGE = (0.60, 0.94)
+LEADER_REVENUE_SHARE = 0.4  # the 链主 together: this share of their chain's local revenue
 
 
 @dataclass(frozen=True)
@@ -102,6 +122,7 @@ class ChainDesign:
     region: str                        # that region: a country or a province
     chokepoints: tuple[str, ...]       # inputs with one dominant supplier (see DemoPlan.chokepoint_suppliers)
     leaders: int                       # how many 链主
+    completion: float                  # local revenue as a share of the 2026 target (COMPLETION_RANGE)
 
 
 @dataclass
@@ -128,6 +149,32 @@ class DemoPlan:
         return total
 
 
+def completion_shares(chains: list[str], seed: int) -> dict[str, float]:
+    """Each chain's local revenue as a share of its 2026 target: evenly spaced over
+    :data:`COMPLETION_RANGE`, assigned in an order shuffled by ``seed``.
+
+    >>> shares = completion_shares(["a", "b", "c"], seed=1)
+    >>> sorted(shares.values())
+    [0.6, 0.77, 0.94]
+    """
+    low, high = COMPLETION_RANGE
+    steps = max(len(chains) - 1, 1)
+    values = [round(low + (high - low) * k / steps, 4) for k in range(len(chains))]
+    random.Random(f"completion-{seed}").shuffle(values)
+    return dict(zip(chains, values, strict=True))
+
+
+def short_product_name(name: str) -> str:
+    """The product as a firm's name says it: no bracketed part, the head of an “A及B” name, the
+    last of “A/B” alternatives, no spaces.
+
+    >>> [short_product_name(n) for n in ("仲钨酸铵（APT）", "储能电池模组及PACK", "Mini/Micro LED显示模组", "隔膜")]
+    ['仲钨酸铵', '储能电池模组', 'MicroLED显示模组', '隔膜']
+    """
+    short = re.sub(r"[（(][^）)]*[）)]", "", name).split("及")[0]
+    return short.rsplit("/", 1)[-1].replace(" ", "")
+
+
 def enterprise_demo_id(seed: int, number: int) -> str:
     """``ent:demo-<seed>-<n>`` with ``n`` zero-padded to seven digits."""
     return f"ent:demo-{seed}-{number:07d}"
@@ -135,6 +182,11 @@ def enterprise_demo_id(seed: int, number: int) -> str:
 
 def plan_demo(scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED) -> DemoPlan:
     """The per-chain design (no-local products, concentration, chokepoints, 链主) for ``seed``.
+
+    Among a chain's no-local products there is a raw material (a product without inputs) where the
+    chain has one, so the chain keeps a 缺链 whatever its other products' status (a no-local
+    product whose inputs are all 强链 is a 延链 opportunity instead). Each chain's revenue share
+    (``completion``) comes from :func:`completion_shares`.
 
     The chokepoint suppliers are the first external producers of the chokepoint inputs, whose
     numbers follow from the design alone (leaders first, then one producer per product).
@@ -152,7 +204,12 @@ def plan_demo(scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED) -> DemoPlan:
             outputs[chain][link["input"]].append(link["output"])
         upstream = [p["id"] for p in products if p["stage"] in ("上游", "中游") and outputs[chain][p["id"]]]
         count = max(2, round(len(products) * 0.18))
-        no_local = tuple(sorted(rng.sample(upstream, min(count, len(upstream)))))
+        sampled = rng.sample(upstream, min(count, len(upstream)))
+        made_of = {link["output"] for link in product_map["links"]}
+        raw = [p for p in upstream if p not in made_of]  # no inputs: stays 缺链, never 延链
+        if raw and not set(sampled) & set(raw):
+            sampled[-1] = rng.choice(raw)
+        no_local = tuple(sorted(sampled))
         widest = max(len(outputs[chain][p]) for p in no_local)
         concentrated = rng.choice([p for p in no_local if len(outputs[chain][p]) == widest])
         drafts[chain] = (upstream, no_local, concentrated, rng.choice(CONCENTRATION_REGIONS))
@@ -164,7 +221,10 @@ def plan_demo(scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED) -> DemoPlan:
         # chokepoints: inputs of something made locally, so that local firms depend on them
         candidates = [p for p in upstream if p != concentrated and set(outputs[chain][p]) - excluded]
         chokepoints = tuple(sorted(rng.sample(candidates, min(2, len(candidates)))))
-        designs[chain] = ChainDesign(chain, no_local, concentrated, region, chokepoints, leaders)
+        designs[chain] = ChainDesign(chain, no_local, concentrated, region, chokepoints, leaders, 0.0)
+    order = [chain["id"] for chain in read_plan()["chains"] if chain["id"] in designs]
+    shares = completion_shares(order, seed)
+    designs = {chain: replace(design, completion=shares[chain]) for chain, design in designs.items()}
     plan = DemoPlan(scale, seed, designs)
     number = sum(design.leaders for design in designs.values())
     excluded_anywhere = plan.no_local_products
@@ -187,6 +247,11 @@ class _World:
         self.maps = {m["chain"]: m for m in read_product_maps()}
         self.chain_ids = [chain["id"] for chain in plan["chains"] if chain["id"] in self.maps]
         self.chain_weights = [float(chain["target_2026_yi"]) for chain in plan["chains"] if chain["id"] in self.maps]
+        self.targets = dict(zip(self.chain_ids, self.chain_weights, strict=True))
+        self.product_chains: dict[str, tuple[int, ...]] = {}  # product → the chains (indices) it belongs to
+        for index, chain in enumerate(self.chain_ids):
+            for product in self.maps[chain]["products"]:
+                self.product_chains[product["id"]] = (*self.product_chains.get(product["id"], ()), index)
         self.product_ids: list[str] = []
         self.product_index: dict[str, int] = {}
         self.product_names: list[str] = []
@@ -224,9 +289,17 @@ class _World:
     def chain_products(self, chain: str) -> list[str]:
         return [product["id"] for product in self.maps[chain]["products"]]
 
+    def short_name(self, product: str) -> str:
+        return short_product_name(self.product_names[self.product_index[product]])
 
-def _short_product(name: str) -> str:
-    return re.sub(r"[（(][^）)]*[）)]", "", name).replace("/", "")
+    def neighbours(self, chain: str, product: str) -> list[str]:
+        """The products of ``chain`` one INPUT_TO step from ``product`` (its direct inputs and what it
+        is a direct input of) whose short names fit a firm's name beside its own: what a firm that
+        makes ``product`` may make as well, integrated one step along the chain."""
+        room = MAX_PRODUCT_WORDS - len(self.short_name(product))
+        linked = [link["output"] if link["input"] == product else link["input"]
+                  for link in self.maps[chain]["links"] if product in (link["input"], link["output"])]
+        return sorted({other for other in linked if other != product and len(self.short_name(other)) <= room})
 
 
 def _zihao(number: int, scale: int) -> str:
@@ -251,15 +324,30 @@ class _Generator:
         if scale < minimum:
             raise ValueError(f"scale must be at least {minimum} enterprises to populate every chain (got {scale})")
         self.source = f"ChainAtlas 示例数据生成器（随机种子 {seed}，规模 {scale} 家企业）；{SYNTHETIC_LABEL}"
+        self._choices = self._product_choices()
         # compact per-enterprise state, kept for the supply phase
         self.prod_a = array("h")
         self.prod_b = array("h")
         self.klass = bytearray()
-        self.revenue = array("f")
+        self.revenue = array("f")  # 营业收入 as written (亿元)
+        self.size = array("f")  # the unscaled size that weighs a supplier's chance to be picked
         self.producers: dict[int, array[int]] = defaultdict(lambda: array("I"))
         self.chokepoint_of: dict[int, int] = {}  # product → enterprise number
+        self.factors = self._revenue_factors()
 
     # -- phase 1: enterprises ---------------------------------------------------------------------
+
+    def _product_choices(self) -> dict[tuple[str, bool], tuple[list[str], list[float], dict[str, list[str]]]]:
+        """Per chain and locality: the products a random firm may make, their cumulative stage
+        weights, and each one's neighbours it may make as well."""
+        world, table = self.world, {}
+        for chain in world.chain_ids:
+            for local in (False, True):
+                allowed = [p for p in world.chain_products(chain) if not local or p not in self.no_local]
+                cumulative = list(itertools.accumulate(STAGE_WEIGHTS[world.product_stage[p]] for p in allowed))
+                neighbours = {p: [q for q in world.neighbours(chain, p) if q in allowed] for p in allowed}
+                table[(chain, local)] = (allowed, cumulative, neighbours)
+        return table
 
     def _specs(self, rng: random.Random) -> Iterator[dict[str, Any]]:
         """Leaders, then one producer per product (and one local one where allowed), then random firms."""
@@ -271,7 +359,6 @@ class _Generator:
             for index in range(design.leaders):
                 yield {"chain": chain, "klass": LOCAL, "products": [downstream[index % len(downstream)]], "leader": True}
         for chain in world.chain_ids:
-            design = plan.chains[chain]
             for product in world.chain_products(chain):
                 klass = rng.choices((IN_PROVINCE, DOMESTIC, FOREIGN), (0.2, 0.55, 0.25))[0]
                 yield {"chain": chain, "klass": klass, "products": [product],
@@ -279,18 +366,57 @@ class _Generator:
                 if product not in self.no_local:
                     yield {"chain": chain, "klass": LOCAL, "products": [product]}
         chains, weights = world.chain_ids, list(itertools.accumulate(world.chain_weights))
+        classes = (LOCAL, IN_PROVINCE, DOMESTIC, FOREIGN)
         while True:
             chain = rng.choices(chains, cum_weights=weights)[0]
-            klass = rng.choices((LOCAL, IN_PROVINCE, DOMESTIC, FOREIGN), CLASS_WEIGHTS)[0]
-            design = plan.chains[chain]
-            candidates = [p for p in world.chain_products(chain) if klass != LOCAL or p not in self.no_local]
-            stage_weights = [STAGE_WEIGHTS[world.product_stage[p]] for p in candidates]
-            products = [rng.choices(candidates, stage_weights)[0]]
-            if rng.random() < 0.2:
-                second = rng.choices(candidates, stage_weights)[0]
-                if second != products[0]:
-                    products.append(second)
+            klass = rng.choices(classes, cum_weights=_CLASS_CUMULATIVE)[0]
+            allowed, cumulative, neighbours = self._choices[(chain, klass == LOCAL)]
+            products = rng.choices(allowed, cum_weights=cumulative)
+            if rng.random() < SECOND_PRODUCT_RATE and neighbours[products[0]]:
+                products.append(rng.choice(neighbours[products[0]]))
             yield {"chain": chain, "klass": klass, "products": products}
+
+    def _revenue_factors(self) -> dict[tuple[str, bool], float]:
+        """What each local firm's drawn size is multiplied by, per chain and 链主 or not, so that every
+        chain's local revenue is its design's ``completion`` share of the 2026 target, and the 链主
+        together hold :data:`LEADER_REVENUE_SHARE` of it.
+
+        A first pass over the same random streams sums the local sizes: the 链主's per chain, and the
+        other firms' per pair (chain counted in, chain drawn from), since a firm making a product of
+        two chains counts in both. The other firms' factors solve that small linear system.
+        """
+        chains = self.world.chain_ids
+        index = {chain: i for i, chain in enumerate(chains)}
+        leaders = [0.0] * len(chains)
+        others = [[0.0] * len(chains) for _ in chains]  # others[c][d]: sizes drawn for chain d counted in c
+        specs, sizes = self._specs(random.Random(f"specs-{self.seed}")), random.Random(f"local-size-{self.seed}")
+        for _ in range(self.scale):
+            spec = next(specs)
+            if spec["klass"] != LOCAL:
+                continue
+            size, drawn = self._local_size(sizes, spec), index[spec["chain"]]
+            if spec.get("leader"):
+                leaders[drawn] += size
+                continue
+            for counted in {c for p in spec["products"] for c in self.world.product_chains[p]}:
+                others[counted][drawn] += size
+        budgets = [self.plan.chains[chain].completion * self.world.targets[chain] for chain in chains]
+        wanted = [(1 - LEADER_REVENUE_SHARE) * budget for budget in budgets]
+        factors = [wanted[c] / others[c][c] for c in range(len(chains))]
+        for _ in range(200):  # Gauss–Seidel: the shared products make the off-diagonal sums small
+            for c in range(len(chains)):
+                spill = sum(others[c][d] * factors[d] for d in range(len(chains)) if d != c)
+                factors[c] = (wanted[c] - spill) / others[c][c]
+        if min(factors) <= 0:
+            raise ValueError("the demo's revenue shares cannot be met at this scale")
+        found = {(chain, False): factors[i] for i, chain in enumerate(chains)}
+        found |= {(chain, True): LEADER_REVENUE_SHARE * budgets[i] / leaders[i] for i, chain in enumerate(chains)}
+        return found
+
+    @staticmethod
+    def _local_size(rng: random.Random, spec: dict[str, Any]) -> float:
+        """A local firm's unscaled size: 链主 120–600, others lognormal (the heavy tail)."""
+        return rng.uniform(120, 600) if spec.get("leader") else min(rng.lognormvariate(0.2, 1.5), 5000.0)
 
     def _location(self, rng: random.Random, spec: dict[str, Any]) -> dict[str, Any]:
         klass = spec["klass"]
@@ -315,28 +441,31 @@ class _Generator:
         return {"country": rng.choices([c for c, _ in COUNTRIES], [w for _, w in COUNTRIES])[0]}
 
     def _name(self, number: int, spec: dict[str, Any], where: dict[str, Any]) -> str:
-        product = _short_product(self.world.product_names[self.world.product_index[spec["products"][0]]])
+        """``<city or country><字号><what it makes><company form>（示例）``."""
+        makes = "".join(self.world.short_name(product) for product in spec["products"])
         zihao = _zihao(number, self.scale)
         country = where["country"]
         if country != "中国":
             form = "株式会社" if country in ("日本", "韩国") else "有限公司"
-            return f"{country}{zihao}{product}{form}（示例）"
+            return f"{country}{zihao}{makes}{form}（示例）"
         city = where["city"].removesuffix("市")
         form = "股份有限公司" if spec.get("leader") else "有限公司"
-        return f"{city}{zihao}{product}{form}（示例）"
+        return f"{city}{zihao}{makes}{form}（示例）"
 
-    def _revenue(self, rng: random.Random, spec: dict[str, Any]) -> float:
-        if spec.get("leader"):
-            value = rng.uniform(120, 600)
-        elif spec["klass"] == FOREIGN:
+    def _revenue(self, rng: random.Random, sizes: random.Random, spec: dict[str, Any]) -> tuple[float, float]:
+        """营业收入 (亿元) as written and the unscaled size that weighs the firm as a supplier."""
+        if spec["klass"] == LOCAL:
+            size = self._local_size(sizes, spec)
+            value = size * self.factors[(spec["chain"], bool(spec.get("leader")))]
+            return max(round(value, 2), 0.01), size  # to the 百万元, as every revenue here
+        if spec["klass"] == FOREIGN:
             value = rng.lognormvariate(2.0, 1.5)
-        elif spec["klass"] == LOCAL:
-            value = rng.lognormvariate(0.2, 1.5)
         else:
             value = rng.lognormvariate(1.0, 1.6)
         if spec.get("chokepoint"):
             value = max(value, rng.uniform(80, 300))
-        return round(min(value, 5000.0), 2)
+        value = round(min(value, 5000.0), 2)
+        return value, value
 
     def _tags(self, rng: random.Random, spec: dict[str, Any], revenue: float) -> list[str]:
         if spec.get("leader"):
@@ -358,14 +487,15 @@ class _Generator:
 
     def enterprises(self) -> Iterator[Any]:
         rng = random.Random(f"enterprises-{self.seed}")
+        sizes = random.Random(f"local-size-{self.seed}")  # the same draws as the first pass
         world = self.world
         common: dict[str, Any] = {"synthetic": True, "source": self.source, "as_of": NODE_AS_OF}
-        specs = self._specs(rng)
+        specs = self._specs(random.Random(f"specs-{self.seed}"))
         for number in range(self.scale):
             spec = next(specs)
             where = self._location(rng, spec)
             node_id = enterprise_demo_id(self.seed, number)
-            revenue = self._revenue(rng, spec)
+            revenue, size = self._revenue(rng, sizes, spec)
             yield Enterprise(
                 id=node_id, name=self._name(number, spec, where), country=where["country"],
                 province=where.get("province"), city=where.get("city"), district=where.get("district"),
@@ -376,6 +506,7 @@ class _Generator:
             self.prod_b.append(products[1] if len(products) > 1 else -1)
             self.klass.append(spec["klass"])
             self.revenue.append(revenue)
+            self.size.append(size)
             for product in products:
                 self.producers[product].append(number)
             if self.plan.chokepoint_suppliers.get(spec["products"][0]) == node_id:
@@ -402,7 +533,7 @@ class _Generator:
     def _cumulative_weights(self) -> dict[int, array[int]]:
         cumulative = {}
         for product, producers in self.producers.items():
-            weights = [(self.revenue[n] + 0.5) ** 0.9 for n in producers]
+            weights = [(self.size[n] + 0.5) ** 0.9 for n in producers]
             chokepoint = self.chokepoint_of.get(product)
             if chokepoint is not None:
                 position = producers.index(chokepoint)
@@ -434,6 +565,9 @@ class _Generator:
                 if count <= 0:
                     continue
                 chosen = self._pick(rng, pool, cumulative[product], count, customer)
+                dominant = self.chokepoint_of.get(product)
+                if klass == LOCAL and dominant is not None and dominant != customer and dominant not in chosen:
+                    chosen[-1] = dominant  # a chokepoint: every local firm that needs it buys from it
                 shares = [rng.random() + 0.2 for _ in chosen]
                 total = sum(shares)
                 shares = [round(s / total, 2) for s in shares]
