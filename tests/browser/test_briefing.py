@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 from urllib.request import Request, urlopen
 
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import SCREENSHOTS, VIEWPORTS, LiveServer, SizedPage
+from tests.browser.conftest import SCREENSHOTS, LiveServer, SizedPage
 
 A4_CONTENT = (726, 1062)  # CSS px inside the briefing's @page margins: (210 − 18) mm × (297 − 16) mm at 96 px/in
 A4_POINTS = (595.3, 841.9)
@@ -23,17 +22,6 @@ def chains(live_server: LiveServer) -> list[dict[str, Any]]:
     headers = {"Authorization": f"Bearer {live_server.tokens['viewer']}"}
     with urlopen(Request(f"{live_server.url}/api/chains", headers=headers), timeout=30) as response:
         return json.load(response)  # type: ignore[no-any-return]
-
-
-@pytest.fixture(params=sorted(VIEWPORTS))
-def reviewer_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer) -> Iterator[SizedPage]:
-    """A reviewer (who may see the critical dependencies) on each of the two screens."""
-    width, height = VIEWPORTS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/login?token={live_server.tokens['reviewer']}")
-    yield SizedPage(page, request.param, width, height)
-    context.close()
 
 
 def test_the_briefing_reads_on_a_screen_and_a_phone(reviewer_page: SizedPage, live_server: LiveServer) -> None:
