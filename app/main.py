@@ -22,9 +22,10 @@ from app.api import tokens as api_tokens
 from app.readmodel import workspace
 from app.readmodel.graph_cache import GraphCache
 from app.security.body_limit import BodyLimit
+from app.security.cross_site import CrossSiteGuard
 from app.security.deps import LoginRequired, require
 from app.security.headers import SecurityHeaders
-from app.security.tokens import TokenRegistry
+from app.security.tokens import COOKIE, TokenRegistry
 from app.settings import Settings
 from app.web import analyses as web_analyses
 from app.web import briefing as web_briefing
@@ -83,10 +84,12 @@ def create_app(
     )
     app.state.store = store
     app.state.tokens = tokens
+    app.state.secure_cookies = settings.secure_cookies
     app.state.graphs = GraphCache(store) if store is not None else None
 
     app.add_middleware(BodyLimit, limits={"/api/imports": api_imports.MAX_UPLOAD_BYTES},
                        default=MAX_FORM_BYTES)
+    app.add_middleware(CrossSiteGuard, cookie=COOKIE)
     app.add_middleware(SecurityHeaders, headers={
         "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
     })

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
 
     Environment: ``CHAINATLAS_STORE`` (embedded|neo4j), ``CHAINATLAS_DATA_DIR``,
     ``CHAINATLAS_PUBLIC_URL`` (the address people open the web app at, for sign-in links),
+    ``CHAINATLAS_SECURE_COOKIES`` (true behind HTTPS: the session cookie is sent over HTTPS only),
     ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
     """
 
@@ -51,6 +52,7 @@ class Settings(BaseSettings):
     store: Literal["embedded", "neo4j"] = Field(default="embedded", alias="CHAINATLAS_STORE")
     data_dir: Path = Field(default_factory=default_data_dir, alias="CHAINATLAS_DATA_DIR")
     public_url: str = Field(default=DEFAULT_PUBLIC_URL, alias="CHAINATLAS_PUBLIC_URL")
+    secure_cookies: bool = Field(default=False, alias="CHAINATLAS_SECURE_COOKIES")
     neo4j_uri: str = Field(default="bolt://127.0.0.1:7687", alias="NEO4J_URI")
     neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
     neo4j_password: str = Field(default="", alias="NEO4J_PASSWORD")
@@ -110,13 +112,14 @@ class Settings(BaseSettings):
             return f"Neo4j 数据存储 {self.neo4j_uri}（数据库 {self.neo4j_database}）"
         return f"嵌入式数据存储 {self.embedded_path}"
 
-    def sign_in_link(self, token: str, base_url: str | None = None) -> str:
-        """The link that signs ``token`` in: ``/login?token=…`` on ``base_url`` (default: ``public_url``).
+    def sign_in_link(self, code: str, base_url: str | None = None) -> str:
+        """The one-time link that signs a browser in with a login ``code`` (``TokenRegistry.login_code``):
+        ``/login?code=…`` on ``base_url`` (default: ``public_url``).
 
         >>> Settings(data_dir="/tmp/x").sign_in_link("abc")
-        'http://127.0.0.1:8000/login?token=abc'
+        'http://127.0.0.1:8000/login?code=abc'
         """
-        return f"{(base_url or self.public_url).rstrip('/')}/login?{urlencode({'token': token})}"
+        return f"{(base_url or self.public_url).rstrip('/')}/login?{urlencode({'code': code})}"
 
     def store_config(self) -> StoreConfig:
         """What ``stores.factory.open_store`` needs to open the store these settings choose."""
@@ -130,6 +133,7 @@ _ENV_NAMES = {
     "store": "CHAINATLAS_STORE",
     "data_dir": "CHAINATLAS_DATA_DIR",
     "public_url": "CHAINATLAS_PUBLIC_URL",
+    "secure_cookies": "CHAINATLAS_SECURE_COOKIES",
     "neo4j_uri": "NEO4J_URI",
     "neo4j_user": "NEO4J_USER",
     "neo4j_password": "NEO4J_PASSWORD",

@@ -77,8 +77,8 @@ def serve(
     if not tokens.has_admin():
         admin = tokens.issue("admin", "首次启动生成的管理员")
         typer.echo("First start: an admin token was generated. It is shown only this once; keep it safe.")
-        typer.echo(f"首次启动已生成管理员令牌（仅显示这一次）：{admin}")
-        typer.echo(f"Sign in: {chosen.sign_in_link(admin, url)}")
+        typer.echo(f"首次启动已生成管理员令牌（仅显示这一次，供 API 使用）：{admin}")
+        typer.echo(f"一次性登录链接 / one-time sign-in link: {chosen.sign_in_link(tokens.login_code(admin), url)}")
     try:
         uvicorn.run(create_app(chosen, store=store, tokens=tokens, warm=True), host=host, port=port, log_level="warning")
     finally:

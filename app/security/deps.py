@@ -24,16 +24,23 @@ async def get_tokens(request: Request) -> TokenRegistry:
 
 
 def token_of(request: Request) -> str | None:
-    """The bearer token of a request (Authorization header first, then the login cookie)."""
+    """The bearer token of a request (``Authorization: Bearer …``), if any."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return request.cookies.get(COOKIE)
+    return None
+
+
+def role_of(request: Request) -> Role | None:
+    """The role a request holds: by its bearer token, else by its browser session cookie."""
+    tokens: TokenRegistry = request.app.state.tokens
+    token = token_of(request)
+    return tokens.role_of(token) if token is not None else tokens.session_role(request.cookies.get(COOKIE))
 
 
 def _role(request: Request, needed: Role, *, page: bool) -> Role:
-    held: Role | None = request.app.state.tokens.role_of(token_of(request))
+    held = role_of(request)
     if held is None:
         if page:
             raise LoginRequired()

@@ -41,10 +41,77 @@ def test_login_form_sets_cookie_and_goes_back(store: EmbeddedStore, tokens: Toke
         assert client.get("/api/chains").status_code == 401
 
 
-def test_login_link_and_open_redirects(store: EmbeddedStore, tokens: TokenRegistry, role_tokens: dict) -> None:
+def test_login_link_is_one_time_asks_to_confirm_and_never_redirects_off_site(store: EmbeddedStore, tokens: TokenRegistry, role_tokens: dict) -> None:
+    code = tokens.login_code(role_tokens["admin"])
     with make_client(store, tokens, None) as client:
-        link = client.get(f"/login?token={role_tokens['admin']}&next=//evil.example/x")
-        assert link.status_code == 303 and link.headers["location"] == "/"
+        confirm = client.get(f"/login?code={code}&next=//evil.example/x")
+        assert confirm.status_code == 200 and "您将以“<strong>测试-admin</strong>”（管理员）的身份登录" in confirm.text
+        assert COOKIE not in confirm.cookies  # the GET alone signs nobody in (a link another site plants)
+        signed_in = client.post("/login", data={"code": code, "next": "//evil.example/x"})
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/"
+        assert role_tokens["admin"] not in signed_in.headers["set-cookie"]  # the cookie holds a session, not the token
+        assert client.get("/api/chains").status_code == 200
+        again = client.post("/login", data={"code": code, "next": "/"}, headers={"Origin": "http://testserver"})
+        assert again.status_code == 401 and "已被使用" in again.text
+        old_style = client.get(f"/login?token={role_tokens['admin']}")
+        assert old_style.status_code == 401 and "含令牌的登录链接已停用" in old_style.text
+
+
+def test_a_session_ends_with_logout_revocation_and_expiry(store: EmbeddedStore, tokens: TokenRegistry) -> None:
+    token = tokens.issue("viewer", "短期", expires_in_days=1)
+    with make_client(store, tokens, None) as client:
+        assert client.post("/login", data={"token": token}).status_code == 303
+        assert client.get("/api/chains").status_code == 200
+        info = next(item for item in tokens.list() if item.holder == "短期")
+        assert info.last_used and info.expires and info.state == "有效"
+        tokens._db.execute("UPDATE tokens SET expires = '2000-01-01T00:00:00+00:00' WHERE id = ?", (info.id,))
+        assert client.get("/api/chains").status_code == 401 and tokens.role_of(token) is None
+        assert next(item for item in tokens.list() if item.id == info.id).state == "已过期"
+    again = tokens.issue("viewer", "再来")
+    with make_client(store, tokens, None) as client:
+        client.post("/login", data={"token": again})
+        client.get("/logout")
+        assert client.get("/api/chains").status_code == 401
+
+
+@pytest.mark.parametrize(("headers", "refused"), [
+    ({"Origin": "http://evil.example"}, True),
+    ({"Origin": "http://testserver:8080"}, True),  # another port of the same host: another origin
+    ({"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"}, True),
+    ({"Sec-Fetch-Site": "same-site"}, True),
+    ({"Referer": "http://evil.example/page"}, True),
+    ({}, True),  # a cookie and no word of where the request comes from
+    ({"Origin": "http://testserver"}, False),
+    ({"Sec-Fetch-Site": "same-origin"}, False),
+])
+def test_state_changing_requests_with_the_cookie_must_come_from_this_origin(
+    store: EmbeddedStore, tokens: TokenRegistry, role_tokens: dict, headers: dict, refused: bool,
+) -> None:
+    with make_client(store, tokens, None) as client:
+        client.post("/login", data={"token": role_tokens["admin"]})
+        response = client.post("/api/imports", files=[("files", ("x.csv", b"a,b\n", "text/csv"))], headers=headers)
+        assert (response.status_code == 403 and "跨站请求被拒绝" in response.json()["error"]) == refused, response.text
+
+
+def test_bearer_clients_and_login_csrf(store: EmbeddedStore, tokens: TokenRegistry, role_tokens: dict) -> None:
+    with make_client(store, tokens, role_tokens["admin"]) as client:  # a script with its token: no browser, no CSRF
+        response = client.post("/api/imports", files=[("files", ("x.csv", b"a,b\n", "text/csv"))], headers={"Origin": "http://evil.example"})
+        assert response.status_code != 403
+    with make_client(store, tokens, None) as client:  # another site posting its own token into our login form
+        forged = client.post("/login", data={"token": role_tokens["viewer"]}, headers={"Origin": "http://evil.example"})
+        assert forged.status_code == 403 and COOKIE not in forged.cookies
+
+
+def test_secure_cookies_behind_https(store: EmbeddedStore, tokens: TokenRegistry, role_tokens: dict) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    app = create_app(Settings(CHAINATLAS_SECURE_COOKIES=True), store=store, tokens=tokens)
+    with TestClient(app, follow_redirects=False) as client:
+        cookie = client.post("/login", data={"token": role_tokens["viewer"]}).headers["set-cookie"]
+        assert "secure" in cookie.lower() and "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
 
 
 def test_revoked_token_is_refused(store: EmbeddedStore, tokens: TokenRegistry) -> None:

@@ -127,15 +127,18 @@ def test_token_issue_prints_a_sign_in_link(tmp_path: Path) -> None:
     result = invoke(tmp_path, "token", "issue", "--role", "viewer", "--holder", "招商局 张三")
     assert result.exit_code == 0, result.output
     (link,) = result.stdout.splitlines()
-    assert re.fullmatch(r"http://127\.0\.0\.1:8000/login\?token=[\w-]+", link)
+    assert re.fullmatch(r"http://127\.0\.0\.1:8000/login\?code=[\w-]+", link)
     assert "请换成浏览器访问服务器所用的地址" in result.stderr
+    token = re.search(r"API 令牌[^：]*：([\w-]+)", result.stderr).group(1)  # the token itself only on stderr
     registry = TokenRegistry(tmp_path / "tokens.sqlite")
-    assert registry.role_of(link.split("token=", 1)[1]) == "viewer"
+    code = link.split("code=", 1)[1]
+    assert registry.role_of(token) == "viewer" and registry.code_holder(code) == ("招商局 张三", "viewer")
+    assert registry.session_role(registry.open_session(code)) == "viewer" and registry.open_session(code) is None  # one time
     registry.close()
     chosen = invoke(tmp_path, "token", "issue", "--role", "reviewer", "--holder", "李四", "--url", "https://atlas.example.cn/")
-    assert chosen.stdout.startswith("https://atlas.example.cn/login?token=") and "请换成" not in chosen.stderr
+    assert chosen.stdout.startswith("https://atlas.example.cn/login?code=") and "请换成" not in chosen.stderr
     configured = invoke(tmp_path, "token", "issue", "--role", "viewer", "--holder", "王五", CHAINATLAS_PUBLIC_URL="http://10.0.0.5:8080")
-    assert configured.stdout.startswith("http://10.0.0.5:8080/login?token=")
+    assert configured.stdout.startswith("http://10.0.0.5:8080/login?code=")
 
 
 # -- the data folder ---------------------------------------------------------------------------------

@@ -113,10 +113,11 @@ def test_first_start_prints_an_admin_token_once(tmp_path: Path) -> None:
     env = {"CHAINATLAS_STORE": "embedded", "CHAINATLAS_DATA_DIR": str(tmp_path)}
     first = _serve_until_url(env, 18731)
     assert any("running at http://127.0.0.1:18731/" in line for line in first)
-    link = next(line for line in first if line.startswith("Sign in: "))
-    token = link.split("token=", 1)[1]
+    link = next(line for line in first if line.startswith("一次性登录链接 / one-time sign-in link: "))
+    token = next(line for line in first if line.startswith("首次启动已生成管理员令牌")).rsplit("：", 1)[1]
     registry = TokenRegistry(tmp_path / "tokens.sqlite")
     assert registry.role_of(token) == "admin"
+    assert registry.code_holder(link.split("code=", 1)[1]) == ("首次启动生成的管理员", "admin")
     registry.close()
     second = _serve_until_url(env, 18732)
     assert not any("token" in line.lower() or "令牌" in line for line in second)

@@ -37,6 +37,7 @@ class LiveServer:
     url: str
     tokens: dict[str, str]
     store: EmbeddedStore
+    registry: TokenRegistry
     requests: list[str] = field(default_factory=list)
 
 
@@ -73,11 +74,19 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         if time.monotonic() > deadline:
             pytest.fail("the web app did not start within 30 s")
         time.sleep(0.05)
-    yield LiveServer(url=f"http://127.0.0.1:{port}", tokens=tokens, store=store)
+    yield LiveServer(url=f"http://127.0.0.1:{port}", tokens=tokens, store=store, registry=registry)
     server.should_exit = True
     thread.join(timeout=10)
     store.close()
     registry.close()
+
+
+def sign_in(page: Any, live_server: LiveServer, role: str) -> None:
+    """Sign ``page`` in as ``role`` the way a person does: open a one-time link, confirm."""
+    code = live_server.registry.login_code(live_server.tokens[role])
+    page.goto(f"{live_server.url}/login?code={code}")
+    page.click("[data-testid=login-confirm-button]")
+    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +108,7 @@ def page(browser, live_server: LiveServer) -> Iterator[object]:  # type: ignore[
     live_server.requests.clear()
     context.on("request", lambda request: live_server.requests.append(request.url))
     page = context.new_page()
-    page.goto(f"{live_server.url}/login?token={live_server.tokens['reviewer']}")
+    sign_in(page, live_server, "reviewer")
     yield page
     context.close()
     outside = [url for url in live_server.requests if urlparse(url).hostname not in ("127.0.0.1",) and not url.startswith(("data:", "blob:", "about:"))]
@@ -125,7 +134,7 @@ def viewer_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveS
     width, height = VIEWPORTS[request.param]
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{live_server.url}/login?token={live_server.tokens['viewer']}")
+    sign_in(page, live_server, "viewer")
     yield SizedPage(page, request.param, width, height)
     context.close()
 
@@ -136,6 +145,6 @@ def reviewer_page(request: pytest.FixtureRequest, browser: Any, live_server: Liv
     width, height = VIEWPORTS[request.param]
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{live_server.url}/login?token={live_server.tokens['reviewer']}")
+    sign_in(page, live_server, "reviewer")
     yield SizedPage(page, request.param, width, height)
     context.close()
