@@ -41,3 +41,15 @@ def record_columns(record: Any) -> tuple[tuple[str, str], ...]:
 
 
 templates.env.globals["columns"] = record_columns
+
+
+def is_id_label(label: str) -> bool:
+    """A column of ids (企业ID, 产品ID …): kept in downloads and JSON, never shown on a page.
+
+    >>> is_id_label("产品ID"), is_id_label("产品名称")
+    (True, False)
+    """
+    return label.endswith("ID")
+
+
+templates.env.tests["id_label"] = is_id_label
