@@ -27,6 +27,12 @@ SHORT_CELLS = """() => [...document.querySelectorAll('main table.list td')].filt
 })"""
 
 
+# Longer body cells: wide enough that a name wraps by words, never one character a line (≥ 5 characters).
+NARROW_LONG_CELLS = """() => [...document.querySelectorAll('main table.list td')].filter(td => td.offsetParent !== null
+    && td.innerText.trim().length > 8).map(td => ({text: td.innerText.trim().slice(0, 20), width: td.getBoundingClientRect().width,
+    em: parseFloat(getComputedStyle(td).fontSize)})).filter(cell => cell.width < 5 * cell.em)"""
+
+
 def table_pages(page: Any, live_server: LiveServer) -> dict[str, str]:
     """The pages with result tables, with real ids of the browser demo (found through the API)."""
     gaps = page.request.get(f"{live_server.url}/api/chains/{CHAIN}/gaps", params={"size": 100}).json()["items"]
@@ -57,8 +63,10 @@ def test_no_column_is_narrower_than_its_heading(reviewer_page: SizedPage, live_s
             assert heading["lines"] == heading["written"], (url, heading)  # 排名 never 排/名 (a <br> where written)
         broken = [cell for cell in page.evaluate(SHORT_CELLS) if cell["lines"] > 1]
         assert not broken, (url, broken[:5])
+        narrow = page.evaluate(NARROW_LONG_CELLS)
+        assert not narrow, (url, reviewer_page.viewport, narrow[:5])
         assert not ID_PATTERN.search(page.locator("main").inner_text()), url
-        page.locator("main table.list").first.scroll_into_view_if_needed()  # the table, not the page's head
+        page.locator("main table.list").first.evaluate("table => table.scrollIntoView({block: 'start'})")  # the table, not the head
         page.screenshot(path=str(SCREENSHOTS / f"table-{name}-{reviewer_page.viewport}.png"), full_page=False)
 
 
