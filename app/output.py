@@ -12,14 +12,17 @@ Text cells never run as formulas in Excel (see ``loaders.spreadsheet_cells``).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Protocol
 
 from app.terminal_table import terminal_table
-from loaders.spreadsheet_cells import csv_cell, xlsx_row
-from queries.formatting import is_share_column
+from loaders.spreadsheet_cells import csv_cell
+from loaders.spreadsheet_layout import write_sheet
+from queries.formatting import excel_number_format
 from queries.labels import Record, labelled_tables
 
 OutputFormat = Literal["table", "json", "csv", "xlsx"]
@@ -86,23 +89,35 @@ def render_rows(rows: Sequence[dict[str, Any]], fmt: OutputFormat, *, title: str
 
 
 def render_tables(tables: dict[str, list[dict[str, Any]]]) -> bytes:
-    """Several tables as one XLSX workbook, one sheet each (cells as ``render_rows`` writes them)."""
+    """Several tables as one XLSX workbook, one sheet each, named by the table's title, laid out to
+    read and print (``loaders.spreadsheet_layout``): shares as 0.0%, 亿元 as #,##0.0, counts as
+    #,##0, dates as dates — the values stay exact."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     for name, rows in tables.items():
         columns = _columns(rows)
-        shares = {index for index, column in enumerate(columns) if is_share_column(column)}
-        sheet = workbook.create_sheet(title=name[:31])
-        sheet.append(xlsx_row(sheet, columns))
-        for row in rows:
-            cells = xlsx_row(sheet, (_fits_a_cell(_cell(row.get(column))) for column in columns))
-            for index in shares:  # a fraction shown as a percentage, as on the pages; the value stays exact
-                if isinstance(cells[index], float):
-                    cells[index] = WriteOnlyCell(sheet, value=cells[index])
-                    cells[index].number_format = "0.0%"
-            sheet.append(cells)
+        body = [[_excel_value(column, _fits_a_cell(_cell(row.get(column)))) for column in columns] for row in rows]
+        formats = {column: fmt for index, column in enumerate(columns)
+                   if (fmt := excel_number_format(column, (line[index] for line in body)))}
+        write_sheet(workbook, name, columns, body, formats)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _excel_value(column: str, value: Any) -> Any:
+    """A cell's value for Excel: an ISO date in a 日期 column becomes a date (shown yyyy-mm-dd).
+
+    >>> _excel_value("日期", "2024-12-31"), _excel_value("企业", "2024-12-31")
+    (datetime.date(2024, 12, 31), '2024-12-31')
+    """
+    if isinstance(value, str) and "日期" in column and ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value

@@ -19,7 +19,8 @@ from typing import Any, Literal
 import networkx as nx
 
 from loaders.fields import ENTERPRISE_FIELDS, SUPPLY_FIELDS, Field
-from loaders.spreadsheet_cells import csv_cell, xlsx_row
+from loaders.spreadsheet_cells import csv_cell
+from loaders.spreadsheet_layout import write_sheet
 from stores.base import GraphStore
 
 ExportFormat = Literal["csv", "xlsx", "graphml", "json"]
@@ -123,9 +124,7 @@ def export_graph(store: GraphStore, fmt: ExportFormat, output: str | Path, *, ch
 
         workbook = Workbook(write_only=True)
         for title, rows in sheets.items():
-            sheet = workbook.create_sheet(title)
-            for row in rows:
-                sheet.append(xlsx_row(sheet, row))
+            write_sheet(workbook, title, rows[0], rows[1:])
         workbook.save(output)
         return [output]
     if fmt == "csv":

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from loaders.spreadsheet_cells import csv_cell, xlsx_row
+from loaders.spreadsheet_cells import csv_cell
+from loaders.spreadsheet_layout import write_sheet
 
 Level = Literal["错误", "警告"]
 REPORT_COLUMNS = ("文件", "工作表", "行", "列", "值", "级别", "问题")
@@ -153,13 +154,8 @@ class ImportReport:
             from openpyxl import Workbook
 
             workbook = Workbook(write_only=True)
-            sheet = workbook.create_sheet("导入问题")
-            sheet.append(list(REPORT_COLUMNS))
-            for row in rows:
-                sheet.append(xlsx_row(sheet, (row[column] for column in REPORT_COLUMNS)))
-            summary = workbook.create_sheet("概要")
-            for line in self.summary().splitlines()[: 50 + len(self.tables) + 10]:
-                summary.append(xlsx_row(summary, [line]))
+            write_sheet(workbook, "导入问题", list(REPORT_COLUMNS), ([row[column] for column in REPORT_COLUMNS] for row in rows))
+            write_sheet(workbook, "概要", ["概要"], ([line] for line in self.summary().splitlines()[: 50 + len(self.tables) + 10]))
             binary = io.BytesIO()
             workbook.save(binary)
             return binary.getvalue()

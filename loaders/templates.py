@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from loaders.fields import FIELDS, KIND_NAMES, KINDS, Kind
+from loaders.spreadsheet_layout import print_layout
 
 TemplateKind = Literal["enterprises", "supplies", "all"]
 _HIDDEN = {"synthetic", "amount_or_share", "revenue_wan"}  # accepted on import, left out of the templates
@@ -27,7 +28,7 @@ _HIDDEN = {"synthetic", "amount_or_share", "revenue_wan"}  # accepted on import,
 def template_bytes(kind: TemplateKind = "all") -> bytes:
     """The XLSX template of ``kind`` (``all``: both data sheets) as bytes."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     kinds: tuple[Kind, ...] = KINDS if kind == "all" else (kind,)
     if any(k not in KINDS for k in kinds):
@@ -52,6 +53,7 @@ def template_bytes(kind: TemplateKind = "all") -> bytes:
                 for row in range(2, 2001):  # text, so Excel keeps all 18 characters of a credit code
                     sheet.cell(row=row, column=column).number_format = "@"
         sheet.freeze_panes = "A2"
+        print_layout(sheet, f"{KIND_NAMES[table_kind]}导入模板")
     notes = workbook.create_sheet("说明")
     notes.append(["表", "列", "必填", "说明", "也可写作"])
     for cell in notes[1]:
@@ -67,6 +69,11 @@ def template_bytes(kind: TemplateKind = "all") -> bytes:
     notes.append(["", "CSV 也可导入：UTF-8、带 BOM 的 UTF-8 或 GBK/GB18030（Excel 中文版默认）均可。"])
     for letter, width in zip("ABCDE", (10, 18, 6, 60, 60), strict=True):
         notes.column_dimensions[letter].width = width
+    for row in notes.iter_rows(min_row=2, min_col=4, max_col=5):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    notes.freeze_panes = "A2"
+    print_layout(notes, "导入模板说明")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

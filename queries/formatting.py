@@ -8,7 +8,9 @@ The rules (the web, the CLI and the Excel downloads all use these functions; kee
 * ``count``: a count as an integer with thousands separators (``3,000``);
 * ``readable_number``: any other figure (scores, HHI) without scientific notation;
 * ``figure_text(column, value)``: one of the above, chosen by the column's Chinese label
-  (``is_share_column``, ``is_yi_column``) — what a table cell shows.
+  (``is_share_column``, ``is_yi_column``) — what a table cell shows;
+* ``excel_number_format(column, values)``: the same rule as an Excel number format, so a download
+  shows what the page shows while the cell keeps the exact value.
 
 >>> percent(0.4567), yuan_yi(1783.84), count(3000), rounded(0.123456), shortened(["甲", "乙", "丙"], limit=2)
 ('45.7%', '1,783.8', '3,000', 0.1235, ['甲', '乙', '…等3家'])
@@ -19,12 +21,14 @@ The rules (the web, the CLI and the Excel downloads all use these functions; kee
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, overload
 
 SHARE_SUFFIXES = ("率", "占比", "比例", "增速")
 SHARE_COLUMNS = frozenset({"完整度", "韧性"})
 YI_MARK = "亿元"
+AMOUNT_MARKS = (YI_MARK, "万元")
+EXCEL_SHARE, EXCEL_AMOUNT, EXCEL_COUNT = "0.0%", "#,##0.0", "#,##0"
 
 
 def name_list(names: Mapping[str, str], ids: Sequence[str]) -> list[str]:
@@ -153,3 +157,22 @@ def figure_text(column: str, value: Any) -> Any:
     if isinstance(value, int):
         return count(value)
     return readable_number(value)
+
+
+def excel_number_format(column: str, values: Iterable[Any]) -> str | None:
+    """The Excel number format of a column headed ``column`` holding ``values``: shares as ``0.0%``,
+    amounts in 亿元/万元 as ``#,##0.0``, whole numbers as ``#,##0`` (not years); None: General.
+
+    >>> excel_number_format("本地配套率", [0.1]), excel_number_format("营收(亿元)", [3.5]), excel_number_format("本地企业数", [1, 2])
+    ('0.0%', '#,##0.0', '#,##0')
+    >>> excel_number_format("基准年", [2025]), excel_number_format("总分", [55.0, 60]), excel_number_format("企业", ["甲"])
+    (None, None, None)
+    """
+    if is_share_column(column):
+        return EXCEL_SHARE
+    if any(mark in column for mark in AMOUNT_MARKS):
+        return EXCEL_AMOUNT
+    numbers = [value for value in values if isinstance(value, (int, float)) and not isinstance(value, bool)]
+    if numbers and all(isinstance(value, int) for value in numbers) and not column.endswith("年"):
+        return EXCEL_COUNT
+    return None

@@ -48,10 +48,10 @@ LABELS: dict[str, str] = {
     # enterprises, products and the chain a row is about (an id, and its name where the row shows one)
     "enterprise": "企业ID",
     "enterprise_name": "企业",
-    "product": "产品",
+    "product": "产品ID",
     "product_name": "产品名称",
     "input_name": "投入品",
-    "chain": "产业链",
+    "chain": "产业链ID",
     "name": "名称",
     "node": "ID",
     "level": "层级",

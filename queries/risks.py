@@ -33,7 +33,7 @@ Each table is a sequence of typed records (``DependencyRecord``, ``SoleSourceRec
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -743,7 +743,35 @@ def concentration_failure(meter: ImpactMeter, item: Concentration) -> tuple[Impa
 
 
 def _names(view: ChainView) -> Mapping[str, str]:
-    return view.names
+    return NamesInGraph(view)
+
+
+class NamesInGraph(Mapping[str, str]):
+    """Id → name of the view's enterprises and products, and of any other node of the whole graph
+    (an input another chain makes), so that no result row shows a raw id where a name exists.
+
+    >>> from queries.examples import example_graph
+    >>> names = NamesInGraph(chain_view(example_graph(), "chain:ev"))
+    >>> names.get("product:rice", "product:rice"), "product:rice" in names, "product:nothing" in names
+    ('大米', True, False)
+    """
+
+    def __init__(self, view: ChainView) -> None:
+        self._view = view
+
+    def __getitem__(self, node_id: str) -> str:
+        found = self._view.names.get(node_id)
+        if found is not None:
+            return found
+        if node_id in self._view.graph:
+            return self._view.name(node_id)
+        raise KeyError(node_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._view.names)
+
+    def __len__(self) -> int:
+        return len(self._view.names)
 
 
 def _places(view: ChainView) -> Mapping[str, str]:

@@ -79,12 +79,18 @@ class ChainView:
         return tuple(e for e in self.enterprises if e in self._local)
 
     def name(self, node_id: str) -> str:
-        """The node's name, or its id when it has none."""
+        """The node's name — also of a node outside the view's scope (a product another chain
+        makes), from the whole graph — or its id when it has none.
+
+        >>> from queries.examples import example_graph
+        >>> chain_view(example_graph(), "chain:ev").name("product:rice")  # a 绿色食品 product
+        '大米'
+        """
         if node_id in self.attrs:
             return str(self.attrs[node_id].get("name") or node_id)
         if node_id in self.product_info:
             return str(self.product_info[node_id].get("name") or node_id)
-        data = self.graph.nodes[node_id] if self.contains(node_id) else {}
+        data = self.graph.nodes[node_id] if node_id in self.graph else {}
         return str(data.get("name") or node_id)
 
     @cached_property

@@ -42,8 +42,29 @@ def download(rows: list[dict[str, Any]], fmt: ListFormat, filename: str, *, titl
     )
 
 
+# The Chinese headings of the lookup lists' fields in a downloaded file (JSON keeps the English keys).
+FILE_HEADINGS = {
+    "id": "ID", "name": "名称", "kind": "类型", "credit_code": "统一社会信用代码", "country": "国家/地区",
+    "province": "省份", "city": "城市", "district": "所在区县", "local": "本地企业", "revenue_yi": "营收(亿元)",
+    "tags": "标签", "synthetic": "示例数据", "segment": "环节", "stage": "阶段", "producers": "生产企业数",
+    "within": "所属区县", "enterprises": "企业数", "chains": "产业链", "bases": "布局区县", "members": "成员企业数",
+}
+
+
+def for_people(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """List rows as a file shows them: fields under their Chinese headings, 是/否 for yes/no.
+
+    >>> for_people([{"id": "park:x", "name": "小蓝经开区", "local": True, "企业数": 3}])
+    [{'ID': 'park:x', '名称': '小蓝经开区', '本地企业': '是', '企业数': 3}]
+    """
+    return [
+        {FILE_HEADINGS.get(key, key): ("是" if value else "否") if isinstance(value, bool) else value for key, value in row.items()}
+        for row in rows
+    ]
+
+
 def listing(rows: list[dict[str, Any]], *, page: int, size: int, fmt: ListFormat, filename: str, title: str) -> Any:
-    """A page of JSON, or the whole list as a file when ``fmt`` is csv/xlsx."""
+    """A page of JSON, or the whole list as a file (Chinese headings) when ``fmt`` is csv/xlsx."""
     if fmt == "json":
         return page_of(rows, page=page, size=size)
-    return download(rows, fmt, filename, title=title)
+    return download(for_people(rows), fmt, filename, title=title)

@@ -63,11 +63,37 @@ def supply_relations(graph: nx.MultiDiGraph, enterprise_id: str) -> list[dict[st
             "占比": attrs.get("share"),
             "金额（万元）": attrs.get("amount_wan"),
             "可信度": {"verified": "已核实", "reported": "报告", "inferred": "推断"}.get(attrs.get("confidence", ""), ""),
-            "数据来源": attrs.get("source", ""),
+            "数据来源": source_text(attrs.get("source"), bool(attrs.get("synthetic"))),
             "日期": attrs.get("as_of", ""),
             "示例数据": bool(attrs.get("synthetic")),
         })
     return sorted(rows, key=lambda row: (row["方向"], row["产品"], row["对方id"]))
+
+
+SYNTHETIC_MARK = "示例数据（虚构）"
+
+
+def source_text(source: str | None, synthetic: bool) -> str:
+    """A relation's source as a person reads it: synthetic data marked once, never twice.
+
+    >>> source_text("示例数据生成器；示例数据（虚构）", True), source_text("企业年报", True), source_text(None, False)
+    ('示例数据生成器；示例数据（虚构）', '企业年报（示例数据（虚构））', '—')
+    """
+    text = (source or "").strip() or "—"
+    if synthetic and "示例数据" not in text:
+        text = f"{text}（{SYNTHETIC_MARK}）"
+    return text
+
+
+def shared_source(relations: list[dict[str, Any]]) -> str | None:
+    """The source every relation of a table has, when there are several and they all share one —
+    said once above the table instead of on every row; None when the sources differ.
+
+    >>> shared_source([{"数据来源": "甲"}, {"数据来源": "甲"}]), shared_source([{"数据来源": "甲"}, {"数据来源": "乙"}])
+    ('甲', None)
+    """
+    sources = {row["数据来源"] for row in relations}
+    return sources.pop() if len(relations) > 1 and len(sources) == 1 else None
 
 
 def memberships(graph: nx.MultiDiGraph, enterprise_id: str) -> dict[str, list[dict[str, str]]]:

@@ -11,7 +11,7 @@ from app.readmodel.lookups import neighbourhood_without_waiting, search_without_
 from app.readmodel.workspace import SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, risk_status
 from app.security.tokens import role_allows
 from app.web.charts import dashboard_charts
-from app.web.enterprise_view import memberships, supply_relations, supply_tiers, tier_graph
+from app.web.enterprise_view import memberships, shared_source, supply_relations, supply_tiers, tier_graph
 from app.web.graph_view import KIND_STYLE, graph_payload
 from app.web.panorama import chain_panorama
 from app.web.templating import templates
@@ -69,10 +69,11 @@ def enterprise_page(
     view = tier_graph(graph, enterprise_id, depth)
     risks = enterprise_risks(request.app.state.graphs, enterprise_id) if role_allows(request.state.role, "reviewer") else None
     payload = graph_payload(view, physics_limit=0, status=risk_status(risks or []), status_colours=SEVERITY_COLOURS)
+    relations = supply_relations(graph, enterprise_id)
     return templates.TemplateResponse(
         request, "enterprise.html",
         {"node": node, "graph": payload, "kinds": KIND_STYLE, "depth": depth, "risks": risks,
-         "relations": supply_relations(graph, enterprise_id), "member": memberships(graph, enterprise_id),
+         "relations": relations, "shared_source": shared_source(relations), "member": memberships(graph, enterprise_id),
          "upstream": supply_tiers(graph, enterprise_id, "upstream", depth),
          "downstream": supply_tiers(graph, enterprise_id, "downstream", depth),
          "synthetic": bool(node.get("synthetic")) or any(view.nodes[n].get("synthetic") for n in view)},

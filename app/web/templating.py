@@ -50,3 +50,14 @@ def store_down(request: Any) -> bool:
 
 
 templates.env.globals["store_down"] = store_down
+
+def is_id_label(label: str) -> bool:
+    """A column of ids (企业ID, 产品ID …): kept in downloads and JSON, never shown on a page.
+
+    >>> is_id_label("产品ID"), is_id_label("产品名称")
+    (True, False)
+    """
+    return label.endswith("ID")
+
+
+templates.env.tests["id_label"] = is_id_label

@@ -33,14 +33,14 @@ def clients(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str
 def test_gaps_classify_and_rank(clients: dict[str, TestClient]) -> None:
     body = clients["viewer"].get("/api/chains/chain:ev/gaps").json()
     assert body["tables"][0] == body["table"] == "缺口"
-    status = {row["产品"]: row["状态"] for row in body["items"]}
+    status = {row["产品ID"]: row["状态"] for row in body["items"]}
     assert status == {
         "product:motor": "缺链", "product:lithium": "缺链", "product:pack": "弱链", "product:cathode": "弱链",
         "product:vehicle": "弱链", "product:storage": "延链", "product:cell": "强链",
     }
-    assert body["items"][0]["产品"] == "product:motor" and body["items"][0]["链主需要"] == ["南昌汽车（示例）"]
+    assert body["items"][0]["产品ID"] == "product:motor" and body["items"][0]["链主需要"] == ["南昌汽车（示例）"]
     stricter = clients["viewer"].get("/api/chains/chain:ev/gaps", params={"min_local_producers": 3}).json()
-    assert {row["产品"]: row["状态"] for row in stricter["items"]}["product:cell"] == "弱链"
+    assert {row["产品ID"]: row["状态"] for row in stricter["items"]}["product:cell"] == "弱链"
 
 
 def test_candidates_and_recruit(clients: dict[str, TestClient]) -> None:

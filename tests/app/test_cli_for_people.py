@@ -57,7 +57,7 @@ def rows(result: Result) -> list[dict]:
 @pytest.mark.parametrize("chain", ["新能源", "新能源产业链", "chain:new-energy"])
 def test_a_chain_by_name_suffixed_name_or_id(demo_dir: Path, chain: str) -> None:
     summary = rows(invoke(demo_dir, "chain-map", "--chain", chain, "-f", "json", "--table", "概要"))
-    assert summary[0]["产业链"] in ("新能源", "chain:new-energy")
+    assert summary[0]["产业链ID"] == "chain:new-energy" and summary[0]["名称"] == "新能源"
 
 
 @pytest.mark.parametrize("park", ["小蓝经开区", "南昌小蓝经济技术开发区", "park:xiaolan-edz"])
@@ -205,8 +205,8 @@ def test_figures_in_the_shared_format_and_files_keep_every_column(demo_dir: Path
     assert not re.search(r"\b0\.\d{3,}", table)  # no fraction printed as 0.1564
     gaps_json = rows(invoke(demo_dir, "gaps", "--chain", "新能源", "-f", "json"))
     gaps_table = invoke(demo_dir, "gaps", "--chain", "新能源").stdout
-    assert {"产品", "产品名称", "本地生产企业", "依据"} <= set(gaps_json[0])  # ids and every column in the files
-    assert gaps_json[0]["产品"].startswith("product:") and isinstance(gaps_json[0]["本地配套率"], (float, type(None)))
+    assert {"产品ID", "产品名称", "本地生产企业", "依据"} <= set(gaps_json[0])  # ids and every column in the files
+    assert gaps_json[0]["产品ID"].startswith("product:") and isinstance(gaps_json[0]["本地配套率"], (float, type(None)))
     assert "另有" in gaps_table and "--format csv、json 或 xlsx" in gaps_table
 
 

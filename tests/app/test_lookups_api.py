@@ -85,7 +85,7 @@ def test_downloads_are_complete(client: TestClient) -> None:
     response = client.get("/api/enterprises", params={"format": "csv", "size": 10})
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(rows) == 65 and rows[0]["name"] == "南昌储能科技股份有限公司"
+    assert len(rows) == 65 and rows[0]["名称"] == "南昌储能科技股份有限公司"
     workbook = load_workbook(io.BytesIO(client.get("/api/enterprises", params={"format": "xlsx"}).content))
     assert workbook.active.max_row == 66
 

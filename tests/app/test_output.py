@@ -34,7 +34,7 @@ def test_shares_are_percentages_in_excel_and_exact_values() -> None:
     workbook = load_workbook(io.BytesIO(render_tables({"缺口": [{"产品": "电芯", "本地配套率": 0.0318, "依赖企业数": 3}]})))
     share, count = workbook["缺口"].cell(2, 2), workbook["缺口"].cell(2, 3)
     assert (share.value, share.number_format) == (0.0318, "0.0%")
-    assert (count.value, count.number_format) == (3, "General")
+    assert (count.value, count.number_format) == (3, "#,##0")
 
 
 def test_a_name_list_longer_than_an_excel_cell_is_cut_with_a_note() -> None:

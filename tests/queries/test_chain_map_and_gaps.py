@@ -12,7 +12,7 @@ from queries.gaps import GapRule, gap_report
 
 def test_chain_map_coverage_by_hand() -> None:
     result = chain_map(example_graph(), "chain:ev")
-    rows = {row["产品"]: row for row in result.rows()}
+    rows = {row["产品ID"]: row for row in result.rows()}
     assert [row["阶段"] for row in result.rows()] == ["上游", "中游", "中游", "中游", "中游", "下游", "下游"]
     cathode = rows["product:cathode"]
     assert (cathode["本地生产企业数"], cathode["省内生产企业数"], cathode["国内其他生产企业数"], cathode["境外生产企业数"]) == (1, 0, 1, 0)

@@ -40,9 +40,9 @@ def rows_of(result) -> list[dict]:
 
 def test_gaps_json_and_parameters(run) -> None:
     rows = rows_of(run("gaps", "--chain", "chain:ev", "--format", "json"))
-    assert [(r["产品"], r["状态"]) for r in rows][:2] == [("product:motor", "缺链"), ("product:pack", "弱链")]
+    assert [(r["产品ID"], r["状态"]) for r in rows][:2] == [("product:motor", "缺链"), ("product:pack", "弱链")]
     lenient = rows_of(run("gaps", "--chain", "chain:ev", "-f", "json", "--min-local-producers", "1"))
-    assert {r["产品"]: r["状态"] for r in lenient}["product:pack"] == "强链"
+    assert {r["产品ID"]: r["状态"] for r in lenient}["product:pack"] == "强链"
     summary = rows_of(run("gaps", "--chain", "chain:ev", "-f", "json", "--table", "概要"))
     assert summary[0]["缺链"] == 2
 
@@ -67,7 +67,7 @@ def test_risks_for_a_chain_and_the_whole_graph(run) -> None:
     chain_rows = rows_of(run("risks", "--chain", "chain:ev", "-f", "json"))
     assert chain_rows[0]["严重程度"] == "高"
     whole = rows_of(run("risks", "-f", "json", "--backend", "networkx", "--table", "独家供应"))
-    assert ("ent:lead", "product:rice") in {(r["企业ID"], r["产品"]) for r in whole}
+    assert ("ent:lead", "product:rice") in {(r["企业ID"], r["产品ID"]) for r in whole}
     every = json.loads(run("risks", "--chain", "chain:ev", "-f", "json", "--table", "all").stdout)
     assert {"关键依赖", "卡点", "割点", "桥", "集中度"} <= set(every)
 

@@ -40,4 +40,4 @@ def test_identical_results_from_both_stores(both_stores: dict[str, GraphStore]) 
         results[kind] = every_analysis(store.project(), store.project(CHAIN))
     in_memory = every_analysis(example_graph(), example_graph())
     assert results["embedded"] == results["neo4j"] == in_memory
-    assert results["embedded"]["gaps"]["缺口"][0]["产品"] == "product:motor"
+    assert results["embedded"]["gaps"]["缺口"][0]["产品ID"] == "product:motor"

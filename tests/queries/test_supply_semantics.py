@@ -143,6 +143,6 @@ def test_a_leaders_sole_source_is_high_only_for_an_input_it_requires() -> None:
     from queries.examples import example_graph
 
     rows = critical_dependencies(example_graph()).rows()
-    levels = {(r["企业ID"], r["产品"]): r["严重程度"] for r in rows if r["类型"] == "独家供应"}
+    levels = {(r["企业ID"], r["产品ID"]): r["严重程度"] for r in rows if r["类型"] == "独家供应"}
     assert levels[("ent:lead", "product:pack")] == "高"  # the car maker's battery packs
     assert levels[("ent:lead", "product:rice")] == "低"  # its canteen's rice: bought, not required
