@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.api import analyses as api_analyses
 from app.api import chains as api_chains
 from app.api import imports as api_imports
+from app.api import lists as api_lists
 from app.api import lookups as api_lookups
 from app.api import tokens as api_tokens
 from app.readmodel import workspace
@@ -28,6 +29,7 @@ from app.security.tokens import TokenRegistry
 from app.settings import Settings
 from app.web import analyses as web_analyses
 from app.web import briefing as web_briefing
+from app.web import lists as web_lists
 from app.web import login
 from app.web import map_pages as web_map
 from app.web import network_pages as web_network
@@ -128,10 +130,12 @@ def create_app(
     app.include_router(api_lookups.router, dependencies=[require("viewer")])
     app.include_router(api_analyses.viewer)
     app.include_router(api_analyses.reviewer)
+    app.include_router(api_lists.router)
     app.include_router(api_tokens.router, dependencies=[require("admin")])
     app.include_router(api_imports.router, dependencies=[require("admin")])
     app.include_router(web_analyses.viewer)
     app.include_router(web_analyses.reviewer)
+    app.include_router(web_lists.router)
     app.include_router(web_pages.router, dependencies=[require("viewer", page=True)])
     app.include_router(web_map.router, dependencies=[require("viewer", page=True)])
     app.include_router(web_network.router, dependencies=[require("viewer", page=True)])

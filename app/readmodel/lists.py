@@ -136,7 +136,8 @@ def gap_list(cache: GraphCache, chain: str | None, place: Place, statuses: tuple
     within = place_firms(cache, place)
     return cache.recent(
         ("gap-list", chain, place, statuses),
-        lambda: listing([gaps(cache, c) for c in chain_ids(cache, chain)], statuses=statuses, within=within),
+        lambda: listing([gaps(cache, c) for c in chain_ids(cache, chain)], statuses=statuses, within=within,
+                        chain_names={c["id"]: str(c.get("name", c["id"])) for c in ordered_chains(cache)}),
     )
 
 
