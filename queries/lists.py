@@ -97,13 +97,13 @@ class KeyEnterpriseList(LabelledReport[KeyEnterpriseRecord]):
 
     chain_id: str | None
     enterprises: tuple[KeyEnterpriseRecord, ...]
-    counts: tuple[tuple[str, int], ...]
+    kind_totals: tuple[tuple[str, int], ...]
 
     def _build(self) -> dict[str, Sequence[Record]]:
         """key_enterprises 重点企业; kind_counts 按类型汇总 (every kind, with its rule)."""
         return {
             "key_enterprises": self.enterprises,
-            "kind_counts": [KindCountRecord(kind, count, KIND_RULES[kind]) for kind, count in self.counts],
+            "kind_counts": [KindCountRecord(kind, count, KIND_RULES[kind]) for kind, count in self.kind_totals],
         }
 
 
@@ -120,7 +120,7 @@ def key_enterprises(
     >>> report = key_enterprises(example_graph(), "chain:ev", within={"ent:cell", "ent:local-cathode"}, kind="专精特新")
     >>> [(r.enterprise_name, r.district, r.park_names) for r in report.records()]
     [('南昌电芯（示例）', '南昌县', ('小蓝经开区',)), ('南昌正极（示例）', '青山湖区', ('南昌高新区',))]
-    >>> dict(report.counts)["规上"]
+    >>> dict(report.kind_totals)["规上"]
     2
     """
     if kind is not None and kind not in KEY_KINDS:
@@ -197,16 +197,16 @@ class GapList(LabelledReport[GapListRecord]):
 
     chain_id: str | None
     gaps: tuple[GapListRecord, ...]
-    counts: tuple[StatusCountRecord, ...]
+    chain_totals: tuple[StatusCountRecord, ...]
 
     def _build(self) -> dict[str, Sequence[Record]]:
         """gap_list 缺链补链; status_counts 按产业链汇总."""
-        return {"gap_list": self.gaps, "status_counts": self.counts}
+        return {"gap_list": self.gaps, "status_counts": self.chain_totals}
 
     def total(self, status: str) -> int:
         """How many products of the listed chains have ``status`` (in the place, before the status filter)."""
         field = {MISSING: "missing", WEAK: "weak", EXTENSION: "extension", STRONG: "strong"}[status]
-        return sum(getattr(count, field) for count in self.counts)
+        return sum(getattr(count, field) for count in self.chain_totals)
 
 
 def gap_list(

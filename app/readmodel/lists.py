@@ -16,7 +16,7 @@ from app.readmodel.graph_cache import GraphCache
 from app.readmodel.workspace import gaps, ordered_chains
 
 if TYPE_CHECKING:
-    from queries.lists import GapList, KeyEnterpriseList, TargetList
+    from queries.lists import GapList, KeyEnterpriseList, TargetList, TargetRecord, TargetSummaryRecord
 
 PAGE_SIZE = 50
 T = TypeVar("T")
@@ -164,7 +164,8 @@ def target_list(cache: GraphCache, chain: str | None, place: Place, sort: str) -
 
     def compute() -> TargetList:
         within = place_firms(cache, place)
-        parts, summary = [], []
+        parts: list[list[TargetRecord]] = []
+        summary: list[TargetSummaryRecord] = []
         for c in chain_ids(cache, chain):
             targets = chain_targets(cache, c)
             summary += targets.summary

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from queries.risks import DependencyRecord
 
 PAGE_SIZE = 50
+EVERYWHERE = Place()
 TOP_ITEMS = 3
 SORTS = {"severity": "按严重程度", "revenue": "按受影响本地营收", "firms": "按受影响本地企业数"}
 
@@ -93,7 +94,7 @@ def in_place(cache: GraphCache, chain: str, place: Place) -> list[DependencyReco
     ]
 
 
-def summaries(cache: GraphCache, chain: str | None = None, place: Place = Place()) -> list[ChainRiskSummary]:
+def summaries(cache: GraphCache, chain: str | None = None, place: Place = EVERYWHERE) -> list[ChainRiskSummary]:
     """Per chain: counts by type × severity and the ``TOP_ITEMS`` first items of its list (in the place)."""
     from queries.risks import KINDS, SEVERITIES
 

@@ -66,7 +66,7 @@ def key_enterprises_page(
     context = _context(request, chain, district, park, kind=kind)
     result = lists.key_enterprises(context["cache"], context["chain"], context["place"], kind or None)
     return templates.TemplateResponse(request, "list_key_enterprises.html", {
-        **context, "kind": kind or None, "kinds": KEY_KINDS, "counts": dict(result.counts),
+        **context, "kind": kind or None, "kinds": KEY_KINDS, "counts": dict(result.kind_totals),
         "listed": lists.page_of(result.records(), page), "kind_rules": KIND_RULES,
     })
 
@@ -80,7 +80,7 @@ def gap_list_page(
     context = _context(request, chain, district, park, status=[s for s in chosen] if status else [])
     result = lists.gap_list(context["cache"], context["chain"], context["place"], chosen)
     return templates.TemplateResponse(request, "list_gaps.html", {
-        **context, "statuses": STATUSES, "chosen": chosen, "counts": result.counts,
+        **context, "statuses": STATUSES, "chosen": chosen, "counts": result.chain_totals,
         "totals": {s: result.total(s) for s in STATUSES}, "listed": lists.page_of(result.records(), page),
         "chain_ids": {str(c.get("name")): c["id"] for c in context["chains"]},
     })

@@ -133,7 +133,7 @@ def test_pages_show_headlines_names_and_keep_filters(clients: dict[str, TestClie
     assert '<a href="/lists">清单</a>' in index.text and "需“安全审查”权限" in index.text
     gaps = viewer.get("/lists/gaps", params={"chain": "chain:ev", "district": "南昌县"})
     text = visible(gaps.text)
-    assert "新能源汽车产业链 · 南昌县缺链 1 个、弱链 3 个" in re.sub(r"\s+", " ", text)
+    assert "新能源汽车产业链 · 南昌县：缺链 1 个、弱链 3 个" in re.sub(r"\s+", " ", text)
     assert text.index("驱动电机") < text.index("电池包")  # 缺链 before 弱链
     assert 'href="/api/lists/gaps?chain=chain%3Aev&amp;district=%E5%8D%97%E6%98%8C%E5%8E%BF&amp;format=xlsx&amp;table=all"' in gaps.text
     for url in ("/lists", "/lists/key-enterprises", "/lists/gaps?status=强链", "/lists/targets", "/lists/targets?sort=gap&park=park:xiaolan",
