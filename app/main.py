@@ -20,7 +20,7 @@ from app.api import imports as api_imports
 from app.api import lists as api_lists
 from app.api import lookups as api_lookups
 from app.api import tokens as api_tokens
-from app.readmodel import workspace
+from app.readmodel import lists, workspace
 from app.readmodel.graph_cache import GraphCache
 from app.security.body_limit import BodyLimit
 from app.security.deps import LoginRequired, require
@@ -48,6 +48,12 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def warm_everything(cache: GraphCache) -> None:
+    """The dashboard's and chain pages' analyses, then the 招商目标清单 (its recruitment simulations take longest)."""
+    workspace.warm(cache)
+    lists.warm(cache)
+
+
 def create_app(
     settings: Settings, store: GraphStore | None = None, tokens: TokenRegistry | None = None, *, warm: bool = False,
 ) -> FastAPI:
@@ -65,7 +71,7 @@ def create_app(
         app.state.tokens = TokenRegistry(settings.tokens_path) if owns_tokens else tokens
         app.state.graphs = GraphCache(app.state.store)
         if warm:  # fill the analysis caches in the background; requests meanwhile compute what they need
-            threading.Thread(target=workspace.warm, args=(app.state.graphs,), name="chainatlas-warm", daemon=True).start()
+            threading.Thread(target=warm_everything, args=(app.state.graphs,), name="chainatlas-warm", daemon=True).start()
         try:
             yield
         finally:

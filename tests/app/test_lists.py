@@ -177,3 +177,17 @@ def test_risks_filter_by_district_and_park(clients: dict[str, TestClient]) -> No
     page = reviewer.get("/risks", params={"district": "新建区"}).text
     assert "只列新建区的依赖" in page and '<option value="新建区" selected>' in page
     assert f"共 <strong>{len(xinjian)}</strong> 项关键依赖" in page
+
+
+def test_warming_computes_every_chains_targets(tmp_path: Path) -> None:
+    from app.main import warm_everything
+    from app.readmodel.graph_cache import GraphCache
+
+    store = EmbeddedStore(tmp_path / "warm.sqlite")
+    store.ensure_schema()
+    store.write(example_batch())
+    cache = GraphCache(store)
+    assert not cache.ready(("targets", "chain:ev"))
+    warm_everything(cache)
+    assert cache.ready(("targets", "chain:ev")) and cache.ready(("targets", "chain:food"))
+    store.close()
