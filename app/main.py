@@ -18,9 +18,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.api import analyses as api_analyses
 from app.api import chains as api_chains
 from app.api import imports as api_imports
+from app.api import lists as api_lists
 from app.api import lookups as api_lookups
 from app.api import tokens as api_tokens
-from app.readmodel import workspace
+from app.readmodel import lists, workspace
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.store_health import UNAVAILABLE, StaleMarker, StoreHealth
 from app.security.body_limit import BodyLimit
@@ -31,6 +32,7 @@ from app.security.tokens import COOKIE, TokenRegistry
 from app.settings import Settings
 from app.web import analyses as web_analyses
 from app.web import briefing as web_briefing
+from app.web import lists as web_lists
 from app.web import login
 from app.web import map_pages as web_map
 from app.web import network_pages as web_network
@@ -50,6 +52,12 @@ CONTENT_SECURITY_POLICY = (
 
 
 RETRY_AFTER_SECONDS = 10  # what a 503 asks clients to wait before trying again
+
+
+def warm_everything(cache: GraphCache) -> None:
+    """The dashboard's and chain pages' analyses, then the 招商目标清单 (its recruitment simulations take longest)."""
+    workspace.warm(cache)
+    lists.warm(cache)
 
 
 def create_app(
@@ -72,7 +80,7 @@ def create_app(
         by_probe = None if app.state.store.revision_is_in_process else app.state.health
         app.state.graphs = GraphCache(app.state.store, health=by_probe)
         if warm:  # fill the analysis caches in the background; requests meanwhile compute what they need
-            threading.Thread(target=workspace.warm, args=(app.state.graphs,), name="chainatlas-warm", daemon=True).start()
+            threading.Thread(target=warm_everything, args=(app.state.graphs,), name="chainatlas-warm", daemon=True).start()
         try:
             yield
         finally:
@@ -164,10 +172,12 @@ def create_app(
     app.include_router(api_lookups.router, dependencies=[require("viewer")])
     app.include_router(api_analyses.viewer)
     app.include_router(api_analyses.reviewer)
+    app.include_router(api_lists.router)
     app.include_router(api_tokens.router, dependencies=[require("admin")])
     app.include_router(api_imports.router, dependencies=[require("admin")])
     app.include_router(web_analyses.viewer)
     app.include_router(web_analyses.reviewer)
+    app.include_router(web_lists.router)
     app.include_router(web_pages.router, dependencies=[require("viewer", page=True)])
     app.include_router(web_map.router, dependencies=[require("viewer", page=True)])
     app.include_router(web_network.router, dependencies=[require("viewer", page=True)])

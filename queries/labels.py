@@ -201,6 +201,23 @@ LABELS: dict[str, str] = {
     "links_changed": "变更链接",
     "gaps_filled": "缺口补齐",
     "gaps_opened": "新增缺口",
+    # the lists (重点企业清单, 缺链补链清单, 招商目标清单)
+    "order": "序号",
+    "key_kinds": "重点类型",
+    "district": "区县",
+    "park_names": "所在园区",
+    "product_names": "主要产品",
+    "enterprise_count": "企业数(家)",
+    "place_dependent_count": "所选地区依赖企业数",
+    "candidate_rank": "候选排名",
+    "status_after": "引进后状态",
+    "local_sourcing_before": "引进前本地配套率",
+    "local_sourcing_after": "引进后本地配套率",
+    "completeness_before": "引进前完整度",
+    "completeness_after": "引进后完整度",
+    "resilience_before": "引进前韧性",
+    "resilience_after": "引进后韧性",
+    "derisk_effect": "补链效果",
 }
 
 TABLE_TITLES: dict[str, str] = {
@@ -229,6 +246,11 @@ TABLE_TITLES: dict[str, str] = {
     "indices": "指数",
     "link_changes": "链接变化",
     "gap_changes": "缺口变化",
+    "key_enterprises": "重点企业",
+    "kind_counts": "按类型汇总",
+    "gap_list": "缺链补链",
+    "status_counts": "按产业链汇总",
+    "targets": "招商目标",
 }
 
 

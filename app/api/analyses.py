@@ -207,12 +207,14 @@ def risks_endpoint(
     severity: Literal[SEVERITIES] | None = Query(None, description="只看此严重程度（主表）"),  # type: ignore[valid-type]
     kind: Literal[KINDS] | None = Query(None, description="只看此类型（主表），如 独家供应、卡点"),  # type: ignore[valid-type]
     sort: Literal["severity", "revenue", "firms"] = Query("severity", description="组内排序：严重程度、受影响本地营收、受影响本地企业数"),
+    district: str | None = Query(None, max_length=60, description="区县名称：只看其企业或受影响的本地企业位于该区县的依赖"),
+    park: str | None = Query(None, pattern=r"^park:[A-Za-z0-9_.-]{1,100}$", description="园区 id：只看其企业或受影响的本地企业位于该园区的依赖"),
 ) -> Any:
     """The list the /risks page shows, grouped by chain and type: for one chain with the tables it
     was built from, for every chain with the counts by chain × type × severity."""
     from queries.risks import critical_dependencies
 
-    query = RiskQuery(chain, severity, kind, sort)
+    query = RiskQuery(chain, severity, kind, sort, district or None, park)
     if chain is None:
         if target:
             raise HTTPException(status_code=422, detail="参数错误：指定卡点目标企业时请同时指定产业链（chain）")

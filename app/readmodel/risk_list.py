@@ -13,25 +13,33 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app.readmodel.graph_cache import GraphCache
+from app.readmodel.lists import Place, place_firms
 from app.readmodel.workspace import critical, ordered_chains
 
 if TYPE_CHECKING:
     from queries.risks import DependencyRecord
 
 PAGE_SIZE = 50
+EVERYWHERE = Place()
 TOP_ITEMS = 3
 SORTS = {"severity": "按严重程度", "revenue": "按受影响本地营收", "firms": "按受影响本地企业数"}
 
 
 @dataclass(frozen=True)
 class RiskQuery:
-    """Which dependencies to list: a chain (None: every chain), a severity, a type, and the order
-    inside each chain × type group."""
+    """Which dependencies to list: a chain (None: every chain), a severity, a type, the order
+    inside each chain × type group, and a place (a district and/or a park, ``app.readmodel.lists``).
+
+    A dependency is in a place when its enterprise (the supplier, 卡点 or 割点 firm) is located
+    there, or any local firm it hits (that loses a required input when it fails) is.
+    """
 
     chain: str | None = None
     severity: str | None = None
     kind: str | None = None
     sort: str = "severity"
+    district: str | None = None
+    park: str | None = None
 
     def keeps(self, record: DependencyRecord) -> bool:
         return (not self.severity or record.severity == self.severity) and (not self.kind or record.kind == self.kind)
@@ -74,13 +82,25 @@ def chains_in(cache: GraphCache, chain: str | None) -> list[dict[str, Any]]:
     return [c for c in ordered_chains(cache) if chain is None or c["id"] == chain]
 
 
-def summaries(cache: GraphCache, chain: str | None = None) -> list[ChainRiskSummary]:
-    """Per chain: counts by type × severity and the ``TOP_ITEMS`` first items of its list."""
+def in_place(cache: GraphCache, chain: str, place: Place) -> list[DependencyRecord]:
+    """The chain's dependencies in the place (``RiskQuery``), in the report's order."""
+    report = critical(cache, chain)
+    within = place_firms(cache, place)
+    if within is None:
+        return list(report.records())
+    return [
+        record for record, dependency in zip(report.records(), report.items, strict=True)
+        if dependency.enterprise in within or not within.isdisjoint(dependency.impact.firms)
+    ]
+
+
+def summaries(cache: GraphCache, chain: str | None = None, place: Place = EVERYWHERE) -> list[ChainRiskSummary]:
+    """Per chain: counts by type × severity and the ``TOP_ITEMS`` first items of its list (in the place)."""
     from queries.risks import KINDS, SEVERITIES
 
     found = []
     for item in chains_in(cache, chain):
-        records = critical(cache, item["id"]).records()
+        records = in_place(cache, item["id"], place)
         pairs = Counter((record.kind, record.severity) for record in records)
         counts = {kind: {severity: pairs[kind, severity] for severity in SEVERITIES} for kind in KINDS if any(pairs[kind, s] for s in SEVERITIES)}
         totals = {severity: sum(pairs[kind, severity] for kind in KINDS) for severity in SEVERITIES}
@@ -106,8 +126,9 @@ def filtered(cache: GraphCache, query: RiskQuery) -> list[tuple[str, DependencyR
     def compute() -> list[tuple[str, DependencyRecord]]:
         rows: list[tuple[str, DependencyRecord]] = []
         order = _order(query.sort)
+        place = Place(query.district, query.park)
         for item in chains_in(cache, query.chain):
-            records = [r for r in critical(cache, item["id"]).records() if query.keeps(r)]
+            records = [r for r in in_place(cache, item["id"], place) if query.keeps(r)]
             for kind in KINDS:
                 group = [r for r in records if r.kind == kind]
                 rows += [(item["id"], r) for r in (sorted(group, key=order) if order else group)]

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from app.deps import CHAIN_ID
 from app.readmodel import risk_list
 from app.readmodel.graph_cache import GraphCache
+from app.readmodel.lists import Place, place_choices, place_name
 from app.readmodel.lookups import search
 from app.readmodel.risk_list import RiskQuery
 from app.readmodel.workspace import ordered_chains
@@ -120,18 +121,24 @@ def risks_page(
     severity: str | None = Query(None, pattern="^(高|中|低)?$"),
     kind: str | None = Query(None, max_length=20),
     sort: str = Query("severity", pattern="^(severity|revenue|firms)$"),
+    district: str | None = Query(None, max_length=60),
+    park: str | None = Query(None, pattern=r"^(park:[A-Za-z0-9_.-]{1,100})?$"),
     page: int = Query(1, ge=1, le=100_000),
 ) -> HTMLResponse:
     from queries.risks import DEFAULT_RULE, KINDS
 
     cache = request.app.state.graphs
-    query = RiskQuery(chain or None, severity or None, kind or None, sort)
+    query = RiskQuery(chain or None, severity or None, kind or None, sort, district or None, park or None)
     if query.chain is not None and query.chain not in cache.graph():
         raise HTTPException(status_code=404, detail=f"产业链不存在：{query.chain}")
     listed = risk_list.page_of(cache, query, page)
-    filters = {name: value for name, value in (("chain", query.chain), ("severity", query.severity), ("kind", query.kind)) if value}
+    place = Place(query.district, query.park)
+    filters = {name: value for name, value in (
+        ("chain", query.chain), ("district", query.district), ("park", query.park), ("severity", query.severity), ("kind", query.kind)) if value}
     return templates.TemplateResponse(request, "risks.html", {
-        "risk_query": query, "listed": listed, "summaries": risk_list.summaries(cache, query.chain),
+        "risk_query": query, "listed": listed, "summaries": risk_list.summaries(cache, query.chain, place),
+        "place_choices": place_choices(cache), "place_name": place_name(cache, place),
+        "place_query": "".join(f"&{urlencode({k: v})}" for k, v in (("district", query.district), ("park", query.park)) if v),
         "chains": ordered_chains(cache), "kinds": KINDS, "severities": SEVERITIES, "sorts": risk_list.SORTS,
         "rule": DEFAULT_RULE, "page_query": lambda number: urlencode(filters | {"sort": sort, "page": number}),
         "sort_query": lambda order: urlencode(filters | {"sort": order}),

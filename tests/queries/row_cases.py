@@ -28,6 +28,7 @@ from queries.disruption import DisruptionScope, simulate_disruption
 from queries.examples import example_graph
 from queries.gaps import GapRule, gap_report
 from queries.indices import indices
+from queries.lists import gap_list, key_enterprises, recruitment_targets
 from queries.memberships import chain_ids
 from queries.risks import DependencyList, chokepoints, concentration, critical_dependencies, cut_points, sole_sources
 
@@ -108,6 +109,11 @@ def example_cases() -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "changes whole graph", lambda: diff_as_of(g, "2023-01-01", "2024-12-31")
     yield "changes same day", lambda: diff_as_of(g, "2024-01-01", "2024-01-01", "chain:ev")
     yield "changes graphs", lambda: diff_graphs(g, _changed_share(g), "chain:ev")
+    yield "key enterprises", lambda: key_enterprises(g)
+    yield "key enterprises ev in a place", lambda: key_enterprises(g, "chain:ev", within={"ent:cell", "ent:lead"}, kind="专精特新")
+    yield "gap list", lambda: gap_list([gap_report(g, "chain:ev"), gap_report(g, "chain:food")])
+    yield "gap list in a place", lambda: gap_list([gap_report(g, "chain:ev")], statuses=("弱链", "强链"), within={"ent:cell2"})
+    yield "recruitment targets", lambda: recruitment_targets(g, "chain:ev", effect_top=1)
 
 
 def demo_graph() -> nx.MultiDiGraph:

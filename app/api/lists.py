@@ -1,0 +1,89 @@
+"""The 清单 as API operations: 重点企业清单, 缺链补链清单 and 招商目标清单 (the 关键依赖清单 is
+``/api/risks``). Each answers a JSON page of its main table (``table`` picks another), or the whole
+table as CSV/XLSX (``format``); ``table=all&format=xlsx`` gives every table as one workbook.
+
+Every list takes ``chain`` (none: every chain), ``district`` and ``park`` (``app.readmodel.lists``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
+from app.output import Tabulated, render_tables, result_tables
+from app.readmodel import lists
+from app.readmodel.graph_cache import GraphCache
+from app.security.deps import require
+from queries.lists import KEY_KINDS, LIST_STATUSES
+
+router = APIRouter(prefix="/api/lists", tags=["lists"], dependencies=[require("viewer")])
+
+ChainQuery = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id；不填为全部产业链")
+DistrictQuery = Query(None, max_length=60, description="区县名称，如 南昌县（含其中的开发区和园区）")
+ParkQuery = Query(None, pattern=r"^park:[A-Za-z0-9_.-]{1,100}$", description="园区 id（含其中的园区）")
+TableQuery = Query(None, max_length=40, description="结果中的哪张表（默认主表）；xlsx 可用 all 导出全部表")
+STATUSES = LIST_STATUSES
+
+
+def _cache(request: Request, chain: str | None) -> GraphCache:
+    cache: GraphCache = request.app.state.graphs
+    if chain is not None and chain not in cache.graph():
+        raise HTTPException(status_code=404, detail=f"产业链不存在：{chain}")
+    return cache
+
+
+def _respond(result: Tabulated, *, name: str, chain: str | None, table: str | None, page: int, size: int, fmt: ListFormat) -> Any:
+    """One table of a list as a JSON page (with the list's summary table), or complete as CSV/XLSX."""
+    filename = f"{name}_{chain.split(':', 1)[1] if chain else 'all'}"
+    tables = result_tables(result)
+    names = list(tables)
+    if table == "all" and fmt == "xlsx":
+        return Response(render_tables(tables), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
+    chosen = table or names[0]
+    if chosen not in tables:
+        raise HTTPException(status_code=422, detail=f"参数错误：table 可选 {'、'.join(names)}、all（仅 xlsx）")
+    if fmt != "json":
+        return download(tables[chosen], fmt, filename, title=chosen)
+    return {"tables": names, "table": chosen, "summary": tables[names[1]] if len(names) > 1 else [],
+            **page_of(tables[chosen], page=page, size=size)}
+
+
+@router.get("/key-enterprises", responses=FILE_RESPONSES, summary="重点企业清单：链主、专精特新、小巨人、单项冠军、上市、规上")
+def key_enterprises_list(
+    request: Request, chain: str | None = ChainQuery, district: str | None = DistrictQuery, park: str | None = ParkQuery,
+    kind: Literal[KEY_KINDS] | None = Query(None, description="只看此类重点企业"),  # type: ignore[valid-type]
+    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
+) -> Any:
+    """The local key enterprises, 链主 first; 规上 = tagged 规上 or revenue ≥ 0.2 亿元."""
+    cache = _cache(request, chain)
+    result = lists.key_enterprises(cache, chain, lists.Place(district or None, park), kind)
+    return _respond(result, name="key-enterprises", chain=chain, table=table, page=page, size=size, fmt=format)
+
+
+@router.get("/gaps", responses=FILE_RESPONSES, summary="缺链补链清单：缺链、弱链、延链（可按状态筛选），缺链在前")
+def gap_list(
+    request: Request, chain: str | None = ChainQuery, district: str | None = DistrictQuery, park: str | None = ParkQuery,
+    status: list[Literal[STATUSES]] | None = Query(None, description="只看这些状态（可多选）；默认缺链、弱链、延链"),  # type: ignore[valid-type]
+    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
+) -> Any:
+    """Gaps by status (缺链, 弱链, 延链, 强链), then chain (plan order), then gap rank."""
+    cache = _cache(request, chain)
+    statuses = tuple(s for s in STATUSES if s in status) if status else STATUSES[:3]
+    result = lists.gap_list(cache, chain, lists.Place(district or None, park), statuses)
+    return _respond(result, name="gap-list", chain=chain, table=table, page=page, size=size, fmt=format)
+
+
+@router.get("/targets", responses=FILE_RESPONSES, summary="招商目标清单：每个缺链、弱链产品的每个候选企业，含评分构成、理由和补链效果")
+def target_list(
+    request: Request, chain: str | None = ChainQuery, district: str | None = DistrictQuery, park: str | None = ParkQuery,
+    sort: Literal["score", "gap"] = Query("score", description="score 按总分；gap 按缺口排名（缺链在前）"),
+    table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
+) -> Any:
+    """One row per candidate × 缺链/弱链 product; the effect is simulated for each product's top 3."""
+    cache = _cache(request, chain)
+    result = lists.target_list(cache, chain, lists.Place(district or None, park), sort)
+    return _respond(result, name="recruitment-targets", chain=chain, table=table, page=page, size=size, fmt=format)
