@@ -40,7 +40,7 @@ from typing import Any
 import networkx as nx
 
 from queries.collector import pausing_gc
-from queries.fast import Backend, Bridge, CutPoint, cut_structure, dominator_tree
+from queries.fast import Backend, Bridge, CutPoint, cut_structure, upstream_dominator_trees
 from queries.formatting import name_list, percent, percent_points, rounded
 from queries.impact import HIGH, LOW, MEDIUM, NO_IMPACT, NOT_APPLICABLE, SEVERITIES, Impact, ImpactMeter, SeverityRule
 from queries.labels import LabelledReport, Record
@@ -251,6 +251,15 @@ class ChokepointReport(LabelledReport[ChokepointRecord]):
     chokepoints: tuple[Chokepoint, ...]
     names: Mapping[str, str]
     places: Mapping[str, str]
+    final_stages: bool = False  # no 链主 in scope: the targets are the final stages
+
+    @property
+    def target_note(self) -> str:
+        """What the targets are, in Chinese, for the pages (e.g. 无链主 → 最终环节)."""
+        if self.final_stages:
+            return (f"分析范围内没有链主，卡点以{len(self.targets)}个最终环节（网络中没有下游客户的企业）为目标，"
+                    "逐个计算其上游")
+        return ""
 
     def _build(self) -> dict[str, Sequence[Record]]:
         n = self.names
@@ -277,7 +286,9 @@ def chokepoints(
     chain_id : str, optional
         None for the whole graph.
     targets : iterable of str, optional
-        Enterprises to protect; default: the chain's 链主 (for the whole graph, every 链主).
+        Enterprises to protect; default: the chain's 链主 (for the whole graph, every 链主), or —
+        when there is none — the final stages: the firms in focus with no customer in the network
+        (``final_stages`` true). Each target's dominators are computed on its own upstream.
     backend : {"igraph", "networkx"}
         Same answer; igraph is faster.
 
@@ -293,16 +304,30 @@ def chokepoints(
     [('ent:cell', 3, 6)]
     """
     view = chain_view(graph, chain_id)
-    wanted = sorted(view.leaders) if targets is None else sorted(set(targets))
-    found, upstream = [], {}
+    final = targets is None and not view.leaders
+    if targets is not None:
+        wanted = sorted(set(targets))
+    else:
+        wanted = sorted(view.leaders) or final_stages(view)
     for target in wanted:
         if target not in view.attrs:
             raise nx.NodeNotFound(f"{target!r} is not an enterprise of this part of the graph")
-        tree = dominator_tree(view.network, target, backend=backend)
-        upstream[target] = len(tree.idom)
-        found += [Chokepoint(target, x, n, len(tree.idom)) for x, n in tree.chokepoints().items()]
+    found, upstream = [], {}
+    for tree in upstream_dominator_trees(view.network, wanted, backend=backend):
+        upstream[tree.root] = len(tree.idom)
+        found += [Chokepoint(tree.root, x, n, len(tree.idom)) for x, n in tree.chokepoints().items()]
     found.sort(key=lambda c: (-c.dependents, c.target, c.enterprise))
-    return ChokepointReport(view.chain_id, tuple(wanted), upstream, tuple(found), _names(view), _places(view))
+    return ChokepointReport(view.chain_id, tuple(wanted), upstream, tuple(found), _names(view), _places(view), final)
+
+
+def final_stages(view: ChainView) -> list[str]:
+    """The firms in focus with no customer in the view's network (a stage network's last stages), sorted.
+
+    >>> from queries.examples import example_graph
+    >>> final_stages(chain_view(example_graph(), "chain:ev", scope="all"))
+    ['ent:cell2', 'ent:gd-motor', 'ent:lead']
+    """
+    return [e for e in view.local_enterprises if not view.customers.get(e)]
 
 
 # -- c. cut points --------------------------------------------------------------------------------
