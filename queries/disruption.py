@@ -319,6 +319,8 @@ class DisruptionResult(LabelledReport[DisruptionSummaryRecord]):
     revenue: dict[str, float]
     members: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
     local: frozenset[str] = frozenset()  # the local firms among those down
+    focus: str = "local"  # the firms in focus (queries.view scope): local / all
+    focus_note: str = ""  # why ``all`` was chosen, when it was chosen for the user
 
     @property
     def down(self) -> tuple[str, ...]:
@@ -513,6 +515,8 @@ def simulate_disruption(
         revenue={**revenue, **{leader: view.revenue(leader) for leader in leaders}},
         members={e: (tuple(sorted(c)), tuple(sorted(k))) for e, (c, k) in member.items() if e in down},
         local=local_down,
+        focus=view.scope,
+        focus_note=view.scope_note,
     )
 
 

@@ -47,9 +47,7 @@ import networkx as nx
 from queries.chains import chain_scope
 from queries.collector import gc_paused
 from queries.fast import SimpleNetwork
-from queries.meanings import (
-    SupplyLink, canonical_order, geography, input_key, own_output_supplier, records_supply, supply_weights, unnamed_part,
-)
+from queries.meanings import SupplyLink, canonical_order, geography, input_key, own_output_supplier, records_supply, supply_weights, unnamed_part
 
 SCOPES = ("local", "all")
 SCOPE_NAMES = {"local": "南昌本地企业", "all": "网络中全部企业"}
@@ -213,7 +211,7 @@ class ChainView:
         for link in self.links:
             if not link.product:
                 found[link.customer].append(input_key(link))
-        return found
+        return {customer: tuple(keys) for customer, keys in found.items()}
 
     @cached_property
     def supply(self) -> Mapping[str, Mapping[str, tuple[SupplyLink, ...]]]:

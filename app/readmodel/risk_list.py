@@ -32,6 +32,7 @@ class RiskQuery:
     severity: str | None = None
     kind: str | None = None
     sort: str = "severity"
+    scope: str | None = None  # local / all; None: local, or all where a chain has no local firm
 
     def keeps(self, record: DependencyRecord) -> bool:
         return (not self.severity or record.severity == self.severity) and (not self.kind or record.kind == self.kind)
@@ -69,18 +70,25 @@ class RiskPage:
     pages: int
 
 
+WHOLE_GRAPH = {"id": "", "name": "全图"}  # a graph without chains (an imported network): its whole list
+
+
 def chains_in(cache: GraphCache, chain: str | None) -> list[dict[str, Any]]:
-    """The chains the list covers, in the plan's order."""
-    return [c for c in ordered_chains(cache) if chain is None or c["id"] == chain]
+    """The chains the list covers, in the plan's order; a graph with no chain at all is listed
+    whole (id "", name 全图)."""
+    chains = ordered_chains(cache)
+    if not chains and chain is None:
+        return [WHOLE_GRAPH]
+    return [c for c in chains if chain is None or c["id"] == chain]
 
 
-def summaries(cache: GraphCache, chain: str | None = None) -> list[ChainRiskSummary]:
+def summaries(cache: GraphCache, chain: str | None = None, scope: str | None = None) -> list[ChainRiskSummary]:
     """Per chain: counts by type × severity and the ``TOP_ITEMS`` first items of its list."""
     from queries.risks import KINDS, SEVERITIES
 
     found = []
     for item in chains_in(cache, chain):
-        records = critical(cache, item["id"]).records()
+        records = critical(cache, item["id"] or None, scope).records()
         pairs = Counter((record.kind, record.severity) for record in records)
         counts = {kind: {severity: pairs[kind, severity] for severity in SEVERITIES} for kind in KINDS if any(pairs[kind, s] for s in SEVERITIES)}
         totals = {severity: sum(pairs[kind, severity] for kind in KINDS) for severity in SEVERITIES}
@@ -107,7 +115,7 @@ def filtered(cache: GraphCache, query: RiskQuery) -> list[tuple[str, DependencyR
         rows: list[tuple[str, DependencyRecord]] = []
         order = _order(query.sort)
         for item in chains_in(cache, query.chain):
-            records = [r for r in critical(cache, item["id"]).records() if query.keeps(r)]
+            records = [r for r in critical(cache, item["id"] or None, query.scope).records() if query.keeps(r)]
             for kind in KINDS:
                 group = [r for r in records if r.kind == kind]
                 rows += [(item["id"], r) for r in (sorted(group, key=order) if order else group)]
