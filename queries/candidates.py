@@ -174,7 +174,7 @@ def recruitment_candidates(
     >>> best.enterprise, best.parts["省内"], best.parts["解除独家依赖"]
     ('ent:jx-mine', 10.0, 0.0)
     """
-    view = chain_view(graph, chain_id)
+    view = chain_view(graph, chain_id, scope="local")  # recruiting is for Nanchang: always its local firms
     if product not in view.product_info:
         raise nx.NodeNotFound(f"{product} 不是产业链“{view.name(chain_id)}”的产品")
     makers = set(view.producers.get(product, ()))
@@ -331,7 +331,7 @@ def recruit_to_derisk(
     >>> {record.figure: (record.before_recruit, record.after_recruit) for record in sim.records()}["产品状态"]
     ('弱链', '强链')
     """
-    view = chain_view(graph, chain_id)
+    view = chain_view(graph, chain_id, scope="local")
     if product not in view.product_info:
         raise nx.NodeNotFound(f"{product} 不是产业链“{view.name(chain_id)}”的产品")
     if candidate not in view.attrs:

@@ -9,7 +9,9 @@ fixed point:
 - an enterprise loses an input when every known supplier of that input to it is down, unless its
   shares leave a part to suppliers the data does not name (``ChainView.unregistered_share``);
 - it is disrupted (down) when it loses a required input (an INPUT_TO predecessor of a product it
-  makes). Inputs without any known supplier are never lost — nothing is known to fail.
+  makes; for a firm whose products define none, the own output of each supplier linked to it
+  without a product — ``ChainView.required_inputs``). Inputs without any known supplier are never
+  lost — nothing is known to fail.
 
 The partial mode also reports, for every enterprise still up, the share of each input's supply
 that comes from enterprises that are down (``supply_weights``).
@@ -35,7 +37,7 @@ import networkx as nx
 
 from queries.collector import pausing_gc
 from queries.labels import LabelledReport, Record, labelled
-from queries.meanings import supply_weights
+from queries.meanings import input_key, supply_weights
 from queries.memberships import memberships
 from queries.places import located_in
 from queries.view import ChainView, chain_view
@@ -170,21 +172,20 @@ def propagate(view: ChainView, removed: Iterable[str]) -> dict[str, frozenset[st
     queue = list(down)
     while queue:
         for link in view.customers.get(queue.pop(), ()):
-            if not link.product:
-                continue
-            pair = (link.customer, link.product)
+            product = input_key(link)
+            pair = (link.customer, product)
             if pair not in up_links:
-                up_links[pair] = len(supply[link.customer][link.product])
+                up_links[pair] = len(supply[link.customer][product])
             up_links[pair] -= 1
-            if up_links[pair] or link.product not in view.required_inputs.get(link.customer, ()):
+            if up_links[pair] or product not in view.required_inputs.get(link.customer, ()):
                 continue
-            if view.unregistered_share(link.customer, link.product) > 0:  # suppliers not in the data go on
+            if view.unregistered_share(link.customer, product) > 0:  # suppliers not in the data go on
                 continue
             if link.customer not in down:
-                down[link.customer] = {link.product}
+                down[link.customer] = {product}
                 queue.append(link.customer)
             elif link.customer not in removed:
-                down[link.customer].add(link.product)
+                down[link.customer].add(product)
     return {e: frozenset(lost) for e, lost in sorted(down.items())}
 
 
@@ -318,6 +319,8 @@ class DisruptionResult(LabelledReport[DisruptionSummaryRecord]):
     revenue: dict[str, float]
     members: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
     local: frozenset[str] = frozenset()  # the local firms among those down
+    focus: str = "local"  # the firms in focus (queries.view scope): local / all
+    focus_note: str = ""  # why ``all`` was chosen, when it was chosen for the user
 
     @property
     def down(self) -> tuple[str, ...]:
@@ -504,11 +507,16 @@ def simulate_disruption(
         leaders=tuple((leader, tuple(sorted(leader_chains.get(leader, ((), ()))[0]))) for leader in leaders),
         products_lost_locally=products_lost,
         partial=tuple(partial_losses) if partial else None,
-        names=_all_names(view, {**member, **leader_chains}, (*touched, *leaders, *scope.parks, *filter(None, [view.chain_id]))),
+        names=_all_names(view, {**member, **leader_chains}, (
+            *touched, *leaders, *scope.parks, *filter(None, [view.chain_id]),
+            *{p for lost in (*down.values(), *lost_inputs.values()) for p in lost}, *(p.product for p in partial_losses),
+        )),
         places={e: view.geography(e) for e in down},
         revenue={**revenue, **{leader: view.revenue(leader) for leader in leaders}},
         members={e: (tuple(sorted(c)), tuple(sorted(k))) for e, (c, k) in member.items() if e in down},
         local=local_down,
+        focus=view.scope,
+        focus_note=view.scope_note,
     )
 
 

@@ -125,3 +125,26 @@ def example_batch() -> WriteBatch:
 def example_graph() -> nx.MultiDiGraph:
     """The example chain as the MultiDiGraph ``store.project()`` returns."""
     return graph_from_batch(example_batch())
+
+
+def example_stage_network() -> nx.MultiDiGraph:
+    """A small stage network in the shape of Willems (2008): stages as enterprises of unknown place
+    (``未知（匿名）``), arcs as SUPPLIES without a product, no chain, no 链主, no local firm::
+
+        part1 → manuf1 → dist1 → retail1
+        part2 → manuf1 ,  part2 → manuf2 → dist1,  manuf2 → retail2
+
+    >>> from queries.risks import chokepoints
+    >>> report = chokepoints(example_stage_network())
+    >>> report.final_stages, report.targets
+    (True, ('ent:stage-retail1', 'ent:stage-retail2'))
+    """
+    batch = WriteBatch()
+    stages = ("part1", "part2", "manuf1", "manuf2", "dist1", "retail1", "retail2")
+    batch.extend(
+        Enterprise(id=f"ent:stage-{stage}", name=f"示例阶段·{stage}", country="未知（匿名）", synthetic=True) for stage in stages
+    )
+    arcs = [("part1", "manuf1"), ("part2", "manuf1"), ("part2", "manuf2"), ("manuf1", "dist1"), ("manuf2", "dist1"),
+            ("dist1", "retail1"), ("manuf2", "retail2")]
+    batch.extend(Supplies(src=f"ent:stage-{src}", dst=f"ent:stage-{dst}") for src, dst in arcs)
+    return graph_from_batch(batch)

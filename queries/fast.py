@@ -177,6 +177,52 @@ def dominator_tree(net: SimpleNetwork, root: str, *, backend: Backend = "igraph"
     )
 
 
+def upstream_dominator_trees(
+    net: SimpleNetwork, roots: Iterable[str], *, backend: Backend = "igraph"
+) -> list[DominatorTree]:
+    """``dominator_tree`` of each root, each computed on the root's own upstream: the vertices with
+    a path into it (its ancestors) and the edges among them.
+
+    The answer is the same as on the whole network — a vertex that cannot reach the root lies on
+    no path into it — but each computation only costs as much as the root's upstream, so the
+    final stages of a large stage network (thousands of roots) take a second, not a minute.
+
+    >>> net = SimpleNetwork.from_pairs([("a", "b"), ("b", "m"), ("c", "b"), ("c", "m"), ("b", "n")])
+    >>> [(tree.root, tree.chokepoints()) for tree in upstream_dominator_trees(net, ["m", "n"])]
+    [('m', {'b': 1}), ('n', {'b': 2})]
+    """
+    _check_backend(backend)
+    roots = list(roots)
+    for root in roots:
+        if root not in net.index:
+            raise nx.NodeNotFound(f"{root!r} is not in the network")
+    names = net.names
+    trees = []
+    for root in roots:
+        r = net.index[root]
+        parent: dict[int, int] = {}
+        if backend == "igraph":
+            graph = net.igraph_directed
+            ancestors = sorted(graph.subcomponent(r, mode="in"))
+            sub = graph.induced_subgraph(ancestors)  # keeps the vertices in increasing order
+            local_root = ancestors.index(r)
+            for vertex, dom in enumerate(sub.dominator(local_root, mode="in")):
+                if vertex != local_root and dom == dom and dom is not None and dom >= 0:
+                    parent[ancestors[vertex]] = ancestors[int(dom)]
+        else:
+            reversed_net = net.networkx_reversed
+            upstream = nx.descendants(reversed_net, r) | {r}
+            found = nx.immediate_dominators(reversed_net.subgraph(upstream), r)
+            parent = {v: d for v, d in found.items() if v != r}
+        counts = _subtree_counts(parent, r)
+        trees.append(DominatorTree(
+            root=root,
+            idom={names[v]: names[d] for v, d in parent.items()},
+            dominated={names[v]: c for v, c in counts.items()},
+        ))
+    return trees
+
+
 def _subtree_counts(parent: dict[int, int], root: int) -> dict[int, int]:
     """How many descendants each vertex has in the tree given by ``parent`` (root included)."""
     children: dict[int, list[int]] = {}

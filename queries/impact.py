@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from queries.disruption import propagate
-from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, region
+from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, UNKNOWN_PLACE, region
 from queries.view import ChainView
 
 HIGH, MEDIUM, LOW = "高", "中", "低"
@@ -38,9 +38,10 @@ SEVERITIES = (HIGH, MEDIUM, LOW)
 IN_PROVINCE_SUBSTITUTE = "省内有替代"
 DOMESTIC_SUBSTITUTE = "国内有替代"
 ABROAD_SUBSTITUTE = "仅境外有替代"
+UNKNOWN_SUBSTITUTE = "仅地点未知处有替代"
 NO_SUBSTITUTE = "无替代来源"
 NOT_APPLICABLE = "—"
-SUBSTITUTES = (IN_PROVINCE_SUBSTITUTE, DOMESTIC_SUBSTITUTE, ABROAD_SUBSTITUTE, NO_SUBSTITUTE)
+SUBSTITUTES = (IN_PROVINCE_SUBSTITUTE, DOMESTIC_SUBSTITUTE, ABROAD_SUBSTITUTE, UNKNOWN_SUBSTITUTE, NO_SUBSTITUTE)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ class SeverityRule:
        ``high_share`` of the chain's local firms or of its local revenue; 中 when they make at least
        ``medium_share`` of either; otherwise 低 (also when no local firm is hit).
     2. Substitutes of the input (other producers, in the chain's data): 省内有替代 lowers the level
-       by one (a local or in-province firm can step in); 仅境外有替代 or 无替代来源 raises it by one,
+       by one (a local or in-province firm can step in); 仅境外有替代, 仅地点未知处有替代 (producers
+   whose place the data does not know) or 无替代来源 raises it by one,
        but only when some local firm is hit; 国内有替代 leaves it.
     3. 集中度: the failure is the input's largest source region (a province, or a country abroad)
        cut off, substitutes being producers outside that region; when that region is 江西省, its
@@ -100,7 +102,7 @@ class SeverityRule:
         level = SEVERITIES.index(self.impact_level(impact))
         if substitute == IN_PROVINCE_SUBSTITUTE:
             level = min(level + 1, len(SEVERITIES) - 1)
-        elif substitute in (ABROAD_SUBSTITUTE, NO_SUBSTITUTE) and impact.firms:
+        elif substitute in (ABROAD_SUBSTITUTE, UNKNOWN_SUBSTITUTE, NO_SUBSTITUTE) and impact.firms:
             level = max(level - 1, 0)
         return SEVERITIES[level]
 
@@ -204,7 +206,9 @@ class ImpactMeter:
             return IN_PROVINCE_SUBSTITUTE
         if places[REST_OF_CHINA] > 0:
             return DOMESTIC_SUBSTITUTE
-        return ABROAD_SUBSTITUTE if places[FOREIGN] > 0 else NO_SUBSTITUTE
+        if places[FOREIGN] > 0:
+            return ABROAD_SUBSTITUTE
+        return UNKNOWN_SUBSTITUTE if places[UNKNOWN_PLACE] > 0 else NO_SUBSTITUTE
 
     def firm_substitute(self, enterprise: str) -> str:
         """For a firm that fails: the worst substitute class over the chain's products it makes."""

@@ -3,7 +3,8 @@
 From ``docs/data-model.md``:
 
 - geography: 本地 (``local`` true), 省内 (not local, province 江西省), 国内其他 (country 中国, other or
-  unknown province), 境外 (country not 中国); region: the province, or the country abroad;
+  unknown province), 境外 (a known country not 中国), 未知 (country unknown — ``未知（匿名）`` — or no
+  country and no province: a data gap, never 境外 nor 省内); region: the province, or the country abroad;
 - a SUPPLIES link delivers nothing when its ``share`` (or, without a share, its ``amount_wan``) is 0;
 - one customer's supply of one product splits among its suppliers by share, else amount, else
   equally; shares adding up to less than 1 leave a part bought from suppliers the data does not name.
@@ -26,23 +27,45 @@ LOCAL = "本地"
 IN_PROVINCE = "省内"
 REST_OF_CHINA = "国内其他"
 FOREIGN = "境外"
-GEOGRAPHIES = (LOCAL, IN_PROVINCE, REST_OF_CHINA, FOREIGN)
+UNKNOWN_PLACE = "未知"
+GEOGRAPHIES = (LOCAL, IN_PROVINCE, REST_OF_CHINA, FOREIGN, UNKNOWN_PLACE)
+UNKNOWN_MARKERS = ("未知", "不详", "匿名", "unknown", "n/a")
 HOME_PROVINCE = "江西省"
 HOME_COUNTRY = "中国"
 STAGES = ("上游", "中游", "下游")
 
 
+def unknown_place(text: Any) -> bool:
+    """True for a place the data does not know: empty, or a marker such as ``未知（匿名）`` or ``不详``.
+
+    >>> unknown_place("未知（匿名）"), unknown_place(None), unknown_place("韩国")
+    (True, True, False)
+    """
+    value = str(text or "").strip().lower()
+    return not value or any(marker in value for marker in UNKNOWN_MARKERS)
+
+
 def geography(attrs: Mapping[str, Any]) -> str:
-    """本地 / 省内 / 国内其他 / 境外 of an enterprise, from its ``local``, ``province`` and ``country``.
+    """本地 / 省内 / 国内其他 / 境外 / 未知 of an enterprise, from its ``local``, ``province`` and ``country``.
+
+    A country the data does not know (``未知（匿名）``, or no country and no province) is 未知: never
+    境外, never 省内 — it is a data gap, not a place.
 
     >>> geography({"local": True, "province": "江西省"})
     '本地'
     >>> geography({"province": "江西省"}), geography({"province": "广东省"}), geography({"country": "韩国"})
     ('省内', '国内其他', '境外')
+    >>> geography({"country": "未知（匿名）"}), geography({}), geography({"country": "中国"})
+    ('未知', '未知', '国内其他')
     """
     if attrs.get("local"):
         return LOCAL
-    if (attrs.get("country") or HOME_COUNTRY) != HOME_COUNTRY:
+    country = attrs.get("country")
+    if country is None and attrs.get("province") is None:
+        return UNKNOWN_PLACE
+    if country is not None and unknown_place(country):
+        return UNKNOWN_PLACE
+    if (country or HOME_COUNTRY) != HOME_COUNTRY:
         return FOREIGN
     if attrs.get("province") == HOME_PROVINCE:
         return IN_PROVINCE
@@ -52,10 +75,12 @@ def geography(attrs: Mapping[str, Any]) -> str:
 def region(attrs: Mapping[str, Any]) -> str:
     """The province of a Chinese enterprise (local ones: 江西省) or the country of a foreign one.
 
-    >>> region({"country": "韩国"}), region({"local": True}), region({})
-    ('韩国', '江西省', '未知省份')
+    >>> region({"country": "韩国"}), region({"local": True}), region({"country": "中国"}), region({})
+    ('韩国', '江西省', '未知省份', '未知')
     """
     where = geography(attrs)
+    if where == UNKNOWN_PLACE:
+        return UNKNOWN_PLACE
     if where == FOREIGN:
         return str(attrs.get("country"))
     if where == LOCAL:
@@ -81,6 +106,27 @@ class SupplyLink(NamedTuple):
     def key(self) -> tuple[str, str, str]:
         """(supplier, customer, product) — what tells two links apart."""
         return (self.supplier, self.customer, self.product or "")
+
+
+OWN_OUTPUT = "output:"
+
+
+def input_key(link: SupplyLink) -> str:
+    """The input a link supplies: its product, or — without a product — the supplier's own output.
+
+    >>> input_key(SupplyLink("ent:a", "ent:c", "product:x")), input_key(SupplyLink("ent:a", "ent:c", None))
+    ('product:x', 'output:ent:a')
+    """
+    return link.product or OWN_OUTPUT + link.supplier
+
+
+def own_output_supplier(key: str) -> str | None:
+    """The supplier whose own output ``key`` is, or None for a product.
+
+    >>> own_output_supplier("output:ent:a"), own_output_supplier("product:x")
+    ('ent:a', None)
+    """
+    return key[len(OWN_OUTPUT):] if key.startswith(OWN_OUTPUT) else None
 
 
 def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:

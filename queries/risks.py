@@ -40,11 +40,11 @@ from typing import Any
 import networkx as nx
 
 from queries.collector import pausing_gc
-from queries.fast import Backend, Bridge, CutPoint, cut_structure, dominator_tree
+from queries.fast import Backend, Bridge, CutPoint, cut_structure, upstream_dominator_trees
 from queries.formatting import name_list, percent, percent_points, rounded
 from queries.impact import HIGH, LOW, MEDIUM, NO_IMPACT, NOT_APPLICABLE, SEVERITIES, Impact, ImpactMeter, SeverityRule
 from queries.labels import LabelledReport, Record
-from queries.meanings import FOREIGN, HOME_PROVINCE, IN_PROVINCE, LOCAL, geography, region, supply_weights
+from queries.meanings import FOREIGN, HOME_PROVINCE, REST_OF_CHINA, UNKNOWN_PLACE, geography, region, supply_weights
 from queries.view import ChainView, chain_view
 
 __all__ = ["HIGH", "LOW", "MEDIUM", "SEVERITIES", "SeverityRule", "critical_dependencies"]
@@ -251,6 +251,15 @@ class ChokepointReport(LabelledReport[ChokepointRecord]):
     chokepoints: tuple[Chokepoint, ...]
     names: Mapping[str, str]
     places: Mapping[str, str]
+    final_stages: bool = False  # no 链主 in scope: the targets are the final stages
+
+    @property
+    def target_note(self) -> str:
+        """What the targets are, in Chinese, for the pages (e.g. 无链主 → 最终环节)."""
+        if self.final_stages:
+            return (f"分析范围内没有链主，卡点以{len(self.targets)}个最终环节（网络中没有下游客户的企业）为目标，"
+                    "逐个计算其上游")
+        return ""
 
     def _build(self) -> dict[str, Sequence[Record]]:
         n = self.names
@@ -277,7 +286,9 @@ def chokepoints(
     chain_id : str, optional
         None for the whole graph.
     targets : iterable of str, optional
-        Enterprises to protect; default: the chain's 链主 (for the whole graph, every 链主).
+        Enterprises to protect; default: the chain's 链主 (for the whole graph, every 链主), or —
+        when there is none — the final stages: the firms in focus with no customer in the network
+        (``final_stages`` true). Each target's dominators are computed on its own upstream.
     backend : {"igraph", "networkx"}
         Same answer; igraph is faster.
 
@@ -293,16 +304,30 @@ def chokepoints(
     [('ent:cell', 3, 6)]
     """
     view = chain_view(graph, chain_id)
-    wanted = sorted(view.leaders) if targets is None else sorted(set(targets))
-    found, upstream = [], {}
+    final = targets is None and not view.leaders
+    if targets is not None:
+        wanted = sorted(set(targets))
+    else:
+        wanted = sorted(view.leaders) or final_stages(view)
     for target in wanted:
         if target not in view.attrs:
             raise nx.NodeNotFound(f"{target!r} is not an enterprise of this part of the graph")
-        tree = dominator_tree(view.network, target, backend=backend)
-        upstream[target] = len(tree.idom)
-        found += [Chokepoint(target, x, n, len(tree.idom)) for x, n in tree.chokepoints().items()]
+    found, upstream = [], {}
+    for tree in upstream_dominator_trees(view.network, wanted, backend=backend):
+        upstream[tree.root] = len(tree.idom)
+        found += [Chokepoint(tree.root, x, n, len(tree.idom)) for x, n in tree.chokepoints().items()]
     found.sort(key=lambda c: (-c.dependents, c.target, c.enterprise))
-    return ChokepointReport(view.chain_id, tuple(wanted), upstream, tuple(found), _names(view), _places(view))
+    return ChokepointReport(view.chain_id, tuple(wanted), upstream, tuple(found), _names(view), _places(view), final)
+
+
+def final_stages(view: ChainView) -> list[str]:
+    """The firms in focus with no customer in the view's network (a stage network's last stages), sorted.
+
+    >>> from queries.examples import example_graph
+    >>> final_stages(chain_view(example_graph(), "chain:ev", scope="all"))
+    ['ent:cell2', 'ent:gd-motor', 'ent:lead']
+    """
+    return [e for e in view.local_enterprises if not view.customers.get(e)]
 
 
 # -- c. cut points --------------------------------------------------------------------------------
@@ -481,7 +506,7 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
             attrs = view.attrs[supplier]
             by_region[region(attrs)] += share
             where = geography(attrs)
-            if where not in (LOCAL, IN_PROVINCE):
+            if where in (REST_OF_CHINA, FOREIGN):  # a place not known is neither inside nor outside
                 outside += share
             if where == FOREIGN:
                 abroad += share
@@ -560,6 +585,16 @@ class SeverityCountRecord(Record):
 
 
 @dataclass(frozen=True)
+class UnknownPlaceRecord(Record):
+    """地点未知: an enterprise whose country (or any place) the data does not know — a data gap,
+    counted neither as 境外 nor as 省内."""
+
+    enterprise_name: str
+    enterprise: str
+    recorded_place: str
+
+
+@dataclass(frozen=True)
 class CriticalReport(LabelledReport[DependencyRecord]):
     """The merged critical-dependency list and the four reports it was built from."""
 
@@ -571,6 +606,9 @@ class CriticalReport(LabelledReport[DependencyRecord]):
     concentration: ConcentrationReport
     names: Mapping[str, str]
     chain_name: str = "全图"
+    unknown_places: tuple[tuple[str, str], ...] = ()  # (enterprise, the place as recorded)
+    scope: str = "local"
+    scope_note: str = ""
 
     def counts(self) -> dict[str, int]:
         """Number of rows per severity."""
@@ -594,6 +632,9 @@ class CriticalReport(LabelledReport[DependencyRecord]):
             **self.choke.record_tables(),
             **self.cuts.record_tables(),
             **self.concentration.record_tables(),
+            **({"unknown_places": [
+                UnknownPlaceRecord(n.get(e, e), e, place) for e, place in self.unknown_places
+            ]} if self.unknown_places else {}),
         }
 
 
@@ -658,6 +699,8 @@ def critical_dependencies(
     meter = ImpactMeter(view)
     items: list[CriticalDependency] = []
 
+    focus = "本地" if view.scope == "local" else ""
+
     def where(enterprise: str) -> str:
         return f"{name(enterprise)}（{view.geography(enterprise)}）"
 
@@ -677,7 +720,7 @@ def critical_dependencies(
         if len(single.buyers) < 2:
             continue
         add("单一供应商投入", single.supplier, single.product, single.buyers, len(single.buyers),
-            f"本地{len(single.buyers)}家采购企业的{product_name(single.product)}全部来自{where(single.supplier)}",
+            f"{focus}{len(single.buyers)}家采购企业的{product_name(single.product)}全部来自{where(single.supplier)}",
             meter.buyers_lose(single.buyers, single.product), meter.substitute(single.product, excluding=(single.supplier,)))
     for missing in sole.unsupplied:
         leader = missing.enterprise in view.leaders
@@ -714,7 +757,7 @@ def critical_dependencies(
         if mostly_abroad:
             shares = dict(item.buyers_abroad)
             unnamed += (
-                f"；{len(mostly_abroad)}家本地企业的该投入品{percent(severity.abroad_high)}以上来自境外（"
+                f"；{len(mostly_abroad)}家{focus}企业的该投入品{percent(severity.abroad_high)}以上来自境外（"
                 + "、".join(f"{name(b)}{'（链主）' if b in view.leaders else ''}{percent(shares[b])}" for b in mostly_abroad[:5])
                 + ("等" if len(mostly_abroad) > 5 else "") + "）"
             )
@@ -729,7 +772,12 @@ def critical_dependencies(
         KINDS.index(item.kind), -item.measure, item.enterprise or "", item.product or "", item.related,
     ))
     chain_name = view.name(view.chain_id) if view.chain_id else "全图"
-    return CriticalReport(view.chain_id, tuple(items), sole, choke, cuts, conc, _names(view), chain_name)
+    unknown = tuple(
+        (e, "、".join(str(v) for v in (view.attrs[e].get("country"), view.attrs[e].get("province")) if v) or "（空）")
+        for e in view.enterprises if view.geography(e) == UNKNOWN_PLACE
+    )
+    return CriticalReport(view.chain_id, tuple(items), sole, choke, cuts, conc, _names(view), chain_name, unknown,
+                          view.scope, view.scope_note)
 
 
 def concentration_failure(meter: ImpactMeter, item: Concentration) -> tuple[Impact, str]:

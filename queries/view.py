@@ -12,7 +12,15 @@ What it reads (``docs/data-model.md``; the words themselves in ``queries.meaning
   an analysis gives the same answer on the whole graph and on the chain's projection;
 - required inputs of an enterprise: the INPUT_TO predecessors of every product it produces;
 - inputs of an enterprise: its required inputs and every product it is supplied with;
-- suppliers of an input to an enterprise: the SUPPLIES links into it whose ``product`` is that input.
+- suppliers of an input to an enterprise: the SUPPLIES links into it whose ``product`` is that input;
+- a SUPPLIES link without a product supplies the supplier's own output: an input of its own, keyed
+  ``own_output(supplier)`` (one input per supplier-output, so it has that one supplier), required
+  by the customer unless the customer's products already define its required inputs through
+  INPUT_TO (then it is an input it is supplied with, not a required one);
+- the firms in focus (``scope``): 本地 firms (``"local"``, the plan's view) or every firm in the
+  network (``"all"``); a view whose part of the graph has no local firm defaults to ``"all"``
+  (``scope_defaulted``). ``local_enterprises`` / ``is_local`` answer for the firms in focus, so every
+  analysis that counts "local" firms counts the firms in focus; ``geography`` still tells 本地 apart.
 
 >>> from queries.examples import example_graph
 >>> view = chain_view(example_graph(), "chain:ev")
@@ -39,7 +47,10 @@ import networkx as nx
 from queries.chains import chain_scope
 from queries.collector import gc_paused
 from queries.fast import SimpleNetwork
-from queries.meanings import SupplyLink, canonical_order, geography, records_supply, supply_weights, unnamed_part
+from queries.meanings import SupplyLink, canonical_order, geography, input_key, own_output_supplier, records_supply, supply_weights, unnamed_part
+
+SCOPES = ("local", "all")
+SCOPE_NAMES = {"local": "南昌本地企业", "all": "网络中全部企业"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +72,8 @@ class ChainView:
     links: tuple[SupplyLink, ...]
     leaders: frozenset[str]
     as_of: str | None = None
+    scope: str = "local"
+    scope_defaulted: bool = False  # no scope asked for and no local firm: ``all`` was chosen
 
     # -- nodes -------------------------------------------------------------------------------
 
@@ -75,8 +88,21 @@ class ChainView:
 
     @cached_property
     def local_enterprises(self) -> tuple[str, ...]:
-        """The enterprises in scope whose ``local`` is true, sorted."""
+        """The firms in focus, sorted: those whose ``local`` is true (scope ``local``), or every
+        enterprise (scope ``all``)."""
         return tuple(e for e in self.enterprises if e in self._local)
+
+    @property
+    def scope_name(self) -> str:
+        """南昌本地企业 / 网络中全部企业."""
+        return SCOPE_NAMES[self.scope]
+
+    @property
+    def scope_note(self) -> str:
+        """A sentence for the pages when the scope was chosen for the user, else ""."""
+        if not self.scope_defaulted:
+            return ""
+        return "该网络中没有南昌本地企业，分析范围自动设为网络中全部企业"
 
     def name(self, node_id: str) -> str:
         """The node's name — also of a node outside the view's scope (a product another chain
@@ -90,6 +116,9 @@ class ChainView:
             return str(self.attrs[node_id].get("name") or node_id)
         if node_id in self.product_info:
             return str(self.product_info[node_id].get("name") or node_id)
+        supplier = own_output_supplier(node_id)
+        if supplier is not None:
+            return f"{self.name(supplier)}的产出"
         data = self.graph.nodes[node_id] if node_id in self.graph else {}
         return str(data.get("name") or node_id)
 
@@ -98,6 +127,9 @@ class ChainView:
         """Id → name of every enterprise and product of the view."""
         found = {e: str(self.attrs[e].get("name") or e) for e in self.attrs}
         found.update({p: str(info.get("name") or p) for p, info in self.product_info.items()})
+        for link in self.links:
+            if not link.product:
+                found[input_key(link)] = f"{found.get(link.supplier, link.supplier)}的产出"
         return found
 
     @cached_property
@@ -107,10 +139,12 @@ class ChainView:
 
     @cached_property
     def _local(self) -> frozenset[str]:
+        if self.scope == "all":
+            return frozenset(self.attrs)
         return frozenset(e for e, attrs in self.attrs.items() if attrs.get("local"))
 
     def is_local(self, enterprise: str) -> bool:
-        """True when the enterprise is 本地."""
+        """True when the enterprise is in focus: 本地 (scope ``local``), any (scope ``all``)."""
         return enterprise in self._local
 
     def geography(self, enterprise: str) -> str:
@@ -159,7 +193,11 @@ class ChainView:
     @cached_property
     def required_inputs(self) -> Mapping[str, frozenset[str]]:
         """Enterprise → its required inputs: INPUT_TO predecessors of the products it makes, less
-        those products themselves (a firm that makes its own cathode needs no cathode supplier)."""
+        those products themselves (a firm that makes its own cathode needs no cathode supplier).
+
+        A firm whose products define no required input requires instead the own outputs of the
+        suppliers that sell to it without naming a product (a stage network's arcs).
+        """
         empty: frozenset[str] = frozenset()
         result = {}
         for enterprise in self.attrs:
@@ -167,16 +205,27 @@ class ChainView:
             made = self.produces.get(enterprise, empty)
             for product in made:
                 needed |= self.inputs.get(product, empty)
-            result[enterprise] = frozenset(needed - made)  # what it makes itself it need not buy
+            needed -= made  # what it makes itself it need not buy
+            if not needed:
+                needed = set(self._own_output_inputs.get(enterprise, ()))
+            result[enterprise] = frozenset(needed)
         return result
 
     @cached_property
+    def _own_output_inputs(self) -> Mapping[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for link in self.links:
+            if not link.product:
+                found[link.customer].append(input_key(link))
+        return {customer: tuple(keys) for customer, keys in found.items()}
+
+    @cached_property
     def supply(self) -> Mapping[str, Mapping[str, tuple[SupplyLink, ...]]]:
-        """Customer → product → the SUPPLIES links of that product into it (links without a product skipped)."""
+        """Customer → input → the SUPPLIES links of that input into it: a product, or for a link
+        without a product the supplier's own output (``input_key``)."""
         found: dict[str, dict[str, list[SupplyLink]]] = defaultdict(lambda: defaultdict(list))
         for link in self.links:
-            if link.product:
-                found[link.customer][link.product].append(link)
+            found[link.customer][input_key(link)].append(link)
         return {customer: {p: tuple(ls) for p, ls in by_product.items()} for customer, by_product in found.items()}
 
     @cached_property
@@ -290,7 +339,9 @@ class ChainView:
         )
 
 
-def chain_view(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, *, as_of: str | None = None) -> ChainView:
+def chain_view(
+    graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, *, as_of: str | None = None, scope: str | None = None,
+) -> ChainView:
     """Index one chain's part of ``graph`` (or the whole graph when ``chain_id`` is None).
 
     Parameters
@@ -303,11 +354,16 @@ def chain_view(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, 
     as_of : str, optional
         ISO date: keep only SUPPLIES links with ``as_of`` on or before it (links without a date
         are always kept).
+    scope : {"local", "all"}, optional
+        The firms in focus: 本地 firms or every firm. Default: ``local``, or ``all`` (with
+        ``scope_defaulted``) when the view holds no local firm; a view keeps its own.
 
     Raises
     ------
     networkx.NodeNotFound
         When ``chain_id`` is not a node of the graph.
+    ValueError
+        When ``scope`` is not ``local`` or ``all``.
 
     Examples
     --------
@@ -318,15 +374,35 @@ def chain_view(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, 
     >>> len(view.links), len(chain_view(example_graph(), "chain:ev", as_of="2024-01-01").links)
     (9, 8)
     """
+    if scope is not None and scope not in SCOPES:
+        raise ValueError(f"scope 可选 local（南昌本地企业）或 all（网络中全部企业），收到 {scope!r}")
     if isinstance(graph, ChainView):
         if chain_id in (None, graph.chain_id) and as_of in (None, graph.as_of):
-            return graph
+            return graph if scope in (None, graph.scope) else with_scope(graph, scope)
         as_of = graph.as_of if as_of is None else as_of
+        scope = graph.scope if scope is None and not graph.scope_defaulted else scope
         graph = graph.graph
     if chain_id is not None and chain_id not in graph:
         raise nx.NodeNotFound(f"chain {chain_id!r} is not in the graph")
     with gc_paused():
-        return _build_view(graph, chain_id, as_of)
+        return with_scope(_build_view(graph, chain_id, as_of), scope)
+
+
+def with_scope(view: ChainView, scope: str | None) -> ChainView:
+    """The view with the firms in focus ``scope`` (None: local, or all when it has no local firm).
+
+    >>> from queries.examples import example_graph
+    >>> view = chain_view(example_graph(), "chain:ev")
+    >>> view.scope, len(view.local_enterprises), len(with_scope(view, "all").local_enterprises)
+    ('local', 5, 9)
+    """
+    defaulted = False
+    if scope is None:
+        has_local = any(attrs.get("local") for attrs in view.attrs.values())
+        scope, defaulted = ("local", False) if has_local else ("all", True)
+    if scope == view.scope and defaulted == view.scope_defaulted:
+        return view
+    return dataclasses.replace(view, scope=scope, scope_defaulted=defaulted)
 
 
 def _build_view(graph: nx.MultiDiGraph, chain_id: str | None, as_of: str | None) -> ChainView:

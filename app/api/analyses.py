@@ -23,7 +23,7 @@ from app.deps import CHAIN_ID, CacheDep
 from app.output import Tabulated, render_tables, result_tables
 from app.readmodel import risk_list
 from app.readmodel.risk_list import RiskQuery
-from app.readmodel.workspace import critical, gaps
+from app.readmodel.workspace import critical, gaps, scoped_view
 from app.security.deps import require
 from queries.labels import Record
 from queries.risks import KINDS, SEVERITIES, CriticalReport, DependencyRecord
@@ -34,6 +34,8 @@ reviewer = APIRouter(prefix="/api", tags=["security review"], dependencies=[requ
 TableQuery = Query(None, max_length=40, description="结果中的哪张表（默认主表）；xlsx 可用 all 导出全部表")
 OptionalChain = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id；不填为全图")
 BaseYear = Query(2025, ge=2020, le=2026)
+ScopeQuery = Query(None, description="分析范围：local 南昌本地企业（默认）、all 网络中全部企业；网络中没有本地企业时默认 all")
+Scope = Literal["local", "all"] | None
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 TABLE_PARAMETERS = tuple(  # every analysis operation takes these, after its own parameters
     inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
@@ -122,10 +124,10 @@ def _run(compute, *args: Any, **kwargs: Any) -> Any:  # type: ignore[no-untyped-
         raise HTTPException(status_code=422, detail=f"参数错误：{exc}") from None
 
 
-def _chain_view(cache: CacheDep, chain_id: str | None) -> Any:
+def _chain_view(cache: CacheDep, chain_id: str | None, scope: str | None = None) -> Any:
     if chain_id is not None and chain_id not in cache.graph(chain_id):
         raise HTTPException(status_code=404, detail=f"产业链不存在：{chain_id}")
-    return cache.view(chain_id)
+    return scoped_view(cache, chain_id, scope)
 
 
 def _gap_rule(min_local_producers: int, min_local_sourcing_share: float, min_strong_input_share: float) -> Any:
@@ -141,23 +143,23 @@ MinStrongInputs = Query(1.0, ge=0, le=1, description="延链：投入品中强�
 
 
 @analysis(viewer, "/chains/{chain_id}/map", summary="产业链图谱：各产品覆盖情况、链主、营收与目标", filename="chain-map")
-def chain_map_endpoint(cache: CacheDep, chain_id: str = CHAIN_ID, base_year: int = BaseYear) -> Any:
+def chain_map_endpoint(cache: CacheDep, chain_id: str = CHAIN_ID, base_year: int = BaseYear, scope: Scope = ScopeQuery) -> Any:
     from queries.chain_map import chain_map
 
-    return _run(chain_map, _chain_view(cache, chain_id), chain_id, base_year=base_year)
+    return _run(chain_map, _chain_view(cache, chain_id, scope), chain_id, base_year=base_year)
 
 
 @analysis(viewer, "/chains/{chain_id}/gaps", summary="补链/强链/延链：缺链、弱链、强链、延链机会", filename="gaps")
 def gaps_endpoint(
     cache: CacheDep, chain_id: str = CHAIN_ID,
     min_local_producers: int = MinProducers, min_local_sourcing_share: float = MinSourcing,
-    min_strong_input_share: float = MinStrongInputs,
+    min_strong_input_share: float = MinStrongInputs, scope: Scope = ScopeQuery,
 ) -> Any:
     from queries.gaps import GapRule, gap_report
 
     rule = _gap_rule(min_local_producers, min_local_sourcing_share, min_strong_input_share)
-    view = _chain_view(cache, chain_id)
-    return gaps(cache, chain_id) if rule == GapRule() else _run(gap_report, view, chain_id, rule=rule)
+    view = _chain_view(cache, chain_id, scope)
+    return gaps(cache, chain_id, scope) if rule == GapRule() else _run(gap_report, view, chain_id, rule=rule)
 
 
 @analysis(viewer, "/chains/{chain_id}/candidates", summary="招商：某缺口产品的候选引进企业（含评分构成和理由）", filename="candidates")
@@ -182,10 +184,10 @@ def recruit_endpoint(
 
 
 @analysis(viewer, "/indices", summary="指数：完整度、韧性、集中度、营收与目标（按产业链、集群、园区）", filename="indices")
-def indices_endpoint(cache: CacheDep, chain: str | None = OptionalChain, base_year: int = BaseYear) -> Any:
+def indices_endpoint(cache: CacheDep, chain: str | None = OptionalChain, base_year: int = BaseYear, scope: Scope = ScopeQuery) -> Any:
     from queries.indices import indices
 
-    return _run(indices, _chain_view(cache, chain), chain, base_year=base_year)
+    return _run(indices, _chain_view(cache, chain, scope), chain, base_year=base_year)
 
 
 @analysis(viewer, "/changes", summary="变化：两个日期之间新增/失去的供应关系，补上/新增的缺口", filename="changes")
@@ -209,23 +211,24 @@ def risks_endpoint(
     sort: Literal["severity", "revenue", "firms"] = Query("severity", description="组内排序：严重程度、受影响本地营收、受影响本地企业数"),
     district: str | None = Query(None, max_length=60, description="区县名称：只看其企业或受影响的本地企业位于该区县的依赖"),
     park: str | None = Query(None, pattern=r"^park:[A-Za-z0-9_.-]{1,100}$", description="园区 id：只看其企业或受影响的本地企业位于该园区的依赖"),
+    scope: Scope = ScopeQuery,
 ) -> Any:
     """The list the /risks page shows, grouped by chain and type: for one chain with the tables it
     was built from, for every chain with the counts by chain × type × severity."""
     from queries.risks import critical_dependencies
 
-    query = RiskQuery(chain, severity, kind, sort, district or None, park)
+    query = RiskQuery(chain, severity, kind, sort, district or None, park, scope)
     if chain is None:
         if target:
             raise HTTPException(status_code=422, detail="参数错误：指定卡点目标企业时请同时指定产业链（chain）")
         from queries.risks import DependencyList
 
         return DependencyList(None, tuple(risk_list.records(cache, query)))
-    view = _chain_view(cache, chain)
+    view = _chain_view(cache, chain, scope)
     if target:
         result = _run(critical_dependencies, view, chain, targets=target)
         return FilteredResult(result, [r for r in result.records() if query.keeps(r)])
-    return FilteredResult(critical(cache, chain), risk_list.records(cache, query))
+    return FilteredResult(critical(cache, chain, scope), risk_list.records(cache, query))
 
 
 @dataclass(frozen=True)
@@ -254,12 +257,12 @@ def disruption_endpoint(
     enterprise: list[str] = Query([], max_length=50), park: list[str] = Query([], max_length=20),
     district: list[str] = Query([], max_length=20), province: list[str] = Query([], max_length=20),
     country: list[str] = Query([], max_length=20),
-    partial: bool = Query(False, description="部分模式：报告各企业损失的供应份额"),
+    partial: bool = Query(False, description="部分模式：报告各企业损失的供应份额"), scope: Scope = ScopeQuery,
 ) -> Any:
     from queries.disruption import DisruptionScope, simulate_disruption
 
-    scope = DisruptionScope(enterprises=tuple(enterprise), parks=tuple(park), districts=tuple(district),
-                            provinces=tuple(province), countries=tuple(country))
-    if scope.describe() == "（空）":
+    removed = DisruptionScope(enterprises=tuple(enterprise), parks=tuple(park), districts=tuple(district),
+                              provinces=tuple(province), countries=tuple(country))
+    if removed.describe() == "（空）":
         raise HTTPException(status_code=422, detail="参数错误：请至少选择一个企业、园区、区县、省份或国家")
-    return _run(simulate_disruption, _chain_view(cache, chain), scope, chain, partial=partial)
+    return _run(simulate_disruption, _chain_view(cache, chain, scope), removed, chain, partial=partial)

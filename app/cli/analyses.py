@@ -6,7 +6,7 @@
     chainatlas gaps       --chain 新能源 --format xlsx -o gaps.xlsx
     chainatlas candidates --chain 新能源 --product 隔膜
     chainatlas recruit    --chain 新能源 --product 隔膜 --candidate 某某隔膜
-    chainatlas risks      [--chain 新能源] [--target 企业] [--table 卡点]
+    chainatlas risks      [--chain 新能源] [--target 企业] [--table 卡点] [--scope local|all]
     chainatlas simulate   [--chain …] --park 小蓝经开区 --country 韩国 [--partial]
     chainatlas indices    [--chain …]
     chainatlas diff       [--chain …] --before 2024-12-31 --after 2025-12-31
@@ -44,6 +44,24 @@ from app.terminal_table import Names, terminal_table
 CHAIN_REQUIRED = typer.Option(..., "--chain", "-c", help="产业链：名称、部分名称或 id，如 新能源")
 CHAIN_OPTIONAL = typer.Option(None, "--chain", "-c", help="产业链：名称、部分名称或 id，如 新能源（默认：整个图谱）")
 BASE_YEAR = typer.Option(2025, help="the year the revenue figures are for")
+
+
+class ScopeChoice(StrEnum):
+    local = "local"
+    all = "all"
+
+
+SCOPE = typer.Option(None, "--scope", help="分析范围：local 南昌本地企业（默认）| all 网络中全部企业；网络中没有本地企业时默认 all")
+
+
+def scoped(graph: nx.MultiDiGraph, chain_id: str | None, scope: ScopeChoice | None) -> Any:
+    """The chain's view with the firms in focus; says on stderr when ``all`` was chosen for the user."""
+    from queries.view import chain_view
+
+    view = chain_view(graph, chain_id, scope=scope.value if scope else None)
+    if view.scope_note:
+        typer.echo(f"注意：{view.scope_note}", err=True)
+    return view
 
 
 class Format(StrEnum):
@@ -124,12 +142,13 @@ def _emit(result: Any, fmt: Format, output: Path | None, table: str | None, name
 
 
 @analysis("chain-map")
-def chain_map_command(session: Session, chain: str = CHAIN_REQUIRED, base_year: int = BASE_YEAR) -> Any:
+def chain_map_command(session: Session, chain: str = CHAIN_REQUIRED, base_year: int = BASE_YEAR,
+                      scope: ScopeChoice | None = SCOPE) -> Any:
     """产业链图谱: every product by stage and segment with its coverage; 链主; revenue against the 2026 target."""
     from queries.chain_map import chain_map
 
     chain_id = session.node_id("Chain", chain, "--chain")
-    return session.run(chain_id, lambda g: chain_map(g, chain_id, base_year=base_year))
+    return session.run(chain_id, lambda g: chain_map(scoped(g, chain_id, scope), chain_id, base_year=base_year))
 
 
 @analysis("gaps")
@@ -139,6 +158,7 @@ def gaps_command(
     min_local_producers: int = typer.Option(2, help="弱链 below this many local producers"),
     min_local_sourcing: float = typer.Option(0.3, help="弱链 below this local sourcing share (0–1)"),
     min_strong_inputs: float = typer.Option(1.0, help="延链 when this share of the inputs are 强链 (0–1)"),
+    scope: ScopeChoice | None = SCOPE,
 ) -> Any:
     """补链/强链/延链: classify every product as 缺链/延链/弱链/强链, gaps ranked by what depends on them."""
     from queries.gaps import GapRule, gap_report
@@ -148,7 +168,7 @@ def gaps_command(
     except ValueError as exc:
         raise fail(str(exc), 2) from None
     chain_id = session.node_id("Chain", chain, "--chain")
-    return session.run(chain_id, lambda g: gap_report(g, chain_id, rule=rule))
+    return session.run(chain_id, lambda g: gap_report(scoped(g, chain_id, scope), chain_id, rule=rule))
 
 
 @analysis("candidates")
@@ -192,13 +212,21 @@ def risks_command(
     chain: str | None = CHAIN_OPTIONAL,
     target: list[str] = typer.Option([], "--target", help="要查卡点的企业：名称或统一社会信用代码，可重复（默认：每家链主）"),
     backend: BackendChoice = typer.Option(BackendChoice.igraph, help="igraph (fast) or networkx (reference)"),
+    scope: ScopeChoice | None = SCOPE,
 ) -> Any:
     """关键依赖: sole sources, chokepoints, cut points and concentration, merged with severity and evidence."""
     from queries.risks import critical_dependencies
 
     chain_id = session.chain(chain)
     targets = [session.node_id("Enterprise", text, "--target") for text in target] or None
-    return session.run(chain_id, lambda g: critical_dependencies(g, chain_id, targets=targets, backend=backend.value))
+    return session.run(chain_id, lambda g: _with_target_note(critical_dependencies(
+        scoped(g, chain_id, scope), chain_id, targets=targets, backend=backend.value)))
+
+
+def _with_target_note(report: Any) -> Any:
+    if report.choke.target_note:
+        typer.echo(f"注意：{report.choke.target_note}", err=True)
+    return report
 
 
 @analysis("simulate")
@@ -211,6 +239,7 @@ def simulate_command(
     province: list[str] = typer.Option([], "--province", help="省份，如 广东省"),
     country: list[str] = typer.Option([], "--country", help="国家或地区，如 韩国"),
     partial: bool = typer.Option(False, "--partial", help="also report the share of supply lost"),
+    focus: ScopeChoice | None = SCOPE,
 ) -> Any:
     """断供冲击: remove enterprises / a park / district / province / country and propagate the loss."""
     from queries.disruption import DisruptionScope, simulate_disruption
@@ -223,16 +252,17 @@ def simulate_command(
         tuple(session.node_id("Park", text, "--park") for text in park),
         tuple(session.district(text) for text in district), tuple(province), tuple(country),
     )
-    return session.run(chain_id, lambda g: simulate_disruption(g, scope, chain_id, partial=partial))
+    return session.run(chain_id, lambda g: simulate_disruption(scoped(g, chain_id, focus), scope, chain_id, partial=partial))
 
 
 @analysis("indices")
-def indices_command(session: Session, chain: str | None = CHAIN_OPTIONAL, base_year: int = BASE_YEAR) -> Any:
+def indices_command(session: Session, chain: str | None = CHAIN_OPTIONAL, base_year: int = BASE_YEAR,
+                    scope: ScopeChoice | None = SCOPE) -> Any:
     """指数: completeness, resilience, concentration and revenue per chain, cluster and park."""
     from queries.indices import indices
 
     chain_id = session.chain(chain)
-    return session.run(chain_id, lambda g: indices(g, chain_id, base_year=base_year))
+    return session.run(chain_id, lambda g: indices(scoped(g, chain_id, scope), chain_id, base_year=base_year))
 
 
 @analysis("diff")

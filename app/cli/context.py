@@ -84,9 +84,11 @@ def configured_store(*, needs_data: bool = False) -> Iterator[GraphStore]:
 
 
 def refuse_empty(store: GraphStore, description: str) -> None:
-    """Exit 3 with a message saying how to load data when ``store`` holds no chain or no enterprise."""
+    """Exit 3 with a message saying how to load data when ``store`` holds no chain or no enterprise
+    (a store without chains but with supply links — an imported network such as Willems' — is
+    analysed as it is, on the whole graph)."""
     counts = store.counts()
-    if not counts.get("Chain"):
+    if not counts.get("Chain") and not counts.get("SUPPLIES"):
         raise fail(f"{description} 中没有产业链。请{LOAD_REFERENCE}，再{LOAD_ENTERPRISES}。{OTHER_FOLDER}。", EMPTY_STORE)
     if not counts.get("Enterprise"):
         raise fail(f"{description} 中没有企业。请{LOAD_ENTERPRISES}。{OTHER_FOLDER}。", EMPTY_STORE)

@@ -40,6 +40,7 @@ class RiskQuery:
     sort: str = "severity"
     district: str | None = None
     park: str | None = None
+    scope: str | None = None  # local / all; None: local, or all where a chain has no local firm
 
     def keeps(self, record: DependencyRecord) -> bool:
         return (not self.severity or record.severity == self.severity) and (not self.kind or record.kind == self.kind)
@@ -77,14 +78,21 @@ class RiskPage:
     pages: int
 
 
+WHOLE_GRAPH = {"id": "", "name": "全图"}  # a graph without chains (an imported network): its whole list
+
+
 def chains_in(cache: GraphCache, chain: str | None) -> list[dict[str, Any]]:
-    """The chains the list covers, in the plan's order."""
-    return [c for c in ordered_chains(cache) if chain is None or c["id"] == chain]
+    """The chains the list covers, in the plan's order; a graph with no chain at all is listed
+    whole (id "", name 全图)."""
+    chains = ordered_chains(cache)
+    if not chains and chain is None:
+        return [WHOLE_GRAPH]
+    return [c for c in chains if chain is None or c["id"] == chain]
 
 
-def in_place(cache: GraphCache, chain: str, place: Place) -> list[DependencyRecord]:
+def in_place(cache: GraphCache, chain: str, place: Place, scope: str | None = None) -> list[DependencyRecord]:
     """The chain's dependencies in the place (``RiskQuery``), in the report's order."""
-    report = critical(cache, chain)
+    report = critical(cache, chain or None, scope)
     within = place_firms(cache, place)
     if within is None:
         return list(report.records())
@@ -94,13 +102,13 @@ def in_place(cache: GraphCache, chain: str, place: Place) -> list[DependencyReco
     ]
 
 
-def summaries(cache: GraphCache, chain: str | None = None, place: Place = EVERYWHERE) -> list[ChainRiskSummary]:
+def summaries(cache: GraphCache, chain: str | None = None, place: Place = EVERYWHERE, scope: str | None = None) -> list[ChainRiskSummary]:
     """Per chain: counts by type × severity and the ``TOP_ITEMS`` first items of its list (in the place)."""
     from queries.risks import KINDS, SEVERITIES
 
     found = []
     for item in chains_in(cache, chain):
-        records = in_place(cache, item["id"], place)
+        records = in_place(cache, item["id"], place, scope)
         pairs = Counter((record.kind, record.severity) for record in records)
         counts = {kind: {severity: pairs[kind, severity] for severity in SEVERITIES} for kind in KINDS if any(pairs[kind, s] for s in SEVERITIES)}
         totals = {severity: sum(pairs[kind, severity] for kind in KINDS) for severity in SEVERITIES}
@@ -128,7 +136,7 @@ def filtered(cache: GraphCache, query: RiskQuery) -> list[tuple[str, DependencyR
         order = _order(query.sort)
         place = Place(query.district, query.park)
         for item in chains_in(cache, query.chain):
-            records = [r for r in in_place(cache, item["id"], place) if query.keeps(r)]
+            records = [r for r in in_place(cache, item["id"], place, query.scope) if query.keeps(r)]
             for kind in KINDS:
                 group = [r for r in records if r.kind == kind]
                 rows += [(item["id"], r) for r in (sorted(group, key=order) if order else group)]

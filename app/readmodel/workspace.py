@@ -26,16 +26,24 @@ def ordered_chains(cache: GraphCache) -> list[dict[str, Any]]:
     return sorted(chains, key=lambda chain: (chain.get("plan_order") or 99, chain["id"]))
 
 
-def gaps(cache: GraphCache, chain_id: str) -> Any:
+def scoped_view(cache: GraphCache, chain_id: str | None, scope: str | None = None) -> Any:
+    """The cached view of the chain with the firms in focus ``scope`` (None: local, or all when the
+    chain has no local firm — ``queries.view.with_scope``)."""
+    from queries.view import with_scope
+
+    return cache.memo(("view", chain_id, scope), lambda: with_scope(cache.view(chain_id), scope))
+
+
+def gaps(cache: GraphCache, chain_id: str, scope: str | None = None) -> Any:
     from queries.gaps import gap_report
 
-    return cache.memo(("gaps", chain_id), lambda: gap_report(cache.view(chain_id), chain_id))
+    return cache.memo(("gaps", chain_id, scope), lambda: gap_report(scoped_view(cache, chain_id, scope), chain_id))
 
 
-def critical(cache: GraphCache, chain_id: str | None) -> Any:
+def critical(cache: GraphCache, chain_id: str | None, scope: str | None = None) -> Any:
     from queries.risks import critical_dependencies
 
-    return cache.memo(("risks", chain_id), lambda: critical_dependencies(cache.view(chain_id), chain_id))
+    return cache.memo(("risks", chain_id, scope), lambda: critical_dependencies(scoped_view(cache, chain_id, scope), chain_id))
 
 
 def candidates(cache: GraphCache, chain_id: str, product: str) -> Any:

@@ -16,8 +16,9 @@ from app.readmodel.graph_cache import GraphCache
 from app.readmodel.lists import Place, place_choices, place_name
 from app.readmodel.lookups import search
 from app.readmodel.risk_list import RiskQuery
-from app.readmodel.workspace import ordered_chains
+from app.readmodel.workspace import critical, ordered_chains, scoped_view
 from app.security.deps import require
+from app.web.scope_selector import SCOPE_PATTERN, scope_choice
 from app.web.templating import templates
 from queries.candidates import RecruitFigureRecord
 from queries.formatting import percent, percent_points
@@ -124,19 +125,27 @@ def risks_page(
     district: str | None = Query(None, max_length=60),
     park: str | None = Query(None, pattern=r"^(park:[A-Za-z0-9_.-]{1,100})?$"),
     page: int = Query(1, ge=1, le=100_000),
+    scope: str | None = Query(None, pattern=SCOPE_PATTERN),
 ) -> HTMLResponse:
     from queries.risks import DEFAULT_RULE, KINDS
 
     cache = request.app.state.graphs
-    query = RiskQuery(chain or None, severity or None, kind or None, sort, district or None, park or None)
+    query = RiskQuery(chain or None, severity or None, kind or None, sort, district or None, park or None, scope or None)
     if query.chain is not None and query.chain not in cache.graph():
         raise HTTPException(status_code=404, detail=f"产业链不存在：{query.chain}")
     listed = risk_list.page_of(cache, query, page)
     place = Place(query.district, query.park)
     filters = {name: value for name, value in (
-        ("chain", query.chain), ("district", query.district), ("park", query.park), ("severity", query.severity), ("kind", query.kind)) if value}
+        ("chain", query.chain), ("district", query.district), ("park", query.park), ("severity", query.severity), ("kind", query.kind),
+        ("scope", query.scope)) if value}
+    listed_chains = [item["id"] or None for item in risk_list.chains_in(cache, query.chain)]
+    views = [scoped_view(cache, chain_id, query.scope) for chain_id in listed_chains]
+    notes = [critical(cache, chain_id, query.scope).choke.target_note for chain_id in listed_chains]
     return templates.TemplateResponse(request, "risks.html", {
-        "risk_query": query, "listed": listed, "summaries": risk_list.summaries(cache, query.chain, place),
+        "scope_choice": scope_choice(request.url, views[0].scope if views else query.scope or "local",
+                                     next((v.scope_note for v in views if v.scope_note), "")),
+        "target_note": next((note for note in notes if note), ""),
+        "risk_query": query, "listed": listed, "summaries": risk_list.summaries(cache, query.chain, place, query.scope),
         "place_choices": place_choices(cache), "place_name": place_name(cache, place),
         "place_query": "".join(f"&{urlencode({k: v})}" for k, v in (("district", query.district), ("park", query.park)) if v),
         "chains": ordered_chains(cache), "kinds": KINDS, "severities": SEVERITIES, "sorts": risk_list.SORTS,
@@ -154,10 +163,12 @@ def disruption_page(
     enterprise: list[str] = Query([], max_length=50), park: list[str] = Query([], max_length=20),
     district: list[str] = Query([], max_length=20), province: list[str] = Query([], max_length=20),
     country: list[str] = Query([], max_length=20), partial: bool = False,
+    focus: str | None = Query(None, alias="scope", pattern=SCOPE_PATTERN),
 ) -> HTMLResponse:
     from queries.disruption import DisruptionScope, simulate_disruption
 
     chain = chain or None
+    focus = focus or None
     selected = {"enterprise": enterprise, "park": park, "district": district, "province": province, "country": country}
     cache = request.app.state.graphs
     graph = cache.graph()
@@ -169,18 +180,20 @@ def disruption_page(
     result = None
     if scope.describe() != "（空）":
         try:
-            result = simulate_disruption(cache.view(chain), scope, chain, partial=partial)
+            result = simulate_disruption(scoped_view(cache, chain, focus), scope, chain, partial=partial)
         except nx.NodeNotFound as exc:  # its message names what is not there, in Chinese
             raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
         except ValueError as exc:
             raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
+    view = scoped_view(cache, chain, focus)
     return templates.TemplateResponse(request, "disruption.html", {
+        "scope_choice": scope_choice(request.url, view.scope, view.scope_note), "focus": focus,
         "choices": choices, "chains": ordered_chains(cache), "chain": chain, "partial": partial,
         "selected": selected,
         "scope": scope.describe(), "result": result, "tables": result.record_tables() if result else {},
         "export_query": urlencode(
             [("chain", chain)] * bool(chain) + [(name, value) for name, values in selected.items() for value in values if value]
-            + [("partial", "true")] * partial + [("format", "xlsx"), ("table", "all")]
+            + [("partial", "true")] * partial + [("scope", focus)] * bool(focus) + [("format", "xlsx"), ("table", "all")]
         ),
         "synthetic": _synthetic(graph, list(graph)[:1000]),
     })

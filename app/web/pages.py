@@ -14,6 +14,7 @@ from app.web.charts import dashboard_charts
 from app.web.enterprise_view import memberships, shared_source, supply_relations, supply_tiers, tier_graph
 from app.web.graph_view import KIND_STYLE, graph_payload
 from app.web.panorama import chain_panorama
+from app.web.scope_selector import SCOPE_PATTERN, scope_choice
 from app.web.templating import templates
 from queries.chain_map import DEFAULT_BASE_YEAR
 from stores.base import NeighbourhoodQuery, build_graph
@@ -33,17 +34,22 @@ def index(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)
-def chain_page(request: Request, chain_id: str = CHAIN_ID) -> HTMLResponse:
+def chain_page(
+    request: Request, chain_id: str = CHAIN_ID, scope: str | None = Query(None, pattern=SCOPE_PATTERN),
+) -> HTMLResponse:
     cache = request.app.state.graphs
     chain = chain_or_404(cache, chain_id)
     synthetic = cache.memo(("chain-synthetic", chain_id),
                            lambda: any(attrs.get("synthetic") for _, attrs in cache.graph(chain_id).nodes(data=True)))
-    report = gaps(cache, chain_id)
+    scope = scope or None
+    report = gaps(cache, chain_id, scope)
+    view = workspace.scoped_view(cache, chain_id, scope)
     chain_map = chain_map_result(cache, chain_id)
     summary = chain_map.record_tables().get("summary") or (None,)
     return templates.TemplateResponse(
         request, "chain.html",
         {"chain": chain, "synthetic": synthetic, "gaps": report.records(), "rule": report.rule, "summary": summary[0],
+         "scope_choice": scope_choice(request.url, view.scope, view.scope_note),
          "panorama": chain_panorama(report, chain_map, chain.get("segments") or ())},
     )
 

@@ -25,7 +25,7 @@ from queries.candidates import recruit_to_derisk, recruitment_candidates
 from queries.chain_map import chain_map
 from queries.changes import diff_as_of, diff_graphs
 from queries.disruption import DisruptionScope, simulate_disruption
-from queries.examples import example_graph
+from queries.examples import example_graph, example_stage_network
 from queries.gaps import GapRule, gap_report
 from queries.indices import indices
 from queries.lists import gap_list, key_enterprises, recruitment_targets
@@ -103,6 +103,10 @@ def example_cases() -> Iterator[tuple[str, Callable[[], Any]]]:
     }
     for name, (scope, chain, partial) in scopes.items():
         yield f"disruption {name}", lambda s=scope, c=chain, p=partial: simulate_disruption(g, s, c, partial=p)
+    stages = example_stage_network()  # links without a product, no local firm, places unknown
+    yield "critical stage network", lambda: critical_dependencies(stages)
+    yield "disruption stage network", lambda: simulate_disruption(
+        stages, DisruptionScope(enterprises=("ent:stage-part2",)), partial=True)
     yield "indices", lambda: indices(g)
     yield "indices ev 2024", lambda: indices(g, "chain:ev", base_year=2024)
     yield "changes 2023", lambda: diff_as_of(g, "2023-01-01", "2023-12-31", "chain:ev", rule=one)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 
 from queries.chains import chain_scope
 from queries.examples import example_graph
-from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, SupplyLink, geography, region, supply_weights
+from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, UNKNOWN_PLACE, SupplyLink, geography, region, supply_weights
 from queries.memberships import memberships
 from queries.view import chain_view
 from stores import base
@@ -37,7 +37,10 @@ def store_rule_scope(graph: nx.MultiDiGraph, chain_id: str) -> set[str]:
         ({"local": True, "country": "韩国"}, LOCAL),
         ({"province": "江西省", "city": "宜春市"}, IN_PROVINCE),
         ({"province": "广东省"}, REST_OF_CHINA),
-        ({}, REST_OF_CHINA),
+        ({}, UNKNOWN_PLACE),  # nothing known of its place: a data gap, not 国内其他
+        ({"country": "中国"}, REST_OF_CHINA),
+        ({"country": "未知（匿名）"}, UNKNOWN_PLACE),  # never 境外
+        ({"country": "不详", "province": "江西省"}, UNKNOWN_PLACE),  # never 省内
         ({"country": "德国", "province": "江西省"}, FOREIGN),
     ],
 )

@@ -45,7 +45,9 @@ def required_of(graph: nx.MultiDiGraph, scope: set[str], enterprise: str) -> set
 
 
 def local_enterprises(graph: nx.MultiDiGraph, scope: set[str]) -> list[str]:
-    return sorted(n for n in scope if graph.nodes[n].get("label") == "Enterprise" and graph.nodes[n].get("local"))
+    """The firms in focus: the local ones, or every firm when none is local (the default scope)."""
+    firms = sorted(n for n in scope if graph.nodes[n].get("label") == "Enterprise")
+    return [n for n in firms if graph.nodes[n].get("local")] or firms
 
 
 def all_tables(graph: nx.MultiDiGraph) -> dict:
