@@ -75,6 +75,10 @@ RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
     )
 }
 
+OBSERVED = frozenset({"Enterprise", "SUPPLIES"})
+"""Labels and relationship types whose ``seen`` dates accumulate on write (``graph_schema.models._Observed``):
+a store unions the written dates with the stored ones and sets ``first_seen`` / ``last_seen`` from them."""
+
 _LABEL_BY_PREFIX = {label.id_prefix: label.name for label in NODE_LABELS.values()}
 
 # Enterprises keyed by a 统一社会信用代码 have no prefix: 18 upper-case alphanumerics.

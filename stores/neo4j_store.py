@@ -118,7 +118,7 @@ class Neo4jStore(GraphStore):
         def work(tx: ManagedTransaction) -> None:
             for label, rows in nodes_by_label.items():
                 for chunk in chunks(rows, BATCH_ROWS):
-                    tx.run(cypher.for_label(cypher.MERGE_NODES, label), rows=chunk).consume()
+                    tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
             for (rel_type, src_label, dst_label, merge_on), rows in rels_by_shape.items():
                 query = cypher.merge_relationships_query(rel_type, src_label, dst_label, merge_on)
                 for chunk in chunks(rows, BATCH_ROWS):

@@ -64,6 +64,34 @@ def test_upsert_merges_properties(store: GraphStore) -> None:
     assert node["province"] == "江西省"  # a property left unset is kept
 
 
+def test_observations_accumulate_and_rewriting_changes_nothing(store: GraphStore) -> None:
+    load(store)
+    first = WriteBatch(
+        nodes=[Enterprise(id="ent:cathode", name="南昌正极材料有限公司", seen=["2021-12-31"], listing="名单")],
+        relationships=[Supplies(src="ent:cathode", dst=LEAD_CODE, product="product:cathode", seen=["2021-12-31"],
+                                listing="名单")],
+    )
+    second = WriteBatch(
+        nodes=[Enterprise(id="ent:cathode", name="南昌正极材料有限公司", seen=["2020-12-31", "2022-12-31"], listing="名单")],
+        relationships=[Supplies(src="ent:cathode", dst=LEAD_CODE, product="product:cathode",
+                                seen=["2022-12-31", "2020-12-31"], listing="名单")],
+    )
+    store.write(first)
+    store.write(second)
+    expected = {"seen": ["2020-12-31", "2021-12-31", "2022-12-31"], "first_seen": "2020-12-31",
+                "last_seen": "2022-12-31", "listing": "名单"}
+    node = store.get_node("ent:cathode")
+    assert {name: node[name] for name in expected} == expected and node["province"] == "江西省"
+    link = store.project()["ent:cathode"][LEAD_CODE]["SUPPLIES:product:cathode"]
+    assert {name: link[name] for name in expected} == expected and link["share"] == pytest.approx(0.6)
+    before = (store.counts(), nx.to_dict_of_dicts(store.project()))
+    store.write(second)  # the same year imported again
+    store.write(WriteBatch(nodes=[Enterprise(id="ent:cathode", name="南昌正极材料有限公司", revenue_yi=3.0)]))
+    node = store.get_node("ent:cathode")
+    assert node["seen"] == expected["seen"] and node["last_seen"] == "2022-12-31"  # a write without seen keeps them
+    assert nx.to_dict_of_dicts(store.project()) == before[1]
+
+
 def test_parallel_supplies_are_told_apart_by_product(store: GraphStore) -> None:
     load(store)
     store.write(WriteBatch(
