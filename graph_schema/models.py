@@ -168,6 +168,20 @@ class Park(Node):
     district: str | None = None
 
 
+class Facility(_Observed, Node):
+    """A site of an enterprise (生产基地): where it is, and the dates a list showed it (``seen``).
+
+    >>> Facility(id="site:x", name="Guangdong, 中国", country="中国", province="广东省", seen=["2022-12-31"]).last_seen
+    datetime.date(2022, 12, 31)
+    """
+
+    label: ClassVar[str] = "Facility"
+    country: str = "中国"
+    province: str | None = None
+    city: str | None = None
+    address: str | None = None
+
+
 class Relationship(_Record):
     """A relationship of any type; subclasses set ``type``."""
 
@@ -240,9 +254,15 @@ class Leads(Relationship):
     type: ClassVar[str] = "LEADS"
 
 
-NODE_MODELS: dict[str, type[Node]] = {model.label: model for model in (Enterprise, Product, Chain, Cluster, Park)}
+class HasSite(Relationship):
+    type: ClassVar[str] = "HAS_SITE"
+
+
+NODE_MODELS: dict[str, type[Node]] = {
+    model.label: model for model in (Enterprise, Product, Chain, Cluster, Park, Facility)
+}
 RELATIONSHIP_MODELS: dict[str, type[Relationship]] = {
     model.type: model
-    for model in (Supplies, Produces, InputTo, InChain, LocatedIn, MemberOf, ClusterOf, BasedIn, Leads)
+    for model in (Supplies, Produces, InputTo, InChain, LocatedIn, MemberOf, ClusterOf, BasedIn, Leads, HasSite)
 }
 assert set(NODE_MODELS) == set(NODE_LABELS) and set(RELATIONSHIP_MODELS) == set(RELATIONSHIP_TYPES)

@@ -201,6 +201,14 @@ LABELS: dict[str, str] = {
     "links_changed": "变更链接",
     "gaps_filled": "缺口补齐",
     "gaps_opened": "新增缺口",
+    "suppliers_added": "新增供应商",
+    "suppliers_dropped": "退出供应商",
+    "facilities_added": "新增设施",
+    "facilities_dropped": "退出设施",
+    "countries_added": "新增国家/地区",
+    "countries_dropped": "退出国家/地区",
+    "member": "名单对象",
+    "detail": "说明",
 }
 
 TABLE_TITLES: dict[str, str] = {
@@ -229,6 +237,7 @@ TABLE_TITLES: dict[str, str] = {
     "indices": "指数",
     "link_changes": "链接变化",
     "gap_changes": "缺口变化",
+    "member_changes": "名单变化",
 }
 
 
