@@ -22,6 +22,7 @@ from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, 
 from app.deps import CHAIN_ID, CacheDep
 from app.output import Tabulated, render_tables, result_tables
 from app.readmodel import risk_list
+from app.readmodel.graph_cache import dated as as_of_date
 from app.readmodel.risk_list import RiskQuery
 from app.readmodel.workspace import critical, gaps
 from app.security.deps import require
@@ -43,20 +44,31 @@ TABLE_PARAMETERS = tuple(  # every analysis operation takes these, after its own
 )
 
 
-def analysis(router: APIRouter, path: str, *, summary: str, filename: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+AS_OF_PARAMETER = inspect.Parameter(
+    "as_of", inspect.Parameter.KEYWORD_ONLY, annotation=str | None,
+    default=Query(None, pattern=DATE, description="数据日期 YYYY-MM-DD：按当日有效的名单与供应关系分析（默认最新）"),
+)
+
+
+def analysis(router: APIRouter, path: str, *, summary: str, filename: str,
+             dated: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as the operation ``GET path`` of ``router``.
 
     The function takes the operation's own parameters and returns the analysis result; the operation
-    adds ``TABLE_PARAMETERS`` and answers with the table they choose (``respond``).
+    adds ``as_of`` (when ``dated``: the analysis runs as of that date, ``app.readmodel.graph_cache.dated``)
+    and ``TABLE_PARAMETERS`` and answers with the table they choose (``respond``).
     """
 
     def add(function: Callable[..., Any]) -> Callable[..., Any]:
         def endpoint(**params: Any) -> Any:
             table, page, size, fmt = (params.pop(parameter.name) for parameter in TABLE_PARAMETERS)
-            return respond(function(**params), table=table, page=page, size=size, fmt=fmt, filename=filename)
+            with as_of_date(params.pop("as_of", None)):
+                result = function(**params)
+            return respond(result, table=table, page=page, size=size, fmt=fmt, filename=filename)
 
         own = inspect.signature(function, eval_str=True).parameters.values()
-        endpoint.__signature__ = inspect.Signature([*own, *TABLE_PARAMETERS], return_annotation=Any)  # type: ignore[attr-defined]  # FastAPI reads the parameters from it
+        extra = [AS_OF_PARAMETER] if dated else []
+        endpoint.__signature__ = inspect.Signature([*own, *extra, *TABLE_PARAMETERS], return_annotation=Any)  # type: ignore[attr-defined]  # FastAPI reads the parameters from it
         endpoint.__name__ = function.__name__  # the operation's name in the OpenAPI document
         endpoint.__doc__ = function.__doc__
         router.get(path, responses=FILE_RESPONSES, summary=summary)(endpoint)
@@ -188,7 +200,8 @@ def indices_endpoint(cache: CacheDep, chain: str | None = OptionalChain, base_ye
     return _run(indices, _chain_view(cache, chain), chain, base_year=base_year)
 
 
-@analysis(viewer, "/changes", summary="变化：两个日期之间新增/失去的供应关系，补上/新增的缺口", filename="changes")
+@analysis(viewer, "/changes", summary="变化：两个日期之间新增/失去的供应关系、供应商、设施、国家/地区，补上/新增的缺口",
+          filename="changes", dated=False)
 def changes_endpoint(
     cache: CacheDep, before: str = Query(..., pattern=DATE), after: str = Query(..., pattern=DATE),
     chain: str | None = OptionalChain,
