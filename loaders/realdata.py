@@ -49,6 +49,7 @@ from graph_schema import Facility, HasSite
 from graph_schema.errors import ChainAtlasError
 from loaders.enterprise_index import StoreIndex
 from loaders.importer import import_files
+from loaders.name_decisions import DecisionBook, apply_decisions
 from loaders.names import fold, normalise_name
 from loaders.report import ImportReport
 from loaders.tabular import Table, memory_table
@@ -274,8 +275,10 @@ def apple_year_date(year: int) -> str:
     return f"{year}-12-31"
 
 
-def read_apple(path: Path | None = None) -> AppleList:
-    """The supplier list, its spellings matched by normalised name (see the module docstring)."""
+def read_apple(path: Path | None = None, decisions: DecisionBook | None = None) -> AppleList:
+    """The supplier list, its spellings matched by normalised name (see the module docstring) and by
+    the merge decisions on near-duplicate names (``loaders.name_decisions``)."""
+    merged_into = decisions.merged_keys() if decisions is not None else {}
     path = path or realdata_path("apple-suppliers", "apple-supplier-list.csv")
     suppliers: dict[str, AppleSupplier] = {}
     row_years: dict[int, int] = {}
@@ -286,6 +289,7 @@ def read_apple(path: Path | None = None) -> AppleList:
             rows += 1
             name = fold(row["supplier_name"])
             key = normalise_name(name)
+            key = merged_into.get(key, key)
             supplier = suppliers.setdefault(key, AppleSupplier(key))
             supplier.spellings[name] += 1
             address = fold(row.get("supplier_address") or "")
@@ -294,11 +298,12 @@ def read_apple(path: Path | None = None) -> AppleList:
     return AppleList(f"apple-suppliers/{path.name}", rows, suppliers, row_years)
 
 
-def apple_tables(path: Path | None = None, years: Iterable[int] | None = None) -> list[Table]:
+def apple_tables(path: Path | None = None, years: Iterable[int] | None = None,
+                 decisions: DecisionBook | None = None) -> list[Table]:
     """The enterprise table (suppliers and Apple) and the supply table (supplier → Apple), each
     supplier and link with the list's years as observations (观测日期, 所属名单); ``years`` limits
     the import to some yearly lists (all by default)."""
-    data = read_apple(path)
+    data = read_apple(path, decisions)
     enterprises: list[tuple[int, list[Any]]] = [
         (1, [APPLE_NAME, ["Apple"], "美国", f"{APPLE_CITATION}：名单发布方（采购方）", "2022-12-31", None, None])
     ]
@@ -328,10 +333,11 @@ def _suppliers(data: AppleList, years: Iterable[int] | None) -> list[AppleSuppli
     return sorted((supplier for supplier in kept if supplier.rows), key=lambda s: s.line)
 
 
-def apple_facilities(store: GraphStore, path: Path | None = None, years: Iterable[int] | None = None) -> WriteBatch:
+def apple_facilities(store: GraphStore, path: Path | None = None, years: Iterable[int] | None = None,
+                     decisions: DecisionBook | None = None) -> WriteBatch:
     """The suppliers' facilities as Facility nodes with their years (``seen``) and HAS_SITE links from
     the suppliers the import wrote (found by normalised name, as the import found them)."""
-    data = read_apple(path)
+    data = read_apple(path, decisions)
     index = StoreIndex(store)
     batch = WriteBatch()
     for supplier in _suppliers(data, years):
@@ -375,14 +381,18 @@ def _province(address: str, country: str) -> str | None:
 
 
 def import_apple(store: GraphStore, *, dry_run: bool = False, progress: bool = False,
-                 path: Path | None = None, years: Iterable[int] | None = None) -> ImportReport:
+                 path: Path | None = None, years: Iterable[int] | None = None,
+                 decisions: DecisionBook | None = None) -> ImportReport:
     """Import the Apple supplier list (all years, or the yearly lists of ``years``) through the ordinary
     pipeline, then the suppliers' facilities. A year imported again changes nothing; a new year adds
-    its observations (``seen``) and keeps the earlier ones."""
+    its observations (``seen``) and keeps the earlier ones. The merge decisions on near-duplicate names
+    (``decisions``) are applied again afterwards."""
     wanted = None if years is None else sorted(set(years))
-    report = import_files(store, apple_tables(path, wanted), dry_run=dry_run, progress=progress)
+    report = import_files(store, apple_tables(path, wanted, decisions), dry_run=dry_run, progress=progress)
     if report.ok and not dry_run:
-        store.write(apple_facilities(store, path, wanted))
+        store.write(apple_facilities(store, path, wanted, decisions))
+        if decisions is not None:
+            apply_decisions(store, decisions)
     return report
 
 

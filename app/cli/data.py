@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from app.cli.context import configured_store, fail
+from app.cli.context import configured_store, fail, settings
 
 if TYPE_CHECKING:
     from loaders.fields import Kind
@@ -85,6 +85,10 @@ def import_command(
             store, files, kind=None if kind is ImportKind.auto else _KINDS[kind], as_of=date, dry_run=dry_run,
             progress=sys.stderr.isatty(),
         )
+        if result.ok and not dry_run:  # the merge decisions on near-duplicate names, again (chainatlas names)
+            from loaders.name_decisions import DecisionBook, apply_decisions
+
+            apply_decisions(store, DecisionBook.in_folder(settings().data_dir))
     _finish(result, report)
 
 
@@ -191,5 +195,8 @@ def import_realdata_command(
         if dataset is RealData.willems:
             result = import_willems(store, numbers, dry_run=dry_run, progress=sys.stderr.isatty())
         else:
-            result = import_apple(store, dry_run=dry_run, progress=sys.stderr.isatty(), years=_years(years))
+            from loaders.name_decisions import DecisionBook
+
+            result = import_apple(store, dry_run=dry_run, progress=sys.stderr.isatty(), years=_years(years),
+                                  decisions=DecisionBook.in_folder(settings().data_dir))
     _finish(result, report)
