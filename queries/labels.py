@@ -208,6 +208,12 @@ LABELS: dict[str, str] = {
     "countries_added": "新增国家/地区",
     "countries_dropped": "退出国家/地区",
     "member": "名单对象",
+    # facilities (queries.sites)
+    "country": "国家/地区",
+    "province": "省份",
+    "firm_count": "企业数",
+    "facility_count": "设施数",
+    "facility_share": "设施占比",
     "detail": "说明",
 }
 
@@ -238,6 +244,8 @@ TABLE_TITLES: dict[str, str] = {
     "link_changes": "链接变化",
     "gap_changes": "缺口变化",
     "member_changes": "名单变化",
+    "by_country": "按国家/地区",
+    "by_province": "按省份",
 }
 
 

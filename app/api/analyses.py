@@ -8,6 +8,7 @@ changes; critical dependencies and disruption simulations are for reviewers (安
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import inspect
 import re
 from collections.abc import Callable, Sequence
@@ -50,6 +51,16 @@ AS_OF_PARAMETER = inspect.Parameter(
 )
 
 
+def _checked_date(text: str | None) -> str | None:
+    """``as_of`` as an ISO date; a malformed one (2022-13-01) answers 422."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise HTTPException(status_code=422, detail=f"参数错误：as_of 不是有效日期：{text}") from None
+
+
 def analysis(router: APIRouter, path: str, *, summary: str, filename: str,
              dated: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as the operation ``GET path`` of ``router``.
@@ -62,7 +73,7 @@ def analysis(router: APIRouter, path: str, *, summary: str, filename: str,
     def add(function: Callable[..., Any]) -> Callable[..., Any]:
         def endpoint(**params: Any) -> Any:
             table, page, size, fmt = (params.pop(parameter.name) for parameter in TABLE_PARAMETERS)
-            with as_of_date(params.pop("as_of", None)):
+            with as_of_date(_checked_date(params.pop("as_of", None))):
                 result = function(**params)
             return respond(result, table=table, page=page, size=size, fmt=fmt, filename=filename)
 
@@ -198,6 +209,13 @@ def indices_endpoint(cache: CacheDep, chain: str | None = OptionalChain, base_ye
     from queries.indices import indices
 
     return _run(indices, _chain_view(cache, chain), chain, base_year=base_year)
+
+
+@analysis(viewer, "/facilities", summary="产地分布：按国家/地区和省份统计供应企业数与设施数（可按日期）", filename="facilities")
+def facilities_endpoint(cache: CacheDep, chain: str | None = OptionalChain) -> Any:
+    from queries.sites import site_concentration
+
+    return _run(site_concentration, _chain_view(cache, chain), chain)
 
 
 @analysis(viewer, "/changes", summary="变化：两个日期之间新增/失去的供应关系、供应商、设施、国家/地区，补上/新增的缺口",

@@ -9,6 +9,7 @@
     chainatlas risks      [--chain 新能源] [--target 企业] [--table 卡点]
     chainatlas simulate   [--chain …] --park 小蓝经开区 --country 韩国 [--partial]
     chainatlas indices    [--chain …]
+    chainatlas facilities [--chain …] [--as-of 2022-12-31]      # suppliers and facilities by country, province
     chainatlas diff       [--chain …] --before 2024-12-31 --after 2025-12-31   # also suppliers, facilities, countries
     chainatlas diff       [--chain …] --save-snapshot before.json     # then, after an import:
     chainatlas diff       [--chain …] --snapshot before.json
@@ -254,6 +255,15 @@ def indices_command(session: Session, chain: str | None = CHAIN_OPTIONAL, base_y
 
     chain_id = session.chain(chain)
     return session.run(chain_id, lambda g: indices(g, chain_id, base_year=base_year))
+
+
+@analysis("facilities")
+def facilities_command(session: Session, chain: str | None = CHAIN_OPTIONAL) -> Any:
+    """产地分布: suppliers and their facilities by country and by province (--as-of: the lists of that date)."""
+    from queries.sites import site_concentration
+
+    chain_id = session.chain(chain)
+    return session.run(chain_id, lambda g: site_concentration(g, chain_id))
 
 
 @analysis("diff", dated=False)
