@@ -80,6 +80,28 @@ def sites_by_year(sites: Iterable[dict[str, Any]]) -> list[tuple[int, list[dict[
     return sorted(by_year.items(), reverse=True)
 
 
+def year_summary(sites: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per year (latest first): how many sites were listed and where, as text ("中国 广东省 2、江苏省 1；日本 1").
+
+    >>> year_summary([{"country": "中国", "province": "广东省", "years": [2022]}, {"country": "日本", "province": None, "years": [2021, 2022]}])
+    [{'year': 2022, 'count': 2, 'places': '中国 广东省 1；日本 1'}, {'year': 2021, 'count': 1, 'places': '日本 1'}]
+    """
+    rows = []
+    for year, listed in sites_by_year(sites):
+        by_country: dict[str, dict[str | None, int]] = defaultdict(lambda: defaultdict(int))
+        for site in listed:
+            by_country[site["country"]][site["province"]] += 1
+        parts = []
+        for country in sorted(by_country, key=lambda c: (-sum(by_country[c].values()), c)):
+            counts = by_country[country]
+            named = sorted(((p, n) for p, n in counts.items() if p), key=lambda item: (-item[1], item[0]))
+            unnamed = counts.get(None, 0)
+            inner = "、".join(f"{p} {n}" for p, n in named) + (f"、省份不详 {unnamed}" if unnamed and named else "")
+            parts.append(f"{country} {inner}" if named else f"{country} {unnamed}")
+        rows.append({"year": year, "count": len(listed), "places": "；".join(parts)})
+    return rows
+
+
 @dataclass(frozen=True)
 class PlaceCountRecord(Record):
     """产地分布: firms and facilities in one country (and province, when known)."""

@@ -89,6 +89,14 @@ class TokenRegistry:
             row = self._db.execute("SELECT digest, role FROM tokens WHERE digest = ? AND revoked = 0", (digest,)).fetchone()
         return row[1] if row and hmac.compare_digest(row[0], digest) else None
 
+    def holder_of(self, token: str | None) -> str | None:
+        """Who a valid, unrevoked token was issued to (its holder), else None."""
+        if not token:
+            return None
+        with self._lock:
+            row = self._db.execute("SELECT holder FROM tokens WHERE digest = ? AND revoked = 0", (_digest(token),)).fetchone()
+        return str(row[0]) if row else None
+
     def list(self) -> list[TokenInfo]:
         with self._lock:
             rows = self._db.execute("SELECT id, role, holder, created, revoked FROM tokens ORDER BY id").fetchall()
