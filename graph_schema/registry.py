@@ -77,6 +77,10 @@ RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
     )
 }
 
+SEARCHED_BY_DEFAULT = ("Enterprise", "Product", "Chain", "Cluster", "Park")
+"""The labels a search without labels looks through: the ones people look up by name (a Facility is
+reached through its enterprise, and its name is an address)."""
+
 OBSERVED = frozenset({"Enterprise", "Facility", "SUPPLIES"})
 """Labels and relationship types whose ``seen`` dates accumulate on write (``graph_schema.models._Observed``):
 a store unions the written dates with the stored ones and sets ``first_seen`` / ``last_seen`` from them."""

@@ -26,7 +26,7 @@ from typing import Any
 
 from graph_schema.errors import MissingEndpointError, StoreError
 from graph_schema.models import Node
-from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, check_label
+from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_DEFAULT, check_label
 from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, NodeRecord, RelationshipRecord, WriteBatch
 from stores.common import check_window, checked_rel_types, chunks
 
@@ -242,7 +242,7 @@ class EmbeddedStore(GraphStore):
         text = text.strip()
         if not text or SEARCH_SEPARATOR in text:
             return []
-        wanted = [check_label(name).name for name in (labels or NODE_LABELS)]
+        wanted = [check_label(name).name for name in (labels or SEARCHED_BY_DEFAULT)]
         label_params = {f"label{index}": name for index, name in enumerate(wanted)}
         rows = self._query(
             f"""SELECT label, props FROM nodes

@@ -23,7 +23,7 @@ import networkx as nx
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.graph_neighbourhood import neighbourhood
 from app.readmodel.search_index import NameIndex, search_indexes
-from graph_schema.registry import NODE_LABELS, check_label
+from graph_schema.registry import NODE_LABELS, SEARCHED_BY_DEFAULT, check_label
 from stores.base import GraphStore, NeighbourhoodQuery, Subgraph
 
 NAME_INDEXES = ("name-indexes",)
@@ -33,7 +33,7 @@ ENTERPRISE_COLUMNS = ("id", "name", "credit_code", "country", "province", "city"
 
 def search(cache: GraphCache, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """``GraphStore.search`` answered from per-label name indexes of the whole projection."""
-    wanted = [check_label(name).name for name in (labels or NODE_LABELS)]
+    wanted = [check_label(name).name for name in (labels or SEARCHED_BY_DEFAULT)]
     indexes = name_indexes(cache)
     return search_indexes([indexes[label] for label in wanted], text, limit)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph_schema import Chain, Enterprise, Produces, Product, Supplies
+from graph_schema import Chain, Enterprise, Facility, HasSite, Produces, Product, Supplies
 from graph_schema.errors import MissingEndpointError, SchemaError
 from queries.chains import chain_scope
 from queries.view import chain_view
@@ -90,6 +90,22 @@ def test_observations_accumulate_and_rewriting_changes_nothing(store: GraphStore
     node = store.get_node("ent:cathode")
     assert node["seen"] == expected["seen"] and node["last_seen"] == "2022-12-31"  # a write without seen keeps them
     assert nx.to_dict_of_dicts(store.project()) == before[1]
+
+
+def test_facilities_hang_off_their_firm_and_stay_out_of_default_search(store: GraphStore) -> None:
+    load(store)
+    store.write(WriteBatch(
+        nodes=[Facility(id="site:cathode-1", name="正极材料厂区 南昌", country="中国", province="江西省", seen=["2022-12-31"])],
+        relationships=[HasSite(src="ent:cathode", dst="site:cathode-1")],
+    ))
+    store.write(WriteBatch(nodes=[Facility(id="site:cathode-1", name="正极材料厂区 南昌", seen=["2021-12-31"])]))
+    site = store.get_node("site:cathode-1")
+    assert site["label"] == "Facility" and site["seen"] == ["2021-12-31", "2022-12-31"] and site["province"] == "江西省"
+    assert store.counts()["Facility"] == 1 and store.counts()["HAS_SITE"] == 1
+    found = store.search("正极材料")
+    assert found and all(n["label"] != "Facility" for n in found)
+    assert [n["id"] for n in store.search("正极材料厂区", labels=["Facility"])] == ["site:cathode-1"]
+    assert store.project().has_edge("ent:cathode", "site:cathode-1")
 
 
 def test_parallel_supplies_are_told_apart_by_product(store: GraphStore) -> None:

@@ -30,6 +30,7 @@ from queries.gaps import GapRule, gap_report
 from queries.indices import indices
 from queries.memberships import chain_ids
 from queries.risks import DependencyList, chokepoints, concentration, critical_dependencies, cut_points, sole_sources
+from queries.sites import site_concentration
 
 FIXTURE = Path(__file__).with_name("labelled_rows.json")
 DEMO_SCALE, DEMO_SEED = 500, 5
@@ -70,6 +71,21 @@ def _changed_share(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return changed
 
 
+def _with_sites(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The example graph with facilities: the Shanghai cathode maker with a site listed in 2023 and
+    2024 and one listed in 2023 only, the foreign supplier with one in 2024."""
+    sited = graph.copy()
+    for site, firm, country, province, seen in (
+        ("site:sh-1", "ent:sh-cathode", "中国", "上海市", ["2023-12-31", "2024-12-31"]),
+        ("site:sh-2", "ent:sh-cathode", "越南", None, ["2023-12-31"]),
+        ("site:foreign-1", "ent:foreign", "韩国", "京畿道", ["2024-12-31"]),
+    ):
+        sited.add_node(site, label="Facility", name=f"{firm} {country}", country=country, province=province, seen=seen,
+                       listing="示例名单")
+        sited.add_edge(firm, site, key="HAS_SITE", type="HAS_SITE")
+    return sited
+
+
 def example_cases() -> Iterator[tuple[str, Callable[[], Any]]]:
     """Every analysis on the example graph, with the options that change its columns."""
     g = example_graph()
@@ -108,6 +124,10 @@ def example_cases() -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "changes whole graph", lambda: diff_as_of(g, "2023-01-01", "2024-12-31")
     yield "changes same day", lambda: diff_as_of(g, "2024-01-01", "2024-01-01", "chain:ev")
     yield "changes graphs", lambda: diff_graphs(g, _changed_share(g), "chain:ev")
+    sited = _with_sites(g)
+    yield "sites whole graph", lambda: site_concentration(sited)
+    yield "sites ev 2023", lambda: site_concentration(sited, "chain:ev", as_of="2023-12-31")
+    yield "changes with sites", lambda: diff_as_of(sited, "2023-12-31", "2024-12-31")
 
 
 def demo_graph() -> nx.MultiDiGraph:
