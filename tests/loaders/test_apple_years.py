@@ -153,3 +153,17 @@ def test_yearly_imports_add_up_and_repeat_without_change(store: GraphStore, tmp_
     assert import_apple(whole, years=[2021, 2022]).ok
     assert whole.counts() == counts
     whole.close()
+
+
+def test_export_and_import_again_keeps_the_observations(apple_graph: tuple[GraphStore, object], tmp_path: Path) -> None:
+    from loaders.export import export_graph
+    from loaders.importer import import_files
+
+    store, _ = apple_graph
+    files = export_graph(store, "csv", tmp_path / "apple.csv")
+    fresh = EmbeddedStore(tmp_path / "fresh.db")
+    fresh.ensure_schema()
+    assert import_files(fresh, files).ok
+    tally = diff_as_of(fresh.project(), "2021-12-31", "2022-12-31").tally()
+    assert (tally.suppliers_added, tally.suppliers_dropped) == (20, 23)
+    fresh.close()
