@@ -244,7 +244,7 @@ TABLE_TITLES: dict[str, str] = {
     "link_changes": "链接变化",
     "gap_changes": "缺口变化",
     "member_changes": "名单变化",
-    "by_country": "按国家/地区",
+    "by_country": "按国家和地区",
     "by_province": "按省份",
 }
 

@@ -51,3 +51,13 @@ def test_changes_facilities_and_filters(apple_store: EmbeddedStore, tokens: Toke
         assert every["total"] == 0  # no list was published for 2019
         assert client.get("/api/enterprises", params={"year": 2022, "size": 500}).json()["total"] == len(REFERENCE_SUPPLIERS[2022])
         assert client.get("/api/facilities", params={"as_of": "2022-13-01"}).status_code == 422
+
+
+def test_every_table_downloads_as_one_workbook(apple_store: EmbeddedStore, tokens: TokenRegistry,
+                                               role_tokens: dict[str, str]) -> None:
+    """Sheet titles may not hold "/": every table of the new reports goes into one xlsx."""
+    with make_client(apple_store, tokens, role_tokens["viewer"]) as client:
+        for path, params in (("/api/facilities", {"as_of": "2022-12-31"}),
+                             ("/api/changes", {"before": "2021-12-31", "after": "2022-12-31"})):
+            response = client.get(path, params={**params, "format": "xlsx", "table": "all"})
+            assert response.status_code == 200 and response.content[:2] == b"PK", path
