@@ -30,6 +30,7 @@ from app.security.deps import LoginRequired, require
 from app.security.headers import SecurityHeaders
 from app.security.tokens import COOKIE, TokenRegistry
 from app.settings import Settings
+from app.web import admin_names as web_admin_names
 from app.web import analyses as web_analyses
 from app.web import briefing as web_briefing
 from app.web import lists as web_lists
@@ -103,6 +104,7 @@ def create_app(
     app.state.tokens = tokens
     app.state.secure_cookies = settings.secure_cookies
     app.state.graphs = GraphCache(store) if store is not None else None
+    app.state.data_dir = settings.data_dir  # the admin pages keep their decisions there (name-decisions.json)
 
     app.add_middleware(BodyLimit, limits={"/api/imports": api_imports.MAX_UPLOAD_BYTES},
                        default=MAX_FORM_BYTES)
@@ -182,6 +184,7 @@ def create_app(
     app.include_router(web_map.router, dependencies=[require("viewer", page=True)])
     app.include_router(web_network.router, dependencies=[require("viewer", page=True)])
     app.include_router(web_briefing.router, dependencies=[require("viewer", page=True)])
+    app.include_router(web_admin_names.router, dependencies=[require("admin", page=True)])
     app.mount("/static/vendor", StaticFiles(directory=VIS_DIR), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -48,6 +48,34 @@ class _Record(BaseModel):
         return set()
 
 
+class _Observed(BaseModel):
+    """Observations: the dates a record was seen in a list (a yearly supplier list, a survey).
+
+    ``seen`` accumulates in the stores: writing a record unions its dates with the stored ones, so a
+    yearly import adds its year and erases none; ``first_seen`` / ``last_seen`` are its first and last
+    date. ``listing`` names the list the dates come from: as of a date D a record counts as present
+    when the latest date of its list on or before D is one of its own (``queries.observations``).
+
+    >>> link = Supplies(src="ent:a", dst="ent:b", seen=["2022-12-31", "2021-12-31", "2022-12-31"])
+    >>> link.properties()["seen"], link.first_seen, link.last_seen
+    (['2021-12-31', '2022-12-31'], datetime.date(2021, 12, 31), datetime.date(2022, 12, 31))
+    """
+
+    seen: list[dt.date] | None = Field(default=None, description="观测日期")
+    first_seen: dt.date | None = Field(default=None, description="首次观测")
+    last_seen: dt.date | None = Field(default=None, description="最近观测")
+    listing: str | None = Field(default=None, max_length=200, description="观测所属名单")
+
+    @model_validator(mode="after")
+    def _period(self) -> _Observed:
+        if self.seen:
+            self.seen = sorted(set(self.seen))
+            self.first_seen, self.last_seen = self.seen[0], self.seen[-1]
+        else:
+            self.seen = None
+        return self
+
+
 class Node(_Record):
     """A node of any label; subclasses set ``label``."""
 
@@ -63,7 +91,7 @@ class Node(_Record):
         return self
 
 
-class Enterprise(Node):
+class Enterprise(_Observed, Node):
     """An enterprise, keyed by its 统一社会信用代码 when known, else by a stable ``ent:`` id."""
 
     label: ClassVar[str] = "Enterprise"
@@ -140,6 +168,20 @@ class Park(Node):
     district: str | None = None
 
 
+class Facility(_Observed, Node):
+    """A site of an enterprise (生产基地): where it is, and the dates a list showed it (``seen``).
+
+    >>> Facility(id="site:x", name="Guangdong, 中国", country="中国", province="广东省", seen=["2022-12-31"]).last_seen
+    datetime.date(2022, 12, 31)
+    """
+
+    label: ClassVar[str] = "Facility"
+    country: str = "中国"
+    province: str | None = None
+    city: str | None = None
+    address: str | None = None
+
+
 class Relationship(_Record):
     """A relationship of any type; subclasses set ``type``."""
 
@@ -162,7 +204,7 @@ class Relationship(_Record):
         return self
 
 
-class Supplies(Relationship):
+class Supplies(_Observed, Relationship):
     """Supplier ``src`` supplies customer ``dst``; one relationship per product."""
 
     type: ClassVar[str] = "SUPPLIES"
@@ -212,9 +254,15 @@ class Leads(Relationship):
     type: ClassVar[str] = "LEADS"
 
 
-NODE_MODELS: dict[str, type[Node]] = {model.label: model for model in (Enterprise, Product, Chain, Cluster, Park)}
+class HasSite(Relationship):
+    type: ClassVar[str] = "HAS_SITE"
+
+
+NODE_MODELS: dict[str, type[Node]] = {
+    model.label: model for model in (Enterprise, Product, Chain, Cluster, Park, Facility)
+}
 RELATIONSHIP_MODELS: dict[str, type[Relationship]] = {
     model.type: model
-    for model in (Supplies, Produces, InputTo, InChain, LocatedIn, MemberOf, ClusterOf, BasedIn, Leads)
+    for model in (Supplies, Produces, InputTo, InChain, LocatedIn, MemberOf, ClusterOf, BasedIn, Leads, HasSite)
 }
 assert set(NODE_MODELS) == set(NODE_LABELS) and set(RELATIONSHIP_MODELS) == set(RELATIONSHIP_TYPES)

@@ -48,6 +48,7 @@ NODE_LABELS: dict[str, NodeLabel] = {
         NodeLabel("Chain", "chain:"),
         NodeLabel("Cluster", "cluster:"),
         NodeLabel("Park", "park:"),
+        NodeLabel("Facility", "site:", text_properties=("name", "address")),
     )
 }
 
@@ -72,8 +73,17 @@ RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
         RelationshipType("CLUSTER_OF", (("Cluster", "Chain"),), description="集群属于产业链"),
         RelationshipType("BASED_IN", (("Cluster", "Park"),), description="集群布局于区县/平台（主阵地/配套/协同）"),
         RelationshipType("LEADS", (("Enterprise", "Chain"),), description="链主企业"),
+        RelationshipType("HAS_SITE", (("Enterprise", "Facility"),), description="企业的生产基地/设施（所在国家、省份、城市）"),
     )
 }
+
+SEARCHED_BY_DEFAULT = ("Enterprise", "Product", "Chain", "Cluster", "Park")
+"""The labels a search without labels looks through: the ones people look up by name (a Facility is
+reached through its enterprise, and its name is an address)."""
+
+OBSERVED = frozenset({"Enterprise", "Facility", "SUPPLIES"})
+"""Labels and relationship types whose ``seen`` dates accumulate on write (``graph_schema.models._Observed``):
+a store unions the written dates with the stored ones and sets ``first_seen`` / ``last_seen`` from them."""
 
 _LABEL_BY_PREFIX = {label.id_prefix: label.name for label in NODE_LABELS.values()}
 

@@ -157,6 +157,8 @@ class BatchEnterprises:
         values["tags"] = list(dict.fromkeys([*first.tags, *node.tags]))
         other_name = [node.name] if node.name != first.name else []
         values["aliases"] = list(dict.fromkeys([*first.aliases, *node.aliases, *other_name]))
+        values["seen"] = [*(first.seen or ()), *(node.seen or ())] or None  # observations add up
+        values["listing"] = first.listing or node.listing
         return Merged(values, added)
 
     def keep(self, merged: Merged) -> tuple[Enterprise, str | None]:

@@ -308,6 +308,24 @@ def cell_date(value: Any) -> tuple[dt.date | None, str | None]:
     return _parse_date(str(value))
 
 
+def cell_dates(raw: Any, complain: Complain) -> list[dt.date] | None:
+    """The observation dates of a 观测日期 cell: dates or years (a year means its last day) separated
+    like any list cell; None when blank. An unreadable item is complained about and left out.
+
+    >>> [str(d) for d in cell_dates("2021、2022; 2020-06-30", print)]
+    ['2021-12-31', '2022-12-31', '2020-06-30']
+    """
+    items = [raw] if isinstance(raw, (int, float, dt.date)) else split_list(raw)
+    found = []
+    for item in items:
+        date, reason = cell_date(item)
+        if date is None:
+            complain(f"观测日期“{item}”无法识别：{reason or '空'}", item)
+        else:
+            found.append(date)
+    return found or None
+
+
 def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from graph_schema import Enterprise, Leads, LocatedIn, MemberOf, Node, Produces, Relationship
 from loaders.batch_merge import BatchEnterprises
 from loaders.catalogue import JIANGXI, NANCHANG
-from loaders.cells import Complain, cell_aliases, cell_bool, cell_credit_code, cell_number, cell_tags, cell_text, name_text
+from loaders.cells import Complain, cell_aliases, cell_bool, cell_credit_code, cell_dates, cell_number, cell_tags, cell_text, name_text
 from loaders.places import CHINA, canonical_country, canonical_province
 from loaders.row_context import RowContext
 from loaders.table_plans import TablePlan
@@ -89,6 +89,7 @@ class EnterpriseRows:
                 id=node_id, name=name, credit_code=code, aliases=aliases, country=where.country,
                 province=where.province, city=where.city, district=where.district, local=where.local,
                 revenue_yi=revenue, tags=tags, synthetic=synthetic, source=source, as_of=as_of,
+                seen=cell_dates(values.get("seen"), cell("seen")), listing=cell_text(values.get("listing")),
             )
         except ValidationError as exc:
             context.model_errors(plan, number, exc, values)

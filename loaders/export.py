@@ -69,7 +69,7 @@ def graph_tables(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dic
             "products": [nodes[p].get("name", p) for p in products], "clusters": sorted(clusters[node_id]),
             "revenue_yi": data.get("revenue_yi"), "tags": data.get("tags") or [],
             "local": data.get("local"), "synthetic": data.get("synthetic"), "source": data.get("source"),
-            "as_of": data.get("as_of"),
+            "as_of": data.get("as_of"), "seen": data.get("seen") or [], "listing": data.get("listing"),
         })
     supply_rows = []
     for src, dst, data in sorted(supplies, key=lambda s: (s[0], s[1], s[2].get("product") or "")):
@@ -81,6 +81,7 @@ def graph_tables(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dic
             "amount_wan": data.get("amount_wan"), "share": data.get("share"),
             "confidence": data.get("confidence"), "synthetic": data.get("synthetic"),
             "source": data.get("source"), "as_of": data.get("as_of"),
+            "seen": data.get("seen") or [], "listing": data.get("listing"),
         })
     return enterprises, supply_rows
 

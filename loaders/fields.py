@@ -67,6 +67,9 @@ ENTERPRISE_FIELDS: tuple[Field, ...] = (
     Field("source", "数据来源", ("来源", "source", "data source"), "如 工商登记、企业年报", "企业年报"),
     Field("as_of", "数据日期", ("日期", "截至日期", "as of", "as_of", "date"), "YYYY-MM-DD；不填时用 --as-of 或文件修改日期",
           "2025-12-31"),
+    Field("seen", "观测日期", ("观测年份", "名单年份", "出现年份", "seen", "observed"),
+          "在名单中出现的日期或年份，多个用顿号分隔；再次导入只增不删", None),
+    Field("listing", "所属名单", ("名单", "listing"), "观测日期所属的名单（按名单判断某日是否仍在）", None),
 )
 
 SUPPLY_FIELDS: tuple[Field, ...] = (
@@ -90,6 +93,9 @@ SUPPLY_FIELDS: tuple[Field, ...] = (
     Field("source", "数据来源", ("来源", "source", "data source"), "如 企业访谈、招投标公告", "企业访谈"),
     Field("synthetic", "示例数据", ("是否示例数据", "虚构", "synthetic"), "是/否：示例数据（虚构）", None),
     Field("as_of", "日期", ("数据日期", "截至日期", "as of", "as_of", "date"), "YYYY-MM-DD", "2025-06-30"),
+    Field("seen", "观测日期", ("观测年份", "名单年份", "出现年份", "seen", "observed"),
+          "在名单中出现的日期或年份，多个用顿号分隔；再次导入只增不删", None),
+    Field("listing", "所属名单", ("名单", "listing"), "观测日期所属的名单（按名单判断某日是否仍在）", None),
 )
 
 FIELDS: dict[Kind, tuple[Field, ...]] = {"enterprises": ENTERPRISE_FIELDS, "supplies": SUPPLY_FIELDS}

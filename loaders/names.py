@@ -1,12 +1,26 @@
 """Enterprise names: normalisation for matching, stable generated ids, list cells.
 
 Two spellings of one company should meet at the same normalised name: the legal form
-(有限公司, 股份有限公司, Co., Ltd., Inc. …) and a parenthesised region (（江西）, (南昌)) are
-dropped, full-width characters folded, case and punctuation ignored.
+(有限公司, 股份有限公司, 株式会社, Co., Ltd., Inc., N.V./NV, S.A., GmbH, AG …), a continuation
+marker ("(continued)", （续）) and a parenthesised region (（江西）, (南昌)) are dropped,
+full-width characters folded, case and punctuation ignored.
+
+Latin-script legal forms come from cleanco's term list (``strip_legal_forms``: its ``basename``
+applied until nothing more comes off, so "Co., Ltd." loses both words); the Chinese and Japanese
+forms, which cleanco does not know, from the short ``_CN_FORMS`` list. The older token filter
+(``_EN_FORMS``) still runs after cleanco, so every name that matched before still does.
 
 >>> normalise_name("江西某某锂业（南昌）股份有限公司")
 '江西某某锂业'
 >>> normalise_name("Alps Electric Co., Ltd.") == normalise_name("ALPS ELECTRIC COMPANY LIMITED")
+True
+>>> normalise_name("STMicroelectronics N.V.") == normalise_name("STMicroelectronics NV") == "stmicroelectronics"
+True
+>>> normalise_name("Trinseo S.A.") == normalise_name("Trinseo LLC") == normalise_name("TRINSEO s.a.")
+True
+>>> normalise_name("IDEMIA Group (continued)") == normalise_name("IDEMIA Group")
+True
+>>> normalise_name("株式会社村田製作所") == normalise_name("村田製作所株式会社") == "村田製作所"
 True
 >>> enterprise_id("南昌示例科技有限公司") == enterprise_id("南昌示例科技股份有限公司")
 True
@@ -21,10 +35,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Chinese legal forms, longest first; removed only at the end of the name (repeatedly).
+from cleanco import basename  # type: ignore[import-untyped]
+
+# Chinese and Japanese legal forms (cleanco has none), longest first; removed at the end of the name
+# (repeatedly); 株式会社 also at its start.
 _CN_FORMS = (
-    "股份有限公司", "有限责任公司", "有限公司", "股份公司", "集团公司", "责任公司", "总公司", "公司",
+    "股份有限公司", "有限责任公司", "株式会社", "有限公司", "股份公司", "集团公司", "责任公司", "总公司", "公司",
 )
+_CN_PREFIX_FORMS = ("株式会社",)
+# A continuation marker that a list carries over from a page break: "(continued)", "(cont'd)", （续）.
+_CONTINUED = re.compile(r"[（(]\s*(?:continued|cont'?d\.?|续)\s*[）)]", re.IGNORECASE)
 # English legal-form words, removed wherever they stand as separate tokens.
 _EN_FORMS = {
     "inc", "incorporated", "co", "company", "ltd", "limited", "corp", "corporation", "llc", "plc", "gmbh",
@@ -55,9 +75,13 @@ def fold(text: str) -> str:
 def normalise_name(name: str) -> str:
     """The matching key of an enterprise name (see the module docstring); cached, as an import asks
     for the same names again and again."""
-    text = fold(name).lower()
+    text = _CONTINUED.sub(" ", fold(name))
     # Parenthesised regions: (江西), （南昌市）; other parenthesised text is kept (without brackets).
     text = _PAREN.sub(lambda m: "" if _is_region(m.group(1).strip()) else f" {m.group(1)} ", text)
+    text = strip_legal_forms(text).lower()
+    for form in _CN_PREFIX_FORMS:
+        if text.startswith(form) and len(text) > len(form):
+            text = text[len(form):]
     text = text.replace("&", " and ")
     changed = True
     while changed:
@@ -71,6 +95,23 @@ def normalise_name(name: str) -> str:
     if any(token.isascii() for token in tokens):
         tokens = [token for token in tokens if token not in _EN_FORMS] or tokens
     return _PUNCT.sub("", "".join(tokens)) or _PUNCT.sub("", text)
+
+
+@lru_cache(maxsize=1 << 16)
+def strip_legal_forms(name: str) -> str:
+    """``name`` without its trailing Latin-script legal forms, by cleanco's term list, until none is left.
+
+    >>> strip_legal_forms("Hon Hai Precision Industry Co., Ltd.")
+    'Hon Hai Precision Industry'
+    >>> strip_legal_forms("Lumileds Holding B.V."), strip_legal_forms("3M")
+    ('Lumileds Holding', '3M')
+    """
+    text = " ".join(name.split())
+    while True:
+        shorter = basename(text)
+        if not shorter or shorter == text:
+            return text
+        text = shorter
 
 
 def _is_region(text: str) -> bool:

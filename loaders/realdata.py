@@ -17,30 +17,43 @@ product maps of the plan's chains, which the analyses read as the definition of 
 
 **Apple supplier list 2012–2022** (``apple-suppliers/apple-supplier-list.csv``). Rows are supplier
 facilities per year. Spellings of one supplier across years ("Alps Electric Co., Ltd." / "ALPS
-ELECTRIC COMPANY LIMITED") meet at one normalised name, which becomes one Enterprise (the latest
-spelling as name, the others as aliases; ``country`` = the country of most of its facilities in the
-latest year it is listed). Apple Inc. is the customer; each supplier gets one SUPPLIES to Apple with
-``as_of`` = 31 December of the latest year it is listed and the list of years in 数据来源 (the store
-keeps one SUPPLIES per supplier, customer and product, so a per-year history is not a set of
-parallel relationships). Provenance rows point at the representative row in the CSV.
+ELECTRIC COMPANY LIMITED", "STMicroelectronics N.V." / "STMicroelectronics NV", "IDEMIA Group
+(continued)" / "IDEMIA Group") meet at one normalised name (``loaders.names``: legal forms by cleanco),
+which becomes one Enterprise (the latest spelling as name, the others as aliases; ``country`` = the
+country of most of its facilities in the latest year it is listed). Apple Inc. is the customer; each
+supplier gets one SUPPLIES to Apple whose observations (``seen``: 31 December of every year it is
+listed; ``listing`` = ``Apple Supplier List``) say in which lists it stands, so ``as_of`` analyses
+and ``diff`` see it join and leave (``queries.observations``). The two tables carry these as the
+ordinary 观测日期 / 所属名单 columns. ``import_apple(store, years=[2022])`` imports one yearly list:
+its year is added to the stored observations, none is erased, and the same year again changes
+nothing. After the tables, each supplier's facilities are written as Facility nodes (one per
+supplier, country and address; from 2020 the list gives a province or state as the address) with
+their own years and a HAS_SITE link from the supplier — the one step outside the ordinary tables,
+as the import format has no facility table. Provenance rows point at the representative row in the CSV.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import hashlib
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph_schema import Facility, HasSite
 from graph_schema.errors import ChainAtlasError
+from loaders.enterprise_index import StoreIndex
 from loaders.importer import import_files
+from loaders.name_decisions import DecisionBook, apply_decisions
 from loaders.names import fold, normalise_name
 from loaders.report import ImportReport
 from loaders.tabular import Table, memory_table
-from stores.base import GraphStore
+from stores.base import GraphStore, WriteBatch
 
 REPO = Path(__file__).resolve().parents[1]
 WILLEMS_CITATION = (
@@ -51,6 +64,17 @@ APPLE_CITATION = "Apple Supplier List（天下雜誌整理，cwgrouptw/data）"
 APPLE_NAME = "Apple Inc."
 ENTERPRISE_HEADER = ["企业名称", "曾用名/简称", "国家/地区", "数据来源", "数据日期"]
 SUPPLY_HEADER = ["供应方", "采购方", "可信度", "数据来源", "日期"]
+OBSERVATION_HEADER = ["观测日期", "所属名单"]
+APPLE_LISTING = "Apple Supplier List"
+CHINA_PROVINCES = {
+    "beijing": "北京市", "tianjin": "天津市", "shanghai": "上海市", "chongqing": "重庆市", "hebei": "河北省",
+    "shanxi": "山西省", "liaoning": "辽宁省", "jilin": "吉林省", "heilongjiang": "黑龙江省", "jiangsu": "江苏省",
+    "zhejiang": "浙江省", "anhui": "安徽省", "fujian": "福建省", "jiangxi": "江西省", "shandong": "山东省",
+    "henan": "河南省", "hubei": "湖北省", "hunan": "湖南省", "guangdong": "广东省", "hainan": "海南省",
+    "sichuan": "四川省", "guizhou": "贵州省", "yunnan": "云南省", "shaanxi": "陕西省", "gansu": "甘肃省",
+    "qinghai": "青海省", "inner mongolia": "内蒙古自治区", "guangxi": "广西壮族自治区", "tibet": "西藏自治区",
+    "ningxia": "宁夏回族自治区", "xinjiang": "新疆维吾尔自治区",
+}
 COUNTRIES_ZH = {
     "China": "中国", "Japan": "日本", "USA": "美国", "Taiwan": "中国台湾", "Korea": "韩国", "Malaysia": "马来西亚",
     "Philippines": "菲律宾", "Thailand": "泰国", "Vietnam": "越南", "Singapore": "新加坡", "Germany": "德国",
@@ -157,13 +181,23 @@ def import_willems(store: GraphStore, numbers: Iterable[int] | None = None, *, d
 # -- Apple supplier list -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AppleRow:
+    """One row of the list: a facility of a supplier in one year."""
+
+    line: int
+    name: str
+    country: str
+    address: str
+
+
 @dataclass
 class AppleSupplier:
     """One supplier after matching its spellings: the rows that name it, per year."""
 
     key: str
     spellings: Counter[str] = field(default_factory=Counter)
-    rows: dict[int, list[tuple[int, str, str]]] = field(default_factory=lambda: defaultdict(list))  # year → (line, name, country)
+    rows: dict[int, list[AppleRow]] = field(default_factory=lambda: defaultdict(list))
 
     @property
     def years(self) -> list[int]:
@@ -175,7 +209,7 @@ class AppleSupplier:
 
     @property
     def name(self) -> str:
-        latest = Counter(name for _, name, _ in self.rows[self.latest])
+        latest = Counter(row.name for row in self.rows[self.latest])
         return max(latest, key=lambda name: (latest[name], name))
 
     @property
@@ -184,13 +218,30 @@ class AppleSupplier:
 
     @property
     def country(self) -> str:
-        counts = Counter(country for _, _, country in self.rows[self.latest])
+        counts = Counter(row.country for row in self.rows[self.latest])
         top = max(counts, key=lambda country: (counts[country], country))
         return COUNTRIES_ZH.get(top, top)
 
     @property
     def line(self) -> int:
-        return min(line for line, _, _ in self.rows[self.latest])
+        return min(row.line for row in self.rows[self.latest])
+
+    def facilities(self) -> dict[tuple[str, str], list[AppleRow]]:
+        """The supplier's facilities, each (country, folded address) once, with the rows (years) that list it."""
+        found: dict[tuple[str, str], list[AppleRow]] = defaultdict(list)
+        for year in self.years:
+            for row in self.rows[year]:
+                found[(row.country, facility_address_key(row.address))].append(row)
+        return found
+
+    def restricted(self, years: Iterable[int] | None) -> AppleSupplier:
+        """The same supplier with only the rows of ``years`` (all when None)."""
+        if years is None:
+            return self
+        wanted = set(years)
+        kept = AppleSupplier(self.key, Counter(self.spellings))
+        kept.rows.update({year: rows for year, rows in self.rows.items() if year in wanted})
+        return kept
 
 
 @dataclass
@@ -198,6 +249,7 @@ class AppleList:
     file: str
     rows: int
     suppliers: dict[str, AppleSupplier]
+    row_years: dict[int, int] = field(default_factory=dict)  # CSV line → year
 
     def suppliers_by_year(self) -> dict[int, int]:
         counts: Counter[int] = Counter()
@@ -205,18 +257,31 @@ class AppleList:
             counts.update(supplier.rows.keys())
         return dict(sorted(counts.items()))
 
-    def raw_names_by_year(self) -> dict[int, int]:
-        names: dict[int, set[str]] = defaultdict(set)
-        for supplier in self.suppliers.values():
-            for year, rows in supplier.rows.items():
-                names[year].update(name for _, name, _ in rows)
-        return {year: len(found) for year, found in sorted(names.items())}
+    def years(self) -> list[int]:
+        return sorted({year for supplier in self.suppliers.values() for year in supplier.rows})
 
 
-def read_apple(path: Path | None = None) -> AppleList:
-    """The supplier list, its spellings matched by normalised name (see the module docstring)."""
+def facility_address_key(address: str) -> str:
+    """An address folded for telling facilities apart: case, punctuation and spacing ignored.
+
+    >>> facility_address_key("Yanluo Road, Bao’an  District") == facility_address_key("yanluo road bao'an district")
+    True
+    """
+    return "".join(ch for ch in fold(address).casefold() if ch.isalnum())
+
+
+def apple_year_date(year: int) -> str:
+    """The date a yearly list stands for: 31 December of its year."""
+    return f"{year}-12-31"
+
+
+def read_apple(path: Path | None = None, decisions: DecisionBook | None = None) -> AppleList:
+    """The supplier list, its spellings matched by normalised name (see the module docstring) and by
+    the merge decisions on near-duplicate names (``loaders.name_decisions``)."""
+    merged_into = decisions.merged_keys() if decisions is not None else {}
     path = path or realdata_path("apple-suppliers", "apple-supplier-list.csv")
     suppliers: dict[str, AppleSupplier] = {}
+    row_years: dict[int, int] = {}
     rows = 0
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -224,40 +289,111 @@ def read_apple(path: Path | None = None) -> AppleList:
             rows += 1
             name = fold(row["supplier_name"])
             key = normalise_name(name)
+            key = merged_into.get(key, key)
             supplier = suppliers.setdefault(key, AppleSupplier(key))
             supplier.spellings[name] += 1
-            supplier.rows[int(row["year"])].append((line, name, fold(row["country"])))
-    return AppleList(f"apple-suppliers/{path.name}", rows, suppliers)
+            address = fold(row.get("supplier_address") or "")
+            supplier.rows[int(row["year"])].append(AppleRow(line, name, fold(row["country"]), address))
+            row_years[line] = int(row["year"])
+    return AppleList(f"apple-suppliers/{path.name}", rows, suppliers, row_years)
 
 
-def apple_tables(path: Path | None = None) -> list[Table]:
-    """The enterprise table (suppliers and Apple) and the supply table (supplier → Apple)."""
-    data = read_apple(path)
+def apple_tables(path: Path | None = None, years: Iterable[int] | None = None,
+                 decisions: DecisionBook | None = None) -> list[Table]:
+    """The enterprise table (suppliers and Apple) and the supply table (supplier → Apple), each
+    supplier and link with the list's years as observations (观测日期, 所属名单); ``years`` limits
+    the import to some yearly lists (all by default)."""
+    data = read_apple(path, decisions)
     enterprises: list[tuple[int, list[Any]]] = [
-        (1, [APPLE_NAME, ["Apple"], "美国", f"{APPLE_CITATION}：名单发布方（采购方）", "2022-12-31"])
+        (1, [APPLE_NAME, ["Apple"], "美国", f"{APPLE_CITATION}：名单发布方（采购方）", "2022-12-31", None, None])
     ]
     supplies: list[tuple[int, list[Any]]] = []
-    for supplier in sorted(data.suppliers.values(), key=lambda s: s.line):
-        years = "、".join(map(str, supplier.years))
+    for supplier in _suppliers(data, years):
+        seen = "、".join(apple_year_date(year) for year in supplier.years)
+        listed = "、".join(map(str, supplier.years))
         facilities = len(supplier.rows[supplier.latest])
         enterprises.append((supplier.line, [
             supplier.name, supplier.aliases, supplier.country,
-            f"{APPLE_CITATION}；名单年份 {years}；{supplier.latest} 年设施 {facilities} 处", f"{supplier.latest}-12-31",
+            f"{APPLE_CITATION}；名单年份 {listed}；{supplier.latest} 年设施 {facilities} 处",
+            apple_year_date(supplier.latest), seen, APPLE_LISTING,
         ]))
         supplies.append((supplier.line, [
-            supplier.name, APPLE_NAME, "reported", f"{APPLE_CITATION}；名单年份 {years}", f"{supplier.latest}-12-31",
+            supplier.name, APPLE_NAME, "reported", f"{APPLE_CITATION}；名单年份 {listed}",
+            apple_year_date(supplier.latest), seen, APPLE_LISTING,
         ]))
     enterprises.sort(key=lambda row: row[0])
     return [
-        _lines_table(data.file, None, ENTERPRISE_HEADER, enterprises, "enterprises"),
-        _lines_table(data.file, None, SUPPLY_HEADER, supplies, "supplies"),
+        _lines_table(data.file, None, ENTERPRISE_HEADER + OBSERVATION_HEADER, enterprises, "enterprises"),
+        _lines_table(data.file, None, SUPPLY_HEADER + OBSERVATION_HEADER, supplies, "supplies"),
     ]
 
 
+def _suppliers(data: AppleList, years: Iterable[int] | None) -> list[AppleSupplier]:
+    kept = [supplier.restricted(years) for supplier in data.suppliers.values()]
+    return sorted((supplier for supplier in kept if supplier.rows), key=lambda s: s.line)
+
+
+def apple_facilities(store: GraphStore, path: Path | None = None, years: Iterable[int] | None = None,
+                     decisions: DecisionBook | None = None) -> WriteBatch:
+    """The suppliers' facilities as Facility nodes with their years (``seen``) and HAS_SITE links from
+    the suppliers the import wrote (found by normalised name, as the import found them)."""
+    data = read_apple(path, decisions)
+    index = StoreIndex(store)
+    batch = WriteBatch()
+    for supplier in _suppliers(data, years):
+        ids = index.ensure().ids(supplier.key)
+        if len(ids) != 1:
+            continue
+        firm = ids[0]
+        for (country, address_key), rows in supplier.facilities().items():
+            first = rows[0]
+            country_zh = COUNTRIES_ZH.get(country, country)
+            province = _province(first.address, country)
+            name = f"{first.address}（{country_zh}）" if first.address else country_zh
+            site_id = "site:" + hashlib.sha1(f"{supplier.key}|{country}|{address_key}".encode()).hexdigest()[:16]
+            common: dict[str, Any] = {
+                "source": f"{data.file}!{first.line}", "as_of": dt.date(max(_row_year(data, r) for r in rows), 12, 31),
+            }
+            batch.nodes.append(Facility(
+                id=site_id, name=name[:200], country=country_zh, province=province, address=first.address or None,
+                seen=sorted({dt.date(_row_year(data, row), 12, 31) for row in rows}), listing=APPLE_LISTING, **common,
+            ))
+            batch.relationships.append(HasSite(src=firm, dst=site_id, **common))
+    return batch
+
+
+def _row_year(data: AppleList, row: AppleRow) -> int:
+    """The year of a row (by its CSV line)."""
+    return data.row_years[row.line]
+
+
+def _province(address: str, country: str) -> str | None:
+    """The province of a facility: from 2020 the list gives it as the address; before, a Chinese
+    address ends with its province's name (pinyin) and "China"."""
+    words = fold(address).replace(",", " ").split()
+    if country == "China":
+        text = " ".join(words).casefold()
+        for pinyin, province in CHINA_PROVINCES.items():
+            if re.search(rf"\b{pinyin}\b", text):
+                return province
+        return None
+    return address if address and len(words) <= 3 else None
+
+
 def import_apple(store: GraphStore, *, dry_run: bool = False, progress: bool = False,
-                 path: Path | None = None) -> ImportReport:
-    """Import the Apple supplier list through the ordinary pipeline."""
-    return import_files(store, apple_tables(path), dry_run=dry_run, progress=progress)
+                 path: Path | None = None, years: Iterable[int] | None = None,
+                 decisions: DecisionBook | None = None) -> ImportReport:
+    """Import the Apple supplier list (all years, or the yearly lists of ``years``) through the ordinary
+    pipeline, then the suppliers' facilities. A year imported again changes nothing; a new year adds
+    its observations (``seen``) and keeps the earlier ones. The merge decisions on near-duplicate names
+    (``decisions``) are applied again afterwards."""
+    wanted = None if years is None else sorted(set(years))
+    report = import_files(store, apple_tables(path, wanted, decisions), dry_run=dry_run, progress=progress)
+    if report.ok and not dry_run:
+        store.write(apple_facilities(store, path, wanted, decisions))
+        if decisions is not None:
+            apply_decisions(store, decisions)
+    return report
 
 
 def willems_numbers(text: str | None) -> Sequence[int] | None:

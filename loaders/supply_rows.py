@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph_schema import Supplies
-from loaders.cells import cell_bool, cell_confidence, cell_credit_code, cell_number, cell_share, cell_text, looks_like_code, name_text
+from loaders.cells import cell_bool, cell_confidence, cell_credit_code, cell_dates, cell_number, cell_share, cell_text, looks_like_code, name_text
 from loaders.enterprise_index import closest_names
 from loaders.names import normalise_name
 from loaders.row_context import RowContext
@@ -67,6 +67,7 @@ class SupplyRows:
                 amount = cell_number(combined, complain, low=0)
         confidence = cell_confidence(values.get("confidence"), context.on_cell(plan, number, "confidence"))
         synthetic = bool(cell_bool(values.get("synthetic"), context.on_cell(plan, number, "synthetic")))
+        seen = cell_dates(values.get("seen"), context.on_cell(plan, number, "seen"))
         if src is None or dst is None or context.row_errors:
             return []
         if src == dst:
@@ -86,7 +87,8 @@ class SupplyRows:
                                 values.get("share"), "警告")
         try:
             rel = Supplies(src=src, dst=dst, product=product, amount_wan=amount, share=share,
-                           confidence=confidence, source=source, as_of=as_of, synthetic=synthetic)
+                           confidence=confidence, source=source, as_of=as_of, synthetic=synthetic,
+                           seen=seen, listing=cell_text(values.get("listing")))
         except ValidationError as exc:
             context.model_errors(plan, number, exc, values)
             return []

@@ -3,10 +3,16 @@
 Two ways to get the two states to compare:
 
 - ``diff_as_of``: one graph at two dates. The graph as of date D keeps the SUPPLIES links whose
-  ``as_of`` is on or before D (links without a date are always there); every other relationship
-  is kept as it is. Links only appear as time passes, so a date comparison lists gains only.
+  ``as_of`` is on or before D (links without a date are always there), and the links observed in
+  lists (``seen``) that the list holding as of D shows (``queries.observations``): such links are
+  also lost when a later list drops them. Every other relationship is kept as it is.
 - ``diff_graphs``: two graphs, e.g. projections before and after an import; links may also be
   lost or change (share, amount, confidence, date).
+
+Both also list the suppliers (firms supplying in at least one present link), their facilities
+(Facility nodes present by their own observations, ``queries.observations``) and the countries of
+those facilities (a supplier with no facility counts its own country) that were added and dropped
+(新增 / 退出). On a yearly list this is the list's own year-over-year change.
 
 Gap status changes use ``gaps.gap_report`` on both states: 补齐 (a gap became 强链), 新增缺口
 (a 强链 product became a gap), 改善 / 恶化 between gap statuses (缺链 and 延链 below 弱链), 重分类
@@ -33,6 +39,7 @@ from queries.collector import pausing_gc
 from queries.gaps import EXTENSION, MISSING, STRONG, WEAK, GapRule, gap_report
 from queries.labels import LabelledReport, Record, labelled
 from queries.meanings import SupplyLink
+from queries.observations import Calendars, is_present
 from queries.view import ChainView, chain_view
 
 _LEVEL = {MISSING: 0, EXTENSION: 0, WEAK: 1, STRONG: 2}
@@ -92,14 +99,31 @@ class GapChangeRecord(Record):
 
 
 @dataclass(frozen=True)
+class MemberChange(Record):
+    """名单变化: a supplier, facility or country added (新增) or dropped (退出) between the two states."""
+
+    member: str
+    change: str
+    name: str
+    detail: str | None
+
+
+@dataclass(frozen=True)
 class ChangeCounts(Record):
-    """How many links were gained, lost and changed, and how many gaps were filled and opened."""
+    """How many links were gained, lost and changed, how many gaps were filled and opened, and how
+    many suppliers, facilities and countries were added and dropped."""
 
     links_added: int
     links_lost: int
     links_changed: int
     gaps_filled: int
     gaps_opened: int
+    suppliers_added: int = 0
+    suppliers_dropped: int = 0
+    facilities_added: int = 0
+    facilities_dropped: int = 0
+    countries_added: int = 0
+    countries_dropped: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,14 +150,17 @@ class ChangeReport(LabelledReport[LinkChangeRecord]):
     links: tuple[LinkChange, ...]
     gaps: tuple[StatusChange, ...]
     names: dict[str, str]
+    members: tuple[MemberChange, ...] = ()
 
     def tally(self) -> ChangeCounts:
-        """How many links were gained, lost and changed, and how many gaps were filled and opened."""
+        """How many links were gained, lost and changed, gaps filled and opened, members added and dropped."""
         changes = [c.change for c in self.links]
         statuses = [g.change for g in self.gaps]
+        members = [(m.member, m.change) for m in self.members]
         return ChangeCounts(
             changes.count("新增"), changes.count("消失"), changes.count("变更"),
             statuses.count("补齐"), statuses.count("新增缺口"),
+            *(members.count((kind, change)) for kind in (SUPPLIER, FACILITY, COUNTRY) for change in ("新增", "退出")),
         )
 
     def counts(self) -> dict[str, int]:
@@ -160,6 +187,7 @@ class ChangeReport(LabelledReport[LinkChangeRecord]):
         return {
             "link_changes": self._link_changes(),
             "gap_changes": [GapChangeRecord(g.product, g.name, g.before, g.after, g.change) for g in self.gaps],
+            "member_changes": list(self.members),
             "summary": [ChangeSummaryRecord(self.chain_id, self.before_label, self.after_label, *astuple(self.tally()))],
         }
 
@@ -195,7 +223,65 @@ def diff_views(before: ChainView, after: ChainView, *, rule: GapRule = GapRule()
     names.update({e: after.name(e) for e in after.enterprises})
     names.update({p: before.name(p) for p in before.product_info})
     names.update({p: after.name(p) for p in after.product_info})
-    return ChangeReport(after.chain_id, labels[0], labels[1], tuple(changes), tuple(status_changes), names)
+    members = member_changes(before, after)
+    return ChangeReport(after.chain_id, labels[0], labels[1], tuple(changes), tuple(status_changes), names, members)
+
+
+SUPPLIER, FACILITY, COUNTRY = "供应商", "设施", "国家/地区"
+
+
+@dataclass(frozen=True)
+class Members:
+    """Who is on the list in one state: suppliers, their facilities (id → (firm, name, country)), countries."""
+
+    suppliers: dict[str, str]
+    facilities: dict[str, tuple[str, str, str]]
+    countries: dict[str, int]  # country → facilities there (a supplier without facilities counts as one)
+
+
+def members_of(view: ChainView) -> Members:
+    """The suppliers of the view's present links, their facilities present as of the view's date and
+    the countries of those facilities.
+
+    >>> from queries.examples import example_graph
+    >>> sorted(members_of(chain_view(example_graph(), "chain:ev", as_of="2023-12-31")).countries.items())
+    [('中国', 4), ('韩国', 1)]
+    """
+    graph = view.graph
+    suppliers = {link.supplier: view.name(link.supplier) for link in view.links}
+    sites = [(firm, site, graph.nodes[site]) for firm, site, kind in graph.out_edges(list(suppliers), data="type")
+             if kind == "HAS_SITE"]
+    calendars = Calendars.of(data for _, _, data in sites)
+    facilities: dict[str, tuple[str, str, str]] = {}
+    countries: dict[str, int] = {}
+    with_sites = set()
+    for firm, site, data in sites:
+        with_sites.add(firm)
+        if is_present(data, view.as_of, calendars):
+            country = str(data.get("country") or "未知")
+            facilities[site] = (firm, str(data.get("name") or site), country)
+            countries[country] = countries.get(country, 0) + 1
+    for firm in suppliers.keys() - with_sites:
+        country = str(view.attrs[firm].get("country") or "未知") if firm in view.attrs else "未知"
+        countries[country] = countries.get(country, 0) + 1
+    return Members(suppliers, facilities, countries)
+
+
+def member_changes(before: ChainView, after: ChainView) -> tuple[MemberChange, ...]:
+    """Suppliers, facilities and countries added (新增) and dropped (退出) from ``before`` to ``after``."""
+    old, new = members_of(before), members_of(after)
+    found: list[MemberChange] = []
+    for change, first, second in (("新增", new, old), ("退出", old, new)):
+        for firm in sorted(first.suppliers.keys() - second.suppliers.keys(), key=lambda f: first.suppliers[f]):
+            found.append(MemberChange(SUPPLIER, change, first.suppliers[firm], None))
+        for site in sorted(first.facilities.keys() - second.facilities.keys(), key=lambda s: first.facilities[s][1:]):
+            firm, name, _ = first.facilities[site]
+            found.append(MemberChange(FACILITY, change, name, first.suppliers.get(firm, firm)))
+        for country in sorted(first.countries.keys() - second.countries.keys()):
+            found.append(MemberChange(COUNTRY, change, country, f"设施 {first.countries[country]} 处"))
+    order = {SUPPLIER: 0, FACILITY: 1, COUNTRY: 2}
+    found.sort(key=lambda m: (order[m.member], m.change != "新增"))
+    return tuple(found)
 
 
 def _label(before: str | None, after: str | None) -> str:
@@ -217,7 +303,9 @@ def _label(before: str | None, after: str | None) -> str:
 def diff_as_of(
     graph: nx.MultiDiGraph, before: str, after: str, chain_id: str | None = None, *, rule: GapRule = GapRule()
 ) -> ChangeReport:
-    """Compare the graph as of two ISO dates: links gained and gaps filled or opened.
+    """Compare the graph as of two ISO dates: links gained and lost (a link observed in yearly lists is
+    lost when a later list drops it, ``queries.observations``), gaps filled or opened, suppliers,
+    facilities and countries added and dropped.
 
     Parameters
     ----------
@@ -237,7 +325,7 @@ def diff_as_of(
     --------
     >>> from queries.examples import example_graph
     >>> diff_as_of(example_graph(), "2023-01-01", "2023-12-31", "chain:ev").tally()
-    ChangeCounts(links_added=3, links_lost=0, links_changed=0, gaps_filled=0, gaps_opened=0)
+    ChangeCounts(links_added=3, links_lost=0, links_changed=0, gaps_filled=0, gaps_opened=0, suppliers_added=2, suppliers_dropped=0, facilities_added=0, facilities_dropped=0, countries_added=0, countries_dropped=0)
     """
     first, second = _iso(before), _iso(after)
     if first > second:

@@ -219,6 +219,20 @@ LABELS: dict[str, str] = {
     "resilience_before": "引进前韧性",
     "resilience_after": "引进后韧性",
     "derisk_effect": "补链效果",
+    "suppliers_added": "新增供应商",
+    "suppliers_dropped": "退出供应商",
+    "facilities_added": "新增设施",
+    "facilities_dropped": "退出设施",
+    "countries_added": "新增国家/地区",
+    "countries_dropped": "退出国家/地区",
+    "member": "名单对象",
+    # facilities (queries.sites)
+    "country": "国家/地区",
+    "province": "省份",
+    "firm_count": "企业数",
+    "facility_count": "设施数",
+    "facility_share": "设施占比",
+    "detail": "说明",
 }
 
 TABLE_TITLES: dict[str, str] = {
@@ -253,6 +267,9 @@ TABLE_TITLES: dict[str, str] = {
     "gap_list": "缺链补链",
     "status_counts": "按产业链汇总",
     "targets": "招商目标",
+    "member_changes": "名单变化",
+    "by_country": "按国家和地区",
+    "by_province": "按省份",
 }
 
 

@@ -48,6 +48,7 @@ from queries.chains import chain_scope
 from queries.collector import gc_paused
 from queries.fast import SimpleNetwork
 from queries.meanings import SupplyLink, canonical_order, geography, input_key, own_output_supplier, records_supply, supply_weights, unnamed_part
+from queries.observations import Calendars
 
 SCOPES = ("local", "all")
 SCOPE_NAMES = {"local": "南昌本地企业", "all": "网络中全部企业"}
@@ -352,8 +353,9 @@ def chain_view(
     chain_id : str, optional
         The chain, e.g. ``"chain:new-energy"``; None for the whole graph (or the view's chain).
     as_of : str, optional
-        ISO date: keep only SUPPLIES links with ``as_of`` on or before it (links without a date
-        are always kept).
+        ISO date: keep only the SUPPLIES links present as of it — a link observed in lists (``seen``)
+        when the list that holds as of the date shows it (``queries.observations``; no date: the
+        latest list), any other link when its ``as_of`` is on or before the date (or it has none).
     scope : {"local", "all"}, optional
         The firms in focus: 本地 firms or every firm. Default: ``local``, or ``all`` (with
         ``scope_defaulted``) when the view holds no local firm; a view keeps its own.
@@ -405,6 +407,11 @@ def with_scope(view: ChainView, scope: str | None) -> ChainView:
     return dataclasses.replace(view, scope=scope, scope_defaulted=defaulted)
 
 
+def supply_calendars(graph: nx.MultiDiGraph) -> Calendars:
+    """The calendars of the lists the graph's SUPPLIES links were observed in (``queries.observations``)."""
+    return Calendars.of(data for _, _, data in graph.edges(data=True) if data.get("seen") and data.get("type") == "SUPPLIES")
+
+
 def _build_view(graph: nx.MultiDiGraph, chain_id: str | None, as_of: str | None) -> ChainView:
     # Edges are read in bulk (``in_edges(nbunch, data=...)`` over many nodes at once): one view
     # costs about as much as NetworkX's plain adjacency dicts, a view per node three times more.
@@ -444,14 +451,18 @@ def _build_view(graph: nx.MultiDiGraph, chain_id: str | None, as_of: str | None)
     # the graph in, so that every sum over them comes out the same.
     links: list[SupplyLink] = []
     append = links.append
+    calendars = supply_calendars(graph)
     for supplier, customer, data in graph.in_edges(sorted(attrs), data=True):
         if data.get("type") != "SUPPLIES" or supplier not in attrs or not records_supply(data):
             continue
         dated = data.get("as_of")
         if dated is not None:
             dated = str(dated)
-            if as_of is not None and dated > as_of:
+        if data.get("seen"):  # observed in lists: present by the list that holds as of the date
+            if not calendars.present(data, as_of):
                 continue
+        elif dated is not None and as_of is not None and dated > as_of:
+            continue
         append(SupplyLink(
             supplier, customer, data.get("product") or None, data.get("share"), data.get("amount_wan"),
             dated, data.get("confidence"),

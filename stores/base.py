@@ -251,7 +251,8 @@ class GraphStore(ABC):
 
     @abstractmethod
     def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[NodeRecord]:
-        """Nodes whose name or an alias contains ``text``, or whose id / credit code equals it.
+        """Nodes whose name or an alias contains ``text``, or whose id / credit code equals it; of
+        ``labels``, by default ``graph_schema.registry.SEARCHED_BY_DEFAULT``.
 
         Ordered: exact name, then names starting with ``text``, then shorter names, then name, id.
         Each node once, however often its label is named; a negative ``limit`` is a ValueError.

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from graph_schema.constraints import INDEXES, IndexedProperty
 from graph_schema.errors import SchemaError
-from graph_schema.registry import RELATIONSHIP_TYPES, SAFE_IDENTIFIER, check_label, check_relationship_endpoints, check_relationship_type
+from graph_schema.registry import OBSERVED, RELATIONSHIP_TYPES, SAFE_IDENTIFIER, check_label, check_relationship_endpoints, check_relationship_type
 
 META_LABEL = "ChainAtlasMeta"
 """An internal label outside the schema: one node holding the store's revision counter."""
@@ -123,6 +123,30 @@ def for_type(template: str, rel_type: str) -> str:
 # -- the other writes and reads ----------------------------------------------------------------
 
 
+SEEN_MERGE = (
+    "WITH {var}, row, {var}.seen AS stored SET {var} += row.props "
+    "SET {var}.seen = CASE WHEN row.props.seen IS NULL THEN {var}.seen ELSE "
+    "COLLECT {{ UNWIND coalesce(stored, []) + row.props.seen AS d WITH DISTINCT d ORDER BY d RETURN d }} END "
+    "SET {var}.first_seen = {var}.seen[0], {var}.last_seen = {var}.seen[-1]"
+)
+"""Instead of ``SET n += row.props`` for an observed label or type (``graph_schema.registry.OBSERVED``):
+``seen`` becomes the sorted union of the stored and written dates, ``first_seen`` / ``last_seen`` its ends."""
+
+
+def merge_nodes_query(label: str) -> str:
+    """``MERGE_NODES`` for one label, with ``SEEN_MERGE`` for an observed one.
+
+    >>> merge_nodes_query("Chain") == for_label(MERGE_NODES, "Chain")
+    True
+    >>> "COLLECT" in merge_nodes_query("Enterprise")
+    True
+    """
+    query = for_label(MERGE_NODES, label)
+    if label in OBSERVED:
+        query = query.replace("SET n += row.props", SEEN_MERGE.format(var="n"))
+    return query
+
+
 def merge_relationships_query(rel_type: str, src_label: str, dst_label: str, merge_on: str = "key") -> str:
     """Upsert ``{src, dst, key, props}`` rows of one type between two labels, matched on ``merge_on``.
 
@@ -130,15 +154,16 @@ def merge_relationships_query(rel_type: str, src_label: str, dst_label: str, mer
     then holds the key instead of a second copy of it. Returns how many rows found both ends:
     fewer than sent means an end is missing.
 
-    >>> merge_relationships_query("SUPPLIES", "Enterprise", "Enterprise", merge_on="product").split("MERGE ")[1]
-    '(a)-[r:SUPPLIES {product: row.key}]->(b) SET r += row.props RETURN count(*) AS written'
+    >>> merge_relationships_query("LEADS", "Enterprise", "Chain").split("MERGE ")[1]
+    '(a)-[r:LEADS {key: row.key}]->(b) SET r += row.props RETURN count(*) AS written'
     """
     check_relationship_endpoints(rel_type, src_label, dst_label)
     if merge_on not in ("key", RELATIONSHIP_TYPES[rel_type].key_property):
         raise SchemaError(f"{rel_type} relationships are not keyed by {merge_on!r}")
+    setting = SEEN_MERGE.format(var="r") if rel_type in OBSERVED else "SET r += row.props"
     return (
         f"UNWIND $rows AS row MATCH (a:{src_label} {{id: row.src}}) MATCH (b:{dst_label} {{id: row.dst}}) "
-        f"MERGE (a)-[r:{rel_type} {{{merge_on}: row.key}}]->(b) SET r += row.props RETURN count(*) AS written"
+        f"MERGE (a)-[r:{rel_type} {{{merge_on}: row.key}}]->(b) {setting} RETURN count(*) AS written"
     )
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from graph_schema.errors import MissingEndpointError, StoreError
 from graph_schema.models import Node
-from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, check_label
+from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_DEFAULT, check_label
 from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, NodeRecord, RelationshipRecord, WriteBatch
 from stores.common import check_window, checked_rel_types, chunks
 
@@ -153,13 +153,13 @@ class EmbeddedStore(GraphStore):
                 db.executemany(
                     "INSERT INTO nodes(id, label, name, search, code, props) VALUES (?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(id) DO UPDATE SET name = excluded.name, search = excluded.search, "
-                    "code = coalesce(excluded.code, nodes.code), props = json_patch(nodes.props, excluded.props)",
+                    "code = coalesce(excluded.code, nodes.code), props = " + _merged_props("nodes"),
                     node_rows,
                 )
                 self._check_endpoints(db, batch)
                 db.executemany(
                     "INSERT INTO rels(type, src, dst, key, props) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT(type, src, dst, key) DO UPDATE SET props = json_patch(rels.props, excluded.props)",
+                    "ON CONFLICT(type, src, dst, key) DO UPDATE SET props = " + _merged_props("rels"),
                     rel_rows,
                 )
         except sqlite3.Error as exc:
@@ -242,7 +242,7 @@ class EmbeddedStore(GraphStore):
         text = text.strip()
         if not text or SEARCH_SEPARATOR in text:
             return []
-        wanted = [check_label(name).name for name in (labels or NODE_LABELS)]
+        wanted = [check_label(name).name for name in (labels or SEARCHED_BY_DEFAULT)]
         label_params = {f"label{index}": name for index, name in enumerate(wanted)}
         rows = self._query(
             f"""SELECT label, props FROM nodes
@@ -298,6 +298,24 @@ class EmbeddedStore(GraphStore):
 def _search_text(node: Node) -> str:
     """Name and aliases, joined by U+001F (which no name contains), for substring search."""
     return SEARCH_SEPARATOR.join([node.name, *getattr(node, "aliases", ())])
+
+
+def _merged_props(table: str) -> str:
+    """The upsert's new ``props``: stored and written JSON patched (as Neo4j's ``SET n += props``), then
+    ``seen`` the sorted union of the stored and written dates with ``first_seen`` / ``last_seen`` its
+    ends, when the write carries ``seen`` (``graph_schema.registry.OBSERVED``).
+
+    >>> "json_patch(rels.props, excluded.props)" in _merged_props("rels")
+    True
+    """
+    dates = (f"SELECT value FROM json_each({table}.props, '$.seen') "
+             "UNION SELECT value FROM json_each(excluded.props, '$.seen')")
+    patched = f"json_patch({table}.props, excluded.props)"
+    return (
+        f"CASE WHEN json_type(excluded.props, '$.seen') IS NULL THEN {patched} ELSE json_set({patched}, "
+        f"'$.seen', json((SELECT json_group_array(value) FROM ({dates} ORDER BY 1))), "
+        f"'$.first_seen', (SELECT min(value) FROM ({dates})), '$.last_seen', (SELECT max(value) FROM ({dates}))) END"
+    )
 
 
 def _node(label: str, props: str) -> NodeRecord:

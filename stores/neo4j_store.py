@@ -18,7 +18,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl, Ses
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph_schema.errors import ChainAtlasError, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
-from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
+from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_DEFAULT, label_of
 from stores import cypher
 from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, NodeRecord, RelationshipRecord, WriteBatch
 from stores.common import check_window, checked_rel_types, chunks
@@ -120,7 +120,7 @@ class Neo4jStore(GraphStore):
         def work(tx: ManagedTransaction) -> None:
             for label, rows in nodes_by_label.items():
                 for chunk in chunks(rows, BATCH_ROWS):
-                    tx.run(cypher.for_label(cypher.MERGE_NODES, label), rows=chunk).consume()
+                    tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
             for (rel_type, src_label, dst_label, merge_on), rows in rels_by_shape.items():
                 query = cypher.merge_relationships_query(rel_type, src_label, dst_label, merge_on)
                 for chunk in chunks(rows, BATCH_ROWS):
@@ -173,7 +173,7 @@ class Neo4jStore(GraphStore):
         text = text.strip()
         if not text or SEARCH_SEPARATOR in text:
             return []
-        rows = self._read(cypher.search_query(list(labels or NODE_LABELS)), q=text, limit=limit)
+        rows = self._read(cypher.search_query(list(labels or SEARCHED_BY_DEFAULT)), q=text, limit=limit)
         return [_node(row["props"]) for row in rows]
 
     def counts(self) -> dict[str, int]:

@@ -8,6 +8,7 @@ changes; critical dependencies and disruption simulations are for reviewers (安
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import inspect
 import re
 from collections.abc import Callable, Sequence
@@ -22,6 +23,7 @@ from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, 
 from app.deps import CHAIN_ID, CacheDep
 from app.output import Tabulated, render_tables, result_tables
 from app.readmodel import risk_list
+from app.readmodel.graph_cache import dated as as_of_date
 from app.readmodel.risk_list import RiskQuery
 from app.readmodel.workspace import critical, gaps, scoped_view
 from app.security.deps import require
@@ -45,20 +47,41 @@ TABLE_PARAMETERS = tuple(  # every analysis operation takes these, after its own
 )
 
 
-def analysis(router: APIRouter, path: str, *, summary: str, filename: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+AS_OF_PARAMETER = inspect.Parameter(
+    "as_of", inspect.Parameter.KEYWORD_ONLY, annotation=str | None,
+    default=Query(None, pattern=DATE, description="数据日期 YYYY-MM-DD：按当日有效的名单与供应关系分析（默认最新）"),
+)
+
+
+def _checked_date(text: str | None) -> str | None:
+    """``as_of`` as an ISO date; a malformed one (2022-13-01) answers 422."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise HTTPException(status_code=422, detail=f"参数错误：as_of 不是有效日期：{text}") from None
+
+
+def analysis(router: APIRouter, path: str, *, summary: str, filename: str,
+             dated: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as the operation ``GET path`` of ``router``.
 
     The function takes the operation's own parameters and returns the analysis result; the operation
-    adds ``TABLE_PARAMETERS`` and answers with the table they choose (``respond``).
+    adds ``as_of`` (when ``dated``: the analysis runs as of that date, ``app.readmodel.graph_cache.dated``)
+    and ``TABLE_PARAMETERS`` and answers with the table they choose (``respond``).
     """
 
     def add(function: Callable[..., Any]) -> Callable[..., Any]:
         def endpoint(**params: Any) -> Any:
             table, page, size, fmt = (params.pop(parameter.name) for parameter in TABLE_PARAMETERS)
-            return respond(function(**params), table=table, page=page, size=size, fmt=fmt, filename=filename)
+            with as_of_date(_checked_date(params.pop("as_of", None))):
+                result = function(**params)
+            return respond(result, table=table, page=page, size=size, fmt=fmt, filename=filename)
 
         own = inspect.signature(function, eval_str=True).parameters.values()
-        endpoint.__signature__ = inspect.Signature([*own, *TABLE_PARAMETERS], return_annotation=Any)  # type: ignore[attr-defined]  # FastAPI reads the parameters from it
+        extra = [AS_OF_PARAMETER] if dated else []
+        endpoint.__signature__ = inspect.Signature([*own, *extra, *TABLE_PARAMETERS], return_annotation=Any)  # type: ignore[attr-defined]  # FastAPI reads the parameters from it
         endpoint.__name__ = function.__name__  # the operation's name in the OpenAPI document
         endpoint.__doc__ = function.__doc__
         router.get(path, responses=FILE_RESPONSES, summary=summary)(endpoint)
@@ -190,7 +213,15 @@ def indices_endpoint(cache: CacheDep, chain: str | None = OptionalChain, base_ye
     return _run(indices, _chain_view(cache, chain, scope), chain, base_year=base_year)
 
 
-@analysis(viewer, "/changes", summary="变化：两个日期之间新增/失去的供应关系，补上/新增的缺口", filename="changes")
+@analysis(viewer, "/facilities", summary="产地分布：按国家/地区和省份统计供应企业数与设施数（可按日期）", filename="facilities")
+def facilities_endpoint(cache: CacheDep, chain: str | None = OptionalChain) -> Any:
+    from queries.sites import site_concentration
+
+    return _run(site_concentration, _chain_view(cache, chain), chain)
+
+
+@analysis(viewer, "/changes", summary="变化：两个日期之间新增/失去的供应关系、供应商、设施、国家/地区，补上/新增的缺口",
+          filename="changes", dated=False)
 def changes_endpoint(
     cache: CacheDep, before: str = Query(..., pattern=DATE), after: str = Query(..., pattern=DATE),
     chain: str | None = OptionalChain,

@@ -140,10 +140,18 @@ async def enterprises(
     park: str | None = Query(None, max_length=80), district: str | None = Query(None, max_length=40),
     tag: str | None = Query(None, max_length=20, description="企业标签，如 链主、专精特新"),
     local: bool | None = Query(None, description="只看本地（true）或外地（false）企业"),
+    country: str | None = Query(None, max_length=40, description="企业所在国家/地区，如 日本"),
+    province: str | None = Query(None, max_length=40, description="企业所在省份"),
+    year: int | None = Query(None, ge=1900, le=2100, description="该年在名单中（企业或其设施有该年的观测）"),
+    site_country: str | None = Query(None, max_length=40, description="有设施（生产基地）位于此国家/地区（给出 year 时为该年的设施）"),
+    site_province: str | None = Query(None, max_length=60, description="有设施位于此省份/州"),
     page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
 ) -> Any:
-    """Enterprises filtered by chain, cluster, park (and the parks inside it), district, tag and locality."""
-    where = lookups.EnterpriseFilter(q=q, chain=chain, cluster=cluster, park=park, district=district, tag=tag, local=local)
+    """Enterprises filtered by chain, cluster, park (and the parks inside it), district, tag, locality,
+    own country and province, the year listed and the places of their facilities."""
+    where = lookups.EnterpriseFilter(q=q, chain=chain, cluster=cluster, park=park, district=district, tag=tag, local=local,
+                                     country=country, province=province, year=year, site_country=site_country,
+                                     site_province=site_province)
     if format == "json":
         return await answer(cache, lambda: json_response(page_of(lookups.enterprise_rows(cache, where), page=page, size=size)))
     return await run_in_threadpool(  # a whole-list download takes long: never on the event loop

@@ -9,7 +9,8 @@
     chainatlas risks      [--chain 新能源] [--target 企业] [--table 卡点] [--scope local|all]
     chainatlas simulate   [--chain …] --park 小蓝经开区 --country 韩国 [--partial]
     chainatlas indices    [--chain …]
-    chainatlas diff       [--chain …] --before 2024-12-31 --after 2025-12-31
+    chainatlas facilities [--chain …] [--as-of 2022-12-31]      # suppliers and facilities by country, province
+    chainatlas diff       [--chain …] --before 2024-12-31 --after 2025-12-31   # also suppliers, facilities, countries
     chainatlas diff       [--chain …] --save-snapshot before.json     # then, after an import:
     chainatlas diff       [--chain …] --snapshot before.json
 
@@ -17,7 +18,9 @@ An option that names a node (``--chain``, ``--product``, ``--candidate``, ``--ta
 ``--enterprise``, ``--park``, ``--district``) takes its Chinese name, an alias, part of a name, a
 credit code or its id; a miss or an ambiguity exits 2 listing the close matches (``app.cli.session``).
 
-Every command takes ``--format table|json|csv|xlsx`` (xlsx needs ``--output``), ``--output FILE``
+Every command but ``diff`` takes ``--as-of YYYY-MM-DD``: the analysis sees the graph as of that date
+(links and lists observed in yearly lists by the list that holds then, ``queries.observations``;
+default the latest). Every command takes ``--format table|json|csv|xlsx`` (xlsx needs ``--output``), ``--output FILE``
 and ``--table NAME`` (which table of the result; ``all`` for every table — json and xlsx keep them
 apart, one sheet each; table prints them one after another). The table is for people: names, not
 ids, figures as 15.6% / 1,783.8 / 3,000, at most 120 columns wide (``app.terminal_table``); csv,
@@ -26,6 +29,7 @@ json and xlsx keep every column, ids included. An empty store: exit 3 (``app.cli
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import json
 from collections.abc import Callable
@@ -88,30 +92,48 @@ def register(cli: typer.Typer) -> None:
     cli.add_typer(commands)
 
 
-def analysis(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+AS_OF_OPTION = inspect.Parameter(
+    "as_of", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=typer.Option(
+        None, "--as-of", help="ISO date YYYY-MM-DD: analyse the lists and links that hold on that date (default: latest)"))
+
+
+def analysis(name: str, *, dated: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as the command ``name``.
 
     The function takes a ``Session`` over the store (which must hold data), then the analysis' own
     options, and returns its result (None when there is nothing to print); the command adds
+    ``--as-of`` (when ``dated``: ``Session.run`` hands the analysis a view as of that date) and
     ``OUTPUT_OPTIONS`` and prints or writes the table(s) they choose.
     """
 
     def add(function: Callable[..., Any]) -> Callable[..., Any]:
         def command(**options: Any) -> None:
             fmt, output, table = options.pop("fmt"), options.pop("output"), options.pop("table")
+            as_of = _iso_date(options.pop("as_of", None))
             with configured_store(needs_data=True) as store:
-                session = Session(store)
+                session = Session(store, as_of=as_of)
                 result = function(session, **options)
                 if result is not None:
                     _emit(result, fmt, output, table, session.names)
 
         own = list(inspect.signature(function, eval_str=True).parameters.values())[1:]  # the session is not an option
-        command.__signature__ = inspect.Signature([*own, *OUTPUT_OPTIONS])  # type: ignore[attr-defined]  # Typer reads the options from it
+        extra = [AS_OF_OPTION] if dated else []
+        command.__signature__ = inspect.Signature([*own, *extra, *OUTPUT_OPTIONS])  # type: ignore[attr-defined]  # Typer reads the options from it
         command.__doc__ = function.__doc__
         commands.command(name)(command)
         return function
 
     return add
+
+
+def _iso_date(text: str | None) -> str | None:
+    """``--as-of`` checked: an ISO date, or exit 2."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise fail(f"--as-of 不是日期 / not an ISO date (YYYY-MM-DD): {text}", 2) from None
 
 
 def _emit(result: Any, fmt: Format, output: Path | None, table: str | None, names: Names) -> None:
@@ -265,7 +287,16 @@ def indices_command(session: Session, chain: str | None = CHAIN_OPTIONAL, base_y
     return session.run(chain_id, lambda g: indices(scoped(g, chain_id, scope), chain_id, base_year=base_year))
 
 
-@analysis("diff")
+@analysis("facilities")
+def facilities_command(session: Session, chain: str | None = CHAIN_OPTIONAL) -> Any:
+    """产地分布: suppliers and their facilities by country and by province (--as-of: the lists of that date)."""
+    from queries.sites import site_concentration
+
+    chain_id = session.chain(chain)
+    return session.run(chain_id, lambda g: site_concentration(g, chain_id))
+
+
+@analysis("diff", dated=False)
 def diff_command(
     session: Session,
     chain: str | None = CHAIN_OPTIONAL,

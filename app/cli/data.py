@@ -8,6 +8,7 @@
     chainatlas export --format graphml --output chainatlas.graphml     # refuses an empty store (exit 3)
     chainatlas template --kind enterprises --output 企业名录模板.xlsx
     chainatlas import-realdata willems --chains 1-5
+    chainatlas import-realdata apple --years 2022          # one yearly list; earlier years are kept
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from app.cli.context import configured_store, fail
+from app.cli.context import configured_store, fail, settings
 
 if TYPE_CHECKING:
     from loaders.fields import Kind
@@ -84,6 +85,10 @@ def import_command(
             store, files, kind=None if kind is ImportKind.auto else _KINDS[kind], as_of=date, dry_run=dry_run,
             progress=sys.stderr.isatty(),
         )
+        if result.ok and not dry_run:  # the merge decisions on near-duplicate names, again (chainatlas names)
+            from loaders.name_decisions import DecisionBook, apply_decisions
+
+            apply_decisions(store, DecisionBook.in_folder(settings().data_dir))
     _finish(result, report)
 
 
@@ -156,10 +161,26 @@ class RealData(StrEnum):
     apple = "apple"
 
 
+def _years(text: str | None) -> list[int] | None:
+    """``--years 2021,2022`` (ranges too: 2012-2014); None: every year."""
+    if not text:
+        return None
+    try:
+        found: list[int] = []
+        for part in text.split(","):
+            low, _, high = part.strip().partition("-")
+            found += range(int(low), int(high or low) + 1)
+    except ValueError:
+        raise typer.BadParameter(f"not years: {text}", param_hint="--years") from None
+    return found
+
+
 @commands.command("import-realdata")
 def import_realdata_command(
     dataset: RealData = typer.Argument(..., help="willems (Willems 2008, 38 chains) or apple (Apple supplier list)"),
     chains: str | None = typer.Option(None, "--chains", help="Willems chains, e.g. 1,2,5-7 (default: all 38)"),
+    years: str | None = typer.Option(None, "--years", help="Apple yearly lists, e.g. 2021,2022 (default: every year); "
+                                                          "a year adds its observations, none is erased"),
     dry_run: bool = typer.Option(False, "--dry-run", help="validate and show what would change; write nothing"),
     report: Path | None = typer.Option(None, "--report", help="write the problem list to this .xlsx or .csv"),
 ) -> None:
@@ -174,5 +195,8 @@ def import_realdata_command(
         if dataset is RealData.willems:
             result = import_willems(store, numbers, dry_run=dry_run, progress=sys.stderr.isatty())
         else:
-            result = import_apple(store, dry_run=dry_run, progress=sys.stderr.isatty())
+            from loaders.name_decisions import DecisionBook
+
+            result = import_apple(store, dry_run=dry_run, progress=sys.stderr.isatty(), years=_years(years),
+                                  decisions=DecisionBook.in_folder(settings().data_dir))
     _finish(result, report)

@@ -59,8 +59,9 @@ class GraphNames:
 class Session:
     """The store of one command, with name resolution and projection."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, *, as_of: str | None = None) -> None:
         self.store = store
+        self.as_of = as_of  # ISO date the analyses run as of (None: latest)
         self.names = GraphNames(store)
         self._chosen: dict[str, str] = {}  # id → name of the nodes the options named
 
@@ -102,9 +103,14 @@ class Session:
         return graph
 
     def run(self, chain: str | None, compute: Callable[[nx.MultiDiGraph], Any]) -> Any:
-        """``compute`` on the projection of ``chain``; a node it cannot find: exit 1."""
+        """``compute`` on the projection of ``chain`` (a view of it as of ``as_of`` when set); a node it
+        cannot find: exit 1."""
         graph = self.project(chain)
         try:
+            if self.as_of is not None:
+                from queries.view import chain_view
+
+                return compute(chain_view(graph, chain, as_of=self.as_of))
             return compute(graph)
         except (nx.NodeNotFound, ValueError) as exc:
             raise fail(self.readable(str(exc))) from None

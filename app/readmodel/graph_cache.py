@@ -43,6 +43,33 @@ RECENT_LIMIT = 128
 Key = tuple[object, ...]  # what a result is kept under: the analysis' name and its parameters
 T = TypeVar("T")
 _CACHED_ONLY: ContextVar[bool] = ContextVar("chainatlas_cached_only", default=False)
+_AS_OF: ContextVar[str | None] = ContextVar("chainatlas_as_of", default=None)
+
+
+@contextmanager
+def dated(as_of: str | None) -> Iterator[None]:
+    """Inside it, ``GraphCache.view`` and ``memo`` answer as of the ISO date ``as_of`` (None: the
+    latest data): views are built with ``chain_view(..., as_of=...)`` and results kept under the date.
+
+    >>> from stores.embedded import EmbeddedStore
+    >>> store = EmbeddedStore(":memory:"); store.ensure_schema()
+    >>> cache = GraphCache(store)
+    >>> with dated("2021-12-31"):
+    ...     cache.view().as_of
+    '2021-12-31'
+    >>> cache.view().as_of is None
+    True
+    """
+    token = _AS_OF.set(as_of)
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
+
+
+def current_as_of() -> str | None:
+    """The date ``dated`` set for this request, None for the latest data."""
+    return _AS_OF.get()
 
 
 class NotCached(Exception):
@@ -66,7 +93,7 @@ class GraphCache:
         self._lock = threading.Lock()
         self._revision: int | None = None
         self._graphs: dict[str | None, nx.MultiDiGraph] = {}
-        self._views: dict[str | None, object] = {}
+        self._views: dict[tuple[str | None, str | None], object] = {}
         self._results: dict[Key, object] = {}
         self._recent: OrderedDict[Key, object] = OrderedDict()
         self._froze = False
@@ -103,15 +130,19 @@ class GraphCache:
         from queries.view import chain_view
 
         graph = self.graph(chain_id)
+        key = (chain_id, _AS_OF.get())
         with self._holding():
-            if chain_id not in self._views:
+            if key not in self._views:
                 _refuse_when_cached_only()
-                self._views[chain_id] = chain_view(graph, chain_id)
+                self._views[key] = chain_view(graph, chain_id, as_of=key[1])
                 self._settle()
-            return self._views[chain_id]
+            return self._views[key]
 
     def memo(self, key: Key, compute: Callable[[], T]) -> T:
-        """``compute()`` once per store revision for ``key`` (an analysis and its parameters)."""
+        """``compute()`` once per store revision for ``key`` (an analysis and its parameters, and the
+        date ``dated`` set)."""
+        if (as_of := _AS_OF.get()) is not None:
+            key = (*key, ("as_of", as_of))
         revision = self._current()
         with self._holding():
             if key in self._results:
@@ -127,6 +158,8 @@ class GraphCache:
     def recent(self, key: Key, compute: Callable[[], T]) -> T:
         """Like ``memo`` for results with open-ended keys (a filter, a page): only the
         ``RECENT_LIMIT`` most recently used are kept."""
+        if (as_of := _AS_OF.get()) is not None:
+            key = (*key, ("as_of", as_of))
         revision = self._current()
         with self._holding():
             if key in self._recent:

@@ -23,7 +23,7 @@ import networkx as nx
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.graph_neighbourhood import neighbourhood
 from app.readmodel.search_index import NameIndex, search_indexes
-from graph_schema.registry import NODE_LABELS, check_label
+from graph_schema.registry import NODE_LABELS, SEARCHED_BY_DEFAULT, check_label
 from stores.base import GraphStore, NeighbourhoodQuery, Subgraph
 
 NAME_INDEXES = ("name-indexes",)
@@ -33,7 +33,7 @@ ENTERPRISE_COLUMNS = ("id", "name", "credit_code", "country", "province", "city"
 
 def search(cache: GraphCache, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """``GraphStore.search`` answered from per-label name indexes of the whole projection."""
-    wanted = [check_label(name).name for name in (labels or NODE_LABELS)]
+    wanted = [check_label(name).name for name in (labels or SEARCHED_BY_DEFAULT)]
     indexes = name_indexes(cache)
     return search_indexes([indexes[label] for label in wanted], text, limit)
 
@@ -112,6 +112,15 @@ class EnterpriseFilter:
     district: str | None = None
     tag: str | None = None
     local: bool | None = None
+    country: str | None = None  # the firm's own country
+    province: str | None = None  # the firm's own province
+    year: int | None = None  # listed (observed) that year: the firm, or one of its sites
+    site_country: str | None = None  # has a facility there (listed in ``year`` when given)
+    site_province: str | None = None
+
+    @property
+    def by_place_or_year(self) -> bool:
+        return any(v is not None for v in (self.country, self.province, self.year, self.site_country, self.site_province))
 
 
 def enterprise_rows(cache: GraphCache, where: EnterpriseFilter) -> list[dict[str, Any]]:
@@ -132,13 +141,42 @@ def _filtered(cache: GraphCache, where: EnterpriseFilter) -> list[dict[str, Any]
         members = None
     in_park = enterprises_in_park(graph, where.park) if where.park else None
     q, district, tag, local = where.q, where.district, where.tag, where.local
+    placed = _placed(graph, where) if where.by_place_or_year else None
     return [
         row for row, attrs in cache.memo(("enterprise-rows",), lambda: _all_enterprise_rows(graph))
+        if placed is None or placed(row["id"], attrs)
         if (allowed is None or row["id"] in allowed) and (members is None or row["id"] in members)
         and (in_park is None or row["id"] in in_park) and (not district or row["district"] == district)
         and (not tag or tag in (row["tags"] or ())) and (local is None or bool(row["local"]) == local)
         and (not q or q in row["name"] or q == row["credit_code"] or any(q in alias for alias in attrs.get("aliases", ())))
     ]
+
+
+def _placed(graph: nx.MultiDiGraph, where: EnterpriseFilter) -> Any:
+    """The test of the place and year conditions: the firm's own country and province; listed in
+    ``year`` (its own observations, or a site's); a site in ``site_country`` / ``site_province``
+    (listed in ``year`` when given)."""
+    from queries.sites import years_of
+
+    def test(node: str, attrs: dict[str, Any]) -> bool:
+        if where.country and attrs.get("country") != where.country:
+            return False
+        if where.province and attrs.get("province") != where.province:
+            return False
+        sites = [graph.nodes[site] for _, site, kind in graph.out_edges(node, data="type") if kind == "HAS_SITE"]
+        if where.year is not None and where.year not in years_of(attrs) and not any(
+                where.year in years_of(site) for site in sites):
+            return False
+        if where.site_country or where.site_province:
+            return any(
+                (not where.site_country or site.get("country") == where.site_country)
+                and (not where.site_province or site.get("province") == where.site_province)
+                and (where.year is None or where.year in years_of(site))
+                for site in sites
+            )
+        return True
+
+    return test
 
 
 def _all_enterprise_rows(graph: nx.MultiDiGraph) -> list[tuple[dict[str, Any], dict[str, Any]]]:

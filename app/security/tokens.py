@@ -213,6 +213,14 @@ class TokenRegistry:
             with self._lock:
                 self._db.execute("UPDATE sessions SET used = 1 WHERE digest = ?", (_digest(session),))
 
+    def holder_of(self, token: str | None) -> str | None:
+        """Who a valid, unrevoked token was issued to (its holder), else None."""
+        if not token:
+            return None
+        with self._lock:
+            row = self._db.execute("SELECT holder FROM tokens WHERE digest = ? AND revoked = 0", (_digest(token),)).fetchone()
+        return str(row[0]) if row else None
+
     def list(self) -> list[TokenInfo]:
         with self._lock:
             rows = self._db.execute("SELECT id, role, holder, created, revoked, expires, last_used FROM tokens ORDER BY id").fetchall()

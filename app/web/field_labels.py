@@ -18,6 +18,7 @@ FIELD_LABELS = {
     "local": "本地企业", "revenue_yi": "营业收入（亿元）", "tags": "企业标签",
     "target_2026_yi": "2026年营业收入目标（亿元）", "segments": "重点领域", "plan_order": "规划中的顺序",
     "segment": "环节", "stage": "上中下游", "focus_links": "聚焦的产业链环节",
+    "address": "地址", "first_seen": "首次观测", "last_seen": "最近观测", "seen": "观测日期", "listing": "观测所属名单",
     "quote": "规划原文", "source": "数据来源", "as_of": "数据日期",
 }
 HIDDEN = frozenset({"id", "label", "synthetic"})  # the id is in the URL; synthetic data has its banner

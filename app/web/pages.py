@@ -17,6 +17,7 @@ from app.web.panorama import chain_panorama
 from app.web.scope_selector import SCOPE_PATTERN, scope_choice
 from app.web.templating import templates
 from queries.chain_map import DEFAULT_BASE_YEAR
+from queries.sites import sites_of, year_summary, years_of
 from stores.base import NeighbourhoodQuery, build_graph
 
 router = APIRouter(include_in_schema=False)
@@ -80,6 +81,8 @@ def enterprise_page(
         request, "enterprise.html",
         {"node": node, "graph": payload, "kinds": KIND_STYLE, "depth": depth, "risks": risks,
          "relations": relations, "shared_source": shared_source(relations), "member": memberships(graph, enterprise_id),
+         "sites": (sites := sites_of(graph, enterprise_id)), "site_years": year_summary(sites),
+         "listed_years": years_of(node),
          "upstream": supply_tiers(graph, enterprise_id, "upstream", depth),
          "downstream": supply_tiers(graph, enterprise_id, "downstream", depth),
          "synthetic": bool(node.get("synthetic")) or any(view.nodes[n].get("synthetic") for n in view)},

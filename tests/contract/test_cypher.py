@@ -82,7 +82,10 @@ def test_relationship_writes_and_reads() -> None:
     )
     assert cypher.merge_relationships_query("SUPPLIES", "Enterprise", "Enterprise", merge_on="product") == (
         "UNWIND $rows AS row MATCH (a:Enterprise {id: row.src}) MATCH (b:Enterprise {id: row.dst}) "
-        "MERGE (a)-[r:SUPPLIES {product: row.key}]->(b) SET r += row.props RETURN count(*) AS written"
+        "MERGE (a)-[r:SUPPLIES {product: row.key}]->(b) WITH r, row, r.seen AS stored SET r += row.props "
+        "SET r.seen = CASE WHEN row.props.seen IS NULL THEN r.seen ELSE "
+        "COLLECT { UNWIND coalesce(stored, []) + row.props.seen AS d WITH DISTINCT d ORDER BY d RETURN d } END "
+        "SET r.first_seen = r.seen[0], r.last_seen = r.seen[-1] RETURN count(*) AS written"
     )
     assert cypher.incident_query("Enterprise", ["SUPPLIES", "LEADS"], "in") == (
         "UNWIND $ids AS id MATCH (a:Enterprise {id: id})<-[r:SUPPLIES|LEADS]-(b) "

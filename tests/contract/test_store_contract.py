@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph_schema import Chain, Enterprise, Produces, Product, Supplies
+from graph_schema import Chain, Enterprise, Facility, HasSite, Produces, Product, Supplies
 from graph_schema.errors import MissingEndpointError, SchemaError
 from queries.chains import chain_scope
 from queries.view import chain_view
@@ -62,6 +62,50 @@ def test_upsert_merges_properties(store: GraphStore) -> None:
     assert node["revenue_yi"] == pytest.approx(15.0)
     assert node["tags"] == []  # a list set explicitly replaces the old one
     assert node["province"] == "江西省"  # a property left unset is kept
+
+
+def test_observations_accumulate_and_rewriting_changes_nothing(store: GraphStore) -> None:
+    load(store)
+    first = WriteBatch(
+        nodes=[Enterprise(id="ent:cathode", name="南昌正极材料有限公司", seen=["2021-12-31"], listing="名单")],
+        relationships=[Supplies(src="ent:cathode", dst=LEAD_CODE, product="product:cathode", seen=["2021-12-31"],
+                                listing="名单")],
+    )
+    second = WriteBatch(
+        nodes=[Enterprise(id="ent:cathode", name="南昌正极材料有限公司", seen=["2020-12-31", "2022-12-31"], listing="名单")],
+        relationships=[Supplies(src="ent:cathode", dst=LEAD_CODE, product="product:cathode",
+                                seen=["2022-12-31", "2020-12-31"], listing="名单")],
+    )
+    store.write(first)
+    store.write(second)
+    expected = {"seen": ["2020-12-31", "2021-12-31", "2022-12-31"], "first_seen": "2020-12-31",
+                "last_seen": "2022-12-31", "listing": "名单"}
+    node = store.get_node("ent:cathode")
+    assert {name: node[name] for name in expected} == expected and node["province"] == "江西省"
+    link = store.project()["ent:cathode"][LEAD_CODE]["SUPPLIES:product:cathode"]
+    assert {name: link[name] for name in expected} == expected and link["share"] == pytest.approx(0.6)
+    before = (store.counts(), nx.to_dict_of_dicts(store.project()))
+    store.write(second)  # the same year imported again
+    store.write(WriteBatch(nodes=[Enterprise(id="ent:cathode", name="南昌正极材料有限公司", revenue_yi=3.0)]))
+    node = store.get_node("ent:cathode")
+    assert node["seen"] == expected["seen"] and node["last_seen"] == "2022-12-31"  # a write without seen keeps them
+    assert nx.to_dict_of_dicts(store.project()) == before[1]
+
+
+def test_facilities_hang_off_their_firm_and_stay_out_of_default_search(store: GraphStore) -> None:
+    load(store)
+    store.write(WriteBatch(
+        nodes=[Facility(id="site:cathode-1", name="正极材料厂区 南昌", country="中国", province="江西省", seen=["2022-12-31"])],
+        relationships=[HasSite(src="ent:cathode", dst="site:cathode-1")],
+    ))
+    store.write(WriteBatch(nodes=[Facility(id="site:cathode-1", name="正极材料厂区 南昌", seen=["2021-12-31"])]))
+    site = store.get_node("site:cathode-1")
+    assert site["label"] == "Facility" and site["seen"] == ["2021-12-31", "2022-12-31"] and site["province"] == "江西省"
+    assert store.counts()["Facility"] == 1 and store.counts()["HAS_SITE"] == 1
+    found = store.search("正极材料")
+    assert found and all(n["label"] != "Facility" for n in found)
+    assert [n["id"] for n in store.search("正极材料厂区", labels=["Facility"])] == ["site:cathode-1"]
+    assert store.project().has_edge("ent:cathode", "site:cathode-1")
 
 
 def test_parallel_supplies_are_told_apart_by_product(store: GraphStore) -> None:

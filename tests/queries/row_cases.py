@@ -31,6 +31,7 @@ from queries.indices import indices
 from queries.lists import gap_list, key_enterprises, recruitment_targets
 from queries.memberships import chain_ids
 from queries.risks import DependencyList, chokepoints, concentration, critical_dependencies, cut_points, sole_sources
+from queries.sites import site_concentration
 
 FIXTURE = Path(__file__).with_name("labelled_rows.json")
 DEMO_SCALE, DEMO_SEED = 500, 5
@@ -69,6 +70,21 @@ def _changed_share(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     changed.edges["ent:cell", "ent:lead", "SUPPLIES:product:cell"]["share"] = 0.6
     changed.remove_edge("ent:cell", "ent:pack", key="SUPPLIES:product:cell")
     return changed
+
+
+def _with_sites(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The example graph with facilities: the Shanghai cathode maker with a site listed in 2023 and
+    2024 and one listed in 2023 only, the foreign supplier with one in 2024."""
+    sited = graph.copy()
+    for site, firm, country, province, seen in (
+        ("site:sh-1", "ent:sh-cathode", "中国", "上海市", ["2023-12-31", "2024-12-31"]),
+        ("site:sh-2", "ent:sh-cathode", "越南", None, ["2023-12-31"]),
+        ("site:foreign-1", "ent:foreign", "韩国", "京畿道", ["2024-12-31"]),
+    ):
+        sited.add_node(site, label="Facility", name=f"{firm} {country}", country=country, province=province, seen=seen,
+                       listing="示例名单")
+        sited.add_edge(firm, site, key="HAS_SITE", type="HAS_SITE")
+    return sited
 
 
 def example_cases() -> Iterator[tuple[str, Callable[[], Any]]]:
@@ -118,6 +134,10 @@ def example_cases() -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "gap list", lambda: gap_list([gap_report(g, "chain:ev"), gap_report(g, "chain:food")])
     yield "gap list in a place", lambda: gap_list([gap_report(g, "chain:ev")], statuses=("弱链", "强链"), within={"ent:cell2"})
     yield "recruitment targets", lambda: recruitment_targets(g, "chain:ev", effect_top=1)
+    sited = _with_sites(g)
+    yield "sites whole graph", lambda: site_concentration(sited)
+    yield "sites ev 2023", lambda: site_concentration(sited, "chain:ev", as_of="2023-12-31")
+    yield "changes with sites", lambda: diff_as_of(sited, "2023-12-31", "2024-12-31")
 
 
 def demo_graph() -> nx.MultiDiGraph:

@@ -13,7 +13,7 @@ import pytest
 from queries.labels import LABELS, TABLE_TITLES, Record, columns, labelled, labelled_tables
 from tests.queries.row_cases import FIXTURE, demo_cases, demo_graph, digests, example_cases, snapshot, text
 
-ANALYSES = ("risks", "gaps", "candidates", "disruption", "indices", "chain_map", "changes", "lists")
+ANALYSES = ("risks", "gaps", "candidates", "disruption", "indices", "chain_map", "changes", "lists", "sites")
 EXPECTED = json.loads(FIXTURE.read_text(encoding="utf-8"))
 
 
