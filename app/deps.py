@@ -13,13 +13,18 @@ from fastapi import Depends, HTTPException, Path, Request
 
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.lookups import chain_detail
+from app.readmodel.store_health import StoreHealth
 from stores.base import GraphStore
 
 CHAIN_ID = Path(pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id，例如 chain:new-energy")
 
 
 async def get_store(request: Request) -> GraphStore:
-    """The store opened in the app's lifespan."""
+    """The store opened in the app's lifespan; StoreUnavailable (a 503) at once while its health probe
+    says it is down, instead of a request that waits on it."""
+    health: StoreHealth | None = getattr(request.app.state, "health", None)
+    if health is not None and not health.up:
+        health.revision()  # raises StoreUnavailable with the probe's reason
     store: GraphStore = request.app.state.store
     return store
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from app.api import lookups as api_lookups
 from app.api import tokens as api_tokens
 from app.readmodel import workspace
 from app.readmodel.graph_cache import GraphCache
+from app.readmodel.store_health import UNAVAILABLE, StaleMarker, StoreHealth
 from app.security.body_limit import BodyLimit
 from app.security.cross_site import CrossSiteGuard
 from app.security.deps import LoginRequired, require
@@ -34,7 +36,7 @@ from app.web import map_pages as web_map
 from app.web import network_pages as web_network
 from app.web import pages as web_pages
 from app.web.error_pages import error_page, is_page_request, validation_message
-from graph_schema.errors import ChainAtlasError
+from graph_schema.errors import ChainAtlasError, StoreUnavailable
 from stores.base import GraphStore
 from stores.factory import open_store
 
@@ -45,6 +47,9 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+
+
+RETRY_AFTER_SECONDS = 10  # what a 503 asks clients to wait before trying again
 
 
 def create_app(
@@ -62,12 +67,16 @@ def create_app(
         owns_store, owns_tokens = store is None, tokens is None
         app.state.store = open_store(settings.store_config()) if owns_store else store
         app.state.tokens = TokenRegistry(settings.tokens_path) if owns_tokens else tokens
-        app.state.graphs = GraphCache(app.state.store)
+        app.state.health = StoreHealth(app.state.store).start()
+        # a store whose revision is a round trip (Neo4j) is read through the probe: no request waits on it
+        by_probe = None if app.state.store.revision_is_in_process else app.state.health
+        app.state.graphs = GraphCache(app.state.store, health=by_probe)
         if warm:  # fill the analysis caches in the background; requests meanwhile compute what they need
             threading.Thread(target=workspace.warm, args=(app.state.graphs,), name="chainatlas-warm", daemon=True).start()
         try:
             yield
         finally:
+            app.state.health.stop()
             if owns_store:
                 app.state.store.close()
             if owns_tokens:
@@ -89,6 +98,7 @@ def create_app(
 
     app.add_middleware(BodyLimit, limits={"/api/imports": api_imports.MAX_UPLOAD_BYTES},
                        default=MAX_FORM_BYTES)
+    app.add_middleware(StaleMarker)
     app.add_middleware(CrossSiteGuard, cookie=COOKIE)
     app.add_middleware(SecurityHeaders, headers={
         "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
@@ -96,9 +106,12 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = dict(exc.headers or {})  # e.g. Allow on a 405, WWW-Authenticate on a 401
         if is_page_request(request):
-            return error_page(request, exc.status_code, str(exc.detail))
-        return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+            response = error_page(request, exc.status_code, str(exc.detail))
+            response.headers.update(headers)
+            return response
+        return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -111,16 +124,36 @@ def create_app(
     async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
         return RedirectResponse(login.login_url(request.url.path), status_code=303)
 
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, exc: StoreUnavailable) -> Response:
+        message = str(exc) if str(exc).startswith(UNAVAILABLE) else f"{UNAVAILABLE}（{exc}）"
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if is_page_request(request):
+            response = error_page(request, 503, message)
+            response.headers.update(headers)
+            return response
+        return JSONResponse({"error": message}, status_code=503, headers=headers)
+
     @app.exception_handler(ChainAtlasError)
     async def domain_error(request: Request, exc: ChainAtlasError) -> Response:
         if is_page_request(request):
             return error_page(request, 400, str(exc))
         return JSONResponse({"error": str(exc)}, status_code=400)
 
-    @app.get("/health", tags=["system"], summary="健康检查")
-    def health() -> dict[str, str]:
-        """Liveness and which store is in use."""
-        return {"status": "ok", "store": settings.store}
+    @app.get("/health", tags=["system"], summary="健康检查", responses={503: {"description": "数据库暂不可用（degraded）"}})
+    async def health(request: Request) -> JSONResponse:
+        """Whether the store answers, from the background probe's last result (never a store round trip):
+        200 ``ok``, or 503 ``degraded`` with the reason while the store is down."""
+        probe: StoreHealth | None = getattr(request.app.state, "health", None)
+        if probe is None or probe.up:
+            return JSONResponse({"status": "ok", "store": settings.store})
+        state = probe.state
+        return JSONResponse(
+            {"status": "degraded", "store": settings.store, "error": state.error,
+             "down_for_seconds": round(time.monotonic() - state.down_since, 1) if state.down_since else None,
+             "serving_revision": state.revision},
+            status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
 
     @app.get("/openapi.json", include_in_schema=False, dependencies=[require("viewer")])
     def openapi_document() -> JSONResponse:

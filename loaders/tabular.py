@@ -1,4 +1,5 @@
-"""Read users' files as tables: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX and JSON.
+"""Read users' files as tables: CSV (UTF-8 with or without BOM, UTF-16/32 with BOM, GBK/GB18030, Big5,
+Shift-JIS — see ``detect_encoding``), XLSX and JSON.
 
 A file becomes one or more :class:`Table` objects (one per XLSX sheet, one per JSON list). A
 table's rows can be iterated more than once (the importer validates a whole file before writing
@@ -34,7 +35,14 @@ from xml.etree.ElementTree import ParseError
 from graph_schema.errors import ChainAtlasError
 
 RowIterator = Iterator[tuple[int, list[Any]]]
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads UTF-8 without a BOM; GB18030 ⊃ GBK ⊃ GB2312
+LEGACY_ENCODINGS = ("gb18030", "big5", "shift_jis")  # GB18030 ⊃ GBK ⊃ GB2312; Big5 (台湾、香港); Shift-JIS (日本)
+BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF8, "utf-8-sig"),
+)
+UNSUPPORTED_ENCODINGS = {"euc_kr": "EUC-KR（韩文）", "cp1252": "Windows-1252（西文）"}
+MAX_CHAOS = 0.1  # charset-normalizer's share of "messy" characters above which a guess is refused
+_CODEC_NAMES = {"gb18030": "gb18030", "big5": "big5", "shift_jis": "shift_jis", "cp932": "shift_jis"}
 _BLOCK = 1 << 20
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")  # read as delimited text (tab or comma, whichever the header has more of)
 READABLE_SUFFIXES = (*CSV_SUFFIXES, ".xlsx", ".xlsm", ".json")
@@ -109,28 +117,39 @@ def read_tables(path: str | Path) -> list[Table]:
 
 
 def detect_encoding(path: Path) -> str:
-    """The first of UTF-8 (with or without BOM) and GB18030 that decodes the whole file.
+    """The encoding of a text file: UTF-8/16/32 by their byte-order mark, UTF-8 when the whole file
+    decodes as UTF-8, else the one of GB18030, Big5 and Shift-JIS that charset-normalizer finds
+    (``LEGACY_ENCODINGS``), checked to decode the whole file.
 
-    Raises FileReadError naming each encoding tried and the line where it failed.
+    Raises FileReadError when none fits or the choice is unsure (never guesses into mojibake),
+    naming what was tried.
     """
     name = path.name
     with path.open("rb") as handle:
         head = handle.read(_BLOCK)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileReadError(
-            name, "文件是 UTF-16 编码（Excel“Unicode 文本”），无法导入；请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”"
-        )
-    if b"\x00" in head:
-        raise FileReadError(name, "文件含有 NUL 字节，不是文本 CSV（可能是二进制文件或 UTF-16 编码）")
-    failures = []
-    for encoding in CSV_ENCODINGS:
-        problem = _decode_problem(path, encoding)
-        if problem is None:
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            problem = _decode_problem(path, encoding)
+            if problem is not None:
+                raise FileReadError(name, f"文件开头标明为 {encoding.upper()} 编码，但{problem}；文件可能已损坏")
             return encoding
-        failures.append(f"按 {'UTF-8' if encoding == 'utf-8-sig' else 'GB18030/GBK'} 解码{problem}")
-    raise FileReadError(
-        name, "无法识别文件编码：" + "；".join(failures) + "。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
-    )
+    if b"\x00" in head:
+        raise FileReadError(name, "文件含有 NUL 字节，不是文本 CSV（可能是二进制文件，或不带字节顺序标记的 UTF-16/UTF-32 编码）")
+    utf8_problem = _decode_problem(path, "utf-8-sig")
+    if utf8_problem is None:
+        return "utf-8-sig"
+    from charset_normalizer import from_path
+
+    # Unsupported look-alikes compete too, so Korean or Western text is named, not read as Chinese mojibake.
+    best = from_path(path, cp_isolation=[*LEGACY_ENCODINGS, *UNSUPPORTED_ENCODINGS]).best()
+    advice = "。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+    if best is not None and best.encoding in UNSUPPORTED_ENCODINGS:
+        raise FileReadError(name, f"无法识别文件编码：按 UTF-8 解码{utf8_problem}；文件像是 {UNSUPPORTED_ENCODINGS[best.encoding]} 编码，"
+                                  f"也不像 GB18030/GBK、Big5 或 Shift-JIS 文本{advice}")
+    found = _CODEC_NAMES.get(best.encoding) if best is not None else None
+    if found is None or best is None or best.chaos > MAX_CHAOS or _decode_problem(path, found) is not None:
+        raise FileReadError(name, f"无法识别文件编码：按 UTF-8 解码{utf8_problem}；也不像 GB18030/GBK、Big5 或 Shift-JIS 文本{advice}")
+    return found
 
 
 def _decode_problem(path: Path, encoding: str) -> str | None:

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl, Session
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph_schema.errors import ChainAtlasError, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, label_of
@@ -41,7 +41,9 @@ class Neo4jStore(GraphStore):
         """Connect and check that the server answers; raise StoreUnavailable with a clear message if not."""
         auth = (user, password) if password else None
         try:
-            driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=10)
+            # a server that is down or frozen answers within seconds, not the driver's 30–60 s defaults
+            driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=3, connection_acquisition_timeout=4,
+                                          max_transaction_retry_time=5, notifications_min_severity="OFF")
             driver.verify_connectivity()
         except AuthError as exc:
             raise StoreUnavailable(f"Neo4j at {uri} refused the credentials of user {user!r}: {exc.message}") from exc
@@ -70,7 +72,7 @@ class Neo4jStore(GraphStore):
             yield
         except ChainAtlasError:
             raise
-        except ServiceUnavailable as exc:
+        except (ServiceUnavailable, SessionExpired, TransientError) as exc:
             raise StoreUnavailable(f"Neo4j became unreachable while {doing}: {exc}") from exc
         except (Neo4jError, DriverError) as exc:
             raise StoreError(f"Neo4j failed while {doing}: {exc}") from exc

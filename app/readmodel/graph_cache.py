@@ -35,7 +35,8 @@ from typing import TypeVar, cast
 
 import networkx as nx
 
-from graph_schema.errors import ChainAtlasError
+from app.readmodel.store_health import StoreHealth
+from graph_schema.errors import ChainAtlasError, StoreUnavailable
 from stores.base import GraphStore
 
 RECENT_LIMIT = 128
@@ -56,8 +57,10 @@ class GraphCache:
     says of itself (``GraphStore.revision_is_in_process``).
     """
 
-    def __init__(self, store: GraphStore, *, freeze_gc_above: int = 20_000, local_revision: bool | None = None) -> None:
+    def __init__(self, store: GraphStore, *, freeze_gc_above: int = 20_000, local_revision: bool | None = None,
+                 health: StoreHealth | None = None) -> None:
         self._store = store
+        self._health = health
         self._freeze_gc_above = freeze_gc_above
         self._local_revision = store.revision_is_in_process if local_revision is None else local_revision
         self._lock = threading.Lock()
@@ -72,10 +75,20 @@ class GraphCache:
         self._building = False
 
     def graph(self, chain_id: str | None = None) -> nx.MultiDiGraph:
-        """The projection of the whole graph (``None``) or of one chain; treat it as read-only."""
+        """The projection of the whole graph (``None``) or of one chain; treat it as read-only.
+
+        While the store is down (``StoreHealth``) a projection already held is returned as it is (the
+        last known revision's); anything else raises StoreUnavailable.
+        """
         if _CACHED_ONLY.get():
             return self._cached_graph(chain_id)
-        revision = self._store.revision()
+        try:
+            revision = self._read_revision()
+        except StoreUnavailable:
+            with self._lock:
+                if self._revision is not None and chain_id in self._graphs:
+                    return self._graphs[chain_id]
+            raise
         with self._lock:
             if revision != self._revision:
                 self._drop_all(revision)
@@ -131,7 +144,10 @@ class GraphCache:
     def ready(self, key: Key | None = None) -> bool:
         """Whether the whole graph (and the ``memo`` result ``key``) is held for the store's current
         revision; never waits for a projection under way."""
-        revision = self._store.revision()
+        try:
+            revision = self._read_revision()
+        except StoreUnavailable:
+            return False
         if not self._lock.acquire(blocking=False):
             return False
         try:
@@ -181,9 +197,20 @@ class GraphCache:
         if not self._local_revision or self._writes:
             raise NotCached
         with self._holding():  # held while reading the revision: a projection under way holds it too
-            if chain_id not in self._graphs or self._store.revision() != self._revision:
+            if chain_id not in self._graphs:
+                raise NotCached
+            try:
+                current = self._read_revision()
+            except StoreUnavailable:
+                return self._graphs[chain_id]  # the last known revision's, while the store is down
+            if current != self._revision:
                 raise NotCached
             return self._graphs[chain_id]
+
+    def _read_revision(self) -> int:
+        """The store's revision, read now; through the health probe when there is one, so that a store
+        that is down or frozen costs at most its timeout (StoreUnavailable)."""
+        return self._health.fresh_revision() if self._health is not None else self._store.revision()
 
     @contextmanager
     def _holding(self) -> Iterator[None]:
@@ -196,7 +223,8 @@ class GraphCache:
             self._lock.release()
 
     def _current(self) -> int | None:
-        """The revision the caches are for, after dropping them if the store has changed."""
+        """The revision the caches are for, after dropping them if the store has changed (while the
+        store is down: the last known one, if its whole graph is held)."""
         self.graph()
         with self._holding():
             return self._revision

@@ -41,3 +41,12 @@ def record_columns(record: Any) -> tuple[tuple[str, str], ...]:
 
 
 templates.env.globals["columns"] = record_columns
+
+
+def store_down(request: Any) -> bool:
+    """Whether the app's store health probe says the store is down (the page then says its data may be old)."""
+    health = getattr(getattr(getattr(request, "app", None), "state", None), "health", None)
+    return bool(health is not None and not health.up)
+
+
+templates.env.globals["store_down"] = store_down

@@ -80,3 +80,18 @@ def test_tab_separated_text_uploads_as_the_cli_reads_it(admin: TestClient) -> No
         response = upload(admin, name, GOOD.replace(",", "\t").encode(), dry_run="true")
         assert response.status_code == 200, response.text
         assert response.json()["errors"] == 0
+
+
+def test_a_file_name_with_a_nul_byte_is_refused_not_a_500(admin: TestClient, store: GraphStore) -> None:
+    before = store.counts()
+    boundary = "chainatlas-boundary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="企业\x00名录.csv"\r\n'
+            f"Content-Type: text/csv\r\n\r\n{GOOD}\r\n--{boundary}--\r\n").encode()
+    response = admin.post("/api/imports", content=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status_code == 422 and "控制字符" in response.json()["error"]
+    assert store.counts() == before
+
+
+def test_a_wrong_method_says_which_are_allowed(admin: TestClient) -> None:
+    response = admin.delete("/api/imports")
+    assert response.status_code == 405 and "POST" in response.headers["allow"]

@@ -14,8 +14,9 @@ from tests.loaders.conftest import MALFORMED, snapshot, two_enterprises
 NAMES = "统一社会信用代码"
 # file → (needs the two stored enterprises, [(sheet, row, column, words in the reason)])
 EXPECTED: dict[str, tuple[bool, list[tuple[str | None, int | None, str | None, str]]]] = {
-    "wrong_encoding_utf16.csv": (False, [(None, None, None, "UTF-16")]),
+    "wrong_encoding_utf16.csv": (False, [(None, None, None, "不带字节顺序标记的 UTF-16/UTF-32")]),
     "wrong_encoding_cp1252.csv": (False, [(None, None, None, "无法识别文件编码：按 UTF-8 解码在第2行")]),
+    "wrong_encoding_euc_kr.csv": (False, [(None, None, None, "文件像是 EUC-KR（韩文） 编码")]),
     "missing_columns.csv": (False, [(None, 1, "企业名称", "缺少必填列“企业名称”")]),
     "missing_customer_column.csv": (False, [(None, 1, "采购方", "缺少必填列“采购方”")]),
     "bad_credit_codes.csv": (False, [

@@ -21,11 +21,13 @@ def write_text(name: str, text: str, encoding: str = "utf-8") -> None:
 
 
 def main() -> None:
-    # Excel's "Unicode 文本" is UTF-16 with a BOM: neither UTF-8 nor GB18030.
+    # UTF-16 without a byte-order mark: nothing says which encoding it is (with a BOM it imports).
     write_text("wrong_encoding_utf16.csv", ENTERPRISE_HEADER + "南昌甲科技有限公司,,南昌县,,新能源,正极材料,1.5,\n",
-               "utf-16")
+               "utf-16-le")
     # Windows-1252 text ("Café" and "ÿ"): its bytes are invalid in UTF-8 and in GB18030.
     write_text("wrong_encoding_cp1252.csv", "name,revenue_yi\nCafé Ÿÿ Trading Ltd,1.0\n", "cp1252")
+    # Korean EUC-KR: GB18030 would decode its bytes into Chinese-looking nonsense.
+    write_text("wrong_encoding_euc_kr.csv", "기업명,매출액\n삼성전자 주식회사,1.5\nLG에너지솔루션,3.2\n", "euc_kr")
     # An enterprise list without the 企业名称 column.
     write_text("missing_columns.csv", "统一社会信用代码,所属产业链,主营产品\n91360100MA35GWXY5H,新能源,正极材料\n")
     # A supply list without the 采购方 column.

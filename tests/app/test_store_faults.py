@@ -1,0 +1,105 @@
+"""A real Neo4j that stops answering under the app (frozen with SIGSTOP, then thawed): what users get.
+
+- ``/health`` answers at once from the background probe: 503 ``degraded`` while the store is down;
+- answers already computed for the last known revision are still served, marked
+  ``X-ChainAtlas-Stale: 1`` (pages: the 数据库暂不可用 banner);
+- anything that needs the store is a 503 in Chinese with ``Retry-After`` within 5 s, never a hang
+  and never a 400 with the driver's English text;
+- after the store answers again everything works without a restart.
+
+The server is the one the Neo4j tests use (``NEO4J_URI``); its process is found by the launcher's
+command line (``chainatlas.EmbeddedNeo4j --port=…``). The database is never mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.security.tokens import TokenRegistry
+from app.settings import Settings
+from queries.examples import example_batch
+from stores.base import GraphStore
+
+DEADLINE = 5.0  # the issue's bound for a fault to be told
+
+
+def neo4j_pid() -> int:
+    """The pid of the Neo4j launcher listening on NEO4J_URI's port."""
+    port = urlsplit(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")).port or 7687
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"chainatlas.EmbeddedNeo4j" in command and f"--port={port}".encode() in command:
+            return int(entry.name)
+    pytest.fail(f"no Neo4j launcher process for port {port} (start one with `bash scripts/neo4j.sh start`)", pytrace=False)
+
+
+@pytest.fixture
+def served(neo4j_store: GraphStore, tokens: TokenRegistry) -> Iterator[TestClient]:
+    neo4j_store.clear()
+    neo4j_store.write(example_batch())
+    admin = tokens.issue("admin", "故障测试")
+    app = create_app(Settings(), store=neo4j_store, tokens=tokens)
+    with TestClient(app, headers={"Authorization": f"Bearer {admin}"}, follow_redirects=False) as client:
+        yield client
+
+
+def timed(client: TestClient, path: str) -> tuple[float, object]:
+    started = time.monotonic()
+    response = client.get(path)
+    return time.monotonic() - started, response
+
+
+def wait_for(client: TestClient, status: int, limit: float) -> float:
+    """Seconds until /health answers ``status``."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if client.get("/health").status_code == status:
+            return time.monotonic() - started
+        time.sleep(0.2)
+    pytest.fail(f"/health did not answer {status} within {limit} s")
+
+
+def test_a_frozen_neo4j_is_told_within_seconds_and_survived(served: TestClient) -> None:
+    client = served
+    assert client.get("/health").json()["status"] == "ok"
+    cached = client.get("/api/chains/chain:ev/gaps")  # computed now, cached for this revision
+    assert cached.status_code == 200 and "X-ChainAtlas-Stale" not in cached.headers
+    assert client.get("/chains/chain:ev").status_code == 200
+    pid = neo4j_pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        elapsed, during = timed(client, "/api/risks?chain=chain:food")  # never computed: needs the store
+        assert during.status_code == 503 and elapsed < DEADLINE, (during.status_code, elapsed)
+        assert "数据库暂不可用" in during.json()["error"] and during.headers["Retry-After"]
+        wait_for(client, 503, DEADLINE)
+        elapsed, health = timed(client, "/health")
+        assert elapsed < 0.1 and health.json()["status"] == "degraded" and health.headers["Retry-After"]
+        elapsed, stale = timed(client, "/api/chains/chain:ev/gaps")
+        assert stale.status_code == 200 and stale.headers["X-ChainAtlas-Stale"] == "1" and elapsed < DEADLINE
+        assert stale.json() == cached.json()  # the last known revision's answer
+        page = client.get("/chains/chain:ev")
+        assert page.status_code == 200 and 'data-testid="store-down"' in page.text and "可能不是最新" in page.text
+        elapsed, listing = timed(client, "/api/chains")  # read from the store itself
+        assert listing.status_code == 503 and elapsed < DEADLINE
+        elapsed, uncached_page = timed(client, "/chains/chain:food")
+        assert uncached_page.status_code == 503 and elapsed < DEADLINE and "数据库暂不可用" in uncached_page.text
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    wait_for(client, 200, 30)  # recovery without a restart
+    recovered = client.get("/api/risks?chain=chain:food")
+    assert recovered.status_code == 200 and "X-ChainAtlas-Stale" not in recovered.headers
+    assert client.get("/api/chains").status_code == 200
