@@ -184,9 +184,9 @@ def restore(store: GraphStore, path: str | Path, *, replace: bool = False) -> Ba
         raise BackupError("数据存储不是空的：恢复会替换其中的全部数据。确认替换请加 --replace。未做任何改动。")
     with tempfile.TemporaryDirectory(prefix="chainatlas-restore-") as folder:
         copy_path = Path(folder) / "restore.sqlite"
-        with closing(_connect(Path(path), read_only=True)) as source, closing(_connect(copy_path)) as copy:
-            source.backup(copy)
-            copy.execute("DROP TABLE backup_meta")
+        with closing(_connect(Path(path), read_only=True)) as source, closing(_connect(copy_path)) as target:
+            source.backup(target)
+            target.execute("DROP TABLE backup_meta")
         copy = EmbeddedStore(copy_path)
         try:
             copy.ensure_schema()

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from app.cli.context import configured_store, fail
+from app.cli.context import audit_log, configured_store, fail
+from stores.audit import cli_actor, import_details
 
 if TYPE_CHECKING:
     from loaders.fields import Kind
@@ -79,11 +80,13 @@ def import_command(
     from loaders.importer import import_files
 
     date = _as_of(as_of)
-    with configured_store() as store:
+    with configured_store() as store, audit_log() as log:
         result = import_files(
             store, files, kind=None if kind is ImportKind.auto else _KINDS[kind], as_of=date, dry_run=dry_run,
             progress=sys.stderr.isatty(),
         )
+        if not dry_run:
+            log.add(cli_actor(), "import", import_details([str(path) for path in files], result, via="命令行"))
     _finish(result, report)
 
 

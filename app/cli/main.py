@@ -17,7 +17,7 @@ import json
 
 import typer
 
-from app.cli import analyses, data, search, tokens
+from app.cli import analyses, data, operations, search, tokens
 from app.cli.context import LOAD_ENTERPRISES, LOAD_REFERENCE, configured_store, settings
 from app.security.tokens import TokenRegistry
 from graph_schema.errors import ChainAtlasError
@@ -90,6 +90,7 @@ data.register(cli)
 search.register(cli)
 analyses.register(cli)
 tokens.register(cli)
+operations.register(cli)
 
 
 def main() -> None:
