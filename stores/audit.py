@@ -45,6 +45,14 @@ ACTIONS: dict[str, str] = {
     "restore": "恢复",
 }
 """The actions recorded and their Chinese names (other names are kept as they are)."""
+DETAIL_NAMES: dict[str, str] = {
+    "files": "文件", "file": "文件", "via": "途径", "ok": "通过校验", "written": "写入条数", "rows_read": "读取行数",
+    "items": "各类条数", "errors": "错误", "warnings": "警告", "holder": "持有人", "role": "角色", "token_id": "令牌编号",
+    "expires_days": "有效天数", "by": "方式", "client": "来源地址", "digest": "内容校验值", "nodes": "节点",
+    "relationships": "关系", "schema_version": "数据结构版本", "store": "数据存储", "replace": "替换原有数据",
+    "backup_created": "备份时间", "kept": "保留", "merged": "并入", "rule": "依据",
+}
+"""Chinese names of the detail keys the program records (others are shown as they are)."""
 CLI_ROLE = "命令行"
 ANONYMOUS = "（未识别）"
 
@@ -191,9 +199,9 @@ def describe(details: dict[str, Any]) -> str:
     """Details as ``key=value`` pairs, for a table cell.
 
     >>> describe({"rows": 3, "file": "a.csv"})
-    'file=a.csv；rows=3'
+    '文件=a.csv；rows=3'
     """
-    return "；".join(f"{key}={json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value}"
+    return "；".join(f"{DETAIL_NAMES.get(key, key)}={json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value}"
                     for key, value in sorted(details.items()))
 
 

@@ -146,7 +146,7 @@ EXAMPLE_REQUESTS = {
 }
 NEEDED = {
     "/api/risks": "reviewer", "/api/disruption": "reviewer", "/risks": "reviewer", "/disruption": "reviewer",
-    "/api/tokens": "admin", "/api/tokens/{token_id}": "admin",
+    "/api/tokens": "admin", "/api/tokens/{token_id}": "admin", "/api/audit": "admin", "/admin/audit": "admin",
 }
 OPEN = {"/health", "/login", "/logout"}
 
