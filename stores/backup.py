@@ -65,8 +65,28 @@ class BackupInfo:
 
 
 def content_digest(store: GraphStore) -> str:
-    """SHA-256 (hex) over every node and relationship of ``store`` in canonical order."""
+    """SHA-256 (hex) over every node and relationship of ``store`` in canonical order.
+
+    The embedded store streams its rows in that order from SQLite (UTF-8 byte order is code point
+    order, as Python sorts), so its digest never holds the whole graph in memory."""
+    if isinstance(store, EmbeddedStore):
+        return _streamed_digest(store)
     return _digest(store._all_nodes(), store._all_relationships())
+
+
+def _streamed_digest(store: EmbeddedStore) -> str:
+    sha = hashlib.sha256()
+    with store._lock:
+        reader = store._db.cursor()
+        try:
+            reader.execute("BEGIN")  # one snapshot for both tables
+            for label, props in reader.execute("SELECT label, props FROM nodes ORDER BY id"):
+                sha.update(_canonical({"label": label, **json.loads(props)}))
+            for rel_type, src, dst, key, props in reader.execute("SELECT type, src, dst, key, props FROM rels ORDER BY type, src, dst, key"):
+                sha.update(_canonical({"type": rel_type, "src": src, "dst": dst, "key": key, **json.loads(props)}))
+        finally:
+            reader.execute("COMMIT")
+    return sha.hexdigest()
 
 
 def _digest(nodes: list[NodeRecord], rels: list[RelationshipRecord]) -> str:
@@ -105,9 +125,10 @@ def backup(store: GraphStore, path: str | Path) -> BackupInfo:
     copy = EmbeddedStore(temporary)
     try:
         copy.ensure_schema()
-        nodes, rels = copy._all_nodes(), copy._all_relationships()
+        held = copy.counts()
         info = BackupInfo(version.SCHEMA_VERSION, source, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                          _digest(nodes, rels), len(nodes), len(rels))
+                          content_digest(copy), sum(held[label] for label in NODE_LABELS),
+                          sum(count for name, count in held.items() if name not in NODE_LABELS))
         copy._db.execute("CREATE TABLE backup_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         copy._db.executemany("INSERT INTO backup_meta(key, value) VALUES (?, ?)",
                              [("format", FORMAT), *((name, str(value)) for name, value in info.__dict__.items())])

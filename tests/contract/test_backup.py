@@ -81,3 +81,14 @@ def test_backup_is_consistent_while_the_store_is_open(tmp_path: Path) -> None:
     store.write(sample_batch())  # the store goes on working
     assert info.digest == content_digest(store)
     store.close()
+
+
+def test_streamed_digest_equals_the_generic_one(tmp_path: Path) -> None:
+    """The embedded store's streamed digest and the in-memory one (Neo4j's) agree on the same content."""
+    from stores.backup import _digest
+
+    store = EmbeddedStore(tmp_path / "s.sqlite")
+    store.ensure_schema()
+    store.write(sample_batch())
+    assert content_digest(store) == _digest(store._all_nodes(), store._all_relationships())
+    store.close()
