@@ -40,6 +40,11 @@ def test_demo_round_trips_with_identical_digest(store: GraphStore, demo_backup: 
     again = backup(store, tmp_path / "again.backup")  # and back out of this store: the same content
     assert again.digest == digest
     assert read_info(tmp_path / "again.backup").source == ("embedded" if isinstance(store, EmbeddedStore) else "neo4j")
+    other = EmbeddedStore(tmp_path / "other.sqlite")  # a backup of either store restores into the embedded one
+    other.ensure_schema()
+    restore(other, tmp_path / "again.backup")
+    assert content_digest(other) == digest
+    other.close()
 
 
 def test_non_empty_store_needs_replace(store: GraphStore, demo_backup: tuple[Path, str]) -> None:
