@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api import analyses as api_analyses
+from app.api import audit as api_audit
 from app.api import chains as api_chains
 from app.api import imports as api_imports
 from app.api import lists as api_lists
@@ -29,9 +30,10 @@ from app.security.cross_site import CrossSiteGuard
 from app.security.deps import LoginRequired, require
 from app.security.headers import SecurityHeaders
 from app.security.tokens import COOKIE, TokenRegistry
-from app.settings import Settings
+from app.settings import Settings, audit_path_beside
 from app.web import admin_names as web_admin_names
 from app.web import analyses as web_analyses
+from app.web import audit_page as web_audit
 from app.web import briefing as web_briefing
 from app.web import lists as web_lists
 from app.web import login
@@ -40,6 +42,7 @@ from app.web import network_pages as web_network
 from app.web import pages as web_pages
 from app.web.error_pages import error_page, is_page_request, validation_message
 from graph_schema.errors import ChainAtlasError, StoreUnavailable
+from stores.audit import AuditLog
 from stores.base import GraphStore
 from stores.factory import open_store
 
@@ -76,6 +79,8 @@ def create_app(
         owns_store, owns_tokens = store is None, tokens is None
         app.state.store = open_store(settings.store_config()) if owns_store else store
         app.state.tokens = TokenRegistry(settings.tokens_path) if owns_tokens else tokens
+        if owns_tokens:
+            app.state.audit = AuditLog(settings.audit_path)
         app.state.health = StoreHealth(app.state.store).start()
         # a store whose revision is a round trip (Neo4j) is read through the probe: no request waits on it
         by_probe = None if app.state.store.revision_is_in_process else app.state.health
@@ -90,6 +95,7 @@ def create_app(
                 app.state.store.close()
             if owns_tokens:
                 app.state.tokens.close()
+                app.state.audit.close()
 
     app = FastAPI(
         title="ChainAtlas 产业链图谱",
@@ -102,6 +108,7 @@ def create_app(
     )
     app.state.store = store
     app.state.tokens = tokens
+    app.state.audit = AuditLog(audit_path_beside(tokens.path)) if tokens is not None else None
     app.state.secure_cookies = settings.secure_cookies
     app.state.graphs = GraphCache(store) if store is not None else None
     app.state.data_dir = settings.data_dir  # the admin pages keep their decisions there (name-decisions.json)
@@ -177,6 +184,8 @@ def create_app(
     app.include_router(api_lists.router)
     app.include_router(api_tokens.router, dependencies=[require("admin")])
     app.include_router(api_imports.router, dependencies=[require("admin")])
+    app.include_router(api_audit.router, dependencies=[require("admin")])
+    app.include_router(web_audit.router, dependencies=[require("admin", page=True)])
     app.include_router(web_analyses.viewer)
     app.include_router(web_analyses.reviewer)
     app.include_router(web_lists.router)

@@ -27,6 +27,15 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"  # what `chainatlas serve` listens 
 CHECKOUT = Path(__file__).resolve().parents[1]  # the folder holding app/, stores/, pyproject.toml
 
 
+def audit_path_beside(tokens_path: str | Path) -> str | Path:
+    """The audit log's file next to a token registry's (in memory for an in-memory registry).
+
+    >>> audit_path_beside("/srv/data/tokens.sqlite")
+    PosixPath('/srv/data/audit.sqlite')
+    """
+    return ":memory:" if str(tokens_path) == ":memory:" else Path(tokens_path).with_name("audit.sqlite")
+
+
 def default_data_dir() -> Path:
     """``var/`` of the checkout the package was installed from; a ConfigError when the package is not
     in a checkout (a non-editable install), since site-packages is no place for data."""
@@ -99,6 +108,11 @@ class Settings(BaseSettings):
     def tokens_path(self) -> Path:
         """The SQLite file that keeps hashed access tokens (whatever the graph store)."""
         return self.data_dir / "tokens.sqlite"
+
+    @property
+    def audit_path(self) -> str | Path:
+        """The append-only audit log, beside the token registry (never in the graph store)."""
+        return audit_path_beside(self.tokens_path)
 
     def store_description(self) -> str:
         """Which store these settings open, for the line the CLI and the server print.

@@ -79,6 +79,8 @@ READ_REVISION = f"MATCH (m:{META_LABEL} {{id: 'revision'}}) RETURN m.value AS va
 CLEAR = f"MATCH (n) WHERE NOT n:{META_LABEL} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
 """Delete every node of the schema and its relationships, 10,000 nodes a transaction (so large graphs
 fit in memory); ``IN TRANSACTIONS`` runs only in an auto-commit transaction."""
+DELETE_ALL = f"MATCH (n) WHERE NOT n:{META_LABEL} DETACH DELETE n"
+"""Delete every node of the schema and its relationships inside the current transaction (a restore)."""
 
 
 # -- statements over the nodes of one label or the relationships of one type --------------------

@@ -103,32 +103,18 @@ class Neo4jStore(GraphStore):
                 self._driver.execute_query(statement, database_=self._database)
 
     def write(self, batch: WriteBatch) -> None:
-        nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for node in batch.nodes:
-            nodes_by_label[node.label].append({"id": node.id, "props": node.properties()})
-        rels_by_shape: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
-        for rel in batch.relationships:
-            props, key = rel.properties(), rel.key
-            key_property = RELATIONSHIP_TYPES[rel.type].key_property
-            merge_on = "key"
-            if key and key_property:  # the key property itself holds the key: no second copy to store
-                merge_on = key_property
-                del props[key_property]
-            shape = (rel.type, label_of(rel.src), label_of(rel.dst), merge_on)
-            rels_by_shape[shape].append({"src": rel.src, "dst": rel.dst, "key": key, "props": props})
+        self._write(_batch_work(batch), "writing a batch (nothing was written)")
+
+    def replace_all(self, batch: WriteBatch) -> None:
+        """Delete every node and relationship and write ``batch``, in ONE transaction (a restore:
+        all of it or nothing; the whole batch is held by the transaction, so it must fit the heap)."""
+        write = _batch_work(batch)
 
         def work(tx: ManagedTransaction) -> None:
-            for label, rows in nodes_by_label.items():
-                for chunk in chunks(rows, BATCH_ROWS):
-                    tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
-            for (rel_type, src_label, dst_label, merge_on), rows in rels_by_shape.items():
-                query = cypher.merge_relationships_query(rel_type, src_label, dst_label, merge_on)
-                for chunk in chunks(rows, BATCH_ROWS):
-                    written = tx.run(query, rows=chunk).single(strict=True)["written"]
-                    if written != len(chunk):  # some end is missing: name it, and roll everything back
-                        raise MissingEndpointError(_missing_message(tx, chunk, src_label, dst_label))
+            tx.run(cypher.DELETE_ALL).consume()
+            write(tx)
 
-        self._write(work, "writing a batch (nothing was written)")
+        self._write(work, "replacing the content (nothing was changed)")
 
     def bulk_load(self, expected_items: int) -> AbstractContextManager[None]:
         """Neo4j keeps its indexes up to date in every batch (index population after the fact
@@ -220,6 +206,36 @@ class Neo4jStore(GraphStore):
         return [
             _rel(row) for rel_type in RELATIONSHIP_TYPES for row in self._read(cypher.for_type(cypher.ALL_RELATIONSHIPS, rel_type))
         ]
+
+
+def _batch_work(batch: WriteBatch) -> Callable[[ManagedTransaction], None]:
+    """The unit of work that writes ``batch`` (MissingEndpointError, rolling back, when an end is absent)."""
+    nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for node in batch.nodes:
+        nodes_by_label[node.label].append({"id": node.id, "props": node.properties()})
+    rels_by_shape: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for rel in batch.relationships:
+        props, key = rel.properties(), rel.key
+        key_property = RELATIONSHIP_TYPES[rel.type].key_property
+        merge_on = "key"
+        if key and key_property:  # the key property itself holds the key: no second copy to store
+            merge_on = key_property
+            del props[key_property]
+        shape = (rel.type, label_of(rel.src), label_of(rel.dst), merge_on)
+        rels_by_shape[shape].append({"src": rel.src, "dst": rel.dst, "key": key, "props": props})
+
+    def work(tx: ManagedTransaction) -> None:
+        for label, rows in nodes_by_label.items():
+            for chunk in chunks(rows, BATCH_ROWS):
+                tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
+        for (rel_type, src_label, dst_label, merge_on), rows in rels_by_shape.items():
+            query = cypher.merge_relationships_query(rel_type, src_label, dst_label, merge_on)
+            for chunk in chunks(rows, BATCH_ROWS):
+                written = tx.run(query, rows=chunk).single(strict=True)["written"]
+                if written != len(chunk):  # some end is missing: name it, and roll everything back
+                    raise MissingEndpointError(_missing_message(tx, chunk, src_label, dst_label))
+
+    return work
 
 
 def _ids_by_label(ids: Iterable[str]) -> dict[str, list[str]]:

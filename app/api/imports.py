@@ -14,12 +14,15 @@ import tempfile
 from pathlib import Path, PurePath
 from typing import Any, Literal
 
-from fastapi import APIRouter, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from app.api.listing import MEDIA_TYPES
 from app.deps import CacheDep, StoreDep
+from app.security.deps import AuditDep, actor_of
 from loaders.tabular import READABLE_SUFFIXES, SUPPORTED_TEXT
+from stores.audit import active as audit_active
+from stores.audit import import_details
 
 router = APIRouter(prefix="/api/imports", tags=["admin"])
 
@@ -32,7 +35,7 @@ MAX_NAME_BYTES = 200  # file systems allow 255; the report cites the name
 @router.post("", summary="上传导入（企业名录 / 供应关系；先校验，全部通过才写入）",
              responses={200: {"description": "导入完成或试运行结果"}, 422: {"description": "文件被拒绝：附问题清单"}})
 def upload_import(
-    store: StoreDep, cache: CacheDep,
+    request: Request, store: StoreDep, cache: CacheDep, audit: AuditDep,
     files: list[UploadFile] = File(..., description="CSV（UTF-8/GBK）、XLSX 或 JSON 文件，可多个"),
     dry_run: bool = Query(False, description="试运行：只校验并显示将新增/更新什么，不写入"),
     report: Literal["json", "csv", "xlsx"] = Query("json", description="问题清单的格式；csv/xlsx 下载问题清单"),
@@ -58,7 +61,10 @@ def upload_import(
                 shutil.copyfileobj(upload.file, out, length=1024 * 1024)
             paths.append(target)
         with cache.writing():  # lookups leave the event loop meanwhile: the store is busy
-            outcome = import_files(store, paths, dry_run=dry_run)
+            with audit_active(audit, actor_of(request)):  # merges decided during the import are recorded
+                outcome = import_files(store, paths, dry_run=dry_run)
+    if not dry_run:
+        audit.add(actor_of(request), "import", import_details([path.name for path in paths], outcome, via="API"))
     status = 200 if outcome.ok else 422
     if report != "json":
         return Response(outcome.render(report), status_code=status, media_type=MEDIA_TYPES[report],

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 
-from app.security.deps import TokensDep
+from app.security.deps import AuditDep, TokensDep, actor_of
 from app.security.tokens import Role
 
 router = APIRouter(prefix="/api/tokens", tags=["admin"])
@@ -26,9 +26,11 @@ class IssuedToken(BaseModel):
 
 
 @router.post("", response_model=IssuedToken, status_code=201, summary="发放令牌")
-def issue_token(request: TokenRequest, tokens: TokensDep) -> dict[str, Any]:
+def issue_token(request: TokenRequest, http: Request, tokens: TokensDep, audit: AuditDep) -> dict[str, Any]:
     """Issue a token; the response is the only time it is shown."""
-    return {"token": tokens.issue(request.role, request.holder), "role": request.role, "holder": request.holder.strip()}
+    token = tokens.issue(request.role, request.holder)
+    audit.add(actor_of(http), "token.issue", {"holder": request.holder.strip(), "role": request.role, "via": "API"})
+    return {"token": token, "role": request.role, "holder": request.holder.strip()}
 
 
 @router.get("", summary="已发放的令牌（不含令牌本身）")
@@ -37,6 +39,8 @@ def list_tokens(tokens: TokensDep) -> list[dict[str, Any]]:
 
 
 @router.delete("/{token_id}", status_code=204, summary="撤销令牌")
-def revoke_token(tokens: TokensDep, token_id: int = Path(ge=1, le=2**31)) -> None:
+def revoke_token(http: Request, tokens: TokensDep, audit: AuditDep, token_id: int = Path(ge=1, le=2**31)) -> None:
     if not tokens.revoke(token_id):
         raise HTTPException(status_code=404, detail=f"令牌不存在：{token_id}")
+    holder, role = tokens.token_holder(token_id) or ("", "")
+    audit.add(actor_of(http), "token.revoke", {"token_id": token_id, "holder": holder, "role": role, "via": "API"})

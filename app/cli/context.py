@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
 
 from app.settings import Settings, load_settings
 from graph_schema.errors import ChainAtlasError
+from stores.audit import AuditLog, active, cli_actor
 from stores.base import GraphStore
 from stores.factory import open_store
 
@@ -58,6 +60,23 @@ def errors_exit(code: int) -> Iterator[None]:
     except ChainAtlasError as exc:
         raise fail(str(exc), code) from None
 
+
+
+@contextmanager
+def audit_log() -> Iterator[AuditLog]:
+    """The audit log beside the token registry, active (``stores.audit.record``) for the OS user."""
+    log = AuditLog(settings().audit_path)
+    try:
+        with active(log, cli_actor()):
+            yield log
+    finally:
+        log.close()
+
+
+def audit(action: str, details: dict[str, Any]) -> None:
+    """Record one action of the OS user running the command."""
+    with audit_log() as log:
+        log.add(cli_actor(), action, details)
 
 
 @contextmanager

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from app.cli.context import configured_store, fail, settings
+from app.cli.context import audit_log, configured_store, fail, settings
+from stores.audit import cli_actor, import_details
 
 if TYPE_CHECKING:
     from loaders.fields import Kind
@@ -80,7 +81,7 @@ def import_command(
     from loaders.importer import import_files
 
     date = _as_of(as_of)
-    with configured_store() as store:
+    with configured_store() as store, audit_log() as log:
         result = import_files(
             store, files, kind=None if kind is ImportKind.auto else _KINDS[kind], as_of=date, dry_run=dry_run,
             progress=sys.stderr.isatty(),
@@ -89,6 +90,8 @@ def import_command(
             from loaders.name_decisions import DecisionBook, apply_decisions
 
             apply_decisions(store, DecisionBook.in_folder(settings().data_dir))
+        if not dry_run:
+            log.add(cli_actor(), "import", import_details([str(path) for path in files], result, via="命令行"))
     _finish(result, report)
 
 

@@ -17,7 +17,7 @@ import json
 
 import typer
 
-from app.cli import analyses, data, names, search, tokens
+from app.cli import analyses, data, names, operations, search, tokens
 from app.cli.context import LOAD_ENTERPRISES, LOAD_REFERENCE, configured_store, settings
 from app.security.tokens import TokenRegistry
 from graph_schema.errors import ChainAtlasError
@@ -91,6 +91,7 @@ search.register(cli)
 analyses.register(cli)
 tokens.register(cli)
 names.register(cli)
+operations.register(cli)
 
 
 def main() -> None:

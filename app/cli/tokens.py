@@ -14,7 +14,7 @@ from contextlib import closing
 
 import typer
 
-from app.cli.context import errors_exit, fail, settings
+from app.cli.context import audit, errors_exit, fail, settings
 from app.security.tokens import CODE_DAYS, TokenRegistry
 from app.settings import DEFAULT_PUBLIC_URL
 
@@ -45,6 +45,7 @@ def token_issue(
     with closing(_registry()) as registry, errors_exit(2):
         token = registry.issue(role, holder, expires_in_days=expires_days)
         code = registry.login_code(token)
+    audit("token.issue", {"holder": holder.strip(), "role": role, "expires_days": expires_days, "via": "命令行"})
     until = f"，{expires_days} 天后过期" if expires_days else "，撤销前一直有效"
     typer.echo(f"已为「{holder}」签发 {role} 令牌{until}。一次性登录链接（打开后确认即可登录，只能用一次，{CODE_DAYS} 天内有效；"
                "请当面或经加密渠道转交；撤销：chainatlas token list / revoke）：", err=True)
@@ -81,7 +82,9 @@ def token_revoke(token_id: int = typer.Argument(..., help="the id shown by `chai
     """Revoke a token by id."""
     with closing(_registry()) as registry:
         revoked = registry.revoke(token_id)
+        holder, role = registry.token_holder(token_id) or ("", "")
     if not revoked:
         typer.secho(f"no token with id {token_id}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
+    audit("token.revoke", {"token_id": token_id, "holder": holder, "role": role, "via": "命令行"})
     typer.echo(f"revoked {token_id}")

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from app.security.tokens import COOKIE, ROLE_NAMES, Role, TokenRegistry, role_allows
+from stores.audit import ANONYMOUS, Actor, AuditLog
 
 
 class LoginRequired(Exception):
@@ -39,6 +40,19 @@ def role_of(request: Request) -> Role | None:
     return tokens.role_of(token) if token is not None else tokens.session_role(request.cookies.get(COOKIE))
 
 
+def actor_of(request: Request) -> Actor:
+    """Who makes a request, for the audit log: the holder and role of its token or session (never the token)."""
+    tokens: TokenRegistry = request.app.state.tokens
+    token = token_of(request)
+    found = tokens.holder(token=token) if token is not None else tokens.holder(session=request.cookies.get(COOKIE))
+    return Actor(*found) if found else Actor(ANONYMOUS, "")
+
+
+async def get_audit(request: Request) -> AuditLog:
+    audit: AuditLog = request.app.state.audit
+    return audit
+
+
 def _role(request: Request, needed: Role, *, page: bool) -> Role:
     held = role_of(request)
     if held is None:
@@ -62,3 +76,4 @@ def require(needed: Role, *, page: bool = False):  # type: ignore[no-untyped-def
 
 
 TokensDep = Annotated[TokenRegistry, Depends(get_tokens)]
+AuditDep = Annotated[AuditLog, Depends(get_audit)]

@@ -207,6 +207,30 @@ class TokenRegistry:
         self._note_use(row[0])
         return row[1]  # type: ignore[no-any-return]
 
+    def holder(self, *, token: str | None = None, session: str | None = None) -> tuple[str, Role] | None:
+        """(holder, role) of a valid token or open session (for the audit log: who acted), else None."""
+        if token:
+            clause, digest = "t.digest = ?", _digest(token)
+            joined = "tokens t"
+        elif session:
+            clause, digest = "s.digest = ? AND s.used = 0 AND s.expires > ?", _digest(session)
+            joined = "sessions s JOIN tokens t ON t.id = s.token_id"
+        else:
+            return None
+        params = (digest, _now(), _now()) if session and not token else (digest, _now())
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT t.holder, t.role FROM {joined} WHERE {clause} AND t.revoked = 0 AND (t.expires IS NULL OR t.expires > ?)",
+                params,
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def token_holder(self, token_id: int) -> tuple[str, Role] | None:
+        """(holder, role) of the token with this id, whatever its state."""
+        with self._lock:
+            row = self._db.execute("SELECT holder, role FROM tokens WHERE id = ?", (token_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
     def close_session(self, session: str | None) -> None:
         """End a session (logout)."""
         if session:

@@ -13,9 +13,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.security.deps import TokensDep
+from app.security.deps import AuditDep, TokensDep
 from app.security.tokens import COOKIE, ROLE_NAMES, SESSION_DAYS
 from app.web.templating import templates
+from stores.audit import ANONYMOUS, Actor
 
 router = APIRouter(include_in_schema=False)
 USED_OR_EXPIRED = "登录链接无效：它已被使用、已过期或已被撤销。请向管理员索取新的链接，或在下方输入访问令牌。"
@@ -41,6 +42,10 @@ def _signed_in(request: Request, session: str, next_path: str | None) -> Respons
     return response
 
 
+def _client(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
 def _form(request: Request, next_path: str | None, failed: str = "", status: int = 200) -> Response:
     return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next_path), "failed": failed, "synthetic": False},
                                       status_code=status)
@@ -64,11 +69,17 @@ def login_page(request: Request, tokens: TokensDep, code: str | None = None, tok
 
 
 @router.post("/login")
-def login_submit(request: Request, tokens: TokensDep, token: str = Form(""), code: str = Form(""), next: str = Form("/")) -> Response:
-    """Exchange a one-time code or a typed token for a session."""
+def login_submit(request: Request, tokens: TokensDep, audit: AuditDep, token: str = Form(""), code: str = Form(""),
+                 next: str = Form("/")) -> Response:
+    """Exchange a one-time code or a typed token for a session (each attempt goes into the audit log)."""
+    by = "一次性链接" if code.strip() else "输入令牌"
+    holder = tokens.code_holder(code.strip()) if code.strip() else tokens.holder(token=token.strip())
     session = tokens.open_session(code.strip()) if code.strip() else tokens.open_session(token=token.strip())
     if session is not None:
+        found = tokens.holder(session=session)
+        audit.add(Actor(*found) if found else Actor(ANONYMOUS, ""), "login", {"by": by, "client": _client(request)})
         return _signed_in(request, session, next)
+    audit.add(Actor(*holder) if holder else Actor(ANONYMOUS, ""), "login.failed", {"by": by, "client": _client(request)})
     return _form(request, next, USED_OR_EXPIRED if code.strip() else "令牌无效、已过期或已被撤销，请重新输入。", 401)
 
 

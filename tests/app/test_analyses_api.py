@@ -146,7 +146,7 @@ EXAMPLE_REQUESTS = {
 }
 NEEDED = {
     "/api/risks": "reviewer", "/api/disruption": "reviewer", "/risks": "reviewer", "/disruption": "reviewer",
-    "/api/tokens": "admin", "/api/tokens/{token_id}": "admin", "/admin/duplicates": "admin",
+    "/api/tokens": "admin", "/api/tokens/{token_id}": "admin", "/admin/duplicates": "admin", "/api/audit": "admin", "/admin/audit": "admin",
 }
 OPEN = {"/health", "/login", "/logout"}
 
