@@ -795,13 +795,13 @@ def _names(view: ChainView) -> Mapping[str, str]:
 
 
 class NamesInGraph(Mapping[str, str]):
-    """Id → name of the view's enterprises and products, and of any other node of the whole graph
-    (an input another chain makes), so that no result row shows a raw id where a name exists.
+    """Id → name of the view's enterprises and products and of any other node in the chain's part of
+    the graph (the same on the whole graph as on the chain's projection, which holds nothing beyond it).
 
     >>> from queries.examples import example_graph
     >>> names = NamesInGraph(chain_view(example_graph(), "chain:ev"))
-    >>> names.get("product:rice", "product:rice"), "product:rice" in names, "product:nothing" in names
-    ('大米', True, False)
+    >>> names.get("product:cell", "product:cell"), "product:rice" in names, "product:nothing" in names
+    ('电芯', False, False)
     """
 
     def __init__(self, view: ChainView) -> None:
@@ -811,7 +811,7 @@ class NamesInGraph(Mapping[str, str]):
         found = self._view.names.get(node_id)
         if found is not None:
             return found
-        if node_id in self._view.graph:
+        if self._view.contains(node_id):  # the chain's part only: a chain's projection names nothing beyond it
             return self._view.name(node_id)
         raise KeyError(node_id)
 

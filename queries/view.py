@@ -106,12 +106,12 @@ class ChainView:
         return "该网络中没有南昌本地企业，分析范围自动设为网络中全部企业"
 
     def name(self, node_id: str) -> str:
-        """The node's name — also of a node outside the view's scope (a product another chain
-        makes), from the whole graph — or its id when it has none.
+        """The node's name, or its id when the view's part of the graph has none (a node outside the
+        chain's part: the same answer on the whole graph as on the chain's own projection).
 
         >>> from queries.examples import example_graph
-        >>> chain_view(example_graph(), "chain:ev").name("product:rice")  # a 绿色食品 product
-        '大米'
+        >>> chain_view(example_graph(), "chain:ev").name("product:cell"), chain_view(example_graph(), "chain:ev").name("product:rice")
+        ('电芯', 'product:rice')
         """
         if node_id in self.attrs:
             return str(self.attrs[node_id].get("name") or node_id)
@@ -120,7 +120,7 @@ class ChainView:
         supplier = own_output_supplier(node_id)
         if supplier is not None:
             return f"{self.name(supplier)}的产出"
-        data = self.graph.nodes[node_id] if node_id in self.graph else {}
+        data = self.graph.nodes[node_id] if self.contains(node_id) else {}
         return str(data.get("name") or node_id)
 
     @cached_property

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.security.deps import token_of
+from app.security.tokens import COOKIE
 from app.web.templating import templates
 from loaders.name_decisions import DEFAULT_THRESHOLD, DecisionBook, apply_decisions, decision_rows, near_duplicates
 
@@ -40,7 +41,8 @@ async def duplicates_page(request: Request, threshold: float = Query(DEFAULT_THR
 async def decide(request: Request, keep: str = Form(..., min_length=1, max_length=200),
                  other: str = Form(..., min_length=1, max_length=200),
                  decision: Literal["merge", "keep"] = Form(...)) -> RedirectResponse:
-    holder = request.app.state.tokens.holder_of(token_of(request))
+    found = request.app.state.tokens.holder(token=token_of(request), session=request.cookies.get(COOKIE))
+    holder = found[0] if found else None
     if holder is None:
         raise HTTPException(status_code=403, detail="需要管理员登录")
     book = _book(request)

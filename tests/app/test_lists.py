@@ -94,7 +94,7 @@ def test_gap_list_puts_missing_before_weak_and_filters_by_status_and_place(clien
 def test_targets_are_one_row_per_candidate_and_product_with_effects(clients: dict[str, TestClient]) -> None:
     viewer = clients["viewer"]
     body = viewer.get("/api/lists/targets", params={"chain": "chain:ev"}).json()
-    pairs = [(row["企业ID"], row["产品"]) for row in body["items"]]
+    pairs = [(row["企业ID"], row["产品ID"]) for row in body["items"]]
     assert len(pairs) == len(set(pairs)) == body["total"] == 3
     assert {row["状态"] for row in body["items"]} <= {"缺链", "弱链"}
     scores = [row["总分"] for row in body["items"]]

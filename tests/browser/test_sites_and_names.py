@@ -17,7 +17,7 @@ from app.settings import Settings
 from loaders.names import enterprise_id
 from loaders.realdata import import_apple, realdata_path
 from stores.embedded import EmbeddedStore
-from tests.browser.conftest import SCREENSHOTS, VIEWPORTS, LiveServer, _free_port
+from tests.browser.conftest import SCREENSHOTS, VIEWPORTS, LiveServer, _free_port, sign_in
 
 FOXCONN = "Hon Hai Precision Industry Co., Ltd. (Foxconn)"
 
@@ -42,7 +42,7 @@ def apple_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     while not server.started:
         assert time.monotonic() < deadline, "the web app did not start within 30 s"
         time.sleep(0.05)
-    yield LiveServer(url=f"http://127.0.0.1:{port}", tokens=tokens, store=store)
+    yield LiveServer(url=f"http://127.0.0.1:{port}", tokens=tokens, store=store, registry=registry)
     server.should_exit = True
     thread.join(timeout=10)
     store.close()
@@ -65,7 +65,7 @@ def test_enterprise_page_shows_its_sites_by_year(browser: Any, apple_server: Liv
     width, height = VIEWPORTS[viewport]
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{apple_server.url}/login?token={apple_server.tokens['viewer']}")
+    sign_in(page, apple_server, "viewer")
     firm = apple_server.store.search("Hon Hai", labels=["Enterprise"])[0]
     assert firm["id"] == enterprise_id(firm["name"])
     page.goto(f"{apple_server.url}/enterprises/{firm['id']}")
@@ -85,10 +85,10 @@ def test_enterprise_page_shows_its_sites_by_year(browser: Any, apple_server: Liv
 def test_admin_decides_on_near_duplicates(browser: Any, apple_server: LiveServer) -> None:
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{apple_server.url}/login?token={apple_server.tokens['viewer']}")
+    sign_in(page, apple_server, "viewer")
     response = page.goto(f"{apple_server.url}/admin/duplicates")
     assert response is not None and response.status == 403  # a viewer may not decide
-    page.goto(f"{apple_server.url}/login?token={apple_server.tokens['admin']}")
+    sign_in(page, apple_server, "admin")
     page.goto(f"{apple_server.url}/admin/duplicates")
     pairs = page.locator("[data-testid=duplicates] tbody tr")
     before = pairs.count()
