@@ -49,12 +49,21 @@ def neo4j_pid() -> int:
 
 @pytest.fixture
 def served(neo4j_store: GraphStore, tokens: TokenRegistry) -> Iterator[TestClient]:
+    """The app over a store of its own (its own driver and connection pool, as `chainatlas serve` has),
+    on the database the Neo4j tests use."""
+    from stores.neo4j_store import Neo4jStore
+
     neo4j_store.clear()
     neo4j_store.write(example_batch())
+    own = Neo4jStore.connect(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"), os.environ.get("NEO4J_USER", "neo4j"),
+                             os.environ.get("NEO4J_PASSWORD", ""))
     admin = tokens.issue("admin", "故障测试")
-    app = create_app(Settings(), store=neo4j_store, tokens=tokens)
-    with TestClient(app, headers={"Authorization": f"Bearer {admin}"}, follow_redirects=False) as client:
-        yield client
+    app = create_app(Settings(), store=own, tokens=tokens)
+    try:
+        with TestClient(app, headers={"Authorization": f"Bearer {admin}"}, follow_redirects=False) as client:
+            yield client
+    finally:
+        own.close()
 
 
 def timed(client: TestClient, path: str) -> tuple[float, object]:
