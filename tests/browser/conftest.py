@@ -128,23 +128,23 @@ class SizedPage:
     height: int
 
 
+def signed_in_pages(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer, role: str) -> Iterator[SizedPage]:
+    """The body of the sized-page fixtures: ``role`` signed in at ``VIEWPORTS[request.param]``, downloads allowed."""
+    width, height = VIEWPORTS[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, live_server, role)
+    yield SizedPage(page, request.param, width, height)
+    context.close()
+
+
 @pytest.fixture(params=sorted(VIEWPORTS))
 def viewer_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer) -> Iterator[SizedPage]:
     """A viewer signed in on a 1440×900 screen and on a 390×844 phone (one test run each)."""
-    width, height = VIEWPORTS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    page = context.new_page()
-    sign_in(page, live_server, "viewer")
-    yield SizedPage(page, request.param, width, height)
-    context.close()
+    yield from signed_in_pages(request, browser, live_server, "viewer")
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))
 def reviewer_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer) -> Iterator[SizedPage]:
-    """A reviewer (安全审查) signed in on a 1440×900 screen and on a 390×844 phone, downloads allowed."""
-    width, height = VIEWPORTS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    sign_in(page, live_server, "reviewer")
-    yield SizedPage(page, request.param, width, height)
-    context.close()
+    """A reviewer (安全审查) signed in on a 1440×900 screen and on a 390×844 phone."""
+    yield from signed_in_pages(request, browser, live_server, "reviewer")

@@ -10,17 +10,12 @@ from typing import Any
 import pytest
 
 from stores.audit import Actor, AuditLog
-from tests.browser.conftest import SCREENSHOTS, VIEWPORTS, LiveServer, SizedPage, sign_in
+from tests.browser.conftest import SCREENSHOTS, VIEWPORTS, LiveServer, SizedPage, signed_in_pages
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))
 def admin_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer) -> Iterator[SizedPage]:
-    width, height = VIEWPORTS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    page = context.new_page()
-    sign_in(page, live_server, "admin")
-    yield SizedPage(page, request.param, width, height)
-    context.close()
+    yield from signed_in_pages(request, browser, live_server, "admin")
 
 
 @pytest.fixture(scope="module")
