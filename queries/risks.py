@@ -795,8 +795,9 @@ def _names(view: ChainView) -> Mapping[str, str]:
 
 
 class NamesInGraph(Mapping[str, str]):
-    """Id → name of the view's enterprises and products and of any other node in the chain's part of
-    the graph (the same on the whole graph as on the chain's projection, which holds nothing beyond it).
+    """Id → name of the view's enterprises and products, of the products its links name that only
+    another chain makes (``ChainView.outside_names``) and of any other node in the chain's part of the
+    graph: the same on the whole graph as on the chain's projection.
 
     >>> from queries.examples import example_graph
     >>> names = NamesInGraph(chain_view(example_graph(), "chain:ev"))

@@ -49,6 +49,7 @@ from queries.collector import gc_paused
 from queries.fast import SimpleNetwork
 from queries.meanings import SupplyLink, canonical_order, geography, input_key, own_output_supplier, records_supply, supply_weights, unnamed_part
 from queries.observations import Calendars
+from stores.base import OUTSIDE_NAMES
 
 SCOPES = ("local", "all")
 SCOPE_NAMES = {"local": "南昌本地企业", "all": "网络中全部企业"}
@@ -106,8 +107,9 @@ class ChainView:
         return "该网络中没有南昌本地企业，分析范围自动设为网络中全部企业"
 
     def name(self, node_id: str) -> str:
-        """The node's name, or its id when the view's part of the graph has none (a node outside the
-        chain's part: the same answer on the whole graph as on the chain's own projection).
+        """The node's name — of a node in the view's part of the graph, or of a product its links
+        name that only another chain makes (``outside_names``) — or its id when it has none: the same
+        answer on the whole graph as on the chain's own projection.
 
         >>> from queries.examples import example_graph
         >>> chain_view(example_graph(), "chain:ev").name("product:cell"), chain_view(example_graph(), "chain:ev").name("product:rice")
@@ -120,13 +122,38 @@ class ChainView:
         supplier = own_output_supplier(node_id)
         if supplier is not None:
             return f"{self.name(supplier)}的产出"
+        if node_id in self.outside_names:
+            return self.outside_names[node_id]
         data = self.graph.nodes[node_id] if self.contains(node_id) else {}
         return str(data.get("name") or node_id)
 
     @cached_property
+    def outside_names(self) -> Mapping[str, str]:
+        """Id → name of the products the view's links name that are not the chain's (an input only
+        another chain makes): from the whole graph, or from what a chain's projection carries of them
+        (``stores.base.OUTSIDE_NAMES``), so both give the same names.
+
+        >>> from queries.examples import example_graph
+        >>> chain_view(example_graph()).outside_names  # the whole graph: every product is its own
+        {}
+        """
+        carried = self.graph.graph.get(OUTSIDE_NAMES) or {}
+        found = {}
+        for link in self.links:
+            product = link.product
+            if product and product not in self.product_info and product not in found:
+                if product in self.graph:
+                    found[product] = str(self.graph.nodes[product].get("name") or product)
+                elif product in carried:
+                    found[product] = str(carried[product])
+        return found
+
+    @cached_property
     def names(self) -> Mapping[str, str]:
-        """Id → name of every enterprise and product of the view."""
+        """Id → name of every enterprise and product of the view (and of the products its links name
+        that only another chain makes)."""
         found = {e: str(self.attrs[e].get("name") or e) for e in self.attrs}
+        found.update(self.outside_names)
         found.update({p: str(info.get("name") or p) for p, info in self.product_info.items()})
         for link in self.links:
             if not link.product:

@@ -128,6 +128,11 @@ def edge_key(rel: RelationshipRecord) -> str:
     return f"{rel['type']}:{rel['key']}" if rel["key"] else rel["type"]
 
 
+OUTSIDE_NAMES = "outside_names"
+"""Key of a chain projection's graph attribute (``graph.graph``): id → name of the products its links
+name that lie outside the chain's part (``GraphStore.project``)."""
+
+
 def build_graph(nodes: Iterable[NodeRecord], rels: Iterable[RelationshipRecord]) -> nx.MultiDiGraph:
     """A MultiDiGraph with node attributes ``label`` + properties and edge attributes ``type`` + properties.
 
@@ -267,7 +272,16 @@ class GraphStore(ABC):
         if chain_id is None:
             return build_graph(self._all_nodes(), self._all_relationships())
         ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
-        return build_graph(self._nodes_by_id(ids), self._rels_among(ids))
+        graph = build_graph(self._nodes_by_id(ids), self._rels_among(ids))
+        graph.graph[OUTSIDE_NAMES] = self._outside_names(graph)
+        return graph
+
+    def _outside_names(self, graph: nx.MultiDiGraph) -> dict[str, str]:
+        """Id → name of the products that the SUPPLIES links of a chain's part name but the part does
+        not hold (an input only another chain makes), so the analyses name them as on the whole graph."""
+        missing = {data["product"] for _, _, data in graph.edges(data=True)
+                   if data.get("type") == "SUPPLIES" and data.get("product") and data["product"] not in graph}
+        return {node["id"]: str(node.get("name") or node["id"]) for node in self._nodes_by_id(missing)} if missing else {}
 
     @abstractmethod
     def counts(self) -> dict[str, int]:
