@@ -23,7 +23,7 @@ from app.terminal_table import terminal_table
 from loaders.spreadsheet_cells import csv_cell
 from loaders.spreadsheet_layout import write_sheet
 from queries.formatting import excel_number_format
-from queries.labels import Record, labelled_tables
+from queries.labels import Record, focus_of, labelled_tables
 
 OutputFormat = Literal["table", "json", "csv", "xlsx"]
 NO_RESULTS = "（无结果）"  # the one column of an empty CSV or sheet
@@ -38,8 +38,10 @@ class Tabulated(Protocol):
 
 
 def result_tables(result: Tabulated) -> dict[str, list[dict[str, Any]]]:
-    """Every table of ``result`` as rows for output: keyed by the fields' labels, titled, the main one first."""
-    return labelled_tables(result.record_tables(), result.headings())
+    """Every table of ``result`` as rows for output: keyed by the fields' labels, titled, the main one
+    first; under scope ``all`` the columns that count the firms in focus say 网络内, not 本地
+    (``queries.labels.focus_of``)."""
+    return labelled_tables(result.record_tables(), result.headings(), focus=focus_of(result))
 
 
 def _cell(value: Any) -> Any:

@@ -140,6 +140,7 @@ class ChainMap(LabelledReport[ProductCoverageRecord]):
     products: tuple[ProductCoverage, ...]
     target: TargetProgress
     names: dict[str, str]
+    scope: str = "local"  # the firms in focus the local columns count (queries.view)
 
     def _build(self) -> dict[str, Sequence[Record]]:
         """coverage 产品覆盖: one record per product, upstream first; summary 概要."""
@@ -242,4 +243,5 @@ def chain_map(graph: nx.MultiDiGraph | ChainView, chain_id: str, *, base_year: i
         products=tuple(coverage),
         target=target_progress(revenue, view.chain_attrs.get("target_2026_yi"), base_year),
         names=dict(view.names),
+        scope=view.scope,
     )

@@ -29,7 +29,7 @@ import networkx as nx
 from queries.chain_map import stage_order
 from queries.collector import pausing_gc
 from queries.formatting import name_list, percent, percent_points, rounded
-from queries.labels import LabelledReport, Record, labelled
+from queries.labels import LabelledReport, Record, in_focus, labelled
 from queries.view import ChainView, chain_view
 
 MISSING, EXTENSION, WEAK, STRONG = "缺链", "延链", "弱链", "强链"
@@ -73,11 +73,11 @@ class GapRule:
         if not 0 <= self.min_local_sourcing_share <= 1 or not 0 < self.min_strong_input_share <= 1:
             raise ValueError("shares must lie in [0, 1] (min_strong_input_share in (0, 1])")
 
-    def describe(self) -> str:
-        """The rule in one Chinese sentence."""
-        return (
+    def describe(self, scope: str | None = None) -> str:
+        """The rule in one Chinese sentence, for the firms in focus ``scope`` (``all``: 网络内, not 本地)."""
+        return in_focus(
             f"本地生产企业少于{self.min_local_producers}家或本地配套率低于{percent(self.min_local_sourcing_share)}为弱链；"
-            f"无本地生产企业且投入品中强链占比不低于{percent(self.min_strong_input_share)}为延链"
+            f"无本地生产企业且投入品中强链占比不低于{percent(self.min_strong_input_share)}为延链", scope,
         )
 
 
@@ -145,6 +145,7 @@ class GapReport(LabelledReport[GapRecord]):
     rule: GapRule
     products: tuple[ProductGap, ...]
     names: dict[str, str]
+    scope: str = "local"  # the firms in focus the statuses count (queries.view)
 
     def gaps(self) -> list[ProductGap]:
         """The products that are not 强链, most depended on first."""
@@ -165,7 +166,7 @@ class GapReport(LabelledReport[GapRecord]):
         """One record: the rule and the number of products per status."""
         counts = self.counts()
         return [GapSummaryRecord(
-            self.chain_id, counts[MISSING], counts[EXTENSION], counts[WEAK], counts[STRONG], self.rule.describe()
+            self.chain_id, counts[MISSING], counts[EXTENSION], counts[WEAK], counts[STRONG], self.rule.describe(self.scope)
         )]
 
     def summary_rows(self) -> list[dict[str, Any]]:
@@ -277,7 +278,7 @@ def gap_report(
             dependents=dependents,
             dependent_revenue=round(sum(view.revenue(e) for e in dependents), 4),
             leaders_needing=tuple(e for e in dependents if e in view.leaders),
-            evidence="；".join(evidence[product]),
+            evidence=in_focus("；".join(evidence[product]), view.scope),
             rank=None,
         ))
     gaps = sorted(
@@ -296,4 +297,5 @@ def gap_report(
         rule=rule,
         products=tuple(ranked + not_gaps),
         names=dict(view.names),
+        scope=view.scope,
     )

@@ -115,6 +115,7 @@ class IndexReport(LabelledReport[IndexRecord]):
     """Indices for each chain asked for, followed by its clusters and parks."""
 
     items: tuple[IndexRow, ...]
+    scope: str = "local"  # the firms in focus: "all" when every chain's view counts every firm
 
     def _build(self) -> dict[str, Sequence[Record]]:
         return {"indices": [
@@ -149,8 +150,10 @@ def indices(
     """
     wanted = [chain_id] if chain_id is not None else chain_ids(graph)
     rows: list[IndexRow] = []
+    scopes = set()
     for chain in wanted:
         view = chain_view(graph, chain)
+        scopes.add(view.scope)
         rows.append(IndexRow(
             "产业链", chain, view.name(chain), chain, group_indices(view, view.local_enterprises),
             target_progress(sum(view.revenue(e) for e in view.local_enterprises),
@@ -160,7 +163,7 @@ def indices(
             rows.append(IndexRow("集群", cluster, view.name(cluster), chain, group_indices(view, members), None))
         for park, members in sorted(_parks(view).items()):
             rows.append(IndexRow("园区", park, view.name(park), chain, group_indices(view, members), None))
-    return IndexReport(tuple(rows))
+    return IndexReport(tuple(rows), "all" if scopes == {"all"} else "local")
 
 
 def _clusters(view: ChainView) -> dict[str, set[str]]:

@@ -273,25 +273,66 @@ TABLE_TITLES: dict[str, str] = {
 }
 
 
+FOCUS_WORDS = {"local": "本地", "all": "网络内"}
+"""What a heading calls the firms in focus (``queries.view`` scope): 本地 firms, or every firm in the network."""
+
+
+def in_focus(label: str, scope: str | None) -> str:
+    """A heading as it reads for the firms in focus: as written (本地…) for ``local`` (and None),
+    with 本地 replaced by 网络内 for ``all``, so a column says what it counts.
+
+    >>> in_focus("受影响本地企业(家)", "all"), in_focus("本地营收(亿元)", "local"), in_focus("占本链本地企业比例", "all")
+    ('受影响网络内企业(家)', '本地营收(亿元)', '占本链网络内企业比例')
+    """
+    return label.replace(FOCUS_WORDS["local"], FOCUS_WORDS["all"]) if scope == "all" else label
+
+
+@functools.cache
+def focus_labels(scope: str | None) -> Mapping[str, str]:
+    """``LABELS`` with every heading ``in_focus`` of ``scope`` (the pages' ``labels`` under a scope).
+
+    >>> focus_labels("all")["local_enterprise_count"], focus_labels("local")["local_enterprise_count"]
+    ('网络内企业数', '本地企业数')
+    """
+    return LABELS if scope != "all" else {field: in_focus(label, scope) for field, label in LABELS.items()}
+
+
+def focus_of(result: object) -> str:
+    """The firms a result counts, ``local`` or ``all``: its ``focus``, else its ``scope`` when that
+    names them (a disruption's ``scope`` describes what was taken out), else ``local``.
+
+    >>> from types import SimpleNamespace
+    >>> focus_of(SimpleNamespace(scope="all")), focus_of(SimpleNamespace(scope="企业 甲", focus="all")), focus_of(object())
+    ('all', 'all', 'local')
+    """
+    for name in ("focus", "scope"):
+        value = getattr(result, name, None)
+        if value in FOCUS_WORDS:
+            return str(value)
+    return "local"
+
+
 @_per_kind
 def columns(kind: type[Record]) -> tuple[tuple[str, str], ...]:
     """(field, label) of each field of a record type, in field order."""
     return tuple((field.name, LABELS[field.name]) for field in dataclasses.fields(kind))  # type: ignore[arg-type]
 
 
-def labelled(records: Iterable[Record], headings: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+def labelled(records: Iterable[Record], headings: Mapping[str, str] | None = None, *,
+             focus: str | None = None) -> list[dict[str, Any]]:
     """Records as rows for the edges: dicts keyed by each field's label, in field order.
 
     ``headings`` overrides the label of a field where a table names its columns after its data
-    (the gap-change table of ``changes`` heads its two states by their dates). A field declared as
-    a tuple becomes a list, so a row is what JSON, CSV and Excel writers take.
+    (the gap-change table of ``changes`` heads its two states by their dates); ``focus`` ``"all"``
+    heads what counts the firms in focus 网络内… instead of 本地… (``in_focus``). A field declared
+    as a tuple becomes a list, so a row is what JSON, CSV and Excel writers take.
     """
     rows = []
     kind: type | None = None
     for record in records:
         if type(record) is not kind:  # a table holds one kind of record: plan its columns once
             kind = type(record)
-            keys = [headings.get(field, label) if headings else label for field, label in columns(kind)]
+            keys = [in_focus(headings.get(field, label) if headings else label, focus) for field, label in columns(kind)]
             values, listed = _reader(kind)
             listed_keys = [keys[i] for i in listed]
         row = dict(zip(keys, values(record), strict=True))
@@ -313,10 +354,13 @@ def _reader(kind: type[Record]) -> tuple[Callable[[Record], tuple[Any, ...]], tu
 
 
 def labelled_tables(
-    tables: Mapping[str, Sequence[Record]], headings: Mapping[str, Mapping[str, str]] | None = None
+    tables: Mapping[str, Sequence[Record]], headings: Mapping[str, Mapping[str, str]] | None = None, *,
+    focus: str | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Each table of a ``record_tables()`` labelled and named by its title (``headings``: per table name)."""
-    return {TABLE_TITLES[name]: labelled(records, (headings or {}).get(name)) for name, records in tables.items()}
+    """Each table of a ``record_tables()`` labelled and named by its title (``headings``: per table
+    name; ``focus``: the firms in focus, as for ``labelled`` — the titles stay, they name the tables
+    for ``table=``)."""
+    return {TABLE_TITLES[name]: labelled(records, (headings or {}).get(name), focus=focus) for name, records in tables.items()}
 
 
 class LabelledReport(ABC, Generic[R]):
@@ -348,9 +392,9 @@ class LabelledReport(ABC, Generic[R]):
         return {}
 
     def rows(self) -> list[dict[str, Any]]:
-        """The main table, labelled for the edges."""
-        return labelled(self.records())
+        """The main table, labelled for the edges (headed for the firms in focus, ``focus_of``)."""
+        return labelled(self.records(), focus=focus_of(self))
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         """Every table, labelled and titled for the edges, the main one first."""
-        return labelled_tables(self._built, self.headings())
+        return labelled_tables(self._built, self.headings(), focus=focus_of(self))

@@ -644,6 +644,7 @@ class DependencyList(LabelledReport[DependencyRecord]):
 
     chain_id: str | None
     dependencies: tuple[DependencyRecord, ...]
+    scope: str = "local"  # the firms in focus the impact columns count
 
     def _build(self) -> dict[str, Sequence[Record]]:
         """dependencies (main, in the order given), severity_counts: per chain and type, by severity."""
