@@ -48,7 +48,7 @@ from queries.chains import chain_scope
 from queries.collector import gc_paused
 from queries.fast import SimpleNetwork
 from queries.meanings import SupplyLink, canonical_order, geography, input_key, own_output_supplier, records_supply, supply_weights, unnamed_part
-from queries.observations import Calendars
+from queries.observations import Calendars, is_present
 from stores.base import OUTSIDE_NAMES
 
 SCOPES = ("local", "all")
@@ -432,6 +432,24 @@ def with_scope(view: ChainView, scope: str | None) -> ChainView:
     if scope == view.scope and defaulted == view.scope_defaulted:
         return view
     return dataclasses.replace(view, scope=scope, scope_defaulted=defaulted)
+
+
+def supplies_as_of(graph: nx.MultiDiGraph, as_of: str | None, calendars: Calendars | None = None) -> nx.MultiDiGraph:
+    """A read-only view of ``graph`` whose SUPPLIES links are those present as of ``as_of`` (the rule of
+    ``chain_view``: by their observations, else by their ``as_of``); every other relationship stays.
+
+    >>> from queries.examples import example_graph
+    >>> graph = example_graph()
+    >>> "ent:pack" in supplies_as_of(graph, "2024-01-01").pred["ent:lead"], "ent:pack" in supplies_as_of(graph, None).pred["ent:lead"]
+    (False, True)
+    """
+    calendars = calendars if calendars is not None else supply_calendars(graph)
+
+    def present(source: str, target: str, key: str) -> bool:
+        data = graph.edges[source, target, key]
+        return data.get("type") != "SUPPLIES" or is_present(data, as_of, calendars)
+
+    return nx.subgraph_view(graph, filter_edge=present)
 
 
 def supply_calendars(graph: nx.MultiDiGraph) -> Calendars:

@@ -8,7 +8,6 @@ changes; critical dependencies and disruption simulations are for reviewers (安
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import inspect
 import re
 from collections.abc import Callable, Sequence
@@ -20,7 +19,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
-from app.deps import CHAIN_ID, CacheDep
+from app.deps import AS_OF, CHAIN_ID, DATE_PATTERN, CacheDep, checked_as_of
 from app.output import Tabulated, render_tables, result_tables
 from app.readmodel import risk_list
 from app.readmodel.graph_cache import dated as as_of_date
@@ -38,7 +37,7 @@ OptionalChain = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$", description="产
 BaseYear = Query(2025, ge=2020, le=2026)
 ScopeQuery = Query(None, description="分析范围：local 南昌本地企业（默认）、all 网络中全部企业；网络中没有本地企业时默认 all")
 Scope = Literal["local", "all"] | None
-DATE = r"^\d{4}-\d{2}-\d{2}$"
+DATE = DATE_PATTERN
 TABLE_PARAMETERS = tuple(  # every analysis operation takes these, after its own parameters
     inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
     for name, annotation, default in (
@@ -47,20 +46,7 @@ TABLE_PARAMETERS = tuple(  # every analysis operation takes these, after its own
 )
 
 
-AS_OF_PARAMETER = inspect.Parameter(
-    "as_of", inspect.Parameter.KEYWORD_ONLY, annotation=str | None,
-    default=Query(None, pattern=DATE, description="数据日期 YYYY-MM-DD：按当日有效的名单与供应关系分析（默认最新）"),
-)
-
-
-def _checked_date(text: str | None) -> str | None:
-    """``as_of`` as an ISO date; a malformed one (2022-13-01) answers 422."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise HTTPException(status_code=422, detail=f"参数错误：as_of 不是有效日期：{text}") from None
+AS_OF_PARAMETER = inspect.Parameter("as_of", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=AS_OF)
 
 
 def analysis(router: APIRouter, path: str, *, summary: str, filename: str,
@@ -75,9 +61,10 @@ def analysis(router: APIRouter, path: str, *, summary: str, filename: str,
     def add(function: Callable[..., Any]) -> Callable[..., Any]:
         def endpoint(**params: Any) -> Any:
             table, page, size, fmt = (params.pop(parameter.name) for parameter in TABLE_PARAMETERS)
-            with as_of_date(_checked_date(params.pop("as_of", None))):
+            as_of = checked_as_of(params.pop("as_of", None))
+            with as_of_date(as_of):
                 result = function(**params)
-            return respond(result, table=table, page=page, size=size, fmt=fmt, filename=filename)
+            return respond(result, table=table, page=page, size=size, fmt=fmt, filename=filename, as_of=as_of)
 
         own = inspect.signature(function, eval_str=True).parameters.values()
         extra = [AS_OF_PARAMETER] if dated else []
@@ -122,9 +109,10 @@ def download_name(filename: str, result: Any) -> str:
     return "_".join(parts)
 
 
-def respond(result: Tabulated, *, table: str | None, page: int, size: int, fmt: str, filename: str) -> Any:
-    """One table of an analysis result as a JSON page, or complete as CSV/XLSX."""
-    filename = download_name(filename, result)
+def respond(result: Tabulated, *, table: str | None, page: int, size: int, fmt: str, filename: str,
+            as_of: str | None = None) -> Any:
+    """One table of an analysis result as a JSON page, or complete as CSV/XLSX (named with its date, if any)."""
+    filename = download_name(filename, result) + (f"_{as_of}" if as_of else "")
     tables = result_tables(result)
     names = list(tables)
     if table == "all" and fmt == "xlsx":
@@ -254,7 +242,7 @@ def risks_endpoint(
             raise HTTPException(status_code=422, detail="参数错误：指定卡点目标企业时请同时指定产业链（chain）")
         from queries.risks import DependencyList
 
-        return DependencyList(None, tuple(risk_list.records(cache, query)))
+        return DependencyList(None, tuple(risk_list.records(cache, query)), risk_list.focus(cache, query))
     view = _chain_view(cache, chain, scope)
     if target:
         result = _run(critical_dependencies, view, chain, targets=target)
@@ -272,6 +260,10 @@ class FilteredResult:
     @property
     def chain_id(self) -> str | None:  # the download still names its chain
         return self.unfiltered.chain_id
+
+    @property
+    def scope(self) -> str:  # the firms in focus: the headings say 本地 or 网络内
+        return self.unfiltered.scope
 
     def record_tables(self) -> dict[str, Sequence[Record]]:
         tables: dict[str, Sequence[Record]] = dict(self.unfiltered.record_tables())

@@ -2,7 +2,8 @@
 ``/api/risks``). Each answers a JSON page of its main table (``table`` picks another), or the whole
 table as CSV/XLSX (``format``); ``table=all&format=xlsx`` gives every table as one workbook.
 
-Every list takes ``chain`` (none: every chain), ``district`` and ``park`` (``app.readmodel.lists``).
+Every list takes ``chain`` (none: every chain), ``district`` and ``park`` (``app.readmodel.lists``),
+and ``as_of`` (the data as of that date, ``app.readmodel.graph_cache.dated``; default the latest).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
+from app.deps import AS_OF, checked_as_of
 from app.output import Tabulated, render_tables, result_tables
 from app.readmodel import lists
-from app.readmodel.graph_cache import GraphCache
+from app.readmodel.graph_cache import GraphCache, dated
 from app.security.deps import require
 from queries.lists import KEY_KINDS, LIST_STATUSES
 
@@ -35,9 +37,11 @@ def _cache(request: Request, chain: str | None) -> GraphCache:
     return cache
 
 
-def _respond(result: Tabulated, *, name: str, chain: str | None, table: str | None, page: int, size: int, fmt: ListFormat) -> Any:
-    """One table of a list as a JSON page (with the list's summary table), or complete as CSV/XLSX."""
-    filename = f"{name}_{chain.split(':', 1)[1] if chain else 'all'}"
+def _respond(result: Tabulated, *, name: str, chain: str | None, table: str | None, page: int, size: int, fmt: ListFormat,
+             as_of: str | None = None) -> Any:
+    """One table of a list as a JSON page (with the list's summary table), or complete as CSV/XLSX
+    (named with its date, if any)."""
+    filename = f"{name}_{chain.split(':', 1)[1] if chain else 'all'}" + (f"_{as_of}" if as_of else "")
     tables = result_tables(result)
     names = list(tables)
     if table == "all" and fmt == "xlsx":
@@ -56,34 +60,43 @@ def _respond(result: Tabulated, *, name: str, chain: str | None, table: str | No
 def key_enterprises_list(
     request: Request, chain: str | None = ChainQuery, district: str | None = DistrictQuery, park: str | None = ParkQuery,
     kind: Literal[KEY_KINDS] | None = Query(None, description="只看此类重点企业"),  # type: ignore[valid-type]
+    as_of: str | None = AS_OF,
     table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
 ) -> Any:
     """The local key enterprises, 链主 first; 规上 = tagged 规上 or revenue ≥ 0.2 亿元."""
     cache = _cache(request, chain)
-    result = lists.key_enterprises(cache, chain, lists.Place(district or None, park), kind)
-    return _respond(result, name="key-enterprises", chain=chain, table=table, page=page, size=size, fmt=format)
+    as_of = checked_as_of(as_of)
+    with dated(as_of):
+        result = lists.key_enterprises(cache, chain, lists.Place(district or None, park), kind)
+    return _respond(result, name="key-enterprises", chain=chain, table=table, page=page, size=size, fmt=format, as_of=as_of)
 
 
 @router.get("/gaps", responses=FILE_RESPONSES, summary="缺链补链清单：缺链、弱链、延链（可按状态筛选），缺链在前")
 def gap_list(
     request: Request, chain: str | None = ChainQuery, district: str | None = DistrictQuery, park: str | None = ParkQuery,
     status: list[Literal[STATUSES]] | None = Query(None, description="只看这些状态（可多选）；默认缺链、弱链、延链"),  # type: ignore[valid-type]
+    as_of: str | None = AS_OF,
     table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
 ) -> Any:
     """Gaps by status (缺链, 弱链, 延链, 强链), then chain (plan order), then gap rank."""
     cache = _cache(request, chain)
     statuses = tuple(s for s in STATUSES if s in status) if status else STATUSES[:3]
-    result = lists.gap_list(cache, chain, lists.Place(district or None, park), statuses)
-    return _respond(result, name="gap-list", chain=chain, table=table, page=page, size=size, fmt=format)
+    as_of = checked_as_of(as_of)
+    with dated(as_of):
+        result = lists.gap_list(cache, chain, lists.Place(district or None, park), statuses)
+    return _respond(result, name="gap-list", chain=chain, table=table, page=page, size=size, fmt=format, as_of=as_of)
 
 
 @router.get("/targets", responses=FILE_RESPONSES, summary="招商目标清单：每个缺链、弱链产品的每个候选企业，含评分构成、理由和补链效果")
 def target_list(
     request: Request, chain: str | None = ChainQuery, district: str | None = DistrictQuery, park: str | None = ParkQuery,
     sort: Literal["score", "gap"] = Query("score", description="score 按总分；gap 按缺口排名（缺链在前）"),
+    as_of: str | None = AS_OF,
     table: str | None = TableQuery, page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
 ) -> Any:
     """One row per candidate × 缺链/弱链 product; the effect is simulated for each product's top 3."""
     cache = _cache(request, chain)
-    result = lists.target_list(cache, chain, lists.Place(district or None, park), sort)
-    return _respond(result, name="recruitment-targets", chain=chain, table=table, page=page, size=size, fmt=format)
+    as_of = checked_as_of(as_of)
+    with dated(as_of):
+        result = lists.target_list(cache, chain, lists.Place(district or None, park), sort)
+    return _respond(result, name="recruitment-targets", chain=chain, table=table, page=page, size=size, fmt=format, as_of=as_of)

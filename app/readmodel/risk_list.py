@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.lists import Place, place_firms
-from app.readmodel.workspace import critical, ordered_chains
+from app.readmodel.workspace import critical, ordered_chains, scoped_view
 
 if TYPE_CHECKING:
     from queries.risks import DependencyRecord
@@ -23,6 +23,13 @@ PAGE_SIZE = 50
 EVERYWHERE = Place()
 TOP_ITEMS = 3
 SORTS = {"severity": "按严重程度", "revenue": "按受影响本地营收", "firms": "按受影响本地企业数"}
+
+
+def sort_names(scope: str | None) -> dict[str, str]:
+    """``SORTS`` as the page names them for the firms in focus (网络内 under ``all``)."""
+    from queries.labels import in_focus
+
+    return {key: in_focus(name, scope) for key, name in SORTS.items()}
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,15 @@ def chains_in(cache: GraphCache, chain: str | None) -> list[dict[str, Any]]:
     if not chains and chain is None:
         return [WHOLE_GRAPH]
     return [c for c in chains if chain is None or c["id"] == chain]
+
+
+def focus(cache: GraphCache, query: RiskQuery) -> str:
+    """The firms in focus of the list: the scope asked for, else ``all`` when every chain listed has
+    no local firm (each chain's view then defaults to it), else ``local``."""
+    if query.scope:
+        return query.scope
+    scopes = {scoped_view(cache, item["id"] or None).scope for item in chains_in(cache, query.chain)}
+    return "all" if scopes == {"all"} else "local"
 
 
 def in_place(cache: GraphCache, chain: str, place: Place, scope: str | None = None) -> list[DependencyRecord]:

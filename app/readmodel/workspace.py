@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from app.readmodel.graph_cache import GraphCache
+from app.readmodel.graph_cache import GraphCache, current_as_of, dated
 
 if TYPE_CHECKING:
     from queries.indices import IndexRecord
@@ -59,10 +59,48 @@ def index_records(cache: GraphCache, chain_id: str | None = None) -> tuple[Index
     return cache.memo(("indices", chain_id), lambda: indices(cache.view(chain_id), chain_id).records())
 
 
-def chain_map_result(cache: GraphCache, chain_id: str) -> Any:
+def chain_map_result(cache: GraphCache, chain_id: str, scope: str | None = None) -> Any:
     from queries.chain_map import chain_map
 
-    return cache.memo(("chain_map", chain_id), lambda: chain_map(cache.view(chain_id), chain_id))
+    return cache.memo(("chain_map", chain_id, scope), lambda: chain_map(scoped_view(cache, chain_id, scope), chain_id))
+
+
+@dataclass(frozen=True)
+class DataDates:
+    """The dates the data knows: ``observed``, every date a record was seen in a list (``seen`` on
+    supply links, enterprises and facilities: the yearly lists), and ``latest``, the latest of those
+    and of the dates supply links carry (``as_of``), or None when nothing is dated."""
+
+    observed: tuple[str, ...]
+    latest: str | None
+
+
+def data_dates(cache: GraphCache) -> DataDates:
+    """``DataDates`` of the store, once per revision (the same whatever date a page asks for)."""
+
+    def compute() -> DataDates:
+        graph = cache.graph()
+        seen: set[str] = set()
+        dated: set[str] = set()
+        for _, attrs in graph.nodes(data=True):
+            seen.update(str(date)[:10] for date in attrs.get("seen") or ())
+        for _, _, attrs in graph.edges(data=True):
+            seen.update(str(date)[:10] for date in attrs.get("seen") or ())
+            if attrs.get("type") == "SUPPLIES" and attrs.get("as_of"):
+                dated.add(str(attrs["as_of"])[:10])
+        observed = tuple(sorted(seen))
+        return DataDates(observed, max(seen | dated, default=None))
+
+    with dated(None):
+        return cache.memo(("data-dates",), compute)
+
+
+def supply_calendars(cache: GraphCache) -> Any:
+    """The calendars of the lists the whole graph's supply links were seen in (``queries.observations``)."""
+    from queries.view import supply_calendars as calendars
+
+    with dated(None):
+        return cache.memo(("supply-calendars",), lambda: calendars(cache.graph()))
 
 
 def overview(cache: GraphCache, *, with_risks: bool) -> dict[str, Any]:
@@ -89,7 +127,8 @@ TREND_POINTS = 8
 
 
 def resilience_trend(cache: GraphCache) -> list[tuple[str, list[tuple[str, float | None]]]]:
-    """Each chain's resilience (韧性) as of each date its SUPPLIES links carry (the last ``TREND_POINTS``).
+    """Each chain's resilience (韧性) as of each date its SUPPLIES links carry (the last ``TREND_POINTS``;
+    inside ``graph_cache.dated(D)`` the dates up to D).
 
     The graph as of a date keeps the links dated on or before it (``queries.view.chain_view``); the
     enterprises and their revenue stay as they are now. Empty when the data has fewer than two dates.
@@ -97,9 +136,12 @@ def resilience_trend(cache: GraphCache) -> list[tuple[str, list[tuple[str, float
     from queries.indices import group_indices
     from queries.view import chain_view
 
+    until = current_as_of()
+
     def compute() -> list[tuple[str, list[tuple[str, float | None]]]]:
         graph = cache.graph()
         dates = sorted({str(d["as_of"])[:10] for _, _, d in graph.edges(data=True) if d.get("type") == "SUPPLIES" and d.get("as_of")})
+        dates = [date for date in dates if until is None or date <= until]  # as of a date: the trend up to it
         if len(dates) < 2:
             return []
         dates = dates[-TREND_POINTS:]

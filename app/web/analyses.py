@@ -10,18 +10,20 @@ import networkx as nx
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from app.deps import CHAIN_ID
+from app.deps import AS_OF, CHAIN_ID
 from app.readmodel import risk_list
-from app.readmodel.graph_cache import GraphCache
+from app.readmodel.graph_cache import GraphCache, dated
 from app.readmodel.lists import Place, place_choices, place_name
 from app.readmodel.lookups import search
 from app.readmodel.risk_list import RiskQuery
-from app.readmodel.workspace import critical, ordered_chains, scoped_view
+from app.readmodel.workspace import candidates, critical, ordered_chains, scoped_view
 from app.security.deps import require
+from app.web.as_of_selector import page_as_of, state_query
 from app.web.scope_selector import SCOPE_PATTERN, scope_choice
 from app.web.templating import templates
 from queries.candidates import RecruitFigureRecord
 from queries.formatting import percent, percent_points
+from queries.labels import focus_labels
 
 viewer = APIRouter(include_in_schema=False, dependencies=[require("viewer", page=True)])
 reviewer = APIRouter(include_in_schema=False, dependencies=[require("reviewer", page=True)])
@@ -52,25 +54,26 @@ def _product_missing(cache: Any, chain_id: str, product: str) -> str:
 @viewer.get("/chains/{chain_id}/candidates", response_class=HTMLResponse)
 def candidates_page(
     request: Request, chain_id: str = CHAIN_ID,
-    product: str = Query(..., pattern=r"^product:[A-Za-z0-9_.-]{1,100}$"),
+    product: str = Query(..., pattern=r"^product:[A-Za-z0-9_.-]{1,100}$"), as_of: str | None = AS_OF,
 ) -> HTMLResponse:
-    from queries.candidates import recruitment_candidates
-
     cache = request.app.state.graphs
     graph = _chain_with_product(cache, chain_id, product)
-    report = cache.memo(("candidates", chain_id, product), lambda: recruitment_candidates(cache.view(chain_id), chain_id, product))
-    rows = report.records()
-    return templates.TemplateResponse(request, "candidates.html", {
-        "chain": {"id": chain_id, **graph.nodes[chain_id]}, "product": {"id": product, **graph.nodes[product]},
-        "rows": rows, "tables": report.record_tables(), "synthetic": _synthetic(graph, [r.enterprise for r in rows]),
-    })
+    as_of, as_of_line = page_as_of(request, as_of)
+    with dated(as_of):
+        report = candidates(cache, chain_id, product)
+        rows = report.records()
+        return templates.TemplateResponse(request, "candidates.html", {
+            "chain": {"id": chain_id, **graph.nodes[chain_id]}, "product": {"id": product, **graph.nodes[product]},
+            "rows": rows, "tables": report.record_tables(), "synthetic": _synthetic(graph, [r.enterprise for r in rows]),
+            "as_of_choice": as_of_line, "state_query": state_query(None, as_of),
+        })
 
 
 @viewer.get("/chains/{chain_id}/recruit", response_class=HTMLResponse)
 def recruit_page(
     request: Request, chain_id: str = CHAIN_ID,
     product: str = Query(..., pattern=r"^product:[A-Za-z0-9_.-]{1,100}$"),
-    candidate: str = Query(..., min_length=1, max_length=200),
+    candidate: str = Query(..., min_length=1, max_length=200), as_of: str | None = AS_OF,
 ) -> HTMLResponse:
     from queries.candidates import recruit_to_derisk
 
@@ -78,15 +81,18 @@ def recruit_page(
     graph = _chain_with_product(cache, chain_id, product)
     if candidate not in cache.graph():
         raise HTTPException(status_code=404, detail=f"企业不存在：{candidate}")
-    try:
-        result = recruit_to_derisk(cache.view(chain_id), chain_id, product, candidate)
-    except (nx.NodeNotFound, ValueError) as exc:
-        raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
+    as_of, as_of_line = page_as_of(request, as_of)
+    with dated(as_of):
+        try:
+            result = recruit_to_derisk(cache.view(chain_id), chain_id, product, candidate)
+        except (nx.NodeNotFound, ValueError) as exc:
+            raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
     return templates.TemplateResponse(request, "recruit.html", {
         "chain": {"id": chain_id, **graph.nodes[chain_id]}, "product": {"id": product, **graph.nodes[product]},
         "candidate": {"id": candidate, **cache.graph().nodes[candidate]},
         "tables": {**result.record_tables(), "effects": [_as_percent(record) for record in result.records()]},
         "synthetic": _synthetic(cache.graph(), [candidate]),
+        "as_of_choice": as_of_line, "state_query": state_query(None, as_of),
     })
 
 
@@ -125,7 +131,7 @@ def risks_page(
     district: str | None = Query(None, max_length=60),
     park: str | None = Query(None, pattern=r"^(park:[A-Za-z0-9_.-]{1,100})?$"),
     page: int = Query(1, ge=1, le=100_000),
-    scope: str | None = Query(None, pattern=SCOPE_PATTERN),
+    scope: str | None = Query(None, pattern=SCOPE_PATTERN), as_of: str | None = AS_OF,
 ) -> HTMLResponse:
     from queries.risks import DEFAULT_RULE, KINDS
 
@@ -133,27 +139,31 @@ def risks_page(
     query = RiskQuery(chain or None, severity or None, kind or None, sort, district or None, park or None, scope or None)
     if query.chain is not None and query.chain not in cache.graph():
         raise HTTPException(status_code=404, detail=f"产业链不存在：{query.chain}")
-    listed = risk_list.page_of(cache, query, page)
-    place = Place(query.district, query.park)
-    filters = {name: value for name, value in (
-        ("chain", query.chain), ("district", query.district), ("park", query.park), ("severity", query.severity), ("kind", query.kind),
-        ("scope", query.scope)) if value}
-    listed_chains = [item["id"] or None for item in risk_list.chains_in(cache, query.chain)]
-    views = [scoped_view(cache, chain_id, query.scope) for chain_id in listed_chains]
-    notes = [critical(cache, chain_id, query.scope).choke.target_note for chain_id in listed_chains]
-    return templates.TemplateResponse(request, "risks.html", {
-        "scope_choice": scope_choice(request.url, views[0].scope if views else query.scope or "local",
-                                     next((v.scope_note for v in views if v.scope_note), "")),
-        "target_note": next((note for note in notes if note), ""),
-        "risk_query": query, "listed": listed, "summaries": risk_list.summaries(cache, query.chain, place, query.scope),
-        "place_choices": place_choices(cache), "place_name": place_name(cache, place),
-        "place_query": "".join(f"&{urlencode({k: v})}" for k, v in (("district", query.district), ("park", query.park)) if v),
-        "chains": ordered_chains(cache), "kinds": KINDS, "severities": SEVERITIES, "sorts": risk_list.SORTS,
-        "rule": DEFAULT_RULE, "page_query": lambda number: urlencode(filters | {"sort": sort, "page": number}),
-        "sort_query": lambda order: urlencode(filters | {"sort": order}),
-        "export_query": urlencode(filters | {"sort": sort, "format": "xlsx", "table": "all"}),
-        "synthetic": _synthetic(cache.graph(), [r.enterprise for g in listed.groups for r in g.rows]),
-    })
+    as_of, as_of_line = page_as_of(request, as_of)
+    with dated(as_of):
+        listed = risk_list.page_of(cache, query, page)
+        place = Place(query.district, query.park)
+        filters = {name: value for name, value in (
+            ("chain", query.chain), ("district", query.district), ("park", query.park), ("severity", query.severity), ("kind", query.kind),
+            ("scope", query.scope), ("as_of", as_of)) if value}
+        listed_chains = [item["id"] or None for item in risk_list.chains_in(cache, query.chain)]
+        views = [scoped_view(cache, chain_id, query.scope) for chain_id in listed_chains]
+        notes = [critical(cache, chain_id, query.scope).choke.target_note for chain_id in listed_chains]
+        focus = risk_list.focus(cache, query)
+        return templates.TemplateResponse(request, "risks.html", {
+            "scope_choice": scope_choice(request.url, focus, next((v.scope_note for v in views if v.scope_note), "")),
+            "labels": focus_labels(focus), "as_of_choice": as_of_line, "as_of": as_of,
+            "target_note": next((note for note in notes if note), ""),
+            "risk_query": query, "listed": listed, "summaries": risk_list.summaries(cache, query.chain, place, query.scope),
+            "place_choices": place_choices(cache), "place_name": place_name(cache, place),
+            "place_query": "".join(f"&{urlencode({k: v})}" for k, v in (
+                ("district", query.district), ("park", query.park), ("scope", query.scope), ("as_of", as_of)) if v),
+            "chains": ordered_chains(cache), "kinds": KINDS, "severities": SEVERITIES, "sorts": risk_list.sort_names(focus),
+            "rule": DEFAULT_RULE, "page_query": lambda number: urlencode(filters | {"sort": sort, "page": number}),
+            "sort_query": lambda order: urlencode(filters | {"sort": order}),
+            "export_query": urlencode(filters | {"scope": focus, "sort": sort, "format": "xlsx", "table": "all"}),
+            "synthetic": _synthetic(cache.graph(), [r.enterprise for g in listed.groups for r in g.rows]),
+        })
 
 
 @reviewer.get("/disruption", response_class=HTMLResponse)
@@ -163,7 +173,7 @@ def disruption_page(
     enterprise: list[str] = Query([], max_length=50), park: list[str] = Query([], max_length=20),
     district: list[str] = Query([], max_length=20), province: list[str] = Query([], max_length=20),
     country: list[str] = Query([], max_length=20), partial: bool = False,
-    focus: str | None = Query(None, alias="scope", pattern=SCOPE_PATTERN),
+    focus: str | None = Query(None, alias="scope", pattern=SCOPE_PATTERN), as_of: str | None = AS_OF,
 ) -> HTMLResponse:
     from queries.disruption import DisruptionScope, simulate_disruption
 
@@ -177,23 +187,26 @@ def disruption_page(
     scope = DisruptionScope(enterprises=enterprises, parks=tuple(p for p in park if p),
                             districts=tuple(d for d in district if d), provinces=tuple(p for p in province if p),
                             countries=tuple(c for c in country if c))
+    as_of, as_of_line = page_as_of(request, as_of)
     result = None
-    if scope.describe() != "（空）":
-        try:
-            result = simulate_disruption(scoped_view(cache, chain, focus), scope, chain, partial=partial)
-        except nx.NodeNotFound as exc:  # its message names what is not there, in Chinese
-            raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
-        except ValueError as exc:
-            raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
-    view = scoped_view(cache, chain, focus)
+    with dated(as_of):
+        view = scoped_view(cache, chain, focus)
+        if scope.describe() != "（空）":
+            try:
+                result = simulate_disruption(view, scope, chain, partial=partial)
+            except nx.NodeNotFound as exc:  # its message names what is not there, in Chinese
+                raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
+            except ValueError as exc:
+                raise HTTPException(status_code=422, detail=f"无法推演：{exc}") from None
     return templates.TemplateResponse(request, "disruption.html", {
         "scope_choice": scope_choice(request.url, view.scope, view.scope_note), "focus": focus,
+        "labels": focus_labels(view.scope), "as_of_choice": as_of_line, "as_of": as_of,
         "choices": choices, "chains": ordered_chains(cache), "chain": chain, "partial": partial,
         "selected": selected,
         "scope": scope.describe(), "result": result, "tables": result.record_tables() if result else {},
         "export_query": urlencode(
             [("chain", chain)] * bool(chain) + [(name, value) for name, values in selected.items() for value in values if value]
-            + [("partial", "true")] * partial + [("scope", focus)] * bool(focus) + [("format", "xlsx"), ("table", "all")]
+            + [("partial", "true")] * partial + [("scope", view.scope), *[("as_of", as_of)] * bool(as_of), ("format", "xlsx"), ("table", "all")]
         ),
         "synthetic": _synthetic(graph, list(graph)[:1000]),
     })

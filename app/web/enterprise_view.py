@@ -64,10 +64,20 @@ def supply_relations(graph: nx.MultiDiGraph, enterprise_id: str) -> list[dict[st
             "金额（万元）": attrs.get("amount_wan"),
             "可信度": {"verified": "已核实", "reported": "报告", "inferred": "推断"}.get(attrs.get("confidence", ""), ""),
             "数据来源": source_text(attrs.get("source"), bool(attrs.get("synthetic"))),
-            "日期": attrs.get("as_of", ""),
+            "日期": listed_text(attrs) or attrs.get("as_of", ""),
             "示例数据": bool(attrs.get("synthetic")),
         })
     return sorted(rows, key=lambda row: (row["方向"], row["产品"], row["对方id"]))
+
+
+def listed_text(attrs: dict[str, Any]) -> str:
+    """The years a relation was seen in its list, as the page says them ("" when it has no observations).
+
+    >>> listed_text({"seen": ["2021-12-31", "2022-12-31"], "listing": "Apple"}), listed_text({"as_of": "2024-06-30"})
+    ('2021、2022年名单', '')
+    """
+    years = sorted({str(date)[:4] for date in attrs.get("seen") or ()})
+    return f"{'、'.join(years)}年名单" if years else ""
 
 
 SYNTHETIC_MARK = "示例数据（虚构）"

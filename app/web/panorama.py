@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from queries.chain_map import ChainMap, ProductCoverageRecord
 from queries.formatting import percent
 from queries.gaps import STATUSES, STRONG, GapRecord, GapReport
+from queries.labels import FOCUS_WORDS
 
 STAGE_COLUMNS = ("上游", "中游", "下游")
 NO_STAGE = "未分阶段"
@@ -105,6 +106,7 @@ class Panorama:
 
     columns: tuple[StageColumn, ...]
     rule: str
+    word: str = "本地"  # what the tiles call the firms in focus: 本地, or 网络内 under scope all
 
     @property
     def tiles(self) -> tuple[Tile, ...]:
@@ -130,6 +132,7 @@ def build_panorama(
     leader_products: Mapping[str, Sequence[str]] | None = None,
     segment_order: Sequence[str] = (),
     rule: str = "",
+    word: str = "本地",
 ) -> Panorama:
     """Group the gap records into stage columns and 环节 boxes.
 
@@ -140,6 +143,7 @@ def build_panorama(
     leader_products : product id → names of the chain's 链主 that make it.
     segment_order : the chain's segments in the plan's order; other 环节 follow by name, 其他 last.
     rule : the gap rule in one sentence (``GapRule.describe()``).
+    word : what the tiles call the firms in focus (本地, or 网络内 under scope all).
 
     Examples
     --------
@@ -193,7 +197,7 @@ def build_panorama(
         )
         for stage in stages
     )
-    return Panorama(columns=columns, rule=rule)
+    return Panorama(columns=columns, rule=rule, word=word)
 
 
 def column_weight(count: int, total: int) -> int:
@@ -226,9 +230,10 @@ def leader_products(chain: ChainMap) -> dict[str, tuple[str, ...]]:
 
 
 def chain_panorama(report: GapReport, chain: ChainMap, segment_order: Sequence[str] = ()) -> Panorama:
-    """The panorama of one chain from its gap report and its chain map."""
+    """The panorama of one chain from its gap report and its chain map (its words for the report's scope)."""
     return build_panorama(
-        report.records(), chain.records(), leader_products(chain), segment_order, report.rule.describe()
+        report.records(), chain.records(), leader_products(chain), segment_order, report.rule.describe(report.scope),
+        FOCUS_WORDS.get(report.scope, FOCUS_WORDS["local"]),
     )
 
 

@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from app.web.field_labels import node_fields
 from app.web.graph_view import inert_json, node_url
 from queries.formatting import count, percent, readable_number, shortened, yuan_yi
-from queries.labels import LABELS, TABLE_TITLES
+from queries.labels import LABELS, TABLE_TITLES, in_focus
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["inert_json"] = inert_json
@@ -31,13 +31,15 @@ templates.env.filters["percent"] = percent  # a share 0–1 as 45.7%
 templates.env.filters["yuan_yi"] = yuan_yi  # 亿元: 1,783.8
 templates.env.filters["count"] = count  # 3,000
 templates.env.filters["shortened"] = shortened  # long name lists: the first 10, then …等N家
+templates.env.filters["in_focus"] = in_focus  # a heading for the firms in focus: 本地… or, under scope all, 网络内…
 templates.env.globals["labels"] = LABELS  # a record field's column heading
 templates.env.globals["table_titles"] = TABLE_TITLES  # a record table's title
 
 
-def record_columns(record: Any) -> tuple[tuple[str, str], ...]:
-    """(field, heading) of each field of ``record`` (a ``queries.labels.Record``), in field order."""
-    return tuple((field.name, LABELS[field.name]) for field in dataclasses.fields(record))
+def record_columns(record: Any, focus: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(field, heading) of each field of ``record`` (a ``queries.labels.Record``), in field order;
+    ``focus`` ``"all"`` heads what counts the firms in focus 网络内… (``queries.labels.in_focus``)."""
+    return tuple((field.name, in_focus(LABELS[field.name], focus)) for field in dataclasses.fields(record))
 
 
 templates.env.globals["columns"] = record_columns
