@@ -1,6 +1,8 @@
 """Admin upload of users' files: the same validation, report and all-or-nothing write as
 ``chainatlas import``. Uploaded files keep their names (the report cites them) in a temporary
-folder that is removed afterwards.
+folder that is removed afterwards. After an import is written, the merge decisions on near-duplicate
+names (``name-decisions.json`` of the data folder, ``loaders.name_decisions``) are applied again, as
+``chainatlas import`` does, so an upload that brings a merged spelling back does not split the firm.
 
 Limits: all files of one upload together at most ``MAX_UPLOAD_BYTES`` (refused by
 ``app.security.body_limit`` before the body is read), at most ``MAX_FILES`` files, names of at most
@@ -20,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from app.api.listing import MEDIA_TYPES
 from app.deps import CacheDep, StoreDep
 from app.security.deps import AuditDep, actor_of
+from loaders.name_decisions import DecisionBook, apply_decisions
 from loaders.tabular import READABLE_SUFFIXES, SUPPORTED_TEXT
 from stores.audit import active as audit_active
 from stores.audit import import_details
@@ -60,9 +63,12 @@ def upload_import(
             with target.open("wb") as out:
                 shutil.copyfileobj(upload.file, out, length=1024 * 1024)
             paths.append(target)
+        merged = 0
         with cache.writing():  # lookups leave the event loop meanwhile: the store is busy
             with audit_active(audit, actor_of(request)):  # merges decided during the import are recorded
                 outcome = import_files(store, paths, dry_run=dry_run)
+                if outcome.ok and not dry_run:  # the merge decisions on near-duplicate names, again (as chainatlas import does)
+                    merged = apply_decisions(store, DecisionBook.in_folder(Path(request.app.state.data_dir)))
     if not dry_run:
         audit.add(actor_of(request), "import", import_details([path.name for path in paths], outcome, via="API"))
     status = 200 if outcome.ok else 422
@@ -72,6 +78,7 @@ def upload_import(
     body = {
         "ok": outcome.ok, "dry_run": outcome.dry_run, "summary": outcome.summary(), "written": outcome.written,
         "rows_read": outcome.rows_read, "errors": outcome.error_count, "warnings": outcome.warning_count,
+        "names_merged": merged,
         "problems": outcome.rows(),
         "diff": {kind: dict(counts) for kind, counts in (outcome.diff or {}).items()},
     }

@@ -95,3 +95,27 @@ def test_a_file_name_with_a_nul_byte_is_refused_not_a_500(admin: TestClient, sto
 def test_a_wrong_method_says_which_are_allowed(admin: TestClient) -> None:
     response = admin.delete("/api/imports")
     assert response.status_code == 405 and "POST" in response.headers["allow"]
+
+
+def test_an_upload_applies_the_merge_decisions_again(store: GraphStore, tokens: TokenRegistry,
+                                                     role_tokens: dict[str, str], tmp_path: Path) -> None:
+    """A merge decided on near-duplicate names (chainatlas names / the admin page) holds after a web
+    upload that brings the other spelling back, as it does after ``chainatlas import``."""
+    from app.main import create_app
+    from app.settings import Settings
+    from loaders.name_decisions import DecisionBook
+
+    DecisionBook.in_folder(tmp_path).record("NXP Semiconductors N.V.", "NXP Semiconductor NV", "merge", by="张三")
+    names = "企业名称,国家/地区\nNXP Semiconductors N.V.,荷兰\nNXP Semiconductor NV,荷兰\n".encode()
+    app = create_app(Settings(data_dir=tmp_path), store=store, tokens=tokens)
+    with TestClient(app, headers={"Authorization": f"Bearer {role_tokens['admin']}"}) as client:
+        dry = upload(client, "企业名录.csv", names, dry_run="true")
+        assert dry.status_code == 200 and dry.json()["names_merged"] == 0
+        done = upload(client, "企业名录.csv", names)  # both spellings new: two rows, two firms, merged at once
+        assert done.status_code == 200 and done.json()["names_merged"] == 1, done.text
+        firms = store.search("NXP", labels=["Enterprise"])
+        assert [firm["name"] for firm in firms] == ["NXP Semiconductors N.V."]
+        assert "NXP Semiconductor NV" in firms[0]["aliases"]
+        again = upload(client, "企业名录.csv", "企业名称,国家/地区\nNXP Semiconductor NV,荷兰\n".encode())
+        assert again.status_code == 200, again.text  # the other spelling alone lands on the merged firm
+        assert len(store.search("NXP", labels=["Enterprise"])) == 1
