@@ -58,10 +58,15 @@ def fill_store(store: EmbeddedStore) -> None:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp("browser-data")
+    yield from serve(tmp_path_factory.mktemp("browser-data"), fill_store)
+
+
+def serve(data_dir: Path, fill: Any) -> Iterator[LiveServer]:
+    """An embedded store in ``data_dir`` filled by ``fill(store)``, served by the app in a thread
+    until the generator is closed (the body of ``live_server`` and of a test module's own server)."""
     store = EmbeddedStore(data_dir / "chainatlas.sqlite")
     store.ensure_schema()
-    fill_store(store)
+    fill(store)
     registry = TokenRegistry(data_dir / "tokens.sqlite")
     tokens = {role: registry.issue(role, f"浏览器测试-{role}") for role in ("viewer", "reviewer", "admin")}
     port = _free_port()
