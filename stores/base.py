@@ -133,6 +133,20 @@ OUTSIDE_NAMES = "outside_names"
 name that lie outside the chain's part (``GraphStore.project``)."""
 
 
+def outside_names(part: nx.MultiDiGraph, nodes_by_id: NodesById) -> dict[str, str]:
+    """Id → name of the products that the SUPPLIES links of a chain's part name but the part does not
+    hold (an input only another chain makes), read through ``nodes_by_id``: what ``project(chain_id)``
+    keeps as ``part.graph[OUTSIDE_NAMES]`` so the analyses name them as on the whole graph.
+
+    >>> part = build_graph([], [{"type": "SUPPLIES", "src": "ent:a", "dst": "ent:b", "key": "k", "product": "product:rice"}])
+    >>> outside_names(part, lambda ids: [{"id": i, "label": "Product", "name": "大米"} for i in ids])
+    {'product:rice': '大米'}
+    """
+    missing = {data["product"] for _, _, data in part.edges(data=True)
+               if data.get("type") == "SUPPLIES" and data.get("product") and data["product"] not in part}
+    return {node["id"]: str(node.get("name") or node["id"]) for node in nodes_by_id(missing)} if missing else {}
+
+
 def build_graph(nodes: Iterable[NodeRecord], rels: Iterable[RelationshipRecord]) -> nx.MultiDiGraph:
     """A MultiDiGraph with node attributes ``label`` + properties and edge attributes ``type`` + properties.
 
@@ -273,15 +287,8 @@ class GraphStore(ABC):
             return build_graph(self._all_nodes(), self._all_relationships())
         ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
         graph = build_graph(self._nodes_by_id(ids), self._rels_among(ids))
-        graph.graph[OUTSIDE_NAMES] = self._outside_names(graph)
+        graph.graph[OUTSIDE_NAMES] = outside_names(graph, self._nodes_by_id)
         return graph
-
-    def _outside_names(self, graph: nx.MultiDiGraph) -> dict[str, str]:
-        """Id → name of the products that the SUPPLIES links of a chain's part name but the part does
-        not hold (an input only another chain makes), so the analyses name them as on the whole graph."""
-        missing = {data["product"] for _, _, data in graph.edges(data=True)
-                   if data.get("type") == "SUPPLIES" and data.get("product") and data["product"] not in graph}
-        return {node["id"]: str(node.get("name") or node["id"]) for node in self._nodes_by_id(missing)} if missing else {}
 
     @abstractmethod
     def counts(self) -> dict[str, int]:
