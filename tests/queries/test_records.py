@@ -10,7 +10,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from queries.labels import LABELS, TABLE_TITLES, Record, columns, labelled, labelled_tables
+from queries.labels import LABELS, TABLE_TITLES, Record, columns, focus_of, labelled, labelled_tables
 from tests.queries.row_cases import FIXTURE, demo_cases, demo_graph, digests, example_cases, snapshot, text
 
 ANALYSES = ("risks", "gaps", "candidates", "disruption", "indices", "chain_map", "changes", "lists", "sites")
@@ -61,10 +61,10 @@ def test_rows_are_the_records_labelled(name: str, run: Any) -> None:
     report = run()
     tables = report.record_tables()
     assert list(tables)[0] in TABLE_TITLES and report.records() == list(tables.values())[0]
-    assert report.rows() == labelled(report.records())
+    assert report.rows() == labelled(report.records(), focus=focus_of(report))  # 网络内… when its scope is all
     assert list(report.tables()) == [TABLE_TITLES[table] for table in tables]
     assert list(tables)[0] not in report.headings()  # rows() takes the label table's headings
-    assert report.tables() == labelled_tables(tables, report.headings())
+    assert report.tables() == labelled_tables(tables, report.headings(), focus=focus_of(report))
     for records in tables.values():
         assert all(isinstance(record, Record) and dataclasses.is_dataclass(record) for record in records)
 
