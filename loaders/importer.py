@@ -47,7 +47,7 @@ from loaders.row_context import RowContext
 from loaders.spreadsheet_cells import CONTROL_CHARACTER, strip_control_characters
 from loaders.supply_rows import SupplyRows
 from loaders.table_plans import TablePlan, plan_tables, report_header_only
-from loaders.tabular import FileReadError, Table, read_tables
+from loaders.tabular import FileReadError, Table, UncomputedFormula, read_tables
 from stores.background import write_batches
 from stores.base import GraphStore, NeighbourhoodQuery, WriteBatch, batched
 
@@ -91,12 +91,23 @@ class RowReader:
                 context.problem(plan, number, None, "合计行或注释行，已跳过", cell, "警告")
                 return []
         context.row_errors = 0
+        self._refuse_uncomputed_formulas(plan, number, values)
         self._refuse_control_characters(plan, number, values)
         if context.row_errors:
             return []
         builder = self.enterprises if plan.kind == "enterprises" else self.supplies
         items: list[Item] = list(builder.build(plan, number, values))
         return [] if context.row_errors else items
+
+    def _refuse_uncomputed_formulas(self, plan: TablePlan, number: int, values: dict[str, Any]) -> None:
+        """A formula whose result the file does not keep has no value to import, not a blank one."""
+        for name, value in values.items():
+            if isinstance(value, UncomputedFormula):
+                self.context.problem(
+                    plan, number, name,
+                    f"单元格 {value.coordinate} 是公式（{value.formula}），但文件中没有保存它的计算结果"
+                    "（常见于由程序生成、未在 Excel 中打开保存过的文件）；请在 Excel 中打开并保存后再导入，"
+                    "或把公式复制后“选择性粘贴为数值”", value.formula)
 
     def _refuse_control_characters(self, plan: TablePlan, number: int, values: dict[str, Any]) -> None:
         """Invisible control characters (e.g. U+0001 pasted from another system) cannot go into XLSX or XML."""
