@@ -57,6 +57,7 @@ class BatchState:
     seen_supplies: dict[tuple[str, str, str], int] = field(default_factory=dict)
     shares: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     missing_product_rows: Counter[tuple[str, str | None]] = field(default_factory=Counter)  # (file, sheet) → rows without 产品
+    renamed: set[str] = field(default_factory=set)  # firms of the store imported under another name (reported once)
     suggested: int = 0
     needs_reference: bool = False
 

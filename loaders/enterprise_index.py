@@ -63,6 +63,7 @@ class StoreIndex(EnterpriseIndex):
         super().__init__()
         self._store = store  # None: no store, nothing to read
         self._built = False
+        self.aliases: dict[str, tuple[str, ...]] = {}  # id → stored aliases (firms that have some)
 
     def ensure(self) -> StoreIndex:
         """The index, read from the store on first use."""
@@ -73,9 +74,18 @@ class StoreIndex(EnterpriseIndex):
                 while page := self._store.list_nodes("Enterprise", limit=self.PAGE, offset=offset):
                     for node in page:
                         name = node["name"] if "name" in node else node["id"]
-                        self.add(node["id"], name, node.get("aliases") or (), node.get("credit_code"))
+                        aliases = tuple(node.get("aliases") or ())
+                        self.add(node["id"], name, aliases, node.get("credit_code"))
+                        if aliases:
+                            self.aliases[node["id"]] = aliases
                     offset += len(page)
         return self
+
+    def stored(self, node_id: str) -> tuple[str, tuple[str, ...]] | None:
+        """The name and aliases ``node_id`` had in the store before the import; None when it was not there."""
+        index = self.ensure()
+        name = index.display.get(node_id)
+        return None if name is None else (name, index.aliases.get(node_id, ()))
 
 
 def closest_names(key: str, indexes: Iterable[EnterpriseIndex]) -> list[str]:

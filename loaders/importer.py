@@ -42,6 +42,7 @@ from loaders.cells import cell_text, is_example, is_total_or_note
 from loaders.enterprise_index import StoreIndex
 from loaders.enterprise_rows import EnterpriseRows
 from loaders.fields import Kind
+from loaders.renames import RenamePolicy
 from loaders.report import ImportReport, Problem, TableSummary
 from loaders.row_context import RowContext
 from loaders.spreadsheet_cells import CONTROL_CHARACTER, strip_control_characters
@@ -64,8 +65,8 @@ class RowReader:
     """One pass over a batch's rows: each row's items, or none when it has an error."""
 
     def __init__(self, store: GraphStore, catalogue: Catalogue, report: ImportReport, *, check: bool,
-                 store_index: StoreIndex | None = None) -> None:
-        self.context = RowContext(store, catalogue, report, check=check, store_index=store_index)
+                 store_index: StoreIndex | None = None, rename: RenamePolicy = "warn") -> None:
+        self.context = RowContext(store, catalogue, report, check=check, store_index=store_index, rename=rename)
         self.enterprises = EnterpriseRows(self.context)
         self.supplies = SupplyRows(self.context)
         self._first_cell: Any = None
@@ -219,12 +220,15 @@ def import_files(
     chunk_size: int = CHUNK_SIZE,
     progress: bool = False,
     catalogue: Catalogue | None = None,
+    rename: RenamePolicy = "warn",
 ) -> ImportReport:
     """Validate ``sources`` as one batch; when clean (and not ``dry_run``), write it to ``store``.
 
     ``sources`` are files (a file that cannot be read is a problem of the batch) or tables already
     opened (the real-data adapters). Returns the report: problems (file, sheet, row, column,
     reason), what is written or — in a dry run — what would be new, updated or unchanged.
+    ``rename``: a credit code of the store under another name is a warning, the old name kept as
+    an alias (``warn``), or an error (``refuse``) — ``loaders.renames``.
     """
     report = ImportReport(dry_run=dry_run)
     tables: list[Table] = []
@@ -240,7 +244,7 @@ def import_files(
     started = time.perf_counter()
     catalogue = catalogue or Catalogue.from_reference()
     plans = plan_tables(tables, report, kind, as_of)
-    checker = RowReader(store, catalogue, report, check=True)
+    checker = RowReader(store, catalogue, report, check=True, rename=rename)
     kept = _KeptItems(KEEP_VALIDATED_ITEMS)  # the validated items, while few enough to keep (else a second pass)
     positions: dict[str, int] = {}  # enterprise id → where its node is kept
     for item in _pass(checker, plans, "校验", progress):
@@ -259,7 +263,7 @@ def import_files(
     needs_reference = checked.state.needs_reference and _reference_missing(store, catalogue)
     report.reference_loaded = needs_reference
     # the store as it was before writing: both passes decide alike
-    writer = RowReader(store, catalogue, report, check=False, store_index=checked.store_index)
+    writer = RowReader(store, catalogue, report, check=False, store_index=checked.store_index, rename=rename)
     del checker, checked  # the first pass's duplicate and share bookkeeping is no longer needed
 
     def items(verb: str) -> Iterable[Item]:

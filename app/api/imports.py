@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from app.api.listing import MEDIA_TYPES
 from app.deps import CacheDep, StoreDep
 from app.security.deps import AuditDep, actor_of
+from loaders.renames import RenamePolicy
 from loaders.tabular import READABLE_SUFFIXES, SUPPORTED_TEXT
 from stores.audit import active as audit_active
 from stores.audit import import_details
@@ -39,6 +40,7 @@ def upload_import(
     files: list[UploadFile] = File(..., description="CSV（UTF-8/GBK）、XLSX 或 JSON 文件，可多个"),
     dry_run: bool = Query(False, description="试运行：只校验并显示将新增/更新什么，不写入"),
     report: Literal["json", "csv", "xlsx"] = Query("json", description="问题清单的格式；csv/xlsx 下载问题清单"),
+    rename: RenamePolicy = Query("warn", description="库中已有的统一社会信用代码以另一名称导入时：warn 警告并改名（原名称保留为曾用名），refuse 拒绝导入"),
 ) -> Any:
     from loaders.importer import import_files
 
@@ -62,7 +64,7 @@ def upload_import(
             paths.append(target)
         with cache.writing():  # lookups leave the event loop meanwhile: the store is busy
             with audit_active(audit, actor_of(request)):  # merges decided during the import are recorded
-                outcome = import_files(store, paths, dry_run=dry_run)
+                outcome = import_files(store, paths, dry_run=dry_run, rename=rename)
     if not dry_run:
         audit.add(actor_of(request), "import", import_details([path.name for path in paths], outcome, via="API"))
     status = 200 if outcome.ok else 422
