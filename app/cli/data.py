@@ -118,11 +118,13 @@ def demo_command(
     """Fill every chain with fictitious demo enterprises and supply relations (示例数据（虚构）)."""
     from loaders.demo import SYNTHETIC_LABEL, load_demo
 
-    with configured_store() as store:
+    with configured_store() as store, audit_log() as log:
         try:
             written = load_demo(store, scale, seed, batch_size=batch_size, progress=sys.stderr.isatty())
         except ValueError as exc:
             raise fail(str(exc), 2) from None
+        log.add(cli_actor(), "import", {"files": [], "dataset": SYNTHETIC_LABEL, "scale": scale, "seed": seed,
+                                        "via": "命令行", "ok": True, "written": sum(written.values()), "items": written})
     typer.echo(f"{SYNTHETIC_LABEL}: scale={scale} seed={seed}")
     typer.echo(json.dumps(written, ensure_ascii=False))
 
@@ -208,12 +210,17 @@ def import_realdata_command(
         numbers = willems_numbers(chains)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--chains") from None
-    with configured_store() as store:
+    with configured_store() as store, audit_log() as log:
         if dataset is RealData.willems:
             result = import_willems(store, numbers, dry_run=dry_run, progress=sys.stderr.isatty())
+            chosen = {"chains": chains or "全部"}
         else:
             from loaders.name_decisions import DecisionBook
 
             result = import_apple(store, dry_run=dry_run, progress=sys.stderr.isatty(), years=_years(years),
                                   decisions=DecisionBook.in_folder(settings().data_dir))
+            chosen = {"years": years or "全部"}
+        if not dry_run:  # like chainatlas import: the files are the data set's, read from the shared folder
+            details = import_details(sorted({table.file for table in result.tables}), result, via="命令行")
+            log.add(cli_actor(), "import", details | {"dataset": dataset.value} | chosen)
     _finish(result, report)
