@@ -386,7 +386,7 @@ def _formula_parser() -> type:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
-    class FormulaAwareParser(WorkSheetParser):  # type: ignore[misc]  # openpyxl 3.1's parser (pinned)
+    class FormulaAwareParser(WorkSheetParser):  # openpyxl 3.1's parser (pinned)
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell: dict[str, Any] = super().parse_cell(element)
             formula = element.find(FORMULA_TAG)

@@ -40,7 +40,7 @@ def keep_results(path: Path, results: dict[str, tuple[str | None, str]]) -> Path
     for cell, (kind, value) in results.items():
         pattern = re.compile(rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/>\s*</c>')
         typed = f' t="{kind}"' if kind else ""
-        sheet, count = pattern.subn(lambda m, t=typed, v=value: f'<c r="{cell}"{m.group(1)}{t}><f>{m.group(2)}</f><v>{v}</v></c>', sheet)
+        sheet, count = pattern.subn(lambda m, c=cell, t=typed, v=value: f'<c r="{c}"{m.group(1)}{t}><f>{m.group(2)}</f><v>{v}</v></c>', sheet)
         assert count == 1, cell
     parts["xl/worksheets/sheet1.xml"] = sheet.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
