@@ -162,6 +162,8 @@ def _decode_problem(path: Path, encoding: str) -> str | None:
             try:
                 decoder.decode(block, final=not block)
             except UnicodeDecodeError as exc:
+                if not block:  # the end of the file, inside a character: cut off
+                    return f"文件末尾不完整（最后一个字符只剩 {len(exc.object) - exc.start} 个字节，像是被截断）"
                 position = exc.start
                 line = lines + block.count(b"\n", 0, max(position, 0)) + 1
                 byte = block[position : position + 1].hex().upper() if 0 <= position < len(block) else "?"

@@ -51,7 +51,8 @@ def upload_import(
         for upload in files:
             name = PurePath(upload.filename or "").name
             if any(ord(char) < 32 or char == "\x7f" for char in name):  # NUL and other control characters
-                raise HTTPException(status_code=422, detail=f"文件名含控制字符（如 NUL），请重命名后再上传：{name.encode('unicode_escape').decode()[:60]}")
+                shown = "".join(f"\\x{ord(char):02x}" if ord(char) < 32 or char == "\x7f" else char for char in name)  # Chinese stays readable
+                raise HTTPException(status_code=422, detail=f"文件名含控制字符（如 NUL），请重命名后再上传：{shown[:60]}")
             if not name or not name.lower().endswith(ALLOWED_SUFFIXES):
                 raise HTTPException(status_code=422, detail=f"不支持的文件：{name or '（无文件名）'}；只接受 {SUPPORTED_TEXT}")
             if len(name.encode("utf-8")) > MAX_NAME_BYTES:
