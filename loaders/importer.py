@@ -8,7 +8,7 @@ Two phases over all the files given to one import (one *batch*):
    resolved (by credit code first, then by normalised name; ambiguous and unmatched references are
    all reported). Nothing is written while validating.
 2. **Write** — only when no error was found: the validated items (kept compactly while there are
-   at most ``KEEP_VALIDATED_ITEMS``; else the files are read again) are written in chunks of
+   within ``KEEP_VALIDATED_BYTES``; else the files are read again) are written in chunks of
    ``chunk_size`` nodes and relationships, enterprises before supply relations, by a background
    thread (``stores.background``) inside one ``store.bulk_load``.
 
@@ -42,6 +42,7 @@ from loaders.cells import cell_text, is_example, is_total_or_note
 from loaders.enterprise_index import StoreIndex
 from loaders.enterprise_rows import EnterpriseRows
 from loaders.fields import Kind
+from loaders.kept_items import KeptItems
 from loaders.renames import RenamePolicy
 from loaders.report import ImportReport, Problem, TableSummary
 from loaders.row_context import RowContext
@@ -53,11 +54,11 @@ from stores.background import write_batches
 from stores.base import GraphStore, NeighbourhoodQuery, WriteBatch, batched
 
 Item = Node | Relationship
-CHUNK_SIZE = 20000
-KEEP_VALIDATED_ITEMS = 1_000_000
-"""Imports validating to at most this many items write what was validated (kept compactly, about
-300 bytes an item); larger ones read the files a second time to write, so memory stays bounded
-(both passes decide alike)."""
+CHUNK_SIZE = 5000  # items a transaction: Neo4j writes 5,000–50,000 alike (docs/benchmarks.md); two chunks of models are in flight, so fewer hold less memory
+KEEP_VALIDATED_BYTES = 48 << 20
+"""Imports whose validated items fit in this many bytes, compressed (``loaders.kept_items``: about
+70 bytes an enterprise row, so some 700,000 rows), write what was validated; larger ones read the
+files a second time to write, so memory stays bounded (both passes decide alike)."""
 MAX_BATCH_ROWS = 2_000_000  # data rows in one import: validation remembers ~1 KB per row, so this bounds memory
 
 
@@ -117,50 +118,6 @@ class RowReader:
             if type(text) is str and (found := CONTROL_CHARACTER.search(text)):
                 self.context.problem(plan, number, name, f"含有不可见的控制字符 U+{ord(found.group()):04X}，"
                                      "Excel 和导出文件都无法保存，请删除后再导入", strip_control_characters(text))
-
-
-class _KeptItems:
-    """Validated items kept for the write pass as tuples of their field values — about a third of
-    a model's memory — and rebuilt (so validated once more) when iterated; once more than
-    ``limit`` arrive, none are kept and ``overflowed`` is set.
-
-    >>> from graph_schema import Chain
-    >>> kept = _KeptItems(limit=2)
-    >>> kept.append(Chain(id="chain:aviation", name="航空", kind="新兴"))
-    >>> [chain.name for chain in kept], kept.overflowed
-    (['航空'], False)
-    """
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.overflowed = False
-        self._rows: list[tuple[type[Item], tuple[Any, ...]]] = []
-        self._fields: dict[type[Item], tuple[str, ...]] = {}
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def replace(self, position: int, item: Item) -> None:
-        """Put ``item`` (of the same kind) where the item at ``position`` was."""
-        if not self.overflowed:
-            self._rows[position] = (type(item), tuple(item.__dict__.values()))
-
-    def append(self, item: Item) -> None:
-        if self.overflowed:
-            return
-        if len(self._rows) >= self.limit:
-            self.overflowed = True
-            self._rows.clear()
-            return
-        kind = type(item)
-        if kind not in self._fields:  # pydantic keeps a model's values in field declaration order
-            self._fields[kind] = tuple(item.__dict__)
-        self._rows.append((kind, tuple(item.__dict__.values())))
-
-    def __iter__(self) -> Iterator[Item]:
-        fields = self._fields
-        for kind, values in self._rows:
-            yield kind(**dict(zip(fields[kind], values, strict=True)))
 
 
 def _progress(plan: TablePlan, verb: str, enabled: bool) -> Any:
@@ -245,11 +202,12 @@ def import_files(
     catalogue = catalogue or Catalogue.from_reference()
     plans = plan_tables(tables, report, kind, as_of)
     checker = RowReader(store, catalogue, report, check=True, rename=rename)
-    kept = _KeptItems(KEEP_VALIDATED_ITEMS)  # the validated items, while few enough to keep (else a second pass)
-    positions: dict[str, int] = {}  # enterprise id → where its node is kept
+    several = checker.context.state.several_tables = sum(plan.kind == "enterprises" for plan in plans) > 1
+    kept = KeptItems(KEEP_VALIDATED_BYTES)  # the validated items, while few enough to keep (else a second pass)
+    positions: dict[str, int] = {}  # enterprise id → where its node is kept, when a row in another table may add to it
     for item in _pass(checker, plans, "校验", progress):
         report.items[getattr(item, "label", None) or item.type] += 1  # type: ignore[union-attr]
-        if isinstance(item, Enterprise):
+        if several and isinstance(item, Enterprise):
             positions[item.id] = len(kept)
         kept.append(item)
     checked = checker.context
@@ -264,6 +222,7 @@ def import_files(
     report.reference_loaded = needs_reference
     # the store as it was before writing: both passes decide alike
     writer = RowReader(store, catalogue, report, check=False, store_index=checked.store_index, rename=rename)
+    writer.context.state.several_tables = several
     del checker, checked  # the first pass's duplicate and share bookkeeping is no longer needed
 
     def items(verb: str) -> Iterable[Item]:
