@@ -22,6 +22,7 @@ from app.api import imports as api_imports
 from app.api import lists as api_lists
 from app.api import lookups as api_lookups
 from app.api import tokens as api_tokens
+from app.api.status_codes import document_status_codes
 from app.readmodel import lists, workspace
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.store_health import UNAVAILABLE, StaleMarker, StoreHealth
@@ -194,6 +195,7 @@ def create_app(
     app.include_router(web_network.router, dependencies=[require("viewer", page=True)])
     app.include_router(web_briefing.router, dependencies=[require("viewer", page=True)])
     app.include_router(web_admin_names.router, dependencies=[require("admin", page=True)])
+    document_status_codes(app)  # 400, 401, 403, 413, 422, 503 where the app's machinery can answer them
     app.mount("/static/vendor", StaticFiles(directory=VIS_DIR), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -43,22 +43,64 @@ class RowProblem(Protocol):
     def __call__(self, field_name: str | None, reason: str, value: Any = None, level: str = "错误") -> None: ...
 
 
+TABLE_BITS = 16  # a row's place packed in one int: row << TABLE_BITS | table number (tables of one batch < 65,536)
+
+
+class CompactNodes:
+    """Enterprise nodes by id, each kept as the tuple of its field values (a model costs five times
+    as much), rebuilt on access without validating again (they were validated when made).
+
+    >>> nodes = CompactNodes()
+    >>> nodes["ent:a"] = Enterprise(id="ent:a", name="南昌甲科技有限公司", tags=["上市"])
+    >>> "ent:a" in nodes, nodes["ent:a"].tags
+    (True, ['上市'])
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[str, tuple[Any, ...]] = {}
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._values
+
+    def __setitem__(self, node_id: str, node: Enterprise) -> None:
+        self._values[node_id] = tuple(node.__dict__.values())  # pydantic keeps them in field order
+
+    def __getitem__(self, node_id: str) -> Enterprise:
+        return Enterprise.model_construct(**dict(zip(Enterprise.model_fields, self._values[node_id], strict=True)))
+
+
 @dataclass
 class BatchState:
-    """What one pass over the batch remembers: enterprises seen, duplicates, share sums."""
+    """What one pass over the batch remembers: enterprises seen, duplicates, share sums.
+
+    Kept per row of a large batch, so kept small: a row's place is one int (``TABLE_BITS``), a
+    table by its number in ``tables``; a firm's node only when the batch has several enterprise
+    tables (``several_tables``), for a row in another one to add to.
+    """
 
     index: EnterpriseIndex = field(default_factory=EnterpriseIndex)
-    seen_ids: dict[str, tuple[str, int]] = field(default_factory=dict)  # id → (table, row)
-    nodes: dict[str, Enterprise] = field(default_factory=dict)  # id → its node, for a row in another sheet to add to
+    tables: dict[str, int] = field(default_factory=dict)  # table (file#sheet) → its number
+    seen_ids: dict[str, int] = field(default_factory=dict)  # id → its first row's place
+    several_tables: bool = True  # False: one enterprise table, so no firm continues in another
+    nodes: CompactNodes = field(default_factory=CompactNodes)  # id → its node, for a row in another table to add to
     places: dict[str, str] = field(default_factory=dict)  # id → the park or district it is located in
     merged: set[str] = field(default_factory=set)  # enterprises whose node a row in another sheet added to
-    seen_in_table: dict[tuple[str, str], int] = field(default_factory=dict)  # (table, id) → row
-    seen_names: dict[str, tuple[tuple[str, int], bool]] = field(default_factory=dict)  # norm → ((table, row), coded)
+    seen_in_table: dict[tuple[int, str], int] = field(default_factory=dict)  # (table, id) → place, tables after its first
+    seen_names: dict[str, int] = field(default_factory=dict)  # norm → place << 1 | has a credit code
     seen_supplies: dict[tuple[str, str, str], int] = field(default_factory=dict)
     shares: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     missing_product_rows: Counter[tuple[str, str | None]] = field(default_factory=Counter)  # (file, sheet) → rows without 产品
+    renamed: set[str] = field(default_factory=set)  # firms of the store imported under another name (reported once)
     suggested: int = 0
     needs_reference: bool = False
+
+    def table_number(self, table: str) -> int:
+        return self.tables.setdefault(table, len(self.tables))
+
+    def place(self, packed: int) -> tuple[str, int]:
+        """(table, row) of a packed place."""
+        number = packed & ((1 << TABLE_BITS) - 1)
+        return next(table for table, n in self.tables.items() if n == number), packed >> TABLE_BITS
 
 
 @dataclass
@@ -96,31 +138,35 @@ class BatchEnterprises:
                 report("name", f"库中有多家企业与此名称（规范化后）相同：{listed}；请填写统一社会信用代码", name)
                 return None, False
             node_id = existing[0] if existing else enterprise_id(name)
-        previous = state.seen_ids.get(node_id)
-        if previous is not None and (table, node_id) not in state.seen_in_table:
-            # the same firm in another sheet or file (one list per chain): add to it, or — when its
-            # first row had errors of its own — take this row as its first
-            state.seen_in_table[(table, node_id)] = number
-            return node_id, node_id in state.nodes
-        if previous is not None:
-            previous = (table, state.seen_in_table[(table, node_id)]) if (table, node_id) in state.seen_in_table else previous
+        here_table = state.table_number(table)
+        here = number << TABLE_BITS | here_table
+        first = state.seen_ids.get(node_id)
+        if first is not None:
+            first_table = first & ((1 << TABLE_BITS) - 1)
+            again = first if first_table == here_table else state.seen_in_table.get((here_table, node_id))
+            if again is None:
+                # the same firm in another sheet or file (one list per chain): add to it, or — when its
+                # first row had errors of its own — take this row as its first
+                state.seen_in_table[(here_table, node_id)] = here
+                return node_id, node_id in state.nodes
             column = "credit_code" if code else "name"
             what = "统一社会信用代码相同" if code else "规范化后的企业名称相同"
-            report(column, f"与{row_ref(previous, table)}重复（{what}）", code or name)
+            report(column, f"与{row_ref(state.place(again), table)}重复（{what}）", code or name)
             return None, False
         seen = state.seen_names.get(key)
-        if seen is not None and not (code and seen[1]):
-            hint = "；同一企业出现在多个表中时，请每处都填写统一社会信用代码（或都不填）" if seen[0][0] != table else ""
-            report("name", f"与{row_ref(seen[0], table)}是同一企业（规范化后的企业名称相同）{hint}", name)
+        if seen is not None and not (code and seen & 1):
+            seen_table, seen_row = state.place(seen >> 1)
+            hint = "；同一企业出现在多个表中时，请每处都填写统一社会信用代码（或都不填）" if seen_table != table else ""
+            report("name", f"与{row_ref((seen_table, seen_row), table)}是同一企业（规范化后的企业名称相同）{hint}", name)
             return None, False
-        here = (table, number)
-        state.seen_in_table[(table, node_id)] = number
         state.seen_ids[node_id] = here
-        state.seen_names.setdefault(key, (here, bool(code)))
+        state.seen_names.setdefault(key, here << 1 | bool(code))
         return node_id, False
 
     def remember(self, node: Enterprise, place: str | None) -> None:
-        """Keep a firm's first row, for its rows in other tables to add to."""
+        """Keep a firm's first row, for its rows in other tables to add to (when there are other tables)."""
+        if not self.state.several_tables:
+            return
         self.state.nodes[node.id] = node
         if place:
             self.state.places[node.id] = place

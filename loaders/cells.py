@@ -242,7 +242,8 @@ def cell_number(raw: Any, complain: Complain, *, low: float | None = None, high:
                 value *= factor
                 complain(f"带单位的数值已换算为 {value:g} {unit}", raw, "警告")
     if value is None or value != value or value in (float("inf"), float("-inf")):
-        complain("应为数字" + (f"（单位：{unit}）" if unit else ""), raw)
+        not_finite = value is not None  # NaN or infinity: a number to Python and JSON, not a value to store
+        complain("应为数字" + (f"（单位：{unit}）" if unit else "") + ("，NaN 或无穷大不是有效数值" if not_finite else ""), raw)
         return None
     if (low is not None and value < low) or (high is not None and value > high):
         span = f"{low:g}–{high:g}" if high is not None else f"≥ {low:g}"

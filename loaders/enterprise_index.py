@@ -6,8 +6,11 @@ by page, on first use); a name both can hold for several firms resolves to none 
 >>> index = EnterpriseIndex()
 >>> index.add("ent:a", "南昌甲科技有限公司", aliases=["甲科技"])
 >>> index.add("ent:b", "南昌甲科技股份有限公司")
+>>> index.add("91360100MA35GWXY5H", "南昌丙材料有限公司", code="91360100MA35GWXY5H")
 >>> index.ids(normalise_name("甲科技")), index.ids(normalise_name("南昌甲科技有限公司"))
 (('ent:a',), ('ent:a', 'ent:b'))
+>>> index.id_of_code("91360100MA35GWXY5H"), index.id_of_code("91360100MA35GWXY6L")
+('91360100MA35GWXY5H', None)
 >>> closest_names(normalise_name("南昌甲科"), [index])
 ['南昌甲科技有限公司']
 """
@@ -35,7 +38,7 @@ class EnterpriseIndex:
 
     def add(self, node_id: str, name: str, aliases: Iterable[str] = (), code: str | None = None) -> None:
         self.display[node_id] = name
-        if code:
+        if code and code != node_id:  # a firm's id is its code when it has one: kept only otherwise
             self.by_code[code] = node_id
         for text in (name, *aliases):
             key = normalise_name(text)
@@ -47,6 +50,10 @@ class EnterpriseIndex:
                     self.by_name[key] = (current, node_id)
             elif node_id not in current:
                 self.by_name[key] = (*current, node_id)
+
+    def id_of_code(self, code: str) -> str | None:
+        """The id of the enterprise with credit code ``code``."""
+        return self.by_code.get(code) or (code if code in self.display else None)
 
     def ids(self, key: str) -> tuple[str, ...]:
         """Ids whose name or an alias normalises to ``key``."""
@@ -63,6 +70,7 @@ class StoreIndex(EnterpriseIndex):
         super().__init__()
         self._store = store  # None: no store, nothing to read
         self._built = False
+        self.aliases: dict[str, tuple[str, ...]] = {}  # id → stored aliases (firms that have some)
 
     def ensure(self) -> StoreIndex:
         """The index, read from the store on first use."""
@@ -73,9 +81,18 @@ class StoreIndex(EnterpriseIndex):
                 while page := self._store.list_nodes("Enterprise", limit=self.PAGE, offset=offset):
                     for node in page:
                         name = node["name"] if "name" in node else node["id"]
-                        self.add(node["id"], name, node.get("aliases") or (), node.get("credit_code"))
+                        aliases = tuple(node.get("aliases") or ())
+                        self.add(node["id"], name, aliases, node.get("credit_code"))
+                        if aliases:
+                            self.aliases[node["id"]] = aliases
                     offset += len(page)
         return self
+
+    def stored(self, node_id: str) -> tuple[str, tuple[str, ...]] | None:
+        """The name and aliases ``node_id`` had in the store before the import; None when it was not there."""
+        index = self.ensure()
+        name = index.display.get(node_id)
+        return None if name is None else (name, index.aliases.get(node_id, ()))
 
 
 def closest_names(key: str, indexes: Iterable[EnterpriseIndex]) -> list[str]:

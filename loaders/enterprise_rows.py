@@ -29,6 +29,7 @@ from loaders.batch_merge import BatchEnterprises
 from loaders.catalogue import JIANGXI, NANCHANG
 from loaders.cells import Complain, cell_aliases, cell_bool, cell_credit_code, cell_dates, cell_number, cell_tags, cell_text, name_text
 from loaders.places import CHINA, canonical_country, canonical_province
+from loaders.renames import is_rename, kept_names, rename_problem
 from loaders.row_context import RowContext
 from loaders.table_plans import TablePlan
 
@@ -84,6 +85,15 @@ class EnterpriseRows:
         if node_id is None or context.row_errors:
             return []
         aliases = cell_aliases(values.get("aliases"), name)
+        stored = context.store_index.stored(node_id)
+        if stored is not None:  # already in the store: its aliases stay, a new name is a rename made visible
+            if code and is_rename(stored[0], name) and node_id not in state.renamed:
+                state.renamed.add(node_id)
+                reason, level = rename_problem(code, stored[0], name, context.rename)
+                context.problem(plan, number, "name", reason, name, level)
+                if context.row_errors:
+                    return []
+            aliases = kept_names(name, aliases, stored)
         try:
             node = Enterprise(
                 id=node_id, name=name, credit_code=code, aliases=aliases, country=where.country,

@@ -8,7 +8,7 @@ Two phases over all the files given to one import (one *batch*):
    resolved (by credit code first, then by normalised name; ambiguous and unmatched references are
    all reported). Nothing is written while validating.
 2. **Write** — only when no error was found: the validated items (kept compactly while there are
-   at most ``KEEP_VALIDATED_ITEMS``; else the files are read again) are written in chunks of
+   within ``KEEP_VALIDATED_BYTES``; else the files are read again) are written in chunks of
    ``chunk_size`` nodes and relationships, enterprises before supply relations, by a background
    thread (``stores.background``) inside one ``store.bulk_load``.
 
@@ -42,21 +42,23 @@ from loaders.cells import cell_text, is_example, is_total_or_note
 from loaders.enterprise_index import StoreIndex
 from loaders.enterprise_rows import EnterpriseRows
 from loaders.fields import Kind
+from loaders.kept_items import KeptItems
+from loaders.renames import RenamePolicy
 from loaders.report import ImportReport, Problem, TableSummary
 from loaders.row_context import RowContext
 from loaders.spreadsheet_cells import CONTROL_CHARACTER, strip_control_characters
 from loaders.supply_rows import SupplyRows
 from loaders.table_plans import TablePlan, plan_tables, report_header_only
-from loaders.tabular import FileReadError, Table, read_tables
+from loaders.tabular import FileReadError, Table, UncomputedFormula, read_tables
 from stores.background import write_batches
 from stores.base import GraphStore, NeighbourhoodQuery, WriteBatch, batched
 
 Item = Node | Relationship
-CHUNK_SIZE = 20000
-KEEP_VALIDATED_ITEMS = 1_000_000
-"""Imports validating to at most this many items write what was validated (kept compactly, about
-300 bytes an item); larger ones read the files a second time to write, so memory stays bounded
-(both passes decide alike)."""
+CHUNK_SIZE = 5000  # items a transaction: Neo4j writes 5,000–50,000 alike (docs/benchmarks.md); two chunks of models are in flight, so fewer hold less memory
+KEEP_VALIDATED_BYTES = 48 << 20
+"""Imports whose validated items fit in this many bytes, compressed (``loaders.kept_items``: about
+70 bytes an enterprise row, so some 700,000 rows), write what was validated; larger ones read the
+files a second time to write, so memory stays bounded (both passes decide alike)."""
 MAX_BATCH_ROWS = 2_000_000  # data rows in one import: validation remembers ~1 KB per row, so this bounds memory
 
 
@@ -64,8 +66,8 @@ class RowReader:
     """One pass over a batch's rows: each row's items, or none when it has an error."""
 
     def __init__(self, store: GraphStore, catalogue: Catalogue, report: ImportReport, *, check: bool,
-                 store_index: StoreIndex | None = None) -> None:
-        self.context = RowContext(store, catalogue, report, check=check, store_index=store_index)
+                 store_index: StoreIndex | None = None, rename: RenamePolicy = "warn") -> None:
+        self.context = RowContext(store, catalogue, report, check=check, store_index=store_index, rename=rename)
         self.enterprises = EnterpriseRows(self.context)
         self.supplies = SupplyRows(self.context)
         self._first_cell: Any = None
@@ -91,12 +93,23 @@ class RowReader:
                 context.problem(plan, number, None, "合计行或注释行，已跳过", cell, "警告")
                 return []
         context.row_errors = 0
+        self._refuse_uncomputed_formulas(plan, number, values)
         self._refuse_control_characters(plan, number, values)
         if context.row_errors:
             return []
         builder = self.enterprises if plan.kind == "enterprises" else self.supplies
         items: list[Item] = list(builder.build(plan, number, values))
         return [] if context.row_errors else items
+
+    def _refuse_uncomputed_formulas(self, plan: TablePlan, number: int, values: dict[str, Any]) -> None:
+        """A formula whose result the file does not keep has no value to import, not a blank one."""
+        for name, value in values.items():
+            if isinstance(value, UncomputedFormula):
+                self.context.problem(
+                    plan, number, name,
+                    f"单元格 {value.coordinate} 是公式（{value.formula}），但文件中没有保存它的计算结果"
+                    "（常见于由程序生成、未在 Excel 中打开保存过的文件）；请在 Excel 中打开并保存后再导入，"
+                    "或把公式复制后“选择性粘贴为数值”", value.formula)
 
     def _refuse_control_characters(self, plan: TablePlan, number: int, values: dict[str, Any]) -> None:
         """Invisible control characters (e.g. U+0001 pasted from another system) cannot go into XLSX or XML."""
@@ -105,50 +118,6 @@ class RowReader:
             if type(text) is str and (found := CONTROL_CHARACTER.search(text)):
                 self.context.problem(plan, number, name, f"含有不可见的控制字符 U+{ord(found.group()):04X}，"
                                      "Excel 和导出文件都无法保存，请删除后再导入", strip_control_characters(text))
-
-
-class _KeptItems:
-    """Validated items kept for the write pass as tuples of their field values — about a third of
-    a model's memory — and rebuilt (so validated once more) when iterated; once more than
-    ``limit`` arrive, none are kept and ``overflowed`` is set.
-
-    >>> from graph_schema import Chain
-    >>> kept = _KeptItems(limit=2)
-    >>> kept.append(Chain(id="chain:aviation", name="航空", kind="新兴"))
-    >>> [chain.name for chain in kept], kept.overflowed
-    (['航空'], False)
-    """
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.overflowed = False
-        self._rows: list[tuple[type[Item], tuple[Any, ...]]] = []
-        self._fields: dict[type[Item], tuple[str, ...]] = {}
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def replace(self, position: int, item: Item) -> None:
-        """Put ``item`` (of the same kind) where the item at ``position`` was."""
-        if not self.overflowed:
-            self._rows[position] = (type(item), tuple(item.__dict__.values()))
-
-    def append(self, item: Item) -> None:
-        if self.overflowed:
-            return
-        if len(self._rows) >= self.limit:
-            self.overflowed = True
-            self._rows.clear()
-            return
-        kind = type(item)
-        if kind not in self._fields:  # pydantic keeps a model's values in field declaration order
-            self._fields[kind] = tuple(item.__dict__)
-        self._rows.append((kind, tuple(item.__dict__.values())))
-
-    def __iter__(self) -> Iterator[Item]:
-        fields = self._fields
-        for kind, values in self._rows:
-            yield kind(**dict(zip(fields[kind], values, strict=True)))
 
 
 def _progress(plan: TablePlan, verb: str, enabled: bool) -> Any:
@@ -208,12 +177,15 @@ def import_files(
     chunk_size: int = CHUNK_SIZE,
     progress: bool = False,
     catalogue: Catalogue | None = None,
+    rename: RenamePolicy = "warn",
 ) -> ImportReport:
     """Validate ``sources`` as one batch; when clean (and not ``dry_run``), write it to ``store``.
 
     ``sources`` are files (a file that cannot be read is a problem of the batch) or tables already
     opened (the real-data adapters). Returns the report: problems (file, sheet, row, column,
     reason), what is written or — in a dry run — what would be new, updated or unchanged.
+    ``rename``: a credit code of the store under another name is a warning, the old name kept as
+    an alias (``warn``), or an error (``refuse``) — ``loaders.renames``.
     """
     report = ImportReport(dry_run=dry_run)
     tables: list[Table] = []
@@ -229,12 +201,13 @@ def import_files(
     started = time.perf_counter()
     catalogue = catalogue or Catalogue.from_reference()
     plans = plan_tables(tables, report, kind, as_of)
-    checker = RowReader(store, catalogue, report, check=True)
-    kept = _KeptItems(KEEP_VALIDATED_ITEMS)  # the validated items, while few enough to keep (else a second pass)
-    positions: dict[str, int] = {}  # enterprise id → where its node is kept
+    checker = RowReader(store, catalogue, report, check=True, rename=rename)
+    several = checker.context.state.several_tables = sum(plan.kind == "enterprises" for plan in plans) > 1
+    kept = KeptItems(KEEP_VALIDATED_BYTES)  # the validated items, while few enough to keep (else a second pass)
+    positions: dict[str, int] = {}  # enterprise id → where its node is kept, when a row in another table may add to it
     for item in _pass(checker, plans, "校验", progress):
         report.items[getattr(item, "label", None) or item.type] += 1  # type: ignore[union-attr]
-        if isinstance(item, Enterprise):
+        if several and isinstance(item, Enterprise):
             positions[item.id] = len(kept)
         kept.append(item)
     checked = checker.context
@@ -248,7 +221,8 @@ def import_files(
     needs_reference = checked.state.needs_reference and _reference_missing(store, catalogue)
     report.reference_loaded = needs_reference
     # the store as it was before writing: both passes decide alike
-    writer = RowReader(store, catalogue, report, check=False, store_index=checked.store_index)
+    writer = RowReader(store, catalogue, report, check=False, store_index=checked.store_index, rename=rename)
+    writer.context.state.several_tables = several
     del checker, checked  # the first pass's duplicate and share bookkeeping is no longer needed
 
     def items(verb: str) -> Iterable[Item]:

@@ -71,7 +71,7 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)  # ~15 MB when full: a supply file names the same firms again and again
 def normalise_name(name: str) -> str:
     """The matching key of an enterprise name (see the module docstring); cached, as an import asks
     for the same names again and again."""
@@ -97,7 +97,7 @@ def normalise_name(name: str) -> str:
     return _PUNCT.sub("", "".join(tokens)) or _PUNCT.sub("", text)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)  # called by normalise_name, whose own cache answers repeats
 def strip_legal_forms(name: str) -> str:
     """``name`` without its trailing Latin-script legal forms, by cleanco's term list, until none is left.
 

@@ -33,6 +33,7 @@ from loaders.cells import Complain, cell_date, cell_text
 from loaders.enterprise_index import StoreIndex
 from loaders.fields import FIELDS, field_of
 from loaders.names import split_list
+from loaders.renames import RenamePolicy
 from loaders.report import ImportReport, Problem
 from loaders.table_plans import TablePlan
 from stores.base import GraphStore
@@ -54,8 +55,9 @@ class RowContext:
     """The store, catalogue, report and batch state of one pass, and the errors of the current row."""
 
     def __init__(self, store: GraphStore, catalogue: Catalogue, report: ImportReport, *, check: bool,
-                 store_index: StoreIndex | None = None) -> None:
+                 store_index: StoreIndex | None = None, rename: RenamePolicy = "warn") -> None:
         self.store = store
+        self.rename = rename  # a stored credit code under another name: warn (and keep the old name) or refuse
         self.catalogue = catalogue
         self.report = report
         self.check = check  # False on the write pass: the batch already validated, problems not re-reported

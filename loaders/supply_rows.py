@@ -112,7 +112,7 @@ class SupplyRows:
             code = cell_credit_code(code_text, context.on_cell(plan, number, field_name))
             if code is None:
                 return None
-            found = context.state.index.by_code.get(code) or store_index.ensure().by_code.get(code)
+            found = context.state.index.id_of_code(code) or store_index.ensure().id_of_code(code)
             if found is None and context.store.get_node(code) is not None:
                 found = code
             if found:

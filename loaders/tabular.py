@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import json
 import re
 import weakref
@@ -161,6 +162,8 @@ def _decode_problem(path: Path, encoding: str) -> str | None:
             try:
                 decoder.decode(block, final=not block)
             except UnicodeDecodeError as exc:
+                if not block:  # the end of the file, inside a character: cut off
+                    return f"文件末尾不完整（最后一个字符只剩 {len(exc.object) - exc.start} 个字节，像是被截断）"
                 position = exc.start
                 line = lines + block.count(b"\n", 0, max(position, 0)) + 1
                 byte = block[position : position + 1].hex().upper() if 0 <= position < len(block) else "?"
@@ -358,6 +361,77 @@ def _sheet_records(sheet: Any, file: str, *, min_row: int = 1, max_row: int | No
         ) from None
 
 
+@dataclass(frozen=True)
+class UncomputedFormula:
+    """An XLSX cell holding a formula whose result the file does not keep (a file written by a
+    program and never opened and saved in Excel): its value is unknown, never blank.
+
+    >>> str(UncomputedFormula("B7", "=A7*2"))
+    '=A7*2'
+    """
+
+    coordinate: str  # B7
+    formula: str  # =A7*2, or "=" when the file gives no text (a cell of a shared formula)
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+@functools.cache
+def _formula_parser() -> type:
+    """openpyxl's sheet parser, reading a formula cell without a kept result as an UncomputedFormula.
+
+    In data-only mode openpyxl reads such a cell as empty. Excel keeps a formula's last result in
+    ``<v>`` (a formula whose result is the empty text is ``t="str"`` with an empty ``<v>``);
+    openpyxl and other writers leave ``<v>`` out or empty.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class FormulaAwareParser(WorkSheetParser):  # openpyxl 3.1's parser (pinned)
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            formula = element.find(FORMULA_TAG)
+            if cell["value"] is None and formula is not None:
+                kept = element.find(VALUE_TAG)
+                if kept is None or (not kept.text and element.get("t") != "str"):
+                    where = element.get("r") or f"{get_column_letter(cell['column'])}{cell['row']}"
+                    cell["value"] = UncomputedFormula(where, "=" + (formula.text or ""))
+            return cell
+
+    return FormulaAwareParser
+
+
+def _data_records(sheet: Any, file: str, *, min_row: int, max_col: int) -> Iterator[tuple[int, list[Any]]]:
+    """The non-blank rows of ``sheet`` from ``min_row``, ``max_col`` cells wide, as ``_sheet_records``
+    reads them, except that a formula cell without a kept result is an :class:`UncomputedFormula`.
+
+    It drives openpyxl's read-only sheet parser itself (``ReadOnlyWorksheet._cells_by_row`` does the
+    same with the plain parser), so the sheet is still streamed.
+    """
+    workbook = sheet.parent
+    number = min_row - 1
+    try:
+        with sheet._get_source() as source:
+            parser = _formula_parser()(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+                                       date_formats=workbook._date_formats,
+                                       timedelta_formats=workbook._timedelta_formats)
+            for number, parsed in parser.parse():
+                if number < min_row:
+                    continue
+                cells: list[Any] = [None] * max_col
+                for cell in parsed:
+                    if cell["column"] <= max_col:
+                        cells[cell["column"] - 1] = cell["value"]
+                if not _blank(cells):
+                    yield number, cells
+    except _XLSX_ERRORS as exc:
+        raise FileReadError(
+            file, f"XLSX 文件已损坏，读到第{number + 1}行附近失败（{type(exc).__name__}）；请在 Excel 中打开并另存为",
+            sheet=sheet.title,
+        ) from None
+
+
 def _blank(cells: tuple[Any, ...] | list[Any]) -> bool:
     return cells.count(None) == len(cells) or not any(cell is not None and str(cell).strip() for cell in cells)
 
@@ -387,7 +461,7 @@ class _SharedWorkbook:
             self.readers += 1
             finished = False
             try:
-                records = _sheet_records(self.books[0][title], self.path.name, min_row=header_row + 1, max_col=width)
+                records = _data_records(self.books[0][title], self.path.name, min_row=header_row + 1, max_col=width)
                 yield from _fill_merged(records, [m for m in merged if m[0] < width and m[1] > header_row])
                 finished = True
             finally:

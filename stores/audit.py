@@ -51,6 +51,7 @@ DETAIL_NAMES: dict[str, str] = {
     "expires_days": "有效天数", "by": "方式", "client": "来源地址", "digest": "内容校验值", "nodes": "节点",
     "relationships": "关系", "schema_version": "数据结构版本", "store": "数据存储", "replace": "替换原有数据",
     "backup_created": "备份时间", "kept": "保留", "merged": "并入", "rule": "依据",
+    "dataset": "数据集", "scale": "企业数", "seed": "随机种子", "chains": "链", "years": "年份",
 }
 """Chinese names of the detail keys the program records (others are shown as they are)."""
 CLI_ROLE = "命令行"

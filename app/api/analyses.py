@@ -19,8 +19,9 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
+from app.api.result_tables import ALL, choose, every_table, table_query, titles
 from app.deps import AS_OF, CHAIN_ID, DATE_PATTERN, CacheDep, checked_as_of
-from app.output import Tabulated, render_tables, result_tables
+from app.output import Tabulated, result_tables
 from app.readmodel import risk_list
 from app.readmodel.graph_cache import dated as as_of_date
 from app.readmodel.risk_list import RiskQuery
@@ -32,46 +33,53 @@ from queries.risks import KINDS, SEVERITIES, CriticalReport, DependencyRecord
 viewer = APIRouter(prefix="/api", tags=["analyses"], dependencies=[require("viewer")])
 reviewer = APIRouter(prefix="/api", tags=["security review"], dependencies=[require("reviewer")])
 
-TableQuery = Query(None, max_length=40, description="结果中的哪张表（默认主表）；xlsx 可用 all 导出全部表")
 OptionalChain = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id；不填为全图")
 BaseYear = Query(2025, ge=2020, le=2026)
 ScopeQuery = Query(None, description="分析范围：local 南昌本地企业（默认）、all 网络中全部企业；网络中没有本地企业时默认 all")
 Scope = Literal["local", "all"] | None
 DATE = DATE_PATTERN
-TABLE_PARAMETERS = tuple(  # every analysis operation takes these, after its own parameters
-    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
-    for name, annotation, default in (
-        ("table", str | None, TableQuery), ("page", int, PageQuery), ("size", int, SizeQuery), ("format", ListFormat, FormatQuery),
-    )
-)
+TABLE_PARAMETER_NAMES = ("table", "page", "size", "format")
+
+
+def table_parameters(tables: Sequence[str]) -> list[inspect.Parameter]:
+    """What every analysis operation takes after its own parameters; ``table`` one of ``tables``' titles or all."""
+    return [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+        for name, annotation, default in zip(TABLE_PARAMETER_NAMES, (str | None, int, int, ListFormat),
+                                             (table_query(tables), PageQuery, SizeQuery, FormatQuery), strict=True)
+    ]
 
 
 AS_OF_PARAMETER = inspect.Parameter("as_of", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=AS_OF)
 
 
-def analysis(router: APIRouter, path: str, *, summary: str, filename: str,
-             dated: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def analysis(router: APIRouter, path: str, *, summary: str, filename: str, tables: Sequence[str],
+             dated: bool = True, not_found: str = "产业链、产品或企业不存在") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as the operation ``GET path`` of ``router``.
 
     The function takes the operation's own parameters and returns the analysis result; the operation
     adds ``as_of`` (when ``dated``: the analysis runs as of that date, ``app.readmodel.graph_cache.dated``)
-    and ``TABLE_PARAMETERS`` and answers with the table they choose (``respond``).
+    and ``table_parameters(tables)`` — ``tables``: every table its results can hold, the main one
+    first — and answers with the table they choose (``respond``).
     """
+    declared = titles(tables)
 
     def add(function: Callable[..., Any]) -> Callable[..., Any]:
         def endpoint(**params: Any) -> Any:
-            table, page, size, fmt = (params.pop(parameter.name) for parameter in TABLE_PARAMETERS)
+            table, page, size, fmt = (params.pop(name) for name in TABLE_PARAMETER_NAMES)
             as_of = checked_as_of(params.pop("as_of", None))
             with as_of_date(as_of):
                 result = function(**params)
-            return respond(result, table=table, page=page, size=size, fmt=fmt, filename=filename, as_of=as_of)
+            return respond(result, table=table, declared=declared, page=page, size=size, fmt=fmt, filename=filename,
+                           as_of=as_of)
 
         own = inspect.signature(function, eval_str=True).parameters.values()
         extra = [AS_OF_PARAMETER] if dated else []
-        endpoint.__signature__ = inspect.Signature([*own, *extra, *TABLE_PARAMETERS], return_annotation=Any)  # type: ignore[attr-defined]  # FastAPI reads the parameters from it
+        endpoint.__signature__ = inspect.Signature([*own, *extra, *table_parameters(tables)], return_annotation=Any)  # type: ignore[attr-defined]  # FastAPI reads the parameters from it
         endpoint.__name__ = function.__name__  # the operation's name in the OpenAPI document
         endpoint.__doc__ = function.__doc__
-        router.get(path, responses=FILE_RESPONSES, summary=summary)(endpoint)
+        endpoint.tables = declared  # type: ignore[attr-defined]  # what tests compare with the results
+        router.get(path, responses={**FILE_RESPONSES, 404: {"description": not_found}}, summary=summary)(endpoint)
         return function
 
     return add
@@ -109,21 +117,20 @@ def download_name(filename: str, result: Any) -> str:
     return "_".join(parts)
 
 
-def respond(result: Tabulated, *, table: str | None, page: int, size: int, fmt: str, filename: str,
-            as_of: str | None = None) -> Any:
-    """One table of an analysis result as a JSON page, or complete as CSV/XLSX (named with its date, if any)."""
+def respond(result: Tabulated, *, table: str | None, declared: Sequence[str], page: int, size: int, fmt: ListFormat,
+            filename: str, as_of: str | None = None) -> Any:
+    """One table of an analysis result (``result_tables.choose``) as a JSON page, or complete as
+    CSV/XLSX (named with its date, if any); every table with ``table=all``."""
     filename = download_name(filename, result) + (f"_{as_of}" if as_of else "")
     tables = result_tables(result)
-    names = list(tables)
-    if table == "all" and fmt == "xlsx":
-        return Response(render_tables(tables), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
-    name = table or names[0]
-    if name not in tables:
-        raise HTTPException(status_code=422, detail=f"参数错误：table 可选 {'、'.join(names)}" + ("、all（仅 xlsx）" if len(names) > 1 else ""))
+    if table == ALL:
+        answer = every_table(tables, fmt, filename, page=page, size=size)
+        return answer if isinstance(answer, Response) else {"summary": _scalars(result), "tables": list(tables), **answer}
+    name, rows, note = choose(tables, table, declared)
     if fmt != "json":
-        return download(tables[name], fmt, filename, title=name)  # type: ignore[arg-type]
-    return {"summary": _scalars(result), "tables": names, "table": name, **page_of(tables[name], page=page, size=size)}
+        return download(rows, fmt, filename, title=name)
+    return {"summary": _scalars(result), "tables": list(tables), "table": name, **({"note": note} if note else {}),
+            **page_of(rows, page=page, size=size)}
 
 
 def _run(compute, *args: Any, **kwargs: Any) -> Any:  # type: ignore[no-untyped-def]
@@ -148,19 +155,22 @@ def _gap_rule(min_local_producers: int, min_local_sourcing_share: float, min_str
                 min_strong_input_share=min_strong_input_share)
 
 
+RISK_TABLES = ("dependencies", "severity_counts", "sole_sources", "single_supplier_inputs", "unsupplied", "chokepoints",
+               "cut_points", "bridges", "concentration", "unknown_places")
+"""The every-chain list has the first two; one chain's report the first and the tables it is built from."""
 MinProducers = Query(2, ge=1, le=1000, description="弱链：本地生产企业少于此数")
 MinSourcing = Query(0.3, ge=0, le=1, description="弱链：本地采购方从本地采购的比例低于此值")
 MinStrongInputs = Query(1.0, ge=0, le=1, description="延链：投入品中强链的比例至少为此值")
 
 
-@analysis(viewer, "/chains/{chain_id}/map", summary="产业链图谱：各产品覆盖情况、链主、营收与目标", filename="chain-map")
+@analysis(viewer, "/chains/{chain_id}/map", summary="产业链图谱：各产品覆盖情况、链主、营收与目标", filename="chain-map", tables=("coverage", "summary"))
 def chain_map_endpoint(cache: CacheDep, chain_id: str = CHAIN_ID, base_year: int = BaseYear, scope: Scope = ScopeQuery) -> Any:
     from queries.chain_map import chain_map
 
     return _run(chain_map, _chain_view(cache, chain_id, scope), chain_id, base_year=base_year)
 
 
-@analysis(viewer, "/chains/{chain_id}/gaps", summary="补链/强链/延链：缺链、弱链、强链、延链机会", filename="gaps")
+@analysis(viewer, "/chains/{chain_id}/gaps", summary="补链/强链/延链：缺链、弱链、强链、延链机会", filename="gaps", tables=("gaps", "summary"))
 def gaps_endpoint(
     cache: CacheDep, chain_id: str = CHAIN_ID,
     min_local_producers: int = MinProducers, min_local_sourcing_share: float = MinSourcing,
@@ -173,7 +183,7 @@ def gaps_endpoint(
     return gaps(cache, chain_id, scope) if rule == GapRule() else _run(gap_report, view, chain_id, rule=rule)
 
 
-@analysis(viewer, "/chains/{chain_id}/candidates", summary="招商：某缺口产品的候选引进企业（含评分构成和理由）", filename="candidates")
+@analysis(viewer, "/chains/{chain_id}/candidates", summary="招商：某缺口产品的候选引进企业（含评分构成和理由）", filename="candidates", tables=("candidates", "summary"))
 def candidates_endpoint(
     cache: CacheDep, chain_id: str = CHAIN_ID,
     product: str = Query(..., pattern=r"^product:[A-Za-z0-9_.-]{1,100}$", description="产品 id"),
@@ -183,7 +193,7 @@ def candidates_endpoint(
     return _run(recruitment_candidates, _chain_view(cache, chain_id), chain_id, product)
 
 
-@analysis(viewer, "/chains/{chain_id}/recruit", summary="招商补链推演：引进候选企业后缺口与风险的变化", filename="recruit")
+@analysis(viewer, "/chains/{chain_id}/recruit", summary="招商补链推演：引进候选企业后缺口与风险的变化", filename="recruit", tables=("effects", "status_changes"))
 def recruit_endpoint(
     cache: CacheDep, chain_id: str = CHAIN_ID,
     product: str = Query(..., pattern=r"^product:[A-Za-z0-9_.-]{1,100}$"),
@@ -194,14 +204,14 @@ def recruit_endpoint(
     return _run(recruit_to_derisk, _chain_view(cache, chain_id), chain_id, product, candidate)
 
 
-@analysis(viewer, "/indices", summary="指数：完整度、韧性、集中度、营收与目标（按产业链、集群、园区）", filename="indices")
+@analysis(viewer, "/indices", summary="指数：完整度、韧性、集中度、营收与目标（按产业链、集群、园区）", filename="indices", tables=("indices",))
 def indices_endpoint(cache: CacheDep, chain: str | None = OptionalChain, base_year: int = BaseYear, scope: Scope = ScopeQuery) -> Any:
     from queries.indices import indices
 
     return _run(indices, _chain_view(cache, chain, scope), chain, base_year=base_year)
 
 
-@analysis(viewer, "/facilities", summary="产地分布：按国家/地区和省份统计供应企业数与设施数（可按日期）", filename="facilities")
+@analysis(viewer, "/facilities", summary="产地分布：按国家/地区和省份统计供应企业数与设施数（可按日期）", filename="facilities", tables=("by_country", "by_province"))
 def facilities_endpoint(cache: CacheDep, chain: str | None = OptionalChain) -> Any:
     from queries.sites import site_concentration
 
@@ -209,7 +219,7 @@ def facilities_endpoint(cache: CacheDep, chain: str | None = OptionalChain) -> A
 
 
 @analysis(viewer, "/changes", summary="变化：两个日期之间新增/失去的供应关系、供应商、设施、国家/地区，补上/新增的缺口",
-          filename="changes", dated=False)
+          filename="changes", dated=False, tables=("link_changes", "gap_changes", "member_changes", "summary"))
 def changes_endpoint(
     cache: CacheDep, before: str = Query(..., pattern=DATE), after: str = Query(..., pattern=DATE),
     chain: str | None = OptionalChain,
@@ -221,7 +231,7 @@ def changes_endpoint(
     return _run(diff_as_of, cache.graph(chain), before, after, chain)
 
 
-@analysis(reviewer, "/risks", summary="关键依赖清单：单一来源、卡点企业、结构割点、集中度（安全审查）", filename="critical-dependencies")
+@analysis(reviewer, "/risks", summary="关键依赖清单：单一来源、卡点企业、结构割点、集中度（安全审查）", filename="critical-dependencies", tables=(*RISK_TABLES,))
 def risks_endpoint(
     cache: CacheDep, chain: str | None = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id；不填为全部产业链"),
     target: list[str] | None = Query(None, max_length=20, description="只分析这些企业的上游卡点（默认：全部链主；需指定产业链）"),
@@ -274,7 +284,7 @@ class FilteredResult:
         return self.unfiltered.headings()
 
 
-@analysis(reviewer, "/disruption", summary="断链推演：企业、园区、区县、省份或国家停摆的影响（安全审查）", filename="disruption")
+@analysis(reviewer, "/disruption", summary="断链推演：企业、园区、区县、省份或国家停摆的影响（安全审查）", filename="disruption", tables=("summary", "by_chain", "by_leader", "lost_products", "lost_inputs", "affected", "by_cluster", "partial_losses"))
 def disruption_endpoint(
     cache: CacheDep, chain: str | None = OptionalChain,
     enterprise: list[str] = Query([], max_length=50), park: list[str] = Query([], max_length=20),

@@ -23,6 +23,7 @@ from app.api.listing import MEDIA_TYPES
 from app.deps import CacheDep, StoreDep
 from app.security.deps import AuditDep, actor_of
 from loaders.name_decisions import DecisionBook, apply_decisions
+from loaders.renames import RenamePolicy
 from loaders.tabular import READABLE_SUFFIXES, SUPPORTED_TEXT
 from stores.audit import active as audit_active
 from stores.audit import import_details
@@ -42,6 +43,7 @@ def upload_import(
     files: list[UploadFile] = File(..., description="CSV（UTF-8/GBK）、XLSX 或 JSON 文件，可多个"),
     dry_run: bool = Query(False, description="试运行：只校验并显示将新增/更新什么，不写入"),
     report: Literal["json", "csv", "xlsx"] = Query("json", description="问题清单的格式；csv/xlsx 下载问题清单"),
+    rename: RenamePolicy = Query("warn", description="库中已有的统一社会信用代码以另一名称导入时：warn 警告并改名（原名称保留为曾用名），refuse 拒绝导入"),
 ) -> Any:
     from loaders.importer import import_files
 
@@ -52,7 +54,8 @@ def upload_import(
         for upload in files:
             name = PurePath(upload.filename or "").name
             if any(ord(char) < 32 or char == "\x7f" for char in name):  # NUL and other control characters
-                raise HTTPException(status_code=422, detail=f"文件名含控制字符（如 NUL），请重命名后再上传：{name.encode('unicode_escape').decode()[:60]}")
+                shown = "".join(f"\\x{ord(char):02x}" if ord(char) < 32 or char == "\x7f" else char for char in name)  # Chinese stays readable
+                raise HTTPException(status_code=422, detail=f"文件名含控制字符（如 NUL），请重命名后再上传：{shown[:60]}")
             if not name or not name.lower().endswith(ALLOWED_SUFFIXES):
                 raise HTTPException(status_code=422, detail=f"不支持的文件：{name or '（无文件名）'}；只接受 {SUPPORTED_TEXT}")
             if len(name.encode("utf-8")) > MAX_NAME_BYTES:
@@ -66,7 +69,7 @@ def upload_import(
         merged = 0
         with cache.writing():  # lookups leave the event loop meanwhile: the store is busy
             with audit_active(audit, actor_of(request)):  # merges decided during the import are recorded
-                outcome = import_files(store, paths, dry_run=dry_run)
+                outcome = import_files(store, paths, dry_run=dry_run, rename=rename)
                 if outcome.ok and not dry_run:  # the merge decisions on near-duplicate names, again (as chainatlas import does)
                     merged = apply_decisions(store, DecisionBook.in_folder(Path(request.app.state.data_dir)))
     if not dry_run:

@@ -66,6 +66,17 @@ class ImportKind(StrEnum):
 
 
 ANY_KIND = ImportKind.auto
+
+
+class RenamePolicyOption(StrEnum):
+    """``loaders.renames.RENAME_POLICIES``: a stored credit code under another name is a warning (the
+    old name kept as an alias) or refuses the import."""
+
+    warn = "warn"
+    refuse = "refuse"
+
+
+WARN_ON_RENAME = RenamePolicyOption.warn
 _KINDS: dict[ImportKind, Kind] = {ImportKind.enterprises: "enterprises", ImportKind.supplies: "supplies"}
 
 
@@ -76,6 +87,9 @@ def import_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="validate and show what would change; write nothing"),
     report: Path | None = typer.Option(None, "--report", help="write the problem list to this .xlsx or .csv"),
     as_of: str | None = typer.Option(None, "--as-of", help="as-of date for rows without one (default: file date)"),
+    rename: RenamePolicyOption = typer.Option(
+        WARN_ON_RENAME, "--rename",
+        help="a credit code already stored under another name: warn (rename, keep the old name as an alias) or refuse"),
 ) -> None:
     """Import enterprise lists (企业名录) and supply relations (供应关系); exit 1 when rejected."""
     from loaders.importer import import_files
@@ -84,7 +98,7 @@ def import_command(
     with configured_store() as store, audit_log() as log:
         result = import_files(
             store, files, kind=None if kind is ImportKind.auto else _KINDS[kind], as_of=date, dry_run=dry_run,
-            progress=sys.stderr.isatty(),
+            progress=sys.stderr.isatty(), rename=rename.value,
         )
         if result.ok and not dry_run:  # the merge decisions on near-duplicate names, again (chainatlas names)
             from loaders.name_decisions import DecisionBook, apply_decisions
@@ -104,11 +118,13 @@ def demo_command(
     """Fill every chain with fictitious demo enterprises and supply relations (示例数据（虚构）)."""
     from loaders.demo import SYNTHETIC_LABEL, load_demo
 
-    with configured_store() as store:
+    with configured_store() as store, audit_log() as log:
         try:
             written = load_demo(store, scale, seed, batch_size=batch_size, progress=sys.stderr.isatty())
         except ValueError as exc:
             raise fail(str(exc), 2) from None
+        log.add(cli_actor(), "import", {"files": [], "dataset": SYNTHETIC_LABEL, "scale": scale, "seed": seed,
+                                        "via": "命令行", "ok": True, "written": sum(written.values()), "items": written})
     typer.echo(f"{SYNTHETIC_LABEL}: scale={scale} seed={seed}")
     typer.echo(json.dumps(written, ensure_ascii=False))
 
@@ -194,12 +210,17 @@ def import_realdata_command(
         numbers = willems_numbers(chains)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--chains") from None
-    with configured_store() as store:
+    with configured_store() as store, audit_log() as log:
         if dataset is RealData.willems:
             result = import_willems(store, numbers, dry_run=dry_run, progress=sys.stderr.isatty())
+            chosen = {"chains": chains or "全部"}
         else:
             from loaders.name_decisions import DecisionBook
 
             result = import_apple(store, dry_run=dry_run, progress=sys.stderr.isatty(), years=_years(years),
                                   decisions=DecisionBook.in_folder(settings().data_dir))
+            chosen = {"years": years or "全部"}
+        if not dry_run:  # like chainatlas import: the files are the data set's, read from the shared folder
+            details = import_details(sorted({table.file for table in result.tables}), result, via="命令行")
+            log.add(cli_actor(), "import", details | {"dataset": dataset.value} | chosen)
     _finish(result, report)

@@ -72,6 +72,7 @@ def require(needed: Role, *, page: bool = False):  # type: ignore[no-untyped-def
     async def check(request: Request) -> Role:
         return _role(request, needed, page=page)
 
+    check.role = needed  # type: ignore[attr-defined]  # what app.api.status_codes documents (401, 403)
     return Depends(check)
 
 

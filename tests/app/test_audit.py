@@ -161,3 +161,26 @@ def test_cli_actions_are_recorded_for_the_os_user(tmp_path: Path, monkeypatch: p
     out = tmp_path / "audit.xlsx"
     assert runner.invoke(cli, ["audit", "--format", "xlsx", "-o", str(out)]).exit_code == 0
     assert load_workbook(out).active.max_row == 6  # type: ignore[union-attr]
+
+
+def test_demo_and_real_data_imports_are_recorded_like_other_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHAINATLAS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CHAINATLAS_STORE", "embedded")
+    runner = CliRunner()
+    demo = runner.invoke(cli, ["demo", "--scale", "500", "--seed", "3"])
+    assert demo.exit_code == 0, demo.output
+    assert runner.invoke(cli, ["import-realdata", "willems", "--chains", "1", "--dry-run"]).exit_code == 0  # writes nothing
+    real = runner.invoke(cli, ["import-realdata", "willems", "--chains", "1"])
+    assert real.exit_code == 0, real.output
+    log = AuditLog(tmp_path / "audit.sqlite")
+    entries = log.entries(action="import")
+    log.close()
+    assert len(entries) == 2 and {(entry.actor, entry.role) for entry in entries} == {(getpass.getuser(), "命令行")}
+    willems, demo_entry = entries
+    assert demo_entry.details["dataset"] == "示例数据（虚构）" and demo_entry.details["scale"] == 500
+    assert demo_entry.details["items"]["Enterprise"] == 500 and demo_entry.details["written"] == sum(demo_entry.details["items"].values())
+    assert willems.details["dataset"] == "willems" and willems.details["chains"] == "1" and willems.details["ok"]
+    assert willems.details["files"] == ["willems2008/01.csv"] and willems.details["items"] == {"Enterprise": 8, "SUPPLIES": 10}
+    assert willems.details["written"] >= 18 and willems.details["via"] == "命令行"
+    shown = runner.invoke(cli, ["audit", "--action", "import"])
+    assert shown.exit_code == 0 and "数据集=示例数据（虚构）" in shown.stdout and "数据集=willems" in shown.stdout

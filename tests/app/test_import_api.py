@@ -61,6 +61,20 @@ def test_rejected_file_gets_its_report_and_writes_nothing(admin: TestClient, sto
     assert workbook.active.max_row == body["errors"] + body["warnings"] + 1
 
 
+def test_rename_policy_parameter(admin: TestClient, store: GraphStore) -> None:
+    header = "企业名称,统一社会信用代码\n"
+    assert upload(admin, "a.csv", (header + "南昌甲科技有限公司,91360100MA35GWXY5H\n").encode()).status_code == 200
+    renamed = (header + "南昌新甲新能源有限公司,91360100MA35GWXY5H\n").encode()
+    refused = upload(admin, "b.csv", renamed, rename="refuse")
+    assert refused.status_code == 422 and "按改名策略 refuse 拒绝改名" in refused.json()["problems"][0]["问题"]
+    assert store.get_node("91360100MA35GWXY5H")["name"] == "南昌甲科技有限公司"  # type: ignore[index]
+    warned = upload(admin, "b.csv", renamed)
+    assert warned.status_code == 200 and warned.json()["warnings"] == 1
+    assert "保留为曾用名" in warned.json()["problems"][0]["问题"]
+    assert store.get_node("91360100MA35GWXY5H")["aliases"] == ["南昌甲科技有限公司"]  # type: ignore[index]
+    assert upload(admin, "b.csv", renamed, rename="maybe").status_code == 422
+
+
 def test_only_admins_upload(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str]) -> None:
     for role in ("viewer", "reviewer"):
         with make_client(store, tokens, role_tokens[role]) as client:

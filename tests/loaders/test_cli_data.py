@@ -63,6 +63,19 @@ def test_import_dry_run_then_import(cli: typer.Typer, tmp_path: Path) -> None:
     assert run(cli, "import", path, "--as-of", "yesterday")[0] == 2
 
 
+def test_rename_policy_flag(cli: typer.Typer, tmp_path: Path) -> None:
+    header = "企业名称,统一社会信用代码\n"
+    first, renamed = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(header + "南昌甲科技有限公司,91360100MA35GWXY5H\n", encoding="utf-8")
+    renamed.write_text(header + "南昌新甲新能源有限公司,91360100MA35GWXY5H\n", encoding="utf-8")
+    assert run(cli, "import", first)[0] == 0
+    code, out = run(cli, "import", renamed, "--rename", "refuse")
+    assert code == 1 and "导入被拒绝" in out and "按改名策略 refuse 拒绝改名" in out
+    code, out = run(cli, "import", renamed)  # default: warn
+    assert code == 0 and "在库中的企业名称为“南昌甲科技有限公司”，本次导入为“南昌新甲新能源有限公司”" in out and "保留为曾用名" in out
+    assert run(cli, "import", renamed, "--rename", "maybe")[0] == 2
+
+
 def test_demo_export_reimport(cli: typer.Typer, tmp_path: Path) -> None:
     code, out = run(cli, "demo", "--scale", "600", "--seed", "4")
     assert code == 0 and "示例数据（虚构）" in out and '"Enterprise": 600' in out

@@ -196,7 +196,7 @@ def test_two_pass_write_matches_kept_items(reference_store: GraphStore, tmp_path
 
     files = [write_file("企业名录.csv", ENTERPRISES), write_file("供应关系.csv", SUPPLIES)]
     kept = import_files(reference_store, files)
-    monkeypatch.setattr(importer, "KEEP_VALIDATED_ITEMS", 0)
+    monkeypatch.setattr(importer, "KEEP_VALIDATED_BYTES", 0)
     other = EmbeddedStore(tmp_path / "two-pass.sqlite")
     other.ensure_schema()
     load_reference(other)
@@ -204,6 +204,34 @@ def test_two_pass_write_matches_kept_items(reference_store: GraphStore, tmp_path
     assert kept.ok and reread.ok and kept.written == reread.written
     assert snapshot(other) == snapshot(reference_store)
     other.close()
+
+
+def test_kept_items_over_several_compressed_chunks_write_what_a_second_pass_writes(
+        tmp_path: Path, write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validated items are kept pickled and compressed by chunks (loaders.kept_items); a batch of
+    several chunks, with a firm in two files merged, writes exactly what re-reading the files writes."""
+    import loaders.importer as importer
+    from loaders.kept_items import KeptItems
+    from loaders.reference import load_reference
+    from stores.backup import content_digest
+    from stores.embedded import EmbeddedStore
+
+    rows = KeptItems.CHUNK + 200  # each row is an enterprise, LOCATED_IN and PRODUCES: over 3 chunks
+    listing = write_file("名录.csv", "企业名称,所在区县,主营产品,营业收入(亿元)\n"
+                         + "".join(f"南昌块{n:05d}科技有限公司,南昌县,正极材料,{n % 7 + 0.5}\n" for n in range(rows)))
+    more = write_file("名录二.csv", "企业名称,企业标签\n南昌块00007科技有限公司,规上\n")
+    digests = []
+    for keep in (importer.KEEP_VALIDATED_BYTES, 0):
+        monkeypatch.setattr(importer, "KEEP_VALIDATED_BYTES", keep)
+        store = EmbeddedStore(tmp_path / f"kept-{keep}.sqlite")
+        store.ensure_schema()
+        load_reference(store)
+        report = import_files(store, [listing, more])
+        assert report.ok and report.items["Enterprise"] == rows, report.summary()
+        assert enterprises_by_name(store)["南昌块00007科技有限公司"]["tags"] == ["规上"]
+        digests.append(content_digest(store))
+        store.close()
+    assert digests[0] == digests[1]
 
 
 def test_a_batch_over_the_row_limit_is_refused_with_nothing_written(
@@ -450,7 +478,7 @@ def test_a_merged_firm_is_written_alike_by_both_write_paths(reference_store: Gra
     second.append(["南昌辰一铝业有限公司", CODE_A, "安义县", "规上", "铝型材"])
     workbook.save(tmp_path / "两链.xlsx")
     assert import_files(reference_store, [tmp_path / "两链.xlsx"]).ok
-    monkeypatch.setattr(importer, "KEEP_VALIDATED_ITEMS", 0)  # the second pass re-reads the file to write
+    monkeypatch.setattr(importer, "KEEP_VALIDATED_BYTES", 0)  # the second pass re-reads the file to write
     other = EmbeddedStore(tmp_path / "two-pass.sqlite")
     other.ensure_schema()
     load_reference(other)

@@ -94,6 +94,50 @@ def main() -> None:
     (HERE / "truncated.xlsx").write_bytes(data[: len(data) // 2])
     # Text that is not a table at all, under a .json name.
     write_text("not_a_table.json", '{"企业": "南昌甲科技有限公司"')
+    more_kinds()
+
+
+def more_kinds() -> None:
+    """The kinds issue 16 added: other encodings read exactly (their errors quote the text as
+    written), formula cells, renames, NaN/inf and over-100 % shares, a supply cycle of one firm,
+    and files that are not what their name says."""
+    # Legacy CJK encodings are read, not turned into mojibake: the unknown names are quoted exactly.
+    write_text("shift_jis_unknown_product.csv",
+               "name,country,products\n株式会社村田製作所,日本,セラミックコンデンサ\nソニーグループ株式会社,日本,イメージセンサー\n",
+               "shift_jis")
+    write_text("big5_unknown_chain.csv", "name,chains\n台灣甲電子股份有限公司,半導體\n鴻海精密工業股份有限公司,電子代工\n", "big5")
+    write_text("utf32_unknown_park.csv", "企业名称,所在园区\n南昌甲科技有限公司,小兰经开区\n", "utf-32")  # with a BOM
+    data = "企业名称,所在区县\n南昌甲科技有限公司,南昌县\n".encode("utf-32")
+    (HERE / "utf32_truncated.csv").write_bytes(data[:-2])  # a UTF-32 file cut inside its last character
+    # Formulas written by a program and never calculated: no result kept in the file.
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "企业名录"
+    sheet.append(["企业名称", "营业收入(亿元)"])
+    sheet.append(['="南昌"&"甲科技有限公司"', 1.5])
+    sheet.append(["南昌乙材料有限公司", "=B2*2"])
+    workbook.save(HERE / "formula_without_result.xlsx")
+    # A stored credit code (the tests store it as 南昌甲科技有限公司) under another name, imported with --rename refuse.
+    write_text("renamed_credit_code.csv", "企业名称,统一社会信用代码\n南昌新甲新能源有限公司,91360100MA35GWXY5H\n")
+    # Shares that are not numbers (JSON's NaN and Infinity), and over 100 % in a 占比(%) column.
+    (HERE / "shares_nan_inf.json").write_text(
+        '[{"供应方": "91360100MA35GWXY5H", "采购方": "91360100MA35GWXY6L", "产品": "正极材料", "占比": NaN},\n'
+        ' {"供应方": "91360100MA35GWXY5H", "采购方": "91360100MA35GWXY6L", "产品": "负极材料", "占比": Infinity}]\n',
+        encoding="utf-8")
+    write_text("share_over_100.csv", "供应方,采购方,产品,占比(%)\n91360100MA35GWXY5H,91360100MA35GWXY6L,正极材料,120\n")
+    # A firm supplying itself: a cycle of one.
+    write_text("self_supply.csv", "供应方,采购方,产品\n91360100MA35GWXY5H,91360100MA35GWXY5H,正极材料\n")
+    # Files that are not what their name says, or of a kind not read.
+    (HERE / "old_excel.xls").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504))  # an OLE2 (Excel 97) header
+    (HERE / "zip_named_csv.csv").write_bytes(b"PK\x03\x04" + bytes(60))
+    (HERE / "report.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    write_text("json_scalar.json", "42\n")
+    # A table that is neither list; a header of 300 columns; a 链主 without its chain.
+    write_text("unknown_table.csv", "序号,项目,备注\n1,年度计划,无\n")
+    write_text("too_many_columns.csv", "企业名称," + ",".join(f"列{n}" for n in range(299)) + "\n南昌甲科技有限公司" + "," * 299 + "\n")
+    write_text("leader_without_chain.csv", "企业名称,企业标签\n南昌甲科技有限公司,链主\n")
 
 
 if __name__ == "__main__":

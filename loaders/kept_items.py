@@ -1,0 +1,101 @@
+"""The validated items of an import, kept compactly between validating and writing.
+
+Each item is kept as the tuple of its field values; every ``CHUNK`` items are pickled and
+compressed together (zlib, fastest level): a validated enterprise row (the firm, LOCATED_IN,
+PRODUCES) then takes about 70 bytes instead of about 3 KB as models. Iterating rebuilds the models,
+which validates them once more. When the compressed chunks would exceed ``limit`` bytes, nothing is
+kept and ``overflowed`` is set: the importer then reads the files a second time to write.
+
+The chunks are this process's own data, never read from outside, so pickle is safe here.
+
+>>> from graph_schema import Chain
+>>> kept = KeptItems(limit=1 << 20)
+>>> kept.append(Chain(id="chain:aviation", name="航空", kind="新兴"))
+>>> kept.append(Chain(id="chain:new-energy", name="新能源", kind="新兴"))
+>>> kept.replace(0, Chain(id="chain:aviation", name="航空产业", kind="新兴"))
+>>> [chain.name for chain in kept], len(kept), kept.overflowed
+(['航空产业', '新能源'], 2, False)
+>>> nothing = KeptItems(limit=0)
+>>> nothing.append(Chain(id="chain:aviation", name="航空", kind="新兴"))
+>>> nothing.overflowed, list(nothing)
+(True, [])
+"""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+from graph_schema import Node, Relationship
+
+Item = Node | Relationship
+Row = tuple[int, tuple[Any, ...]]  # (kind number, field values)
+
+
+class KeptItems:
+    """Items appended in order, iterated in that order; see the module docstring."""
+
+    CHUNK = 4096
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit  # bytes of compressed chunks
+        self.overflowed = False
+        self.size = 0  # bytes of compressed chunks so far
+        self._count = 0
+        self._chunks: list[bytes] = []
+        self._open: list[Row] = []
+        self._replaced: dict[int, Row] = {}
+        self._kinds: list[type[Item]] = []
+        self._fields: list[tuple[str, ...]] = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def append(self, item: Item) -> None:
+        if self.overflowed:
+            return
+        if self.size >= self.limit:
+            self._overflow()
+            return
+        self._open.append(self._row(item))
+        self._count += 1
+        if len(self._open) >= self.CHUNK:
+            self._seal()
+
+    def replace(self, position: int, item: Item) -> None:
+        """Put ``item`` where the item at ``position`` was (a firm's node merged with a later row)."""
+        if not self.overflowed:
+            self._replaced[position] = self._row(item)
+
+    def __iter__(self) -> Iterator[Item]:
+        position = 0
+        unpacked = (pickle.loads(zlib.decompress(chunk)) for chunk in self._chunks)  # one chunk at a time
+        for rows in itertools.chain(unpacked, [self._open]):
+            for number, values in rows:
+                number, values = self._replaced.get(position, (number, values))
+                position += 1
+                yield self._kinds[number](**dict(zip(self._fields[number], values, strict=True)))
+
+    def _row(self, item: Item) -> Row:
+        kind = type(item)
+        if kind not in self._kinds:  # pydantic keeps a model's values in field declaration order
+            self._kinds.append(kind)
+            self._fields.append(tuple(item.__dict__))
+        return self._kinds.index(kind), tuple(item.__dict__.values())
+
+    def _seal(self) -> None:
+        chunk = zlib.compress(pickle.dumps(self._open, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        self._chunks.append(chunk)
+        self.size += len(chunk)
+        self._open = []
+        if self.size > self.limit:
+            self._overflow()
+
+    def _overflow(self) -> None:
+        self.overflowed = True
+        self._chunks.clear()
+        self._open.clear()
+        self._replaced.clear()
