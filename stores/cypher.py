@@ -134,8 +134,25 @@ RENEW_IMPORT = (f"MATCH (i:{META_LABEL} {{id: 'import:' + toString($imp)}}) WHER
 IMPORT_STATE = f"MATCH (i:{META_LABEL} {{id: 'import:' + toString($imp)}}) RETURN i.state AS state"
 SET_IMPORT_STATE = (f"MATCH (i:{META_LABEL} {{id: 'import:' + toString($imp)}}) WHERE i.state IN $states "
                     "SET i.state = $to, i.finished = $now RETURN count(i) AS changed")
-EARLIER_NODES = "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) WHERE n._import IS NULL OR n._import <> $imp RETURN n.id AS id"
-"""Of ``$ids``, the nodes that existed before import ``$imp`` (their new values are staged)."""
+def changes(var: str) -> str:
+    """Whether writing ``row`` onto ``var`` would change it, or a value is staged for it already:
+    a property of another value, or a date of ``seen`` not yet stored.
+
+    >>> changes("n").startswith("EXISTS { MATCH (:ChainAtlasStaged {_stage_key: row.stage}) } OR any(k IN keys(row.props)")
+    True
+    """
+    if not SAFE_IDENTIFIER.match(var):
+        raise SchemaError(f"not a variable name: {var!r}")
+    return (f"EXISTS {{ MATCH (:{STAGED_LABEL} {{_stage_key: row.stage}}) }} "
+            f"OR any(k IN keys(row.props) WHERE NOT k IN ['seen', 'first_seen', 'last_seen'] "
+            f"AND NOT coalesce({var}[k] = row.props[k], false)) "
+            f"OR any(d IN coalesce(row.props.seen, []) WHERE NOT d IN coalesce({var}.seen, []))")
+
+
+EARLIER_NODES = ("UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) WHERE n._import IS NULL OR n._import <> $imp "
+                 "RETURN n.id AS id, " + changes("n").replace("{", "{{").replace("}", "}}") + " AS changed")
+"""Of ``{id, stage, props}`` rows, the nodes that existed before import ``$imp`` (their new values are
+staged), each with whether writing it changes anything."""
 STAGED_SHAPES = (f"MATCH (s:{STAGED_LABEL}) WHERE s._stage_import = $imp "
                  "RETURN DISTINCT s._stage_label AS label, s._stage_shape AS shape")
 DELETE_STAGED = f"MATCH (s:{STAGED_LABEL}) WHERE s._stage_import = $imp DELETE s RETURN count(*) AS deleted"
@@ -201,13 +218,14 @@ def stage_relationships_query(rel_type: str) -> str:
 
 
 def earlier_relationships_query(rel_type: str, src_label: str, dst_label: str, merge_on: str) -> str:
-    """Of ``{src, dst, key}`` rows, those whose relationship existed before import ``$imp``."""
+    """Of ``{src, dst, key, stage, props}`` rows, those whose relationship existed before import ``$imp``,
+    each with whether writing it changes anything."""
     check_relationship_endpoints(rel_type, src_label, dst_label)
     if merge_on not in ("key", RELATIONSHIP_TYPES[rel_type].key_property):
         raise SchemaError(f"{rel_type} relationships are not keyed by {merge_on!r}")
     return (f"UNWIND $rows AS row MATCH (a:{src_label} {{id: row.src}})-[r:{rel_type} {{{merge_on}: row.key}}]->"
             f"(b:{dst_label} {{id: row.dst}}) WHERE r._import IS NULL OR r._import <> $imp "
-            "RETURN row.src AS src, row.dst AS dst, row.key AS key")
+            f"RETURN row.src AS src, row.dst AS dst, row.key AS key, {changes('r')} AS changed")
 
 
 def publish_nodes_query(label: str) -> str:

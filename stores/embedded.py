@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
@@ -224,38 +225,39 @@ class EmbeddedStore(GraphStore):
             ((rel.type, rel.src, rel.dst, rel.key, rel.properties_json(), pending) for rel in batch.relationships),
             key=itemgetter(0, 1, 2, 3),
         )
+        own_only = "" if pending is None else " WHERE {table}.imp IS excluded.imp"  # never in place over an earlier row
         try:
             with self._transaction(bump=pending is None) as db:
-                staged_nodes: list[tuple[Any, ...]] = []
-                staged_rels: list[tuple[Any, ...]] = []
                 if pending is not None:
                     self._renew(db, pending, len(batch))
-                    node_rows, staged_nodes = _split(node_rows, self._earlier_nodes(db, node_rows, pending), itemgetter(0))
-                    rel_rows, staged_rels = _split(rel_rows, self._earlier_rels(db, rel_rows, pending), itemgetter(0, 1, 2, 3))
-                db.executemany(
+                written = db.executemany(
                     "INSERT INTO nodes(id, label, name, search, code, props, imp) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(id) DO UPDATE SET name = excluded.name, search = excluded.search, "
-                    "code = coalesce(excluded.code, nodes.code), props = " + _merged_props("nodes"),
+                    "code = coalesce(excluded.code, nodes.code), props = " + _merged_props("nodes")
+                    + own_only.format(table="nodes"),
                     node_rows,
-                )
-                if staged_nodes:
+                ).rowcount
+                if pending is not None and written < len(node_rows):  # some nodes existed before the import
+                    staged = _staged(node_rows, self._earlier(db, "nodes", node_rows, pending), itemgetter(0))
                     db.executemany(
                         "INSERT INTO staged_nodes(id, label, name, search, code, props, imp) VALUES (?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT(imp, id) DO UPDATE SET name = excluded.name, search = excluded.search, "
                         "code = coalesce(excluded.code, staged_nodes.code), props = " + _merged_props("staged_nodes"),
-                        staged_nodes,
+                        staged,
                     )
                 self._check_endpoints(db, batch)
-                db.executemany(
+                written = db.executemany(
                     "INSERT INTO rels(type, src, dst, key, props, imp) VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT(type, src, dst, key) DO UPDATE SET props = " + _merged_props("rels"),
+                    "ON CONFLICT(type, src, dst, key) DO UPDATE SET props = " + _merged_props("rels")
+                    + own_only.format(table="rels"),
                     rel_rows,
-                )
-                if staged_rels:
+                ).rowcount
+                if pending is not None and written < len(rel_rows):
+                    staged = _staged(rel_rows, self._earlier(db, "rels", rel_rows, pending), itemgetter(0, 1, 2, 3))
                     db.executemany(
                         "INSERT INTO staged_rels(type, src, dst, key, props, imp) VALUES (?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT(imp, type, src, dst, key) DO UPDATE SET props = " + _merged_props("staged_rels"),
-                        staged_rels,
+                        staged,
                     )
         except sqlite3.Error as exc:
             raise StoreError(f"embedded store write failed, nothing written: {exc}") from exc
@@ -273,21 +275,29 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"import {number} is not pending ({state[0] if state else 'unknown'}); nothing written")
 
     @staticmethod
-    def _earlier_nodes(db: sqlite3.Connection, rows: list[tuple[Any, ...]], number: int) -> set[Any]:
-        """Ids among ``rows`` of nodes that existed before import ``number`` (their new values are staged)."""
-        ids = json.dumps([row[0] for row in rows])
-        return {row[0] for row in db.execute(
-            "SELECT id FROM nodes WHERE id IN (SELECT value FROM json_each(?)) AND imp IS NOT ?", (ids, number))}
-
-    @staticmethod
-    def _earlier_rels(db: sqlite3.Connection, rows: list[tuple[Any, ...]], number: int) -> set[Any]:
-        """(type, src, dst, key) among ``rows`` of relationships that existed before import ``number``."""
-        keys = json.dumps([row[:4] for row in rows])
-        return {tuple(row) for row in db.execute(
-            "SELECT r.type, r.src, r.dst, r.key FROM json_each(?) AS j CROSS JOIN rels AS r "
-            "ON r.type = json_extract(j.value, '$[0]') AND r.src = json_extract(j.value, '$[1]') "
-            "AND r.dst = json_extract(j.value, '$[2]') AND r.key = json_extract(j.value, '$[3]') WHERE r.imp IS NOT ?",
-            (keys, number))}
+    def _earlier(db: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]], number: int) -> dict[Any, bool]:
+        """Of ``rows`` (of ``nodes`` or ``rels``), the keys of rows that existed before import
+        ``number``, each with whether writing it would change anything (a value already staged for
+        it counts as a change). The rows go through a temporary table, joined on the primary key."""
+        if table == "nodes":
+            key, columns, width = ["id"], "id TEXT, props TEXT", 1
+            values = [(row[0], row[5]) for row in rows]
+        else:
+            key, columns, width = ["type", "src", "dst", "key"], "type TEXT, src TEXT, dst TEXT, key TEXT, props TEXT", 4
+            values = [row[:5] for row in rows]
+        db.execute(f"CREATE TEMP TABLE IF NOT EXISTS written_{table} ({columns})")
+        db.execute(f"DELETE FROM written_{table}")
+        db.executemany(f"INSERT INTO written_{table} VALUES ({', '.join('?' * (width + 1))})", values)
+        same = " AND ".join(f"{table}.{name} = w.{name}" for name in key)
+        staged = " AND ".join(f"s.{name} = w.{name}" for name in key)
+        found = db.execute(
+            f"SELECT {', '.join('w.' + name for name in key)}, "
+            f"EXISTS (SELECT 1 FROM staged_{table} AS s WHERE s.imp = ?1 AND {staged}) "
+            f"OR ({table}.props IS NOT w.props AND {_merged_props(table, 'w')} IS NOT json({table}.props)) "
+            f"FROM written_{table} AS w CROSS JOIN {table} ON {same} WHERE {table}.imp IS NOT ?1",
+            (number,),
+        )
+        return {(row[0] if width == 1 else tuple(row[:width])): bool(row[width]) for row in found}
 
     def _check_endpoints(self, db: sqlite3.Connection, batch: WriteBatch) -> None:
         """Every relationship end is in the batch or already stored (one statement for the batch)."""
@@ -512,11 +522,15 @@ class EmbeddedStore(GraphStore):
             return [_rel(*row) for row in self._query(f"SELECT type, src, dst, key, props FROM rels WHERE {visible}")]
 
 
-def _split(rows: list[tuple[Any, ...]], earlier: set[Any], key: Callable[[tuple[Any, ...]], Any]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """``rows`` as (written in place, staged): rows whose key is in ``earlier`` are staged."""
-    if not earlier:
-        return rows, []
-    return [row for row in rows if key(row) not in earlier], [row for row in rows if key(row) in earlier]
+def _staged(rows: list[tuple[Any, ...]], earlier: dict[Any, bool], key: Callable[[tuple[Any, ...]], Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``rows`` whose item existed before the import, to be staged — without those
+    that would change nothing (unless another row of the batch names the same item).
+
+    >>> _staged([("a",), ("b",), ("c",), ("c",)], {"b": False, "c": False}, lambda row: row[0])
+    [('c',), ('c',)]
+    """
+    repeated = {name for name, times in Counter(key(row) for row in rows).items() if times > 1}
+    return [row for row in rows if key(row) in earlier and (earlier[key(row)] or key(row) in repeated)]
 
 
 def _search_text(node: Node) -> str:

@@ -15,7 +15,7 @@ published imports wrote. ``counts`` reads Neo4j's count store while no import is
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -386,29 +386,38 @@ def _renew(tx: ManagedTransaction, number: int, items: int) -> None:
 
 def _write_pending_nodes(tx: ManagedTransaction, label: str, rows: Sequence[dict[str, Any]], number: int) -> None:
     """Nodes new to the store (or created by this import) are written in place, marked with the
-    import; new values of nodes that existed before it are staged."""
-    earlier = {row["id"] for row in tx.run(cypher.for_label(cypher.EARLIER_NODES, label), ids=[row["id"] for row in rows],
-                                          imp=number)}
-    own = [row for row in rows if row["id"] not in earlier]
+    import; new values of nodes that existed before it are staged (left out when they change nothing)."""
+    rows = [{**row, "stage": f"{number}|N|{row['id']}"} for row in rows]
+    found = tx.run(cypher.for_label(cypher.EARLIER_NODES, label), rows=rows, imp=number).data()
+    own, staged = _split(rows, {row["id"]: row["changed"] for row in found}, lambda row: row["id"])
     if own:
         tx.run(cypher.merge_nodes_query(label, pending=True), rows=own, imp=number).consume()
-    staged = [{**row, "stage": f"{number}|N|{row['id']}"} for row in rows if row["id"] in earlier]
     if staged:
         tx.run(cypher.stage_nodes_query(label), rows=staged, imp=number, label=label).consume()
 
 
 def _stage_earlier_relationships(tx: ManagedTransaction, shape: tuple[str, str, str, str], rows: Sequence[dict[str, Any]],
                                  number: int) -> list[dict[str, Any]]:
-    """Stage the new values of the relationships among ``rows`` that existed before the import;
-    returns the other rows (to be written in place)."""
-    found = tx.run(cypher.earlier_relationships_query(*shape), rows=list(rows), imp=number)
-    earlier = {(row["src"], row["dst"], row["key"]) for row in found}
+    """Stage the new values of the relationships among ``rows`` that existed before the import (or
+    leave them out when they change nothing); returns the other rows (to be written in place)."""
+    rows = [{**row, "stage": f"{number}|R|{shape[0]}|{row['src']}|{row['dst']}|{row['key']}"} for row in rows]
+    found = tx.run(cypher.earlier_relationships_query(*shape), rows=rows, imp=number).data()
+    own, staged = _split(rows, {(row["src"], row["dst"], row["key"]): row["changed"] for row in found},
+                         lambda row: (row["src"], row["dst"], row["key"]))
+    if staged:
+        tx.run(cypher.stage_relationships_query(shape[0]), rows=staged, imp=number, shape=cypher.shape_text(*shape)).consume()
+    return own
+
+
+def _split(rows: list[dict[str, Any]], earlier: dict[Any, bool],
+           key: Callable[[dict[str, Any]], Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``rows`` as (written in place, staged), as ``stores.embedded._split`` does."""
     if not earlier:
-        return list(rows)
-    staged = [{**row, "stage": f"{number}|R|{shape[0]}|{row['src']}|{row['dst']}|{row['key']}"}
-              for row in rows if (row["src"], row["dst"], row["key"]) in earlier]
-    tx.run(cypher.stage_relationships_query(shape[0]), rows=staged, imp=number, shape=cypher.shape_text(*shape)).consume()
-    return [row for row in rows if (row["src"], row["dst"], row["key"]) not in earlier]
+        return rows, []
+    repeated = {name for name, times in Counter(key(row) for row in rows).items() if times > 1}
+    own = [row for row in rows if key(row) not in earlier]
+    staged = [row for row in rows if key(row) in earlier and (earlier[key(row)] or key(row) in repeated)]
+    return own, staged
 
 
 def _state(tx: ManagedTransaction, number: int) -> str | None:

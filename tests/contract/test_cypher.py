@@ -143,7 +143,14 @@ def test_import_writes_and_publication() -> None:
     )
     assert cypher.earlier_relationships_query("SUPPLIES", "Enterprise", "Enterprise", "product") == (
         "UNWIND $rows AS row MATCH (a:Enterprise {id: row.src})-[r:SUPPLIES {product: row.key}]->(b:Enterprise {id: row.dst}) "
-        "WHERE r._import IS NULL OR r._import <> $imp RETURN row.src AS src, row.dst AS dst, row.key AS key"
+        "WHERE r._import IS NULL OR r._import <> $imp RETURN row.src AS src, row.dst AS dst, row.key AS key, "
+        "EXISTS { MATCH (:ChainAtlasStaged {_stage_key: row.stage}) } OR any(k IN keys(row.props) "
+        "WHERE NOT k IN ['seen', 'first_seen', 'last_seen'] AND NOT coalesce(r[k] = row.props[k], false)) "
+        "OR any(d IN coalesce(row.props.seen, []) WHERE NOT d IN coalesce(r.seen, [])) AS changed"
+    )
+    assert cypher.for_label(cypher.EARLIER_NODES, "Park").startswith(
+        "UNWIND $rows AS row MATCH (n:Park {id: row.id}) WHERE n._import IS NULL OR n._import <> $imp RETURN n.id AS id, "
+        "EXISTS { MATCH (:ChainAtlasStaged {_stage_key: row.stage}) }"
     )
     assert cypher.publish_nodes_query("Chain") == (
         "MATCH (s:ChainAtlasStaged) WHERE s._stage_import = $imp AND s._stage_label = $label "

@@ -205,3 +205,27 @@ def test_emptying_the_store_cancels_pending_imports(store: GraphStore) -> None:
     assert store.imports(None)[-1].state == "cleared"
     with pytest.raises(StoreError):
         store.write(first_batch(), pending=number)
+
+
+def test_writing_what_is_stored_stages_nothing_and_later_values_still_win(store: GraphStore, tmp_path: Path) -> None:
+    store.write(sample_batch())
+    before = content_digest(store)
+    number = begin(store)
+    store.write(sample_batch(), pending=number)  # the same again: nothing to stage, nothing created
+    assert store.rollback_import(number).total == 0 and content_digest(store) == before
+
+    def cathode(revenue: float) -> Enterprise:
+        return Enterprise(id="ent:cathode", name="南昌正极材料有限公司", province="江西省", city="南昌市", local=True,
+                          revenue_yi=revenue, tags=["专精特新"], synthetic=True)
+
+    number = begin(store)
+    store.write(WriteBatch(nodes=[cathode(30.0)]), pending=number)  # a change, staged
+    store.write(WriteBatch(nodes=[cathode(12.0)]), pending=number)  # back to the stored value: must still win
+    store.write(WriteBatch(nodes=[cathode(40.0), cathode(12.0)]), pending=number)  # in one batch, the last row wins
+    store.publish_import(number)
+    assert store.get_node("ent:cathode")["revenue_yi"] == pytest.approx(12.0)
+    assert content_digest(store) == before
+    number = begin(store)
+    store.write(WriteBatch(nodes=[cathode(40.0), cathode(12.0)]), pending=number)  # nothing staged before: still the last
+    store.publish_import(number)
+    assert content_digest(store) == before
