@@ -187,30 +187,28 @@ class Neo4jStore(GraphStore):
         self._write(work, f"publishing import {number} (nothing was published)")
 
     def rollback_import(self, number: int) -> RollbackCounts:
+        """Mark the import as being rolled back (no batch of it can commit after that), delete what it
+        created and staged (in batches), mark it rolled back. Each statement runs once, without the
+        driver's retries: right after a failure the store is often gone, and the next start retries."""
         from stores.imports import now_text
 
-        def start(tx: ManagedTransaction) -> int:  # no batch of the import can commit after this
-            return int(tx.run(cypher.SET_IMPORT_STATE, imp=number, to="rolling_back", now=now_text(),
-                              states=["pending", "rolling_back"]).single(strict=True)["changed"])
-
-        if not self._write(start, f"rolling back import {number}", bump=False):
-            return RollbackCounts()
-        created = self._read(cypher.COUNT_IMPORTED, visible=False, imp=number)[0]
-        counts = RollbackCounts(nodes=created["nodes"], relationships=created["relationships"],
-                                updates=self._read(cypher.COUNT_STAGED, visible=False, imp=number)[0]["n"])
         # CALL { … } IN TRANSACTIONS runs only in an auto-commit transaction, hence session.run
         with self._errors(f"rolling back import {number}"), self.session() as session:
+            started = session.run(cypher.SET_IMPORT_STATE, imp=number, to="rolling_back", now=now_text(),
+                                  states=["pending", "rolling_back"]).single(strict=True)["changed"]
+            if not started:
+                return RollbackCounts()
+            created = session.run(cypher.COUNT_IMPORTED, imp=number).single(strict=True)
+            counts = RollbackCounts(nodes=created["nodes"], relationships=created["relationships"],
+                                    updates=session.run(cypher.COUNT_STAGED, imp=number).single(strict=True)["n"])
             for statement in (cypher.ROLL_BACK_STAGED, cypher.ROLL_BACK_RELATIONSHIPS, cypher.ROLL_BACK_NODES):
                 session.run(statement, imp=number).consume()
-
-        def finish(tx: ManagedTransaction) -> None:
-            tx.run(cypher.SET_IMPORT_STATE, imp=number, to="rolled_back", now=now_text(), states=["rolling_back"]).consume()
-
-        self._write(finish, f"rolling back import {number}", bump=False)
+            session.run(cypher.SET_IMPORT_STATE, imp=number, to="rolled_back", now=now_text(), states=["rolling_back"]).consume()
         return counts
 
     def imports(self, state: str | None = "pending") -> list[ImportRecord]:
-        return [_import_record(row) for row in self._read(cypher.IMPORT_RECORDS, visible=False, state=state)]
+        with self._errors("reading the imports"), self.session() as session:  # once, without retries (as rollback_import)
+            return [_import_record(row.data()) for row in session.run(cypher.IMPORT_RECORDS, state=state)]
 
     def replace_all(self, batch: WriteBatch) -> None:
         """Delete every node and relationship and write ``batch``, in ONE transaction (a restore:

@@ -1,5 +1,5 @@
-"""``kill -9`` of the importing process at seeded points, in the embedded store (ten points) and
-in Neo4j (in ``test_neo4j_killed.py``): a reader sees the old content or the new, never a mix
+"""``kill -9`` of the importing process at ten seeded points in the embedded store (Neo4j, and the
+Neo4j server killed, in ``test_neo4j_killed.py``): a reader sees the old content or the new, never a mix
 (content digests), before and after the kill, and the next command rolls the import back and says
 so in Chinese.
 
