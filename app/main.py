@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -46,6 +47,7 @@ from graph_schema.errors import ChainAtlasError, StoreUnavailable
 from stores.audit import AuditLog
 from stores.base import GraphStore
 from stores.factory import open_store
+from stores.imports import recover_and_tell
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
@@ -79,6 +81,9 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owns_store, owns_tokens = store is None, tokens is None
         app.state.store = open_store(settings.store_config()) if owns_store else store
+        if owns_store:  # `chainatlas serve` opens the store itself and has done this already
+            for message in recover_and_tell(app.state.store):
+                print(message, file=sys.stderr, flush=True)
         app.state.tokens = TokenRegistry(settings.tokens_path) if owns_tokens else tokens
         if owns_tokens:
             app.state.audit = AuditLog(settings.audit_path)

@@ -23,3 +23,19 @@ class StoreUnavailable(StoreError):
 
 class MissingEndpointError(StoreError):
     """A relationship refers to a node that is not in the store; nothing of its batch was written."""
+
+
+class ImportInProgress(StoreError):
+    """Another import into the same store is still running (imports are one at a time); nothing was written."""
+
+
+class ImportNotPublished(StoreError):
+    """An import failed before it was published: readers never saw any of it.
+
+    ``outcome`` (a ``stores.imports.ImportOutcome``) says what became of what it had written:
+    rolled back, or left pending for the next start to roll back.
+    """
+
+    def __init__(self, message: str, outcome: object) -> None:
+        super().__init__(message)
+        self.outcome = outcome

@@ -64,6 +64,7 @@ from loaders.catalogue import Catalogue
 from loaders.reference import read_plan, read_product_maps, reference_batch
 from stores.background import write_batches
 from stores.base import GraphStore, WriteBatch, batched
+from stores.imports import atomic_import
 
 DEFAULT_SCALE = 3000
 DEFAULT_SEED = 8810
@@ -628,7 +629,9 @@ def load_demo(store: GraphStore, scale: int = DEFAULT_SCALE, seed: int = DEFAULT
 
     ``timings``, when given, receives the seconds spent inside ``store.write`` (``"write"``) and in
     total (``"total"``, generation included). Batches are written in a background thread while the
-    next one is generated (see ``stores.background``).
+    next one is generated (see ``stores.background``), as one import: readers see the demo when it
+    is complete, and a failure leaves the store as it was (ImportNotPublished says what became of
+    what was written).
     """
     from tqdm import tqdm
 
@@ -644,8 +647,10 @@ def load_demo(store: GraphStore, scale: int = DEFAULT_SCALE, seed: int = DEFAULT
 
     spent: dict[str, float] = {}
     with tqdm(desc="示例数据", unit="条", disable=not progress, mininterval=0.5) as bar, \
+            atomic_import(store, f"示例数据（虚构）：{scale:,} 家企业，随机种子 {seed}") as session, \
             store.bulk_load(scale * EXPECTED_ITEMS_PER_ENTERPRISE):
-        write_batches(store, generate(scale, seed, batch_size=batch_size), on_written=count, timings=spent)
+        write_batches(store, generate(scale, seed, batch_size=batch_size), on_written=count, timings=spent,
+                      write=session.write)
     if timings is not None:
         timings.update(write=spent["write"], total=time.perf_counter() - started)
     return dict(written)

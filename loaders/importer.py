@@ -12,10 +12,13 @@ Two phases over all the files given to one import (one *batch*):
    ``chunk_size`` nodes and relationships, enterprises before supply relations, by a background
    thread (``stores.background``) inside one ``store.bulk_load``.
 
-Atomicity is per validated batch: validation guarantees that no row is rejected half-way through
-writing, so a batch with any error writes nothing. A batch larger than one chunk is written as
-several store transactions; if the store fails in the middle, the report says so and running the
-same import again completes it (writes are idempotent upserts keyed by stable ids).
+All or nothing, as readers see it: a batch with any error writes nothing; a clean batch is
+written as one *import* (``stores.imports.atomic_import``) — chunk after chunk as pending, which no
+reader sees, then published in one transaction. When the store fails in the middle, what was
+written is rolled back (or, when the store cannot be reached, left invisible for the next start
+to roll back) and the report says exactly that (``ImportReport.outcome``); when the process dies,
+the next command rolls it back. Running the same import again is safe (idempotent upserts keyed by
+stable ids).
 
 Every node and relationship written carries ``source`` = ``file#sheet!row`` (``file!row`` for CSV,
 plus the file's own 数据来源 when given) and ``as_of`` (the row's date, else ``--as-of``, else the
@@ -36,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_schema import Enterprise, Node, Relationship
-from graph_schema.errors import ChainAtlasError
+from graph_schema.errors import ImportNotPublished
 from loaders.catalogue import Catalogue
 from loaders.cells import cell_text, is_example, is_total_or_note
 from loaders.enterprise_index import StoreIndex
@@ -52,6 +55,7 @@ from loaders.table_plans import TablePlan, plan_tables, report_header_only
 from loaders.tabular import FileReadError, Table, UncomputedFormula, read_tables
 from stores.background import write_batches
 from stores.base import GraphStore, NeighbourhoodQuery, WriteBatch, batched
+from stores.imports import atomic_import
 
 Item = Node | Relationship
 CHUNK_SIZE = 5000  # items a transaction: Neo4j writes 5,000–50,000 alike (docs/benchmarks.md); two chunks of models are in flight, so fewer hold less memory
@@ -178,14 +182,18 @@ def import_files(
     progress: bool = False,
     catalogue: Catalogue | None = None,
     rename: RenamePolicy = "warn",
+    description: str | None = None,
 ) -> ImportReport:
-    """Validate ``sources`` as one batch; when clean (and not ``dry_run``), write it to ``store``.
+    """Validate ``sources`` as one batch; when clean (and not ``dry_run``), write it to ``store`` as
+    one import that readers see whole or not at all (``description`` names it in the store's
+    record, by default 导入 and the file names).
 
     ``sources`` are files (a file that cannot be read is a problem of the batch) or tables already
     opened (the real-data adapters). Returns the report: problems (file, sheet, row, column,
     reason), what is written or — in a dry run — what would be new, updated or unchanged.
     ``rename``: a credit code of the store under another name is a warning, the old name kept as
     an alias (``warn``), or an error (``refuse``) — ``loaders.renames``.
+    A write that failed says in ``outcome`` what was rolled back or left for the next start.
     """
     report = ImportReport(dry_run=dry_run)
     tables: list[Table] = []
@@ -213,9 +221,10 @@ def import_files(
     checked = checker.context
     for node_id in checked.state.merged:  # a firm's rows in other sheets, merged after its node was kept
         kept.replace(positions[node_id], checked.state.nodes[node_id])
+    names = _source_names(sources, tables)
     if not report.ok or not plans:
         if report.ok:
-            report.add(Problem("", None, None, None, "没有可导入的表"))
+            report.add(Problem(names, None, None, None, "没有可导入的表"))
         report.seconds = time.perf_counter() - started
         return report
     needs_reference = checked.state.needs_reference and _reference_missing(store, catalogue)
@@ -235,24 +244,37 @@ def import_files(
             report.written += len(batch)
 
         try:
-            with store.bulk_load(sum(report.items.values())):
-                if needs_reference:
-                    from loaders.reference import reference_batch
+            with atomic_import(store, description or f"导入 {names}") as session:
+                with store.bulk_load(sum(report.items.values())):
+                    if needs_reference:
+                        from loaders.reference import reference_batch
 
-                    store.write(reference_batch())
-                write_items(store, items("写入"), chunk_size, on_written=count)
-        except ChainAtlasError as exc:
-            report.add(Problem("", None, None, None,
-                               f"写入数据库时失败（已写入 {report.written} 个；校验已通过，重新运行同一导入即可补全，不会重复）：{exc}"))
+                        reference = reference_batch()
+                        session.write(reference)
+                        count(reference)
+                    write_items(store, items("写入"), chunk_size, on_written=count, write=session.write)
+            report.outcome, report.recovered = session.outcome, session.recovered
+        except ImportNotPublished as exc:
+            report.outcome = exc.outcome  # type: ignore[assignment]
+            report.add(Problem(names, None, None, None, str(exc)))
     report.seconds = time.perf_counter() - started
     return report
 
 
+def _source_names(sources: Sequence[str | Path | Table], tables: Sequence[Table]) -> str:
+    """The files of one import, for a problem of the whole batch: ``企业.csv、供应.csv``."""
+    names = [Path(source).name if not isinstance(source, Table) else source.file for source in sources]
+    names += [table.file for table in tables]
+    return "、".join(dict.fromkeys(name for name in names if name)) or "（未提供文件）"
+
+
 def write_items(store: GraphStore, items: Iterable[Item], chunk_size: int = CHUNK_SIZE, *,
-                on_written: Callable[[WriteBatch], None] | None = None) -> int:
+                on_written: Callable[[WriteBatch], None] | None = None,
+                write: Callable[[WriteBatch], None] | None = None) -> int:
     """Write ``items`` in transactions of ``chunk_size`` (in a background thread, so the next
-    chunk is produced while one is written); returns how many were written."""
-    return write_batches(store, batched(items, chunk_size), on_written=on_written)
+    chunk is produced while one is written) with ``write`` (default ``store.write``; an import
+    session's to write them as pending); returns how many were written."""
+    return write_batches(store, batched(items, chunk_size), on_written=on_written, write=write)
 
 
 def diff_items(store: GraphStore, items: Iterable[Item], chunk_size: int = 5000) -> dict[str, Counter[str]]:

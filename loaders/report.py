@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from loaders.spreadsheet_cells import csv_cell
 from loaders.spreadsheet_layout import write_sheet
+from stores.imports import ImportOutcome
 
 Level = Literal["错误", "警告"]
 REPORT_COLUMNS = ("文件", "工作表", "行", "列", "值", "级别", "问题")
@@ -77,6 +78,10 @@ class ImportReport:
     error_count: int = 0
     warning_count: int = 0
     seconds: float = 0.0
+    outcome: ImportOutcome | None = None
+    """What became of the write (None: nothing was written — rejected, or a dry run)."""
+    recovered: list[str] = field(default_factory=list)
+    """Earlier imports found unfinished and rolled back before this one (``stores.imports``)."""
 
     def add(self, problem: Problem) -> None:
         if problem.level == "错误":
@@ -103,6 +108,30 @@ class ImportReport:
     def rows_read(self) -> int:
         return sum(table.rows for table in self.tables)
 
+    @property
+    def status(self) -> str:
+        """``published``, ``dry_run``, ``rejected`` (by validation: nothing written) or the failed
+        write's ``ImportOutcome.state`` (``rolled_back``, ``pending``, ``unknown``, ``busy``, ``not_started``)."""
+        if self.outcome is not None:
+            return self.outcome.state
+        if not self.ok:
+            return "rejected"
+        return "dry_run" if self.dry_run else "published"
+
+    @property
+    def published(self) -> int:
+        """How many nodes and relationships readers now see from this import."""
+        return self.written if self.status == "published" else 0
+
+    @property
+    def rolled_back(self) -> int:
+        return self.outcome.rolled_back if self.outcome is not None else 0
+
+    @property
+    def left_pending(self) -> int:
+        """Items written and neither published nor rolled back yet (the next start rolls them back)."""
+        return self.written if self.status in ("pending", "unknown") else 0
+
     def rows(self) -> list[dict[str, Any]]:
         """The problems as rows with Chinese column names (the downloadable sheet)."""
         return [
@@ -114,13 +143,17 @@ class ImportReport:
     def summary(self) -> str:
         """A few lines for the terminal: verdict, tables, what is (or would be) written, problems."""
         lines = []
-        if not self.ok:
-            rejected = sorted({p.file for p in self.errors})
-            lines.append(f"导入被拒绝：{self.error_count} 个错误（{'、'.join(rejected)}），未写入任何数据。")
+        if self.outcome is not None and self.outcome.state != "published":
+            lines.append(self.outcome.message())
+        elif not self.ok:
+            rejected = sorted({p.file for p in self.errors if p.file}) or sorted({t.file for t in self.tables})
+            lines.append(f"导入被拒绝：{self.error_count} 个错误（{'、'.join(rejected) or '未提供文件'}），未写入任何数据。")
         elif self.dry_run:
             lines.append("试运行（--dry-run）：校验通过，未写入任何数据。")
         else:
-            lines.append(f"导入完成：写入 {self.written} 个节点和关系（{self.seconds:.1f} 秒）。")
+            number = f"，导入编号 {self.outcome.number}" if self.outcome is not None and self.outcome.number else ""
+            lines.append(f"导入完成：写入并发布 {self.written:,} 个节点和关系（{self.seconds:.1f} 秒{number}）。")
+        lines += [f"  {message}" for message in self.recovered]
         for table in self.tables:
             where = table.file + (f"#{table.sheet}" if table.sheet else "")
             enc = f"，编码 {table.encoding}" if table.encoding else ""

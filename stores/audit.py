@@ -52,6 +52,7 @@ DETAIL_NAMES: dict[str, str] = {
     "relationships": "关系", "schema_version": "数据结构版本", "store": "数据存储", "replace": "替换原有数据",
     "backup_created": "备份时间", "kept": "保留", "merged": "并入", "rule": "依据",
     "dataset": "数据集", "scale": "企业数", "seed": "随机种子", "chains": "链", "years": "年份",
+    "status": "结果", "published": "发布条数", "rolled_back": "回滚条数", "pending": "待回滚条数", "import": "导入编号",
 }
 """Chinese names of the detail keys the program records (others are shown as they are)."""
 CLI_ROLE = "命令行"
@@ -206,10 +207,22 @@ def describe(details: dict[str, Any]) -> str:
                     for key, value in sorted(details.items()))
 
 
+IMPORT_STATUS = {
+    "published": "已发布", "dry_run": "试运行", "rejected": "被拒绝（未写入）", "rolled_back": "写入失败，已回滚",
+    "pending": "写入失败，待下次启动回滚", "unknown": "发布时中断，未确认", "busy": "另一导入进行中，未开始",
+    "not_started": "数据库出错，未开始",
+}
+"""An import's outcome (``ImportReport.status``) as the audit log shows it."""
+
+
 def import_details(files: list[str], report: Any, *, via: str) -> dict[str, Any]:
     """What an import's audit entry keeps: the files, the verdict and the counts of its report
-    (a ``loaders.report.ImportReport``: ``ok``, ``written``, ``rows_read``, ``items``, ``error_count``, ``warning_count``)."""
+    (a ``loaders.report.ImportReport``: ``ok``, ``status``, ``written``, ``published``, ``rolled_back``,
+    ``left_pending``, ``rows_read``, ``items``, ``error_count``, ``warning_count``)."""
     return {
-        "files": files, "via": via, "ok": report.ok, "written": report.written, "rows_read": report.rows_read,
-        "items": dict(report.items), "errors": report.error_count, "warnings": report.warning_count,
+        "files": files, "via": via, "ok": report.ok, "status": IMPORT_STATUS.get(report.status, report.status), "written": report.written,
+        "published": report.published, "rolled_back": report.rolled_back, "pending": report.left_pending,
+        "import": report.outcome.number if report.outcome is not None else None,
+        "rows_read": report.rows_read, "items": dict(report.items), "errors": report.error_count,
+        "warnings": report.warning_count,
     }

@@ -30,13 +30,16 @@ def write_batches(
     on_written: Callable[[WriteBatch], None] | None = None,
     ahead: int = 2,
     timings: dict[str, float] | None = None,
+    write: Callable[[WriteBatch], None] | None = None,
 ) -> int:
     """Write every batch of ``batches`` (in order) and return how many items were written.
 
     At most ``ahead`` produced batches wait for the writer, so memory stays bounded.
     ``on_written`` is called in the writer thread after each batch is committed. ``timings``,
-    when given, receives the seconds spent inside ``store.write`` under ``"write"``.
+    when given, receives the seconds spent inside ``store.write`` under ``"write"``. ``write``
+    writes one batch (default ``store.write``; ``ImportSession.write`` writes it as pending).
     """
+    write_one = write or store.write
     pending: queue.Queue[WriteBatch | None] = queue.Queue(maxsize=ahead)  # None: no more batches
     failure: list[BaseException] = []
     written = [0]  # items
@@ -48,7 +51,7 @@ def write_batches(
                 continue  # drain what the producer already queued; write nothing after a failure
             try:
                 started = time.perf_counter()
-                store.write(batch)
+                write_one(batch)
                 seconds[0] += time.perf_counter() - started
                 written[0] += len(batch)
                 if on_written is not None:

@@ -76,16 +76,13 @@ def content_digest(store: GraphStore) -> str:
 
 def _streamed_digest(store: EmbeddedStore) -> str:
     sha = hashlib.sha256()
-    with store._lock:
+    with store._consistent_reads() as visible:  # one snapshot for both tables, without pending imports
         reader = store._db.cursor()
-        try:
-            reader.execute("BEGIN")  # one snapshot for both tables
-            for label, props in reader.execute("SELECT label, props FROM nodes ORDER BY id"):
-                sha.update(_canonical({"label": label, **json.loads(props)}))
-            for rel_type, src, dst, key, props in reader.execute("SELECT type, src, dst, key, props FROM rels ORDER BY type, src, dst, key"):
-                sha.update(_canonical({"type": rel_type, "src": src, "dst": dst, "key": key, **json.loads(props)}))
-        finally:
-            reader.execute("COMMIT")
+        for label, props in reader.execute(f"SELECT label, props FROM nodes WHERE {visible} ORDER BY id"):
+            sha.update(_canonical({"label": label, **json.loads(props)}))
+        for rel_type, src, dst, key, props in reader.execute(
+                f"SELECT type, src, dst, key, props FROM rels WHERE {visible} ORDER BY type, src, dst, key"):
+            sha.update(_canonical({"type": rel_type, "src": src, "dst": dst, "key": key, **json.loads(props)}))
     return sha.hexdigest()
 
 
@@ -125,6 +122,8 @@ def backup(store: GraphStore, path: str | Path) -> BackupInfo:
     copy = EmbeddedStore(temporary)
     try:
         copy.ensure_schema()
+        for record in copy.imports("pending"):  # an import under way is not part of the content
+            copy.rollback_import(record.number)
         held = copy.counts()
         info = BackupInfo(version.SCHEMA_VERSION, source, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                           content_digest(copy), sum(held[label] for label in NODE_LABELS),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -74,6 +74,55 @@ def batched(items: Iterable[Node | Relationship], size: int) -> Iterator[WriteBa
             batch = WriteBatch()
     if len(batch):
         yield batch
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One import as a store records it: ``pending`` while its batches are written (readers see none of
+    it), then ``published`` in one step, or ``rolled_back`` (``cleared`` when the store was emptied
+    under it). ``owner`` names the process writing it (``stores.imports.current_owner``); ``items`` is
+    how many nodes and relationships were written under it.
+    """
+
+    number: int
+    state: str
+    started: str
+    heartbeat: str
+    owner: str
+    description: str
+    items: int = 0
+
+
+@dataclass(frozen=True)
+class RollbackCounts:
+    """What rolling an import back removed: the nodes and relationships it had created and the
+    updates to existing ones it had staged.
+
+    >>> RollbackCounts(nodes=2, relationships=3, updates=1).total
+    6
+    """
+
+    nodes: int = 0
+    relationships: int = 0
+    updates: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.nodes + self.relationships + self.updates
+
+
+IMPORT_STATES = ("pending", "published", "rolled_back", "cleared")
+
+
+def busy_message(record: ImportRecord) -> str:
+    """Why a second import may not start while ``record`` is running (Chinese, for people).
+
+    >>> busy_message(ImportRecord(3, "pending", "2025-06-30T10:12:03+08:00", "", "", "chainatlas import a.csv"))
+    '另一个导入正在进行（导入 3，开始于 2025-06-30 10:12:03，chainatlas import a.csv）：导入一次只能进行一个，请等它结束后再试。本次未写入任何数据。'
+    """
+    started = record.started[:19].replace("T", " ")
+    return (f"另一个导入正在进行（导入 {record.number}，开始于 {started}，{record.description}）："
+            "导入一次只能进行一个，请等它结束后再试。本次未写入任何数据。")
 
 
 @dataclass
@@ -234,11 +283,42 @@ class GraphStore(ABC):
         """Create constraints and indexes; safe to call again."""
 
     @abstractmethod
-    def write(self, batch: WriteBatch) -> None:
+    def write(self, batch: WriteBatch, *, pending: int | None = None) -> None:
         """Upsert the batch in one transaction (idempotent: properties merge, None never stored).
 
-        Raises MissingEndpointError, writing nothing, when a relationship names an absent node.
+        With ``pending`` (the number ``begin_import`` gave) the batch belongs to that import: no
+        reader sees any of it — new nodes and relationships, nor new values of existing ones — until
+        ``publish_import``; ``rollback_import`` removes it. Without, it is visible when committed.
+
+        Raises MissingEndpointError, writing nothing, when a relationship names an absent node;
+        StoreError when ``pending`` names an import that is no longer pending.
         """
+
+    # -- imports: written as pending, published in one step ------------------------------------
+
+    @abstractmethod
+    def begin_import(self, description: str, owner: str, *, is_live: Callable[[ImportRecord], bool]) -> int:
+        """Record a new pending import and return its number (numbers only grow).
+
+        Imports are one at a time: ImportInProgress, recording nothing, when a pending import for
+        which ``is_live`` is true exists (pending imports of dead owners are left to
+        ``stores.imports.recover_abandoned``).
+        """
+
+    @abstractmethod
+    def publish_import(self, number: int) -> None:
+        """Make everything written under the pending import visible, in ONE transaction: its new
+        nodes and relationships and its new values of existing ones. Publishing an import that is
+        already published does nothing; one rolled back is a StoreError."""
+
+    @abstractmethod
+    def rollback_import(self, number: int) -> RollbackCounts:
+        """Remove everything written under the import (which no reader saw) and mark it rolled
+        back; the store is as before the import. Safe to repeat, also after a crash half-way."""
+
+    @abstractmethod
+    def imports(self, state: str | None = "pending") -> list[ImportRecord]:
+        """The recorded imports in ``state`` (every one when None), oldest first."""
 
     @abstractmethod
     def bulk_load(self, expected_items: int) -> AbstractContextManager[None]:
@@ -279,16 +359,18 @@ class GraphStore(ABC):
 
     def neighbourhood(self, query: NeighbourhoodQuery) -> Subgraph:
         """The nodes ``query`` reaches (breadth first) and the relationships among them."""
-        return breadth_first(query, incident=self._incident, nodes_by_id=self._nodes_by_id, rels_among=self._rels_among)
+        with self._consistent_reads():
+            return breadth_first(query, incident=self._incident, nodes_by_id=self._nodes_by_id, rels_among=self._rels_among)
 
     def project(self, chain_id: str | None = None) -> nx.MultiDiGraph:
         """The whole graph, or one chain's part of it, as a NetworkX MultiDiGraph."""
-        if chain_id is None:
-            return build_graph(self._all_nodes(), self._all_relationships())
-        ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
-        graph = build_graph(self._nodes_by_id(ids), self._rels_among(ids))
-        graph.graph[OUTSIDE_NAMES] = outside_names(graph, self._nodes_by_id)
-        return graph
+        with self._consistent_reads():
+            if chain_id is None:
+                return build_graph(self._all_nodes(), self._all_relationships())
+            ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
+            graph = build_graph(self._nodes_by_id(ids), self._rels_among(ids))
+            graph.graph[OUTSIDE_NAMES] = outside_names(graph, self._nodes_by_id)
+            return graph
 
     @abstractmethod
     def counts(self) -> dict[str, int]:
@@ -297,6 +379,11 @@ class GraphStore(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release connections and files."""
+
+    def _consistent_reads(self) -> AbstractContextManager[object]:
+        """A context in which the reads of one interface call see the same imports published (a
+        snapshot where the store has one); nestable. The default does nothing."""
+        return nullcontext()
 
     # -- the primitives neighbourhood and project are built on --------------------------------
 

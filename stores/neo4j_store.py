@@ -5,26 +5,46 @@ relationship is matched on its key, held by the type's key property when it has 
 ``product``: no second copy of it) and by a ``key`` property otherwise. Reads use
 ``driver.execute_query``; each unit of work gets its own session. Driver errors become the
 project's StoreError / StoreUnavailable.
+
+Imports (``stores.imports``, Cypher in ``stores.cypher``): what an import creates carries its
+number in ``_import`` and new values of what existed before wait on staging nodes; every read gets
+``$_last`` / ``$_hidden`` (``_Visibility``, one round trip per interface call) and keeps only what
+published imports wrote. ``counts`` reads Neo4j's count store while no import is pending.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl, Session
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
-from graph_schema.errors import ChainAtlasError, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
+from graph_schema.errors import ChainAtlasError, ImportInProgress, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_DEFAULT, label_of
-from stores import cypher
-from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, NodeRecord, RelationshipRecord, WriteBatch
+from stores import cypher, faults
+from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, ImportRecord, NodeRecord, RelationshipRecord, RollbackCounts, WriteBatch, busy_message
 from stores.common import check_window, checked_rel_types, chunks
 
 BATCH_ROWS = 10000
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Visibility:
+    """What one reader may see: imports numbered up to ``last`` that are not ``hidden``; ``busy``
+    when an import is pending or being rolled back (so unpublished items may exist)."""
+
+    last: int
+    hidden: tuple[int, ...]
+    busy: bool
+
+    def params(self) -> dict[str, Any]:
+        return {"_last": self.last, "_hidden": list(self.hidden)}
 
 
 class Neo4jStore(GraphStore):
@@ -35,6 +55,7 @@ class Neo4jStore(GraphStore):
     def __init__(self, driver: Driver, database: str = "neo4j") -> None:
         self._driver = driver
         self._database = database
+        self._local = threading.local()  # the visibility of the reads in progress on each thread
 
     @classmethod
     def connect(cls, uri: str, user: str = "neo4j", password: str = "", *, database: str = "neo4j") -> Neo4jStore:
@@ -79,17 +100,39 @@ class Neo4jStore(GraphStore):
         except OverflowError as exc:  # the driver refuses integers beyond Neo4j's 64 bits
             raise StoreError(f"Neo4j cannot store a value while {doing}: {exc}") from exc
 
-    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+    def _read(self, query: str, *, visible: bool = True, **params: Any) -> list[dict[str, Any]]:
+        """Run a read query; ``visible``: it filters with ``cypher.visible``, give it the reader's view."""
+        if visible:
+            with self._consistent_reads() as view:
+                params.update(view.params())
         with self._errors("reading"):
             records, _, _ = self._driver.execute_query(
                 query, parameters_=params, database_=self._database, routing_=RoutingControl.READ
             )
         return [record.data() for record in records]
 
-    def _write(self, work: Callable[[ManagedTransaction], T], doing: str) -> T:
+    def _visibility(self) -> _Visibility:
+        row = self._read(cypher.READ_VISIBILITY, visible=False)[0]
+        return _Visibility(int(row["last"]), tuple(sorted(row["hidden"])), bool(row["busy"]))
+
+    @contextmanager
+    def _consistent_reads(self) -> Iterator[_Visibility]:
+        """One view of the imports for every read inside (nestable, per thread)."""
+        view: _Visibility | None = getattr(self._local, "view", None)
+        if view is not None:
+            yield view
+            return
+        self._local.view = self._visibility()
+        try:
+            yield self._local.view
+        finally:
+            self._local.view = None
+
+    def _write(self, work: Callable[[ManagedTransaction], T], doing: str, *, bump: bool = True) -> T:
         def work_and_bump(tx: ManagedTransaction) -> T:
             result = work(tx)
-            tx.run(cypher.BUMP_REVISION).consume()
+            if bump:
+                tx.run(cypher.BUMP_REVISION).consume()
             return result
 
         with self._errors(doing), self.session() as session:
@@ -102,8 +145,70 @@ class Neo4jStore(GraphStore):
             with self._errors("creating the schema"):
                 self._driver.execute_query(statement, database_=self._database)
 
-    def write(self, batch: WriteBatch) -> None:
-        self._write(_batch_work(batch), "writing a batch (nothing was written)")
+    def write(self, batch: WriteBatch, *, pending: int | None = None) -> None:
+        self._write(_batch_work(batch, pending), "writing a batch (nothing was written)", bump=pending is None)
+
+    # -- imports ---------------------------------------------------------------------------------
+
+    def begin_import(self, description: str, owner: str, *, is_live: Callable[[ImportRecord], bool]) -> int:
+        from stores.imports import now_text
+
+        def work(tx: ManagedTransaction) -> int:
+            number = int(tx.run(cypher.NEXT_IMPORT).single(strict=True)["number"])  # locks the counter
+            for row in tx.run(cypher.IMPORT_RECORDS, state="pending"):
+                record = _import_record(row.data())
+                if is_live(record):
+                    raise ImportInProgress(busy_message(record))
+            now = now_text()
+            tx.run(cypher.CREATE_IMPORT, imp=number, now=now, owner=owner, description=description).consume()
+            return number
+
+        return self._write(work, "beginning an import (nothing was written)", bump=False)
+
+    def publish_import(self, number: int) -> None:
+        from stores.imports import now_text
+
+        def work(tx: ManagedTransaction) -> None:
+            state = _state(tx, number)
+            if state == "published":
+                return
+            if state != "pending":
+                raise StoreError(f"import {number} cannot be published: it is {state}")
+            for row in tx.run(cypher.STAGED_SHAPES, imp=number).data():
+                if row["label"] is not None:
+                    tx.run(cypher.publish_nodes_query(row["label"]), imp=number, label=row["label"]).consume()
+                elif row["shape"] is not None:
+                    query = cypher.publish_relationships_query(*cypher.parse_shape(row["shape"]))
+                    tx.run(query, imp=number, shape=row["shape"]).consume()
+            tx.run(cypher.DELETE_STAGED, imp=number).consume()
+            tx.run(cypher.SET_IMPORT_STATE, imp=number, to="published", now=now_text(), states=["pending"]).consume()
+            faults.reached("publish")
+
+        self._write(work, f"publishing import {number} (nothing was published)")
+
+    def rollback_import(self, number: int) -> RollbackCounts:
+        """Mark the import as being rolled back (no batch of it can commit after that), delete what it
+        created and staged (in batches), mark it rolled back. Each statement runs once, without the
+        driver's retries: right after a failure the store is often gone, and the next start retries."""
+        from stores.imports import now_text
+
+        # CALL { … } IN TRANSACTIONS runs only in an auto-commit transaction, hence session.run
+        with self._errors(f"rolling back import {number}"), self.session() as session:
+            started = session.run(cypher.SET_IMPORT_STATE, imp=number, to="rolling_back", now=now_text(),
+                                  states=["pending", "rolling_back"]).single(strict=True)["changed"]
+            if not started:
+                return RollbackCounts()
+            created = session.run(cypher.COUNT_IMPORTED, imp=number).single(strict=True)
+            counts = RollbackCounts(nodes=created["nodes"], relationships=created["relationships"],
+                                    updates=session.run(cypher.COUNT_STAGED, imp=number).single(strict=True)["n"])
+            for statement in (cypher.ROLL_BACK_STAGED, cypher.ROLL_BACK_RELATIONSHIPS, cypher.ROLL_BACK_NODES):
+                session.run(statement, imp=number).consume()
+            session.run(cypher.SET_IMPORT_STATE, imp=number, to="rolled_back", now=now_text(), states=["rolling_back"]).consume()
+        return counts
+
+    def imports(self, state: str | None = "pending") -> list[ImportRecord]:
+        with self._errors("reading the imports"), self.session() as session:  # once, without retries (as rollback_import)
+            return [_import_record(row.data()) for row in session.run(cypher.IMPORT_RECORDS, state=state)]
 
     def replace_all(self, batch: WriteBatch) -> None:
         """Delete every node and relationship and write ``batch``, in ONE transaction (a restore:
@@ -111,6 +216,9 @@ class Neo4jStore(GraphStore):
         write = _batch_work(batch)
 
         def work(tx: ManagedTransaction) -> None:
+            from stores.imports import now_text
+
+            tx.run(cypher.CANCEL_IMPORTS, now=now_text()).consume()
             tx.run(cypher.DELETE_ALL).consume()
             write(tx)
 
@@ -136,12 +244,15 @@ class Neo4jStore(GraphStore):
     def clear(self) -> None:
         """Delete every node and relationship (in batches, so large graphs fit in memory)."""
         # CALL { … } IN TRANSACTIONS runs only in an auto-commit transaction, hence session.run.
+        from stores.imports import now_text
+
         with self._errors("clearing the database"), self.session() as session:
+            session.run(cypher.CANCEL_IMPORTS, now=now_text()).consume()
             session.run(cypher.CLEAR).consume()
             session.run(cypher.BUMP_REVISION).consume()
 
     def revision(self) -> int:
-        rows = self._read(cypher.READ_REVISION)
+        rows = self._read(cypher.READ_REVISION, visible=False)
         return rows[0]["value"] if rows else 0
 
     def get_node(self, node_id: str) -> NodeRecord | None:
@@ -163,11 +274,22 @@ class Neo4jStore(GraphStore):
         return [_node(row["props"]) for row in rows]
 
     def counts(self) -> dict[str, int]:
+        """From the count store (no scan) when no import was pending before or after reading it;
+        else by counting what readers may see."""
+        before = self._visibility()
+        if not before.busy:
+            result = self._counted(cypher.COUNT_NODES, cypher.COUNT_RELATIONSHIPS, visible=False)
+            if self._visibility() == before:  # no import began meanwhile: nothing unpublished was counted
+                return result
+        with self._consistent_reads():
+            return self._counted(cypher.COUNT_VISIBLE_NODES, cypher.COUNT_VISIBLE_RELATIONSHIPS, visible=True)
+
+    def _counted(self, nodes: str, relationships: str, *, visible: bool) -> dict[str, int]:
         result = dict.fromkeys([*NODE_LABELS, *RELATIONSHIP_TYPES], 0)
         for label in NODE_LABELS:
-            result[label] = self._read(cypher.for_label(cypher.COUNT_NODES, label))[0]["n"]
+            result[label] = self._read(cypher.for_label(nodes, label), visible=visible)[0]["n"]
         for rel_type in RELATIONSHIP_TYPES:
-            result[rel_type] = self._read(cypher.for_type(cypher.COUNT_RELATIONSHIPS, rel_type))[0]["n"]
+            result[rel_type] = self._read(cypher.for_type(relationships, rel_type), visible=visible)[0]["n"]
         return result
 
     def close(self) -> None:
@@ -178,10 +300,11 @@ class Neo4jStore(GraphStore):
     def _nodes_by_id(self, ids: Collection[str]) -> list[NodeRecord]:
         by_label = _ids_by_label(ids)
         nodes = []
-        for label, label_ids in by_label.items():
-            for chunk in chunks(sorted(label_ids), BATCH_ROWS):
-                rows = self._read(cypher.for_label(cypher.NODES_BY_ID, label), ids=chunk)
-                nodes += [_node(row["props"]) for row in rows]
+        with self._consistent_reads():
+            for label, label_ids in by_label.items():
+                for chunk in chunks(sorted(label_ids), BATCH_ROWS):
+                    rows = self._read(cypher.for_label(cypher.NODES_BY_ID, label), ids=chunk)
+                    nodes += [_node(row["props"]) for row in rows]
         return nodes
 
     def _incident(self, ids: Collection[str], rel_types: Sequence[str], direction: Direction) -> list[RelationshipRecord]:
@@ -190,26 +313,29 @@ class Neo4jStore(GraphStore):
             return []
         by_label = _ids_by_label(ids)
         found: dict[tuple[str, str, str, str], RelationshipRecord] = {}
-        for way in ("out", "in") if direction == "both" else (direction,):
-            for label, label_ids in by_label.items():
-                query = cypher.incident_query(label, types, way)
-                for chunk in chunks(sorted(label_ids), BATCH_ROWS):
-                    for row in self._read(query, ids=chunk):
-                        rel = _rel(row)
-                        found[(rel["type"], rel["src"], rel["dst"], rel["key"])] = rel
+        with self._consistent_reads():
+            for way in ("out", "in") if direction == "both" else (direction,):
+                for label, label_ids in by_label.items():
+                    query = cypher.incident_query(label, types, way)
+                    for chunk in chunks(sorted(label_ids), BATCH_ROWS):
+                        for row in self._read(query, ids=chunk):
+                            rel = _rel(row)
+                            found[(rel["type"], rel["src"], rel["dst"], rel["key"])] = rel
         return list(found.values())
 
     def _all_nodes(self) -> list[NodeRecord]:
-        return [_node(row["props"]) for label in NODE_LABELS for row in self._read(cypher.for_label(cypher.ALL_NODES, label))]
+        with self._consistent_reads():
+            return [_node(row["props"]) for label in NODE_LABELS for row in self._read(cypher.for_label(cypher.ALL_NODES, label))]
 
     def _all_relationships(self) -> list[RelationshipRecord]:
-        return [
-            _rel(row) for rel_type in RELATIONSHIP_TYPES for row in self._read(cypher.for_type(cypher.ALL_RELATIONSHIPS, rel_type))
-        ]
+        with self._consistent_reads():
+            return [_rel(row) for rel_type in RELATIONSHIP_TYPES
+                    for row in self._read(cypher.for_type(cypher.ALL_RELATIONSHIPS, rel_type))]
 
 
-def _batch_work(batch: WriteBatch) -> Callable[[ManagedTransaction], None]:
-    """The unit of work that writes ``batch`` (MissingEndpointError, rolling back, when an end is absent)."""
+def _batch_work(batch: WriteBatch, pending: int | None = None) -> Callable[[ManagedTransaction], None]:
+    """The unit of work that writes ``batch`` (MissingEndpointError, rolling back, when an end is
+    absent); with ``pending``, as part of that import (``GraphStore.write``)."""
     nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for node in batch.nodes:
         nodes_by_label[node.label].append({"id": node.id, "props": node.properties()})
@@ -225,17 +351,81 @@ def _batch_work(batch: WriteBatch) -> Callable[[ManagedTransaction], None]:
         rels_by_shape[shape].append({"src": rel.src, "dst": rel.dst, "key": key, "props": props})
 
     def work(tx: ManagedTransaction) -> None:
+        if pending is not None:
+            _renew(tx, pending, len(batch))
         for label, rows in nodes_by_label.items():
             for chunk in chunks(rows, BATCH_ROWS):
-                tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
+                if pending is None:
+                    tx.run(cypher.merge_nodes_query(label), rows=chunk).consume()
+                else:
+                    _write_pending_nodes(tx, label, chunk, pending)
         for (rel_type, src_label, dst_label, merge_on), rows in rels_by_shape.items():
-            query = cypher.merge_relationships_query(rel_type, src_label, dst_label, merge_on)
+            query = cypher.merge_relationships_query(rel_type, src_label, dst_label, merge_on, pending=pending is not None)
             for chunk in chunks(rows, BATCH_ROWS):
-                written = tx.run(query, rows=chunk).single(strict=True)["written"]
+                if pending is not None:
+                    chunk = _stage_earlier_relationships(tx, (rel_type, src_label, dst_label, merge_on), chunk, pending)
+                    if not chunk:
+                        continue
+                written = tx.run(query, rows=chunk, imp=pending).single(strict=True)["written"]
                 if written != len(chunk):  # some end is missing: name it, and roll everything back
                     raise MissingEndpointError(_missing_message(tx, chunk, src_label, dst_label))
 
     return work
+
+
+def _renew(tx: ManagedTransaction, number: int, items: int) -> None:
+    """Count the batch for the pending import and renew its heartbeat (locking its record, so a
+    rollback cannot begin half-way); StoreError when it is no longer pending."""
+    from stores.imports import now_text
+
+    if not tx.run(cypher.RENEW_IMPORT, imp=number, items=items, now=now_text()).single(strict=True)["renewed"]:
+        raise StoreError(f"import {number} is not pending ({_state(tx, number) or 'unknown'}); nothing written")
+
+
+def _write_pending_nodes(tx: ManagedTransaction, label: str, rows: Sequence[dict[str, Any]], number: int) -> None:
+    """Nodes new to the store (or created by this import) are written in place, marked with the
+    import; new values of nodes that existed before it are staged (left out when they change nothing)."""
+    rows = [{**row, "stage": f"{number}|N|{row['id']}"} for row in rows]
+    found = tx.run(cypher.for_label(cypher.EARLIER_NODES, label), rows=rows, imp=number).data()
+    own, staged = _split(rows, {row["id"]: row["changed"] for row in found}, lambda row: row["id"])
+    if own:
+        tx.run(cypher.merge_nodes_query(label, pending=True), rows=own, imp=number).consume()
+    if staged:
+        tx.run(cypher.stage_nodes_query(label), rows=staged, imp=number, label=label).consume()
+
+
+def _stage_earlier_relationships(tx: ManagedTransaction, shape: tuple[str, str, str, str], rows: Sequence[dict[str, Any]],
+                                 number: int) -> list[dict[str, Any]]:
+    """Stage the new values of the relationships among ``rows`` that existed before the import (or
+    leave them out when they change nothing); returns the other rows (to be written in place)."""
+    rows = [{**row, "stage": f"{number}|R|{shape[0]}|{row['src']}|{row['dst']}|{row['key']}"} for row in rows]
+    found = tx.run(cypher.earlier_relationships_query(*shape), rows=rows, imp=number).data()
+    own, staged = _split(rows, {(row["src"], row["dst"], row["key"]): row["changed"] for row in found},
+                         lambda row: (row["src"], row["dst"], row["key"]))
+    if staged:
+        tx.run(cypher.stage_relationships_query(shape[0]), rows=staged, imp=number, shape=cypher.shape_text(*shape)).consume()
+    return own
+
+
+def _split(rows: list[dict[str, Any]], earlier: dict[Any, bool],
+           key: Callable[[dict[str, Any]], Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``rows`` as (written in place, staged), as ``stores.embedded._split`` does."""
+    if not earlier:
+        return rows, []
+    repeated = {name for name, times in Counter(key(row) for row in rows).items() if times > 1}
+    own = [row for row in rows if key(row) not in earlier]
+    staged = [row for row in rows if key(row) in earlier and (earlier[key(row)] or key(row) in repeated)]
+    return own, staged
+
+
+def _state(tx: ManagedTransaction, number: int) -> str | None:
+    row = tx.run(cypher.IMPORT_STATE, imp=number).single()
+    return None if row is None else row["state"]
+
+
+def _import_record(row: dict[str, Any]) -> ImportRecord:
+    return ImportRecord(int(row["number"]), row["state"], row["started"], row["heartbeat"], row["owner"],
+                        row["description"], int(row["items"] or 0))
 
 
 def _ids_by_label(ids: Iterable[str]) -> dict[str, list[str]]:
@@ -262,12 +452,14 @@ def _missing_message(tx: ManagedTransaction, rows: Sequence[dict[str, Any]], src
 
 
 def _node(props: dict[str, Any]) -> NodeRecord:
-    return {"label": label_of(props["id"]), **props}
+    """A node as read, without the store's own ``_import``."""
+    return {"label": label_of(props["id"]), **{name: value for name, value in props.items() if name != "_import"}}
 
 
 def _rel(row: dict[str, Any]) -> RelationshipRecord:
-    """A relationship as read: a keyed one stores its key only in the type's key property."""
-    props = dict(row["props"])
+    """A relationship as read: a keyed one stores its key only in the type's key property; the
+    store's own ``_import`` is left out."""
+    props = {name: value for name, value in row["props"].items() if name != "_import"}
     key_property = RELATIONSHIP_TYPES[row["type"]].key_property
     key = props.pop("key", None)
     if key is None:

@@ -1,5 +1,5 @@
 """Admin upload of users' files: the same validation, report and all-or-nothing write as
-``chainatlas import``. Uploaded files keep their names (the report cites them) in a temporary
+``chainatlas import`` (readers see all of an import or none of it). Uploaded files keep their names (the report cites them) in a temporary
 folder that is removed afterwards. After an import is written, the merge decisions on near-duplicate
 names (``name-decisions.json`` of the data folder, ``loaders.name_decisions``) are applied again, as
 ``chainatlas import`` does, so an upload that brings a merged spelling back does not split the firm.
@@ -36,8 +36,17 @@ MAX_FILES = 20
 MAX_NAME_BYTES = 200  # file systems allow 255; the report cites the name
 
 
-@router.post("", summary="上传导入（企业名录 / 供应关系；先校验，全部通过才写入）",
-             responses={200: {"description": "导入完成或试运行结果"}, 422: {"description": "文件被拒绝：附问题清单"}})
+STATUS_CODES = {"published": 200, "dry_run": 200, "rejected": 422, "busy": 409}
+"""The HTTP status of an upload by ``ImportReport.status``; any other (the store failed while writing:
+nothing published) is 503 with ``Retry-After``."""
+
+
+@router.post("", summary="上传导入（企业名录 / 供应关系；先校验，全部通过才写入，写完一次发布）",
+             responses={200: {"description": "导入完成（status=published）或试运行结果（dry_run）"},
+                        409: {"description": "另一个导入正在进行（status=busy）：未写入任何数据"},
+                        422: {"description": "文件被拒绝（status=rejected）：附问题清单，未写入任何数据"},
+                        503: {"description": "写入时数据库出错，未发布：status=rolled_back（已回滚）、pending（下次启动时回滚）、"
+                                             "unknown（发布时断开，未能确认）或 not_started；written / rolled_back / pending 给出条数"}})
 def upload_import(
     request: Request, store: StoreDep, cache: CacheDep, audit: AuditDep,
     files: list[UploadFile] = File(..., description="CSV（UTF-8/GBK）、XLSX 或 JSON 文件，可多个"),
@@ -69,20 +78,25 @@ def upload_import(
         merged = 0
         with cache.writing():  # lookups leave the event loop meanwhile: the store is busy
             with audit_active(audit, actor_of(request)):  # merges decided during the import are recorded
-                outcome = import_files(store, paths, dry_run=dry_run, rename=rename)
+                outcome = import_files(store, paths, dry_run=dry_run, rename=rename,
+                                       description="网页上传导入 " + " ".join(path.name for path in paths))
                 if outcome.ok and not dry_run:  # the merge decisions on near-duplicate names, again (as chainatlas import does)
                     merged = apply_decisions(store, DecisionBook.in_folder(Path(request.app.state.data_dir)))
     if not dry_run:
         audit.add(actor_of(request), "import", import_details([path.name for path in paths], outcome, via="API"))
-    status = 200 if outcome.ok else 422
+    status = STATUS_CODES.get(outcome.status, 503)
+    headers = {"Retry-After": "10"} if status == 503 else {}
     if report != "json":
         return Response(outcome.render(report), status_code=status, media_type=MEDIA_TYPES[report],
-                        headers={"Content-Disposition": f'attachment; filename="import-report.{report}"'})
+                        headers={"Content-Disposition": f'attachment; filename="import-report.{report}"', **headers})
     body = {
-        "ok": outcome.ok, "dry_run": outcome.dry_run, "summary": outcome.summary(), "written": outcome.written,
+        "ok": outcome.ok, "status": outcome.status, "dry_run": outcome.dry_run, "summary": outcome.summary(),
+        "written": outcome.written, "published": outcome.published, "rolled_back": outcome.rolled_back,
+        "pending": outcome.left_pending, "import": outcome.outcome.number if outcome.outcome else None,
+        "recovered": outcome.recovered,
         "rows_read": outcome.rows_read, "errors": outcome.error_count, "warnings": outcome.warning_count,
         "names_merged": merged,
         "problems": outcome.rows(),
         "diff": {kind: dict(counts) for kind, counts in (outcome.diff or {}).items()},
     }
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)

@@ -1,8 +1,9 @@
 """What the commands of the ``chainatlas`` CLI share: the settings, the store they choose, and how an
 error is reported (in red on stderr, with the exit code).
 
-Every command that opens the store says which one on stderr (stdout stays clean for pipes); one
-that needs data (``needs_data=True``: the analyses, export, search) refuses an empty store with exit
+Every command that opens the store says which one on stderr (stdout stays clean for pipes), and
+first rolls back any import a process left unfinished when it died, saying so there too
+(``stores.imports``); one that needs data (``needs_data=True``: the analyses, export, search) refuses an empty store with exit
 code 3 and says how to load it, and never creates an embedded store that is not there.
 
 The command modules import this module, never ``app.cli.main``, which imports them to register
@@ -27,6 +28,7 @@ from graph_schema.errors import ChainAtlasError
 from stores.audit import AuditLog, active, cli_actor
 from stores.base import GraphStore
 from stores.factory import open_store
+from stores.imports import recover_and_tell
 
 EMPTY_STORE = 3  # the exit code of a command that needs data run on an empty store
 LOAD_ENTERPRISES = (
@@ -94,12 +96,21 @@ def configured_store(*, needs_data: bool = False) -> Iterator[GraphStore]:
         typer.secho(f"无法打开数据存储 / cannot open the store: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
     try:
+        with errors_exit(1):
+            tell_recovered(store)
         if needs_data:
             refuse_empty(store, chosen.store_description())
         with errors_exit(1):
             yield store
     finally:
         store.close()
+
+
+def tell_recovered(store: GraphStore) -> None:
+    """Roll back the imports whose process died before publishing them, and say so on stderr
+    (``发现未完成的导入 7（开始于 …），已回滚：… 条``)."""
+    for message in recover_and_tell(store):
+        typer.secho(message, fg=typer.colors.YELLOW, err=True)
 
 
 def refuse_empty(store: GraphStore, description: str) -> None:

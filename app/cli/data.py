@@ -46,13 +46,27 @@ def _as_of(text: str | None) -> dt.date | None:
         raise typer.BadParameter(f"{text!r} is not a date like 2025-06-30", param_hint="--as-of") from None
 
 
+VERDICTS = {
+    "rejected": "导入被拒绝 / import rejected: nothing was written",
+    "rolled_back": "导入未完成 / import failed: nothing was published; what it had written ({written}) was rolled back",
+    "pending": "导入未完成 / import failed: nothing was published; what it had written ({written}) stays invisible and is "
+               "rolled back by the next chainatlas command or server start",
+    "unknown": "导入结果未确认 / import outcome unknown: the store went away while publishing; all of it is visible "
+               "or the next start rolls it back",
+    "busy": "导入未开始 / import not started: another import is running; nothing was written",
+    "not_started": "导入未开始 / import not started: the store failed; nothing was written",
+}
+"""The last line on stderr when an import did not publish, by ``ImportReport.status``."""
+
+
 def _finish(report: ImportReport, report_path: Path | None) -> None:
     typer.echo(report.summary())
     if report_path is not None:
         written = report.write(report_path)
         typer.echo(f"问题报告 / report: {written}")
     if not report.ok:
-        typer.secho("导入被拒绝 / import rejected: nothing was written", fg=typer.colors.RED, err=True)
+        verdict = VERDICTS.get(report.status, VERDICTS["rejected"])
+        typer.secho(verdict.format(written=f"{report.written:,} items"), fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
 
 
@@ -90,15 +104,19 @@ def import_command(
     rename: RenamePolicyOption = typer.Option(
         WARN_ON_RENAME, "--rename",
         help="a credit code already stored under another name: warn (rename, keep the old name as an alias) or refuse"),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1, help="nodes and relationships per transaction "
+                                   "(all of them are published together at the end)"),
 ) -> None:
-    """Import enterprise lists (企业名录) and supply relations (供应关系); exit 1 when rejected."""
+    """Import enterprise lists (企业名录) and supply relations (供应关系) as one batch: readers see all of
+    it or none; exit 1 when rejected or when the store fails (nothing published)."""
     from loaders.importer import import_files
 
     date = _as_of(as_of)
     with configured_store() as store, audit_log() as log:
         result = import_files(
             store, files, kind=None if kind is ImportKind.auto else _KINDS[kind], as_of=date, dry_run=dry_run,
-            progress=sys.stderr.isatty(), rename=rename.value,
+            progress=sys.stderr.isatty(), rename=rename.value, chunk_size=batch_size,
+            description="chainatlas import " + " ".join(path.name for path in files),
         )
         if result.ok and not dry_run:  # the merge decisions on near-duplicate names, again (chainatlas names)
             from loaders.name_decisions import DecisionBook, apply_decisions

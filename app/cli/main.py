@@ -18,7 +18,7 @@ import json
 import typer
 
 from app.cli import analyses, data, names, operations, search, tokens
-from app.cli.context import LOAD_ENTERPRISES, LOAD_REFERENCE, configured_store, settings
+from app.cli.context import LOAD_ENTERPRISES, LOAD_REFERENCE, configured_store, settings, tell_recovered
 from app.security.tokens import TokenRegistry
 from graph_schema.errors import ChainAtlasError
 from stores.factory import open_store
@@ -58,6 +58,7 @@ def serve(
     try:
         tokens = TokenRegistry(chosen.tokens_path)
         store = open_store(chosen.store_config())
+        tell_recovered(store)
         if load_reference:
             from loaders.reference import load_reference as load
 

@@ -15,9 +15,12 @@ from stores import cypher
 INJECTION = "Enterprise) DETACH DELETE n //"
 LABEL_TEMPLATES = [
     cypher.MERGE_NODES, cypher.MISSING_IDS, cypher.DELETE_NODES, cypher.NODES_BY_ID, cypher.ALL_NODES,
-    cypher.NODE_PAGE, cypher.COUNT_NODES,
+    cypher.NODE_PAGE, cypher.COUNT_NODES, cypher.COUNT_VISIBLE_NODES, cypher.EARLIER_NODES,
 ]
-TYPE_TEMPLATES = [cypher.ALL_RELATIONSHIPS, cypher.COUNT_RELATIONSHIPS, cypher.DELETE_RELATIONSHIPS]
+TYPE_TEMPLATES = [cypher.ALL_RELATIONSHIPS, cypher.COUNT_RELATIONSHIPS, cypher.DELETE_RELATIONSHIPS,
+                  cypher.COUNT_VISIBLE_RELATIONSHIPS]
+VISIBLE_N = "(n._import IS NULL OR (n._import <= $_last AND NOT n._import IN $_hidden))"
+VISIBLE_R = "(r._import IS NULL OR (r._import <= $_last AND NOT r._import IN $_hidden))"
 
 
 def test_schema_statements() -> None:
@@ -29,8 +32,11 @@ def test_schema_statements() -> None:
     ]
     assert "CREATE INDEX enterprise_credit_code IF NOT EXISTS FOR (n:Enterprise) ON (n.credit_code)" in statements
     assert "CREATE CONSTRAINT meta_id_unique IF NOT EXISTS FOR (n:ChainAtlasMeta) REQUIRE n.id IS UNIQUE" in statements
+    assert "CREATE INDEX meta_state IF NOT EXISTS FOR (n:ChainAtlasMeta) ON (n.state)" in statements
+    assert ("CREATE CONSTRAINT staged_key_unique IF NOT EXISTS FOR (n:ChainAtlasStaged) REQUIRE n._stage_key IS UNIQUE"
+            in statements)
     assert statements[-1] == "DROP INDEX node_name_fulltext IF EXISTS"
-    assert len(statements) == len(INDEXES) + 2 == len(NODE_LABELS) * 2 + 3
+    assert len(statements) == len(INDEXES) + 4 == len(NODE_LABELS) * 2 + 5
 
 
 def test_index_statement_refuses_names_outside_the_schema() -> None:
@@ -62,14 +68,18 @@ def test_statements_over_one_label_or_type() -> None:
         "UNWIND $ids AS id OPTIONAL MATCH (n:Park {id: id}) WITH id, n WHERE n IS NULL RETURN collect(id) AS missing"
     )
     assert label(cypher.DELETE_NODES) == "UNWIND $ids AS id MATCH (n:Park {id: id}) DETACH DELETE n RETURN count(*) AS deleted"
-    assert label(cypher.NODES_BY_ID) == "UNWIND $ids AS id MATCH (n:Park {id: id}) RETURN properties(n) AS props"
-    assert label(cypher.ALL_NODES) == "MATCH (n:Park) RETURN properties(n) AS props"
-    assert label(cypher.NODE_PAGE) == "MATCH (n:Park) RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit"
+    assert label(cypher.NODES_BY_ID) == f"UNWIND $ids AS id MATCH (n:Park {{id: id}}) WHERE {VISIBLE_N} RETURN properties(n) AS props"
+    assert label(cypher.ALL_NODES) == f"MATCH (n:Park) WHERE {VISIBLE_N} RETURN properties(n) AS props"
+    assert label(cypher.NODE_PAGE) == (
+        f"MATCH (n:Park) WHERE {VISIBLE_N} RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit"
+    )
     assert label(cypher.COUNT_NODES) == "MATCH (n:Park) RETURN count(n) AS n"
+    assert label(cypher.COUNT_VISIBLE_NODES) == f"MATCH (n:Park) WHERE {VISIBLE_N} RETURN count(n) AS n"
     assert rel_type(cypher.ALL_RELATIONSHIPS) == (
-        "MATCH (a)-[r:LEADS]->(b) RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
+        f"MATCH (a)-[r:LEADS]->(b) WHERE {VISIBLE_R} RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS props"
     )
     assert rel_type(cypher.COUNT_RELATIONSHIPS) == "MATCH ()-[r:LEADS]->() RETURN count(r) AS n"
+    assert rel_type(cypher.COUNT_VISIBLE_RELATIONSHIPS) == f"MATCH ()-[r:LEADS]->() WHERE {VISIBLE_R} RETURN count(r) AS n"
     assert rel_type(cypher.DELETE_RELATIONSHIPS) == (
         "MATCH ()-[r:LEADS]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"
     )
@@ -88,15 +98,15 @@ def test_relationship_writes_and_reads() -> None:
         "SET r.first_seen = r.seen[0], r.last_seen = r.seen[-1] RETURN count(*) AS written"
     )
     assert cypher.incident_query("Enterprise", ["SUPPLIES", "LEADS"], "in") == (
-        "UNWIND $ids AS id MATCH (a:Enterprise {id: id})<-[r:SUPPLIES|LEADS]-(b) "
+        f"UNWIND $ids AS id MATCH (a:Enterprise {{id: id}})<-[r:SUPPLIES|LEADS]-(b) WHERE {VISIBLE_R} "
         "RETURN b.id AS src, a.id AS dst, type(r) AS type, properties(r) AS props"
     )
     assert cypher.search_query(["Chain", "Park", "Chain"]) == (
         "CALL () { "
-        "MATCH (n:Chain) WHERE n.name CONTAINS $q OR n.id = $q OR n.credit_code = $q "
-        "OR any(alias IN coalesce(n.aliases, []) WHERE alias CONTAINS $q) RETURN n UNION ALL "
-        "MATCH (n:Park) WHERE n.name CONTAINS $q OR n.id = $q OR n.credit_code = $q "
-        "OR any(alias IN coalesce(n.aliases, []) WHERE alias CONTAINS $q) RETURN n } "
+        "MATCH (n:Chain) WHERE (n.name CONTAINS $q OR n.id = $q OR n.credit_code = $q "
+        f"OR any(alias IN coalesce(n.aliases, []) WHERE alias CONTAINS $q)) AND {VISIBLE_N} RETURN n UNION ALL "
+        "MATCH (n:Park) WHERE (n.name CONTAINS $q OR n.id = $q OR n.credit_code = $q "
+        f"OR any(alias IN coalesce(n.aliases, []) WHERE alias CONTAINS $q)) AND {VISIBLE_N} RETURN n }} "
         "RETURN properties(n) AS props "
         "ORDER BY CASE WHEN n.name = $q THEN 0 WHEN n.name STARTS WITH $q THEN 1 ELSE 2 END, "
         "size(n.name), n.name, n.id LIMIT $limit"
@@ -112,8 +122,45 @@ def test_relationship_writes_and_reads() -> None:
         lambda: cypher.search_query([INJECTION]),
         lambda: cypher.merge_relationships_query("SUPPLIES", INJECTION, "Enterprise"),
         lambda: cypher.merge_relationships_query("SUPPLIES", "Enterprise", "Enterprise", merge_on="share"),
+        lambda: cypher.stage_nodes_query(INJECTION),
+        lambda: cypher.stage_relationships_query("SUPPLIES]->() DELETE r //"),
+        lambda: cypher.earlier_relationships_query("SUPPLIES", "Enterprise", INJECTION, "product"),
+        lambda: cypher.publish_nodes_query(INJECTION),
+        lambda: cypher.publish_relationships_query("SUPPLIES", "Enterprise", "Enterprise", "share"),
+        lambda: cypher.parse_shape("SUPPLIES|Enterprise|Enterprise|product}) DETACH DELETE s //"),
+        lambda: cypher.parse_shape("SUPPLIES|Enterprise) DELETE a //|Enterprise|product"),
+        lambda: cypher.visible("n) DETACH DELETE n //"),
     ],
 )
 def test_names_outside_the_schema_are_refused(build: Callable[[], str]) -> None:
     with pytest.raises(SchemaError):
         build()
+
+
+def test_import_writes_and_publication() -> None:
+    assert cypher.merge_relationships_query("LEADS", "Enterprise", "Chain", pending=True).split("MERGE ")[1] == (
+        "(a)-[r:LEADS {key: row.key}]->(b) ON CREATE SET r._import = $imp SET r += row.props RETURN count(*) AS written"
+    )
+    assert cypher.earlier_relationships_query("SUPPLIES", "Enterprise", "Enterprise", "product") == (
+        "UNWIND $rows AS row MATCH (a:Enterprise {id: row.src})-[r:SUPPLIES {product: row.key}]->(b:Enterprise {id: row.dst}) "
+        "WHERE r._import IS NULL OR r._import <> $imp RETURN row.src AS src, row.dst AS dst, row.key AS key, "
+        "EXISTS { MATCH (:ChainAtlasStaged {_stage_key: row.stage}) } OR any(k IN keys(row.props) "
+        "WHERE NOT k IN ['seen', 'first_seen', 'last_seen'] AND NOT coalesce(r[k] = row.props[k], false)) "
+        "OR any(d IN coalesce(row.props.seen, []) WHERE NOT d IN coalesce(r.seen, [])) AS changed"
+    )
+    assert cypher.for_label(cypher.EARLIER_NODES, "Park").startswith(
+        "UNWIND $rows AS row MATCH (n:Park {id: row.id}) WHERE n._import IS NULL OR n._import <> $imp RETURN n.id AS id, "
+        "EXISTS { MATCH (:ChainAtlasStaged {_stage_key: row.stage}) }"
+    )
+    assert cypher.publish_nodes_query("Chain") == (
+        "MATCH (s:ChainAtlasStaged) WHERE s._stage_import = $imp AND s._stage_label = $label "
+        "MATCH (n:Chain {id: s._stage_id}) WITH n, {props: properties(s)} AS row SET n += row.props "
+        "REMOVE n._stage_key, n._stage_import, n._stage_label, n._stage_id, n._stage_shape, n._stage_src, n._stage_dst, "
+        "n._stage_rel_key"
+    )
+    assert cypher.publish_relationships_query("PRODUCES", "Enterprise", "Product", "key").startswith(
+        "MATCH (s:ChainAtlasStaged) WHERE s._stage_import = $imp AND s._stage_shape = $shape "
+        "MATCH (a:Enterprise {id: s._stage_src})-[r:PRODUCES {key: s._stage_rel_key}]->(b:Product {id: s._stage_dst}) "
+        "WITH r, {props: properties(s)} AS row SET r += row.props REMOVE r._stage_key"
+    )
+    assert cypher.shape_text("SUPPLIES", "Enterprise", "Enterprise", "product") == "SUPPLIES|Enterprise|Enterprise|product"

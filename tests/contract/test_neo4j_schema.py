@@ -20,10 +20,11 @@ def run(store: Neo4jStore, query: str, **params: Any) -> list[dict[str, Any]]:
 def test_constraints_and_indexes_exist(neo4j_store: Neo4jStore) -> None:
     neo4j_store.ensure_schema()
     constraints = {row["name"] for row in run(neo4j_store, "SHOW CONSTRAINTS YIELD name RETURN name")}
-    assert {f"{label.lower()}_id_unique" for label in NODE_LABELS} | {"meta_id_unique"} <= constraints
+    assert {f"{label.lower()}_id_unique" for label in NODE_LABELS} | {"meta_id_unique", "staged_key_unique"} <= constraints
     indexes = {row["name"]: row["type"] for row in run(neo4j_store, "SHOW INDEXES YIELD name, type RETURN name, type")}
     assert all(indexes[f"{label.lower()}_name_text"] == "TEXT" for label in NODE_LABELS)
-    assert len(schema_statements()) == len(NODE_LABELS) * 2 + 3
+    assert indexes["meta_state"] == "RANGE"
+    assert len(schema_statements()) == len(NODE_LABELS) * 2 + 5
 
 
 def test_the_retired_fulltext_index_is_dropped(neo4j_store: Neo4jStore) -> None:
