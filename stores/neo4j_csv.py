@@ -203,6 +203,8 @@ class ImportFiles:
         self.folder = folder
         self.items = 0
         """Items written into the files."""
+        self.seconds = 0.0
+        """Spent writing them (kept by the caller)."""
         self.repeats: list[Node | Relationship] = []
         """Items already written once, in order: for the driver after the import."""
         self._tables: dict[tuple[str, str], _Table] = {}
