@@ -260,7 +260,9 @@ cmd_import_full() {
   mapfile -t args <"$args_file"
   take_lock
   cmd_install
+  local began=$SECONDS
   cmd_stop
+  local stopped=$SECONDS
   local databases="$STATE_DIR/data/databases" transactions="$STATE_DIR/data/transactions"
   local aside_db="$databases/.neo4j-before-import" aside_tx="$transactions/.neo4j-before-import"
   rm -rf "$aside_db" "$aside_tx"
@@ -274,6 +276,7 @@ cmd_import_full() {
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
     --add-opens=java.base/java.lang=ALL-UNNAMED \
     -cp "$JAR:$LIB_DIR/*" org.neo4j.cli.AdminTool database import full "${args[@]}" "${extra[@]}" neo4j || status=$?
+  local imported=$SECONDS
   if ((status == 0)); then
     rm -rf "$aside_db" "$aside_tx"
   else
@@ -286,6 +289,7 @@ cmd_import_full() {
   # start again with the settings of the last start (port, heap, page cache, JVM options, conf file)
   ( if [[ -f "$STATE_DIR/launch.env" ]]; then set -a; . "$STATE_DIR/launch.env"; set +a; fi
     exec bash "$SCRIPT_DIR/neo4j.sh" start ) || die "the server did not start again after the import"
+  echo "import-full seconds: stop $((stopped - began)) neo4j-admin $((imported - stopped)) start $((SECONDS - imported))"
   ((status == 0)) || die "neo4j-admin database import full failed (exit $status)"
 }
 

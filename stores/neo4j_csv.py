@@ -32,8 +32,8 @@ Three things the CSV format cannot say are handed back to the loader (``stores.n
 id:ID,source:string,as_of:string,synthetic:boolean,quote:string,name:string,kind:string,target_2026_yi:double,segments:string[],plan_order:long,chainatlas_empty_lists:string[]
 >>> print((Path(folder) / "nodes-Chain.csv").read_text(), end="")
 "chain:ev",,,false,,"新能源","新兴",1600.0,,,
->>> files.empty_lists()
-{('node', 'Chain'): ({'segments'}, set()), ('node', 'Enterprise'): ({'aliases', 'tags'}, set())}
+>>> {name: sorted(emptied) for name, (emptied, marked) in files.empty_lists().items()}
+{('node', 'Chain'): ['segments'], ('node', 'Enterprise'): ['aliases', 'tags']}
 >>> print((Path(folder) / "rels-LEADS.csv").read_text(), end="")
 "ent:a","chain:ev","",,,false,,
 """
@@ -41,7 +41,6 @@ id:ID,source:string,as_of:string,synthetic:boolean,quote:string,name:string,kind
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
@@ -74,38 +73,24 @@ def _joined(texts: list[str]) -> str:
     return quoted(ARRAY_DELIMITER.join(texts))
 
 
-def _checked(kind: type, write: Callable[[Any], str]) -> Callable[[Any], str]:
-    def checked(value: Any) -> str:
-        if type(value) is not kind:  # the driver would store another type than the column's
-            raise StoreError(f"值 {value!r} 不是 {kind.__name__}，不能批量导入")
-        return write(value)
-
-    return checked
-
-
-_COLUMN_KINDS: dict[Any, tuple[str, Callable[[Any], str]]] = {
-    str: ("string", _checked(str, quoted)),
-    bool: ("boolean", _checked(bool, lambda value: "true" if value else "false")),
-    int: ("long", _checked(int, str)),
-    float: ("double", _checked(float, repr)),  # repr: the shortest text that reads back as the same float
-    dt.date: ("string", _checked(dt.date, lambda value: quoted(value.isoformat()))),
-}
-_LIST_KINDS: dict[Any, Callable[[list[Any]], str]] = {
-    str: _joined,
-    dt.date: lambda values: _joined([value.isoformat() for value in values]),
-}
+_CSV_TYPES: dict[Any, str] = {str: "string", bool: "boolean", int: "long", float: "double", dt.date: "string", list: "string[]"}
+_LIST_ELEMENTS = (str, dt.date)
 
 
 @dataclass(frozen=True)
 class Column:
-    """A property column: its name, CSV type, how a value is written, whether it holds a list and
-    whether the field may be None (a nullable list needs the ``chainatlas_empty_lists`` marker)."""
+    """A property column: its name, the Python type of its values (``list`` for a list of
+    ``element``), whether the field may be None (a nullable list needs the ``chainatlas_empty_lists``
+    marker)."""
 
     name: str
-    csv_type: str
-    write: Callable[[Any], str]
-    is_list: bool = False
+    kind: type
+    element: type | None = None
     nullable: bool = False
+
+    @property
+    def csv_type(self) -> str:
+        return _CSV_TYPES[self.kind]
 
 
 def column(name: str, annotation: Any) -> Column:
@@ -128,18 +113,19 @@ def column(name: str, annotation: Any) -> Column:
         annotation = str
     if get_origin(annotation) is list:
         (element,) = get_args(annotation)
-        if element not in _LIST_KINDS:
+        if element not in _LIST_ELEMENTS:
             raise StoreError(f"字段 {name} 的类型 {annotation} 不能批量导入")
-        return Column(name, "string[]", _LIST_KINDS[element], is_list=True, nullable=nullable)
-    if annotation not in _COLUMN_KINDS:
+        return Column(name, list, element, nullable=nullable)
+    if annotation not in _CSV_TYPES:
         raise StoreError(f"字段 {name} 的类型 {annotation} 不能批量导入")
-    csv_type, write = _COLUMN_KINDS[annotation]
-    return Column(name, csv_type, write, nullable=nullable)
+    return Column(name, annotation, nullable=nullable)
 
 
-KEY_COLUMN = Column("key", "string", quoted)
+KEY_COLUMN = Column("key", str)
 """The ``key`` property of a relationship the driver path merges on ``key`` (an empty string but for
 keyed types without their key)."""
+_ABSENT = type(None)
+"""The kind of a column left empty whatever the row holds (``first_seen`` of a record without ``seen``)."""
 
 
 @dataclass
@@ -158,30 +144,52 @@ class _Table:
     """Nullable list properties written empty, named in the row's ``chainatlas_empty_lists``."""
     multiline: bool = False
 
+    def __post_init__(self) -> None:
+        # (name, kind, element, nullable) per column; the second plan for rows without ``seen``, whose
+        # first and last seen SEEN_MERGE leaves unset
+        self._plan = [(col.name, col.kind, col.element, col.nullable) for col in self.columns]
+        self._unseen_plan = [(name, _ABSENT if name in ("first_seen", "last_seen") else kind, element, nullable)
+                             for name, kind, element, nullable in self._plan]
+
     def write(self, ends: tuple[str, ...], values: dict[str, Any], key: str | None = None) -> None:
         """One row: ``values`` maps each column's name to the value (None: no property); ``key`` is
-        the ``key`` property of a relationship (None: none)."""
-        fields = [quoted(end) for end in ends]
+        the ``key`` property of a relationship (None: none). A value of another type than its column's
+        is a StoreError (the driver would store another type). Written inline, without a call per
+        value: this loop is most of a bulk load's Python time."""
+        fields = ['"' + end.replace('"', '""') + '"' for end in ends]
         append = fields.append
         if self.keyed:
-            append("" if key is None else quoted(key))
+            append("" if key is None else '"' + key.replace('"', '""') + '"')
         marked: list[str] = []
-        if self.observed and values["seen"] is None:  # SEEN_MERGE: no first/last seen without seen
-            values = {**values, "first_seen": None, "last_seen": None}
-        for col in self.columns:
-            value = values[col.name]
-            if value is None:
+        plan = self._unseen_plan if self.observed and values["seen"] is None else self._plan
+        for name, kind, element, nullable in plan:
+            value: Any = values[name]
+            if value is None or kind is _ABSENT:
                 append("")
                 continue
-            if col.is_list and not value:
-                if col.nullable:
-                    marked.append(col.name)
-                    self.marked.add(col.name)
+            actual = type(value)  # (compared through a name: mypy would narrow ``value`` to object)
+            if actual is not kind:
+                raise StoreError(f"{self.path.name}：属性 {name} 的值 {value!r} 不是 {kind.__name__}，不能批量导入")
+            if kind is str:
+                append('"' + value.replace('"', '""') + '"')
+            elif kind is float:
+                append(repr(value))  # the shortest text that reads back as the same float
+            elif kind is bool:
+                append("true" if value else "false")
+            elif kind is list:
+                if value:
+                    append(_joined(value if element is str else [item.isoformat() for item in value]))
+                    continue
+                if nullable:
+                    marked.append(name)
+                    self.marked.add(name)
                 else:
-                    self.emptied.add(col.name)
+                    self.emptied.add(name)
                 append("")
-                continue
-            append(col.write(value))
+            elif kind is int:
+                append(str(value))
+            else:  # a date
+                append('"' + value.isoformat() + '"')
         append(_joined(marked) if marked else "")
         line = ",".join(fields)
         if "\n" in line or "\r" in line:

@@ -94,6 +94,7 @@ def test_bulk_load_stores_what_the_driver_stores(neo4j_store: GraphStore, empty_
             load.store.counts()
         summary = load.finish()
     assert summary.imported > 10 * DEMO_SCALE / 2 and summary.repeats == 1  # the reference data repeats one INPUT_TO
+    assert {"csv", "stop", "neo4j-admin", "start", "schema", "total"} <= set(summary.seconds)
     assert target.counts() == neo4j_store.counts()
     assert content_digest(target) == content_digest(neo4j_store)  # every label, property and relationship
     enterprise = target.get_node("ent:demo-8810-0000000")
