@@ -64,11 +64,11 @@ def bulk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BulkServer
     started = _neo4j_sh("start", env)
     assert started.returncode == 0, started.stdout + started.stderr
     uri = f"bolt://127.0.0.1:{port}"
-    store = Neo4jStore.connect(uri)
+    server = BulkServer(uri, home, Neo4jStore.connect(uri))
     try:
-        yield BulkServer(uri, home, store)
+        yield server
     finally:
-        store.close()
+        server.store.close()
         _neo4j_sh("stop", env)
 
 
@@ -177,10 +177,14 @@ def test_cli_import_bulk_matches_the_embedded_import(bulk_cli: typer.Typer, empt
     result = runner.invoke(bulk_cli, ["import", *map(str, files), "--bulk"])
     assert result.exit_code == 0, result.output
     assert "导入完成" in result.output
-    assert content_digest(empty_bulk_server.store) == content_digest(expected)
+    loaded = Neo4jStore.connect(empty_bulk_server.uri)  # a driver of its own: the fixture's waits for the old database
+    assert content_digest(loaded) == content_digest(expected)
+    loaded.close()
     expected.close()
     again = runner.invoke(bulk_cli, ["import", *map(str, files), "--bulk"])  # no longer empty: refused
     assert again.exit_code == 2 and "只用于空数据库的首次导入" in again.output
+    empty_bulk_server.store.close()  # the fixture's store, for the next tests: one that knows the new database
+    empty_bulk_server.store = Neo4jStore.connect(empty_bulk_server.uri)
 
 
 def test_cli_bulk_on_the_embedded_store_is_refused(bulk_cli: typer.Typer, monkeypatch: pytest.MonkeyPatch) -> None:
