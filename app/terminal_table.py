@@ -28,6 +28,7 @@ from rich import box
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from queries.formatting import figure_text, is_share_column, percent_points, shortened
 
@@ -41,6 +42,7 @@ MIN_WRAPPED = 16  # a wrapped column is at least this wide
 UNWRAPPED = 24  # columns up to this wide are kept on one line first, when room allows
 FIGURE_COLUMNS = ("引进前", "引进后", "变化", "之前", "之后")  # their unit is the row's 指标
 NO_RESULTS = "（无结果）"
+_REWRAPPED = re.compile("[\t\n\x07\x08\x0b\x0c\r]")  # what rich's Text expands, splits on or strips
 
 
 class Names(Protocol):
@@ -122,7 +124,7 @@ def readable_rows(rows: Sequence[Mapping[str, Any]], names: Names) -> tuple[list
 
 
 def column_widths(columns: list[str], cells: list[list[str]], width: int = TERMINAL_WIDTH,
-                  optional: frozenset[int] = frozenset()) -> dict[int, int]:
+                  optional: frozenset[int] = frozenset(), sizes: list[list[int]] | None = None) -> dict[int, int]:
     """The width of each shown column (by position) within ``width``, two spaces between columns.
 
     No column is narrower than its heading, nor (if wrapped) than ``MIN_WRAPPED``. When the floors
@@ -135,8 +137,11 @@ def column_widths(columns: list[str], cells: list[list[str]], width: int = TERMI
     {0: 4, 1: 34}
     >>> column_widths(["产品", "企业", "说明"], [["电芯", "乙" * 40, "甲" * 15]], width=36, optional=frozenset({1}))
     {0: 4, 2: 30}
+
+    ``sizes`` are the cells' widths when already measured (``cell_sizes``).
     """
-    natural = [max([cell_len(column), *(cell_len(line[index]) for line in cells)]) for index, column in enumerate(columns)]
+    sizes = cell_sizes(cells) if sizes is None else sizes
+    natural = [max([cell_len(column), *(line[index] for line in sizes)]) for index, column in enumerate(columns)]
     floor = [min(natural[i], max(cell_len(column), MIN_WRAPPED)) for i, column in enumerate(columns)]
     shown = list(range(len(columns)))
 
@@ -163,6 +168,16 @@ def column_widths(columns: list[str], cells: list[list[str]], width: int = TERMI
     return widths
 
 
+def cell_sizes(cells: list[list[str]]) -> list[list[int]]:
+    """The display width of every cell (a CJK character takes two columns), measured once for the
+    column widths and the layout.
+
+    >>> cell_sizes([["电芯", "3"]])
+    [[4, 1]]
+    """
+    return [[cell_len(text) for text in line] for line in cells]
+
+
 def terminal_table(rows: Sequence[Mapping[str, Any]], *, names: Names | None = None, width: int = TERMINAL_WIDTH) -> str:
     """``rows`` as a text table at most ``width`` columns wide (see the module's description)."""
     if not rows:
@@ -171,23 +186,81 @@ def terminal_table(rows: Sequence[Mapping[str, Any]], *, names: Names | None = N
     rows = rows[:ROW_LIMIT]
     columns, cells = readable_rows(rows, {} if names is None else names)
     lists = frozenset(index for index, column in enumerate(columns) if any(isinstance(row.get(column), (list, tuple)) for row in rows))
-    widths = column_widths(columns, cells, width, lists)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0, 0, COLUMN_GAP - 1), header_style="")
-    for index, size in widths.items():
-        numeric = all(_looks_numeric(line[index]) for line in cells)
-        table.add_column(columns[index], width=size, overflow="fold", justify="right" if numeric else "left")
-    for line in cells:
-        table.add_row(*(line[index] for index in widths))
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False,
+    sizes = cell_sizes(cells)
+    widths = column_widths(columns, cells, width, lists, sizes)
+    right = {index: all(_looks_numeric(line[index]) for line in cells) for index in widths}
+    console = Console(width=width, color_system=None, force_terminal=False, legacy_windows=False,
                       highlight=False, emoji=False, markup=False)
-    console.print(table)
+    lines = table_lines(columns, cells, widths, right, console, sizes)
+    buffer = io.StringIO()
+    console.file = buffer
     if total > len(rows):
         console.print(f"（共 {total:,} 行，此处显示前 {len(rows)} 行；用 --format csv、json 或 xlsx 可得全部行）")
     left_out = [column for index, column in enumerate(columns) if index not in widths]
     if left_out:  # wrapped to the width like the table
         console.print(f"（另有 {len(left_out)} 列未显示：{'、'.join(left_out)}；用 --format csv、json 或 xlsx 可得全部列）")
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines() if line.strip()) + "\n"
+    lines += buffer.getvalue().splitlines()
+    return "\n".join(line.rstrip() for line in lines if line.strip()) + "\n"
+
+
+def table_lines(columns: list[str], cells: list[list[str]], widths: dict[int, int], right: dict[int, bool],
+                console: Console, sizes: list[list[int]] | None = None) -> list[str]:
+    """The lines of the table — headings, a rule, the rows — laid out as rich's ``Table`` (box
+    ``SIMPLE_HEAD``, no edge, ``COLUMN_GAP`` between columns, cells folded to their column's width)
+    would lay them out, but with each cell's width measured once (``sizes``): a cell that fits its
+    column is padded as rich pads it, only a longer one (or one holding a tab, a line break or a
+    control character) is wrapped by rich's own ``Text.wrap``, and the lines are joined here. rich's
+    table machinery measured every cell again in several passes and took a fifth of a ``risks
+    --chain`` run. Tables whose columns rich would narrow (wider than the console, or a column under
+    2 cells) go through rich's ``Table`` itself (``rich_table_lines``).
+
+    >>> for line in table_lines(["产品", "数量"], [["电芯", "3"]], {0: 4, 1: 4}, {0: False, 1: True}, Console(width=20)):
+    ...     print(line)
+    产品  数量
+    ──────────
+    电芯     3
+    """
+    shown = list(widths)
+    if min(widths.values()) < 2 or sum(widths.values()) + COLUMN_GAP * (len(shown) - 1) > console.width:
+        return rich_table_lines(columns, cells, widths, right, console)
+    gap = " " * COLUMN_GAP
+    sizes = cell_sizes(cells) if sizes is None else sizes
+
+    def block(text: str, size: int, index: int) -> list[str]:
+        width = widths[index]
+        if size <= width and not _REWRAPPED.search(text):  # one line, padded as rich's Lines.justify pads it
+            if not right[index]:
+                return [text + " " * (width - size)]
+            if not text[-1:].isspace():
+                return [" " * (width - size) + text]
+        wrapped = Text(text).wrap(console, width, justify="right" if right[index] else "left", overflow="fold")
+        return [line.plain for line in wrapped]
+
+    lines: list[str] = []
+    headings = [(columns[index], cell_len(columns[index])) for index in shown]
+    for row in [headings, *([(line[index], size[index]) for index in shown] for line, size in zip(cells, sizes, strict=True))]:
+        blocks = [block(text, size, index) for (text, size), index in zip(row, shown, strict=True)]
+        height = max(len(lines_of_cell) for lines_of_cell in blocks)
+        for number in range(height):
+            lines.append(gap.join(cell[number] if number < len(cell) else " " * widths[index]
+                                  for cell, index in zip(blocks, shown, strict=True)))
+        if not lines[1:]:  # after the headings: the rule
+            lines.append("─" * (sum(widths.values()) + COLUMN_GAP * (len(shown) - 1)))
+    return lines
+
+
+def rich_table_lines(columns: list[str], cells: list[list[str]], widths: dict[int, int], right: dict[int, bool],
+                     console: Console, sizes: list[list[int]] | None = None) -> list[str]:
+    """The same lines through rich's ``Table`` (the reference ``table_lines`` is tested against;
+    ``sizes`` is not needed: rich measures the cells itself)."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0, 0, COLUMN_GAP - 1), header_style="")
+    for index, size in widths.items():
+        table.add_column(columns[index], width=size, overflow="fold", justify="right" if right[index] else "left")
+    for line in cells:
+        table.add_row(*(line[index] for index in widths))
+    with console.capture() as capture:
+        console.print(table)
+    return capture.get().splitlines()
 
 
 def _looks_numeric(text: str) -> bool:

@@ -4,7 +4,7 @@
 # Neo4j Community 5.26 LTS runs embedded in a small Java launcher
 # (neo4j_launcher/), listening for Bolt on 127.0.0.1 with auth disabled.
 #
-# Usage: scripts/neo4j.sh {install|start|stop|restart|status|reset|log}
+# Usage: scripts/neo4j.sh {install|start|stop|restart|status|reset|log|import-full ARGS_FILE}
 #   install  build neo4j_launcher (mvn package + runtime deps), skipped when up to date
 #   start    install if needed, start in the background, wait until Bolt answers
 #   stop     stop the server started by `start` (idempotent)
@@ -12,6 +12,12 @@
 #   status   print "running" and exit 0 if up and answering Bolt, else exit 1
 #   reset    stop and delete the data (next start begins with an empty database)
 #   log      print the tail of the server logs
+#   import-full ARGS_FILE
+#            the offline bulk load (stores/neo4j_bulk.py): stop the server, move the database
+#            `neo4j` aside, run `neo4j-admin database import full` with the arguments in ARGS_FILE
+#            (one a line, no database name), start the server again with the settings it was last
+#            started with (STATE_DIR/launch.env). The database moved aside is deleted when the import
+#            succeeded and put back when it failed (exit 1): nothing half-imported is ever served.
 #
 # Environment:
 #   NEO4J_BOLT_PORT          Bolt port (default 7687)
@@ -22,6 +28,7 @@
 #   NEO4J_CONF_FILE          a file of further Neo4j settings in neo4j.conf format (e.g. db.format=standard)
 #   NEO4J_START_TIMEOUT      seconds to wait for Bolt on start (default 120)
 #   NEO4J_STOP_TIMEOUT       seconds to wait for a clean exit on stop before SIGKILL (default 60)
+#   NEO4J_IMPORT_HEAP        JVM heap of `import-full` (default 1g; the importer works mostly off heap)
 #   JAVA_HOME / MVN          java and maven to use (default: from PATH)
 set -euo pipefail
 
@@ -197,6 +204,9 @@ cmd_start() {
   pid="$(tr -dc '0-9' <"$PID_FILE" 2>/dev/null || true)"
   [[ -n "$pid" ]] || { show_log_tail; die "launcher did not start"; }
   wait_ready "$pid"
+  # What this start used, for `import-full` to start the server again alike.
+  printf 'NEO4J_BOLT_PORT=%q\nNEO4J_HEAP=%q\nNEO4J_PAGECACHE_MB=%q\nNEO4J_JAVA_OPTS=%q\nNEO4J_CONF_FILE=%q\n' \
+    "$PORT" "$HEAP" "${NEO4J_PAGECACHE_MB:-}" "${NEO4J_JAVA_OPTS:-}" "${NEO4J_CONF_FILE:-}" >"$STATE_DIR/launch.env"
   echo "running (pid $pid) bolt://127.0.0.1:$PORT ready in $((SECONDS - started))s"
 }
 
@@ -241,6 +251,48 @@ cmd_reset() {
   echo "data deleted ($STATE_DIR)"
 }
 
+# Offline `neo4j-admin database import full` into the database `neo4j` of this state dir. The caller
+# (stores/neo4j_bulk.py) has checked that the database holds no data; see the usage above.
+cmd_import_full() {
+  local args_file="${1:-}"
+  [[ -f "$args_file" ]] || die "import-full: no arguments file: ${args_file:-(none)}"
+  local -a args=()
+  mapfile -t args <"$args_file"
+  take_lock
+  cmd_install
+  local began=$SECONDS
+  cmd_stop
+  local stopped=$SECONDS
+  local databases="$STATE_DIR/data/databases" transactions="$STATE_DIR/data/transactions"
+  local aside_db="$databases/.neo4j-before-import" aside_tx="$transactions/.neo4j-before-import"
+  rm -rf "$aside_db" "$aside_tx"
+  [[ -d "$databases/neo4j" ]] && mv "$databases/neo4j" "$aside_db"
+  [[ -d "$transactions/neo4j" ]] && mv "$transactions/neo4j" "$aside_tx"
+  local -a extra=()
+  [[ -n "${NEO4J_CONF_FILE:-}" ]] && extra+=("--additional-config=$NEO4J_CONF_FILE")
+  local status=0
+  NEO4J_HOME="$STATE_DIR" NEO4J_CONF="$STATE_DIR/conf" "$JAVA" "-Xmx${NEO4J_IMPORT_HEAP:-1g}" \
+    -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
+    --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+    --add-opens=java.base/java.lang=ALL-UNNAMED \
+    -cp "$JAR:$LIB_DIR/*" org.neo4j.cli.AdminTool database import full "${args[@]}" "${extra[@]}" neo4j || status=$?
+  local imported=$SECONDS
+  if ((status == 0)); then
+    rm -rf "$aside_db" "$aside_tx"
+  else
+    log "import failed (exit $status): the database is put back as it was"
+    rm -rf "$databases/neo4j" "$transactions/neo4j"
+    [[ -d "$aside_db" ]] && mv "$aside_db" "$databases/neo4j"
+    [[ -d "$aside_tx" ]] && mv "$aside_tx" "$transactions/neo4j"
+  fi
+  exec 9>&-
+  # start again with the settings of the last start (port, heap, page cache, JVM options, conf file)
+  ( if [[ -f "$STATE_DIR/launch.env" ]]; then set -a; . "$STATE_DIR/launch.env"; set +a; fi
+    exec bash "$SCRIPT_DIR/neo4j.sh" start ) || die "the server did not start again after the import"
+  echo "import-full seconds: stop $((stopped - began)) neo4j-admin $((imported - stopped)) start $((SECONDS - imported))"
+  ((status == 0)) || die "neo4j-admin database import full failed (exit $status)"
+}
+
 case "${1:-}" in
   install) take_lock; cmd_install ;;
   start) cmd_start ;;
@@ -249,8 +301,9 @@ case "${1:-}" in
   status) cmd_status ;;
   reset) cmd_reset ;;
   log | logs) show_log_tail 2>&1 ;;
+  import-full) cmd_import_full "${2:-}" ;;
   *)
-    echo "usage: $0 {install|start|stop|restart|status|reset|log}" >&2
+    echo "usage: $0 {install|start|stop|restart|status|reset|log|import-full ARGS_FILE}" >&2
     exit 2
     ;;
 esac

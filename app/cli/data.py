@@ -5,6 +5,7 @@
     chainatlas import 企业名录.xlsx 供应关系.csv --dry-run      # validate, show what would change
     chainatlas import 企业名录.xlsx 供应关系.csv --report 问题.xlsx
     chainatlas demo --scale 3000 --seed 8810                   # 示例数据（虚构）
+    chainatlas demo --scale 100000 --bulk                      # first load of an empty Neo4j, offline (app/cli/bulk.py)
     chainatlas export --format graphml --output chainatlas.graphml     # refuses an empty store (exit 3)
     chainatlas template --kind enterprises --output 企业名录模板.xlsx
     chainatlas import-realdata willems --chains 1-5
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,6 +93,8 @@ class RenamePolicyOption(StrEnum):
 
 
 WARN_ON_RENAME = RenamePolicyOption.warn
+BULK_HELP = ("first load of an EMPTY Neo4j started by scripts/neo4j.sh: write CSV, stop the server, "
+             "neo4j-admin database import full, start it again (docs/import.md)")
 _KINDS: dict[ImportKind, Kind] = {ImportKind.enterprises: "enterprises", ImportKind.supplies: "supplies"}
 
 
@@ -106,18 +110,27 @@ def import_command(
         help="a credit code already stored under another name: warn (rename, keep the old name as an alias) or refuse"),
     batch_size: int = typer.Option(5000, "--batch-size", min=1, help="nodes and relationships per transaction "
                                    "(all of them are published together at the end)"),
+    bulk: bool = typer.Option(False, "--bulk", help=BULK_HELP),
 ) -> None:
     """Import enterprise lists (企业名录) and supply relations (供应关系) as one batch: readers see all of
     it or none; exit 1 when rejected or when the store fails (nothing published)."""
     from loaders.importer import import_files
 
     date = _as_of(as_of)
-    with configured_store() as store, audit_log() as log:
+    with configured_store() as store, audit_log() as log, ExitStack() as stack:
+        target = store
+        if bulk:
+            from app.cli.bulk import bulk_load, finish
+
+            load = stack.enter_context(bulk_load(store))
+            target = load.store
         result = import_files(
-            store, files, kind=None if kind is ImportKind.auto else _KINDS[kind], as_of=date, dry_run=dry_run,
+            target, files, kind=None if kind is ImportKind.auto else _KINDS[kind], as_of=date, dry_run=dry_run,
             progress=sys.stderr.isatty(), rename=rename.value, chunk_size=batch_size,
             description="chainatlas import " + " ".join(path.name for path in files),
         )
+        if bulk and result.ok and not dry_run:
+            finish(load)
         if result.ok and not dry_run:  # the merge decisions on near-duplicate names, again (chainatlas names)
             from loaders.name_decisions import DecisionBook, apply_decisions
 
@@ -132,15 +145,24 @@ def demo_command(
     scale: int = typer.Option(3000, min=1, help="number of enterprises (100000+ for benchmarks)"),
     seed: int = typer.Option(8810, help="random seed; the same seed gives the same data"),
     batch_size: int = typer.Option(20000, min=1, help="nodes and relationships per transaction"),
+    bulk: bool = typer.Option(False, "--bulk", help=BULK_HELP),
 ) -> None:
     """Fill every chain with fictitious demo enterprises and supply relations (示例数据（虚构）)."""
     from loaders.demo import SYNTHETIC_LABEL, load_demo
 
-    with configured_store() as store, audit_log() as log:
+    with configured_store() as store, audit_log() as log, ExitStack() as stack:
+        target = store
+        if bulk:
+            from app.cli.bulk import bulk_load, finish
+
+            load = stack.enter_context(bulk_load(store))
+            target = load.store
         try:
-            written = load_demo(store, scale, seed, batch_size=batch_size, progress=sys.stderr.isatty())
+            written = load_demo(target, scale, seed, batch_size=batch_size, progress=sys.stderr.isatty())
         except ValueError as exc:
             raise fail(str(exc), 2) from None
+        if bulk:
+            finish(load)
         log.add(cli_actor(), "import", {"files": [], "dataset": SYNTHETIC_LABEL, "scale": scale, "seed": seed,
                                         "via": "命令行", "ok": True, "written": sum(written.values()), "items": written})
     typer.echo(f"{SYNTHETIC_LABEL}: scale={scale} seed={seed}")
