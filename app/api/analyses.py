@@ -1,6 +1,12 @@
 """Analyses as API operations. Each returns one table of its result, paginated, or the complete
 table as CSV/XLSX (``format``); ``table`` picks which table (the first is the main one).
 
+A JSON page is encoded once per store revision and request (``GraphCache.encoded``: the same
+parameters, date and page give the same bytes) and served from those bytes on the event loop
+(``app.readmodel.cached_answers``). An answer whose analysis is not computed yet for the current
+data (at start, after an import) is computed in the background (``app.readmodel.preparing``);
+meanwhile the operation answers 202 with ``Retry-After`` and a 正在准备 message.
+
 Roles: viewer (招商) may use chain maps, gaps, candidates, recruit-to-de-risk, indices and
 changes; critical dependencies and disruption simulations are for reviewers (安全审查) and admins.
 """
@@ -14,20 +20,27 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 import networkx as nx
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
+from pydantic_core import to_json
+from starlette.concurrency import run_in_threadpool
 
-from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
+from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download
+from app.api.responses import json_response
 from app.deps import CHAIN_ID, CacheDep
 from app.output import Tabulated, render_tables, result_tables
 from app.readmodel import risk_list
+from app.readmodel.cached_answers import answer
 from app.readmodel.graph_cache import dated as as_of_date
+from app.readmodel.preparing import PREPARING, RETRY_AFTER, Preparation
 from app.readmodel.risk_list import RiskQuery
 from app.readmodel.workspace import critical, gaps, scoped_view
 from app.security.deps import require
-from queries.labels import Record
+from queries.labels import TABLE_TITLES, Record, labelled
 from queries.risks import KINDS, SEVERITIES, CriticalReport, DependencyRecord
 
 viewer = APIRouter(prefix="/api", tags=["analyses"], dependencies=[require("viewer")])
@@ -51,6 +64,39 @@ AS_OF_PARAMETER = inspect.Parameter(
     "as_of", inspect.Parameter.KEYWORD_ONLY, annotation=str | None,
     default=Query(None, pattern=DATE, description="数据日期 YYYY-MM-DD：按当日有效的名单与供应关系分析（默认最新）"),
 )
+REQUEST_PARAMETER = inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+
+
+class AnalysisPage(BaseModel):
+    """What a JSON answer holds: the result's summary figures (whole, whatever the page), the titles of
+    its tables, the table shown and one page of it, with the links to the pages before and after."""
+
+    summary: dict[str, Any]
+    tables: list[str]
+    table: str
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    size: int
+    pages: int
+    next: str | None
+    previous: str | None
+
+
+class Preparing202(BaseModel):
+    """The answer while its analysis is computed in the background (``Retry-After`` says when to ask again)."""
+
+    preparing: bool
+    message: str
+    retry_after: int
+
+
+ANALYSIS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **FILE_RESPONSES,
+    202: {"model": Preparing202, "description": f"{PREPARING}：导入新数据后（或启动时）该分析正在后台计算；"
+          f"请按 Retry-After（秒）稍后重试同一请求。",
+          "content": {"application/json": {"example": {"preparing": True, "message": PREPARING, "retry_after": RETRY_AFTER}}}},
+}
 
 
 def _checked_date(text: str | None) -> str | None:
@@ -63,31 +109,70 @@ def _checked_date(text: str | None) -> str | None:
         raise HTTPException(status_code=422, detail=f"参数错误：as_of 不是有效日期：{text}") from None
 
 
+def _frozen(value: Any) -> Any:
+    """A parameter's value as part of a cache key (lists as tuples)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def analysis(router: APIRouter, path: str, *, summary: str, filename: str,
              dated: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as the operation ``GET path`` of ``router``.
 
     The function takes the operation's own parameters and returns the analysis result; the operation
     adds ``as_of`` (when ``dated``: the analysis runs as of that date, ``app.readmodel.graph_cache.dated``)
-    and ``TABLE_PARAMETERS`` and answers with the table they choose (``respond``).
+    and ``TABLE_PARAMETERS`` and answers with the table they choose (``respond``). A JSON page is kept
+    encoded per revision under the operation's parameters; a download is made afresh (all rows).
     """
 
     def add(function: Callable[..., Any]) -> Callable[..., Any]:
-        def endpoint(**params: Any) -> Any:
+        async def endpoint(**params: Any) -> Any:
+            request: Request = params.pop("request")
             table, page, size, fmt = (params.pop(parameter.name) for parameter in TABLE_PARAMETERS)
-            with as_of_date(_checked_date(params.pop("as_of", None))):
-                result = function(**params)
-            return respond(result, table=table, page=page, size=size, fmt=fmt, filename=filename)
+            as_of = _checked_date(params.pop("as_of", None))
+            cache = params["cache"]
+            key = ("answer", function.__name__, tuple((name, _frozen(value)) for name, value in params.items() if name != "cache"),
+                   table, page, size, fmt, as_of)
+
+            def work() -> Any:
+                with as_of_date(as_of):
+                    result = function(**params)
+                return respond(result, table=table, page=page, size=size, fmt=fmt, filename=filename,
+                               link=lambda number: _page_link(request, number))
+
+            preparation: Preparation = request.app.state.preparation
+            if fmt != "json":  # a complete download: made afresh, never on the event loop
+                return await run_in_threadpool(preparation.run, key, work)
+
+            def page_answer() -> Response:
+                with as_of_date(as_of):
+                    body = cache.encoded(key, lambda: to_json(work()))
+                return json_response(body=body)
+
+            return await answer(cache, page_answer, lambda: preparation.run(key, page_answer))
 
         own = inspect.signature(function, eval_str=True).parameters.values()
         extra = [AS_OF_PARAMETER] if dated else []
-        endpoint.__signature__ = inspect.Signature([*own, *extra, *TABLE_PARAMETERS], return_annotation=Any)  # type: ignore[attr-defined]  # FastAPI reads the parameters from it
+        endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # FastAPI reads the parameters from it
+            [*own, *extra, *TABLE_PARAMETERS, REQUEST_PARAMETER], return_annotation=Any)
         endpoint.__name__ = function.__name__  # the operation's name in the OpenAPI document
         endpoint.__doc__ = function.__doc__
-        router.get(path, responses=FILE_RESPONSES, summary=summary)(endpoint)
+        router.get(path, responses=ANALYSIS_RESPONSES, summary=summary, response_model=AnalysisPage)(endpoint)
         return function
 
     return add
+
+
+def _page_link(request: Request, number: int) -> str:
+    """The request's path and query with ``page`` set to ``number`` (a link relative to the server).
+
+    >>> from starlette.requests import Request
+    >>> request = Request({"type": "http", "method": "GET", "path": "/api/risks", "query_string": b"chain=chain:ev&page=1&size=2",
+    ...                    "headers": []})
+    >>> _page_link(request, 2)
+    '/api/risks?chain=chain%3Aev&size=2&page=2'
+    """
+    kept = [(name, value) for name, value in request.query_params.multi_items() if name != "page"]
+    return f"{request.url.path}?{urlencode([*kept, ('page', str(number))])}"
 
 
 def _scalars(result: Any) -> dict[str, Any]:
@@ -122,20 +207,32 @@ def download_name(filename: str, result: Any) -> str:
     return "_".join(parts)
 
 
-def respond(result: Tabulated, *, table: str | None, page: int, size: int, fmt: str, filename: str) -> Any:
-    """One table of an analysis result as a JSON page, or complete as CSV/XLSX."""
+def respond(result: Tabulated, *, table: str | None, page: int, size: int, fmt: str, filename: str,
+            link: Callable[[int], str] | None = None) -> Any:
+    """One table of an analysis result as a JSON page (``AnalysisPage``; ``link(n)``: the address of page
+    n), or complete as CSV/XLSX. Only the page's rows are labelled for JSON."""
     filename = download_name(filename, result)
-    tables = result_tables(result)
-    names = list(tables)
+    records = result.record_tables()
+    titles = {TABLE_TITLES[name]: name for name in records}
+    names = list(titles)
     if table == "all" and fmt == "xlsx":
-        return Response(render_tables(tables), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return Response(render_tables(result_tables(result)), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
     name = table or names[0]
-    if name not in tables:
+    if name not in titles:
         raise HTTPException(status_code=422, detail=f"参数错误：table 可选 {'、'.join(names)}" + ("、all（仅 xlsx）" if len(names) > 1 else ""))
     if fmt != "json":
-        return download(tables[name], fmt, filename, title=name)  # type: ignore[arg-type]
-    return {"summary": _scalars(result), "tables": names, "table": name, **page_of(tables[name], page=page, size=size)}
+        return download(result_tables(result)[name], fmt, filename, title=name)  # type: ignore[arg-type]
+    rows = records[titles[name]]
+    pages = max(1, -(-len(rows) // size))
+    start = (page - 1) * size
+    return {
+        "summary": _scalars(result), "tables": names, "table": name,
+        "items": labelled(rows[start: start + size], result.headings().get(titles[name])),
+        "total": len(rows), "page": page, "size": size, "pages": pages,
+        "next": link(page + 1) if link and page < pages else None,
+        "previous": link(min(page, pages + 1) - 1) if link and page > 1 else None,
+    }
 
 
 def _run(compute, *args: Any, **kwargs: Any) -> Any:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from app.deps import CHAIN_ID, StoreDep, chain_or_404
 from app.readmodel import workspace
 from app.readmodel.lookups import neighbourhood_without_waiting, search_without_waiting
+from app.readmodel.preparing import prepared_page
 from app.readmodel.workspace import SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, risk_status
 from app.security.tokens import role_allows
 from app.web.charts import dashboard_charts
@@ -35,6 +36,7 @@ def index(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)
+@prepared_page
 def chain_page(
     request: Request, chain_id: str = CHAIN_ID, scope: str | None = Query(None, pattern=SCOPE_PATTERN),
 ) -> HTMLResponse:
