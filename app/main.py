@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +25,7 @@ from app.api import tokens as api_tokens
 from app.api.status_codes import document_status_codes
 from app.readmodel import lists, workspace
 from app.readmodel.graph_cache import GraphCache
+from app.readmodel.preparing import PREPARE_WAIT, Preparation, Preparing, Rewarm
 from app.readmodel.store_health import UNAVAILABLE, StaleMarker, StoreHealth
 from app.security.body_limit import BodyLimit
 from app.security.cross_site import CrossSiteGuard
@@ -42,7 +42,7 @@ from app.web import login
 from app.web import map_pages as web_map
 from app.web import network_pages as web_network
 from app.web import pages as web_pages
-from app.web.error_pages import error_page, is_page_request, validation_message
+from app.web.error_pages import error_page, is_page_request, preparing_page, validation_message
 from graph_schema.errors import ChainAtlasError, StoreUnavailable
 from stores.audit import AuditLog
 from stores.base import GraphStore
@@ -69,8 +69,15 @@ def warm_everything(cache: GraphCache) -> None:
 
 def create_app(
     settings: Settings, store: GraphStore | None = None, tokens: TokenRegistry | None = None, *, warm: bool = False,
+    prepare_wait: float | None = None,
 ) -> FastAPI:
     """The web app over ``store`` and ``tokens`` (or those the settings name, opened at start-up).
+
+    ``warm`` (as ``chainatlas serve`` runs it): fill the analysis caches in the background at start
+    and again after every change of the store's revision (an import), and answer a request whose
+    analysis is not computed yet 正在准备 (202) after ``prepare_wait`` seconds (default
+    ``PREPARE_WAIT``) while it is computed in the background (``app.readmodel.preparing``). Without
+    ``warm`` a request computes what it needs itself unless ``prepare_wait`` is given.
 
     >>> from stores.embedded import EmbeddedStore
     >>> create_app(Settings(), store=EmbeddedStore(":memory:"), tokens=TokenRegistry(":memory:")).title
@@ -90,9 +97,12 @@ def create_app(
         app.state.health = StoreHealth(app.state.store).start()
         # a store whose revision is a round trip (Neo4j) is read through the probe: no request waits on it
         by_probe = None if app.state.store.revision_is_in_process else app.state.health
-        app.state.graphs = GraphCache(app.state.store, health=by_probe)
-        if warm:  # fill the analysis caches in the background; requests meanwhile compute what they need
-            threading.Thread(target=warm_everything, args=(app.state.graphs,), name="chainatlas-warm", daemon=True).start()
+        app.state.graphs = graphs = GraphCache(app.state.store, health=by_probe)
+        app.state.preparation = Preparation(graphs, wait)
+        if warm:  # fill the analysis caches in the background, now and after each import
+            app.state.rewarm = Rewarm(lambda: warm_everything(graphs))
+            app.state.rewarm.request()
+            app.state.health.on_change(app.state.rewarm.request)
         try:
             yield
         finally:
@@ -116,7 +126,9 @@ def create_app(
     app.state.tokens = tokens
     app.state.audit = AuditLog(audit_path_beside(tokens.path)) if tokens is not None else None
     app.state.secure_cookies = settings.secure_cookies
+    wait = prepare_wait if prepare_wait is not None else PREPARE_WAIT if warm else None
     app.state.graphs = GraphCache(store) if store is not None else None
+    app.state.preparation = Preparation(app.state.graphs, wait) if store is not None else None
     app.state.data_dir = settings.data_dir  # the admin pages keep their decisions there (name-decisions.json)
 
     app.add_middleware(BodyLimit, limits={"/api/imports": api_imports.MAX_UPLOAD_BYTES},
@@ -156,6 +168,15 @@ def create_app(
             response.headers.update(headers)
             return response
         return JSONResponse({"error": message}, status_code=503, headers=headers)
+
+    @app.exception_handler(Preparing)
+    async def preparing(request: Request, exc: Preparing) -> Response:
+        """202 while the answer is computed in the background: a page that refreshes itself, or JSON."""
+        headers = {"Retry-After": str(exc.retry_after)}
+        if is_page_request(request):
+            return preparing_page(request, exc.retry_after)
+        return JSONResponse({"preparing": True, "message": str(exc), "retry_after": exc.retry_after},
+                            status_code=202, headers=headers)
 
     @app.exception_handler(ChainAtlasError)
     async def domain_error(request: Request, exc: ChainAtlasError) -> Response:

@@ -21,6 +21,12 @@ it is setup, not measured. The app runs in a **separate process** (uvicorn, one 
    ``httpx.Client`` each), stopping early after ``--max-seconds`` so a slow endpoint cannot run
    away; p50 / p95 / max latency and requests per second.
 
+4. **After an import** (``--after-import``): the reference data is written again (a new store
+   revision, the same answers, as a re-import would make) and each endpoint is asked every
+   ``--poll`` seconds until it answers 200: how long a request was held, how many 正在准备 (202)
+   answers came meanwhile, and the seconds until the real answer. Use it with ``--warm`` (as
+   ``chainatlas serve`` runs: analyses computed in the background, 202 meanwhile).
+
 Aims (issue): lookups p95 < 50 ms; one chain's page < 1 s. Prints markdown tables, the peak resident
 memory of the server and of this (client) process, and the server's garbage-collection pauses
 (a full collection stops every request). ``--profile NAME…`` then cProfiles a warm request of those
@@ -356,6 +362,44 @@ def aim_of(endpoint: Endpoint) -> tuple[str, float] | None:
     return None
 
 
+@dataclass
+class Preparation:
+    """What one endpoint answered from a new revision until its real answer."""
+
+    endpoint: Endpoint
+    preparing: list[float] = field(default_factory=list)  # latency of each 202 answer
+    ready_after: float = float("nan")  # seconds from the import until the first 200
+    last: float = float("nan")  # latency of that 200 answer
+    status: int = 0
+
+
+def after_import(server: Server, store_path: Path, chosen: list[Endpoint], *, poll: float, limit: float,
+                 timeout: float) -> tuple[float, list[Preparation]]:
+    """Write the reference data again into the store (a new revision), then ask each endpoint every
+    ``poll`` seconds until it answers something other than 202 (at most ``limit`` seconds)."""
+    from loaders.reference import load_reference
+    from stores.embedded import EmbeddedStore
+
+    store = EmbeddedStore(store_path)
+    started = time.perf_counter()
+    load_reference(store)
+    store.close()
+    imported = time.perf_counter()
+    found = [Preparation(endpoint) for endpoint in chosen]
+    with httpx.Client(base_url=server.url, headers=server.headers(), timeout=timeout) as client:
+        while any(not item.status for item in found) and time.perf_counter() - imported < limit:
+            for item in found:
+                if item.status:
+                    continue
+                seconds, status, _ = request_once(client, item.endpoint.path)
+                if status == 202:
+                    item.preparing.append(seconds)
+                else:
+                    item.status, item.last, item.ready_after = status, seconds, time.perf_counter() - imported
+            time.sleep(poll)
+    return imported - started, found
+
+
 # -- profiling one request in-process --------------------------------------------------------------
 
 
@@ -462,6 +506,10 @@ def main() -> None:
                              "before the cold pass")
     parser.add_argument("--sequential", type=int, default=20,
                         help="also this many requests one at a time per endpoint (service time without queueing)")
+    parser.add_argument("--after-import", action="store_true",
+                        help="after the load, write the reference data again (a new revision) and time each endpoint "
+                             "until it answers 200 (with --warm: 202 正在准备 meanwhile)")
+    parser.add_argument("--poll", type=float, default=1.0, help="--after-import: seconds between requests of an endpoint")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -508,6 +556,11 @@ def main() -> None:
             print(f"  load {endpoint.name}: {done} ok, {result.errors} errors in {result.wall:.1f} s"
                   + (f", p95 {ms(percentile(result.latencies, 0.95))} ms" if done else "")
                   + (f"; last error {result.last_error}" if result.errors else ""), flush=True)
+        prepared: list[Preparation] = []
+        if args.after_import:
+            writing, prepared = after_import(server, store_path, chosen, poll=args.poll, limit=args.max_seconds * 20,
+                                             timeout=args.timeout)
+            print(f"  after import: reference data written again in {writing:.1f} s", flush=True)
     server_rss = server.peak_rss_mb
 
     print()
@@ -545,6 +598,16 @@ def main() -> None:
           + (f"; **missed: {', '.join(misses)}**" if misses else "; all met"))
     print(f"- peak resident memory: server {server_rss:,.0f} MB, load generator {peak_rss_mb():,.0f} MB")
     print(f"- server garbage collections over the whole run: {server.gc_summary()}")
+    if prepared:
+        print()
+        print(f"### After an import: each endpoint asked every {args.poll:g} s until it answered 200")
+        print()
+        print("| endpoint | 202 answers | slowest 202 ms | seconds until 200 | the 200's own ms | HTTP |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for item in prepared:
+            slowest = ms(max(item.preparing)) if item.preparing else "—"
+            print(f"| {item.endpoint.name} | {len(item.preparing)} | {slowest} | {item.ready_after:,.1f} | {ms(item.last)} | {item.status or '—'} |")
+        print()
     print(f"- command: {' '.join([Path(sys.executable).name, *sys.argv])}; code: {code_at_start}"
           + ("" if git_state() == code_at_start else f" (changed during the run, now {git_state()})"))
 

@@ -1,6 +1,12 @@
 """Analyses as API operations. Each returns one table of its result, paginated, or the complete
 table as CSV/XLSX (``format``); ``table`` picks which table (the first is the main one).
 
+A JSON page is encoded once per store revision and request (``GraphCache.encoded``: the same
+parameters, date and page give the same bytes) and served from those bytes on the event loop
+(``app.readmodel.cached_answers``). An answer whose analysis is not computed yet for the current
+data (at start, after an import) is computed in the background (``app.readmodel.preparing``);
+meanwhile the operation answers 202 with ``Retry-After`` and a 正在准备 message.
+
 Roles: viewer (招商) may use chain maps, gaps, candidates, recruit-to-de-risk, indices and
 changes; critical dependencies and disruption simulations are for reviewers (安全审查) and admins.
 """
@@ -13,21 +19,28 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 import networkx as nx
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
+from pydantic_core import to_json
+from starlette.concurrency import run_in_threadpool
 
-from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
+from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download
+from app.api.responses import json_response
 from app.api.result_tables import ALL, choose, every_table, table_query, titles
 from app.deps import AS_OF, CHAIN_ID, DATE_PATTERN, CacheDep, checked_as_of
 from app.output import Tabulated, result_tables
 from app.readmodel import risk_list
+from app.readmodel.cached_answers import answer
 from app.readmodel.graph_cache import dated as as_of_date
+from app.readmodel.preparing import PREPARING, RETRY_AFTER, Preparation
 from app.readmodel.risk_list import RiskQuery
 from app.readmodel.workspace import critical, gaps, scoped_view
 from app.security.deps import require
-from queries.labels import Record
+from queries.labels import TABLE_TITLES, Record, labelled
 from queries.risks import KINDS, SEVERITIES, CriticalReport, DependencyRecord
 
 viewer = APIRouter(prefix="/api", tags=["analyses"], dependencies=[require("viewer")])
@@ -51,6 +64,48 @@ def table_parameters(tables: Sequence[str]) -> list[inspect.Parameter]:
 
 
 AS_OF_PARAMETER = inspect.Parameter("as_of", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=AS_OF)
+REQUEST_PARAMETER = inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+
+
+class AnalysisPage(BaseModel):
+    """What a JSON answer holds: the result's summary figures (whole, whatever the page), the titles of
+    its tables, the table shown and one page of it, with the links to the pages before and after."""
+
+    summary: dict[str, Any]
+    tables: list[str]
+    table: str
+    note: str | None = None  # when this result does not hold the table asked for (it is then empty)
+    items: list[dict[str, Any]] = []
+    total: int = 0
+    page: int = 1
+    size: int = 50
+    pages: int | dict[str, Any] = 1  # with table=all: a page of every table, by title
+    next: str | None = None
+    previous: str | None = None
+
+
+class Preparing202(BaseModel):
+    """The answer while its analysis is computed in the background (``Retry-After`` says when to ask again)."""
+
+    preparing: bool
+    message: str
+    retry_after: int
+
+
+ANALYSIS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **FILE_RESPONSES,
+    202: {"model": Preparing202, "description": f"{PREPARING}：导入新数据后（或启动时）该分析正在后台计算；"
+          f"请按 Retry-After（秒）稍后重试同一请求。",
+          "content": {"application/json": {"example": {"preparing": True, "message": PREPARING, "retry_after": RETRY_AFTER}}}},
+}
+
+
+AS_OF_PARAMETER = inspect.Parameter("as_of", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=AS_OF)
+
+
+def _frozen(value: Any) -> Any:
+    """A parameter's value as part of a cache key (lists as tuples)."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def analysis(router: APIRouter, path: str, *, summary: str, filename: str, tables: Sequence[str],
@@ -60,29 +115,61 @@ def analysis(router: APIRouter, path: str, *, summary: str, filename: str, table
     The function takes the operation's own parameters and returns the analysis result; the operation
     adds ``as_of`` (when ``dated``: the analysis runs as of that date, ``app.readmodel.graph_cache.dated``)
     and ``table_parameters(tables)`` — ``tables``: every table its results can hold, the main one
-    first — and answers with the table they choose (``respond``).
+    first — and answers with the table they choose (``respond``). A JSON page is kept encoded per
+    revision under the operation's parameters; a download is made afresh (all rows).
     """
     declared = titles(tables)
 
     def add(function: Callable[..., Any]) -> Callable[..., Any]:
-        def endpoint(**params: Any) -> Any:
+        async def endpoint(**params: Any) -> Any:
+            request: Request = params.pop("request")
             table, page, size, fmt = (params.pop(name) for name in TABLE_PARAMETER_NAMES)
             as_of = checked_as_of(params.pop("as_of", None))
-            with as_of_date(as_of):
-                result = function(**params)
-            return respond(result, table=table, declared=declared, page=page, size=size, fmt=fmt, filename=filename,
-                           as_of=as_of)
+            cache = params["cache"]
+            key = ("answer", function.__name__, tuple((name, _frozen(value)) for name, value in params.items() if name != "cache"),
+                   table, page, size, fmt, as_of)
+
+            def work() -> Any:
+                with as_of_date(as_of):
+                    result = function(**params)
+                return respond(result, table=table, declared=declared, page=page, size=size, fmt=fmt, filename=filename,
+                               as_of=as_of, link=lambda number: _page_link(request, number))
+
+            preparation: Preparation = request.app.state.preparation
+            if fmt != "json":  # a complete download: made afresh, never on the event loop
+                return await run_in_threadpool(preparation.run, key, work)
+
+            def page_answer() -> Response:
+                with as_of_date(as_of):
+                    body = cache.encoded(key, lambda: to_json(work()))
+                return json_response(body=body)
+
+            return await answer(cache, page_answer, lambda: preparation.run(key, page_answer))
 
         own = inspect.signature(function, eval_str=True).parameters.values()
         extra = [AS_OF_PARAMETER] if dated else []
-        endpoint.__signature__ = inspect.Signature([*own, *extra, *table_parameters(tables)], return_annotation=Any)  # type: ignore[attr-defined]  # FastAPI reads the parameters from it
+        endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # FastAPI reads the parameters from it
+            [*own, *extra, *table_parameters(tables), REQUEST_PARAMETER], return_annotation=Any)
         endpoint.__name__ = function.__name__  # the operation's name in the OpenAPI document
         endpoint.__doc__ = function.__doc__
         endpoint.tables = declared  # type: ignore[attr-defined]  # what tests compare with the results
-        router.get(path, responses={**FILE_RESPONSES, 404: {"description": not_found}}, summary=summary)(endpoint)
+        router.get(path, responses={**ANALYSIS_RESPONSES, 404: {"description": not_found}}, summary=summary, response_model=AnalysisPage)(endpoint)
         return function
 
     return add
+
+
+def _page_link(request: Request, number: int) -> str:
+    """The request's path and query with ``page`` set to ``number`` (a link relative to the server).
+
+    >>> from starlette.requests import Request
+    >>> request = Request({"type": "http", "method": "GET", "path": "/api/risks", "query_string": b"chain=chain:ev&page=1&size=2",
+    ...                    "headers": []})
+    >>> _page_link(request, 2)
+    '/api/risks?chain=chain%3Aev&size=2&page=2'
+    """
+    kept = [(name, value) for name, value in request.query_params.multi_items() if name != "page"]
+    return f"{request.url.path}?{urlencode([*kept, ('page', str(number))])}"
 
 
 def _scalars(result: Any) -> dict[str, Any]:
@@ -118,19 +205,32 @@ def download_name(filename: str, result: Any) -> str:
 
 
 def respond(result: Tabulated, *, table: str | None, declared: Sequence[str], page: int, size: int, fmt: ListFormat,
-            filename: str, as_of: str | None = None) -> Any:
-    """One table of an analysis result (``result_tables.choose``) as a JSON page, or complete as
-    CSV/XLSX (named with its date, if any); every table with ``table=all``."""
+            filename: str, as_of: str | None = None, link: Callable[[int], str] | None = None) -> Any:
+    """One table of an analysis result (``result_tables.choose``) as a JSON page (``AnalysisPage``;
+    ``link(n)``: the address of page n; only the page's rows are labelled), or complete as CSV/XLSX
+    (named with its date, if any); every table with ``table=all``."""
     filename = download_name(filename, result) + (f"_{as_of}" if as_of else "")
-    tables = result_tables(result)
-    if table == ALL:
-        answer = every_table(tables, fmt, filename, page=page, size=size)
-        return answer if isinstance(answer, Response) else {"summary": _scalars(result), "tables": list(tables), **answer}
-    name, rows, note = choose(tables, table, declared)
-    if fmt != "json":
-        return download(rows, fmt, filename, title=name)
-    return {"summary": _scalars(result), "tables": list(tables), "table": name, **({"note": note} if note else {}),
-            **page_of(rows, page=page, size=size)}
+    if table == ALL or fmt != "json":
+        tables = result_tables(result)
+        if table == ALL:
+            every = every_table(tables, fmt, filename, page=page, size=size)
+            return every if isinstance(every, Response) else {"summary": _scalars(result), "tables": list(tables), **every}
+        name, chosen, _ = choose(tables, table, declared)
+        return download(chosen, fmt, filename, title=name)
+    records = result.record_tables()
+    keys = {TABLE_TITLES[key]: key for key in records}
+    names = list(keys)
+    name, _, note = choose(dict.fromkeys(names, []), table, declared)
+    rows: Sequence[Record] = records[keys[name]] if name in keys else []
+    pages = max(1, -(-len(rows) // size))
+    start = (page - 1) * size
+    return {
+        "summary": _scalars(result), "tables": names, "table": name, **({"note": note} if note else {}),
+        "items": labelled(rows[start: start + size], result.headings().get(keys[name])) if name in keys else [],
+        "total": len(rows), "page": page, "size": size, "pages": pages,
+        "next": link(page + 1) if link and page < pages else None,
+        "previous": link(min(page, pages + 1) - 1) if link and page > 1 else None,
+    }
 
 
 def _run(compute, *args: Any, **kwargs: Any) -> Any:  # type: ignore[no-untyped-def]

@@ -9,6 +9,13 @@ revision hands them back (``gc.unfreeze()``) so the old projection can be collec
 Inside ``cached_only()`` the cache answers only from what it holds for the store's current
 revision and raises ``NotCached`` instead of projecting, computing or waiting for its lock: a
 request may then be answered on the event loop and is handed to a worker thread otherwise.
+Inside ``prepared_only()`` it may do the small work (a filter, a page, encoding an answer) but
+raises ``NotPrepared`` instead of projecting, building a view or computing a ``memo`` result: the
+request is then answered 正在准备 while that is done in the background (``app.readmodel.preparing``).
+
+A ``memo`` result or a view is computed by one thread at a time: another thread that needs it
+meanwhile waits for it instead of computing it again. ``encoded`` keeps encoded answers (bytes) of
+the current revision, the most recently used first, within ``ENCODED_LIMIT_BYTES``.
 
 >>> from stores.embedded import EmbeddedStore
 >>> store = EmbeddedStore(":memory:"); store.ensure_schema()
@@ -21,6 +28,9 @@ True
 ...     cache.memo(("never computed",), lambda: 1)
 Traceback (most recent call last):
 app.readmodel.graph_cache.NotCached
+>>> with cache.prepared_only():
+...     cache.recent(("page", 2), lambda: [3, 4]), cache.encoded(("answer",), lambda: b"[3,4]")
+([3, 4], b'[3,4]')
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 
@@ -40,9 +50,13 @@ from graph_schema.errors import ChainAtlasError, StoreUnavailable
 from stores.base import GraphStore
 
 RECENT_LIMIT = 128
+ENCODED_LIMIT_BYTES = 64 * 1024 * 1024  # encoded answers kept, at most; the least recently used go first
+ENCODED_ENTRY_LIMIT_BYTES = 8 * 1024 * 1024  # a larger answer is not kept
+PREPARED_LOCK_WAIT = 0.25  # seconds prepared_only() waits for the lock (held long only by a projection)
 Key = tuple[object, ...]  # what a result is kept under: the analysis' name and its parameters
 T = TypeVar("T")
 _CACHED_ONLY: ContextVar[bool] = ContextVar("chainatlas_cached_only", default=False)
+_PREPARED_ONLY: ContextVar[bool] = ContextVar("chainatlas_prepared_only", default=False)
 _AS_OF: ContextVar[str | None] = ContextVar("chainatlas_as_of", default=None)
 
 
@@ -76,6 +90,11 @@ class NotCached(Exception):
     """Raised inside ``GraphCache.cached_only()`` where an answer would have to be computed or waited for."""
 
 
+class NotPrepared(Exception):
+    """Raised inside ``GraphCache.prepared_only()`` where a projection, a view or a ``memo`` result
+    would have to be computed (or a projection under way waited for)."""
+
+
 class GraphCache:
     """Whole-graph and per-chain projections of one store, reused until its revision changes.
 
@@ -96,6 +115,9 @@ class GraphCache:
         self._views: dict[tuple[str | None, str | None], object] = {}
         self._results: dict[Key, object] = {}
         self._recent: OrderedDict[Key, object] = OrderedDict()
+        self._encoded: OrderedDict[Key, bytes] = OrderedDict()
+        self._encoded_bytes = 0
+        self._computing: dict[tuple[int | None, object], threading.Event] = {}  # memo results and views under way
         self._froze = False
         self._writes = 0
         self._writes_lock = threading.Lock()
@@ -112,14 +134,15 @@ class GraphCache:
         try:
             revision = self._read_revision()
         except StoreUnavailable:
-            with self._lock:
+            with self._holding():
                 if self._revision is not None and chain_id in self._graphs:
                     return self._graphs[chain_id]
             raise
-        with self._lock:
+        with self._holding():
             if revision != self._revision:
                 self._drop_all(revision)
             if chain_id not in self._graphs:
+                _refuse_unprepared()
                 with _collector_paused():  # millions of new objects that all live on: a collection would find nothing
                     self._graphs[chain_id] = self._store.project(chain_id)
                 self._settle()
@@ -129,31 +152,71 @@ class GraphCache:
         """The analyses' ``ChainView`` of one chain (or of the whole graph), built once per revision."""
         from queries.view import chain_view
 
-        graph = self.graph(chain_id)
-        key = (chain_id, _AS_OF.get())
-        with self._holding():
-            if key not in self._views:
-                _refuse_when_cached_only()
-                self._views[key] = chain_view(graph, chain_id, as_of=key[1])
-                self._settle()
-            return self._views[key]
+        as_of = _AS_OF.get()
+        return self._once(self._views, (chain_id, as_of), lambda: chain_view(self.graph(chain_id), chain_id, as_of=as_of),
+                          chain_id=chain_id)
 
     def memo(self, key: Key, compute: Callable[[], T]) -> T:
         """``compute()`` once per store revision for ``key`` (an analysis and its parameters, and the
         date ``dated`` set)."""
         if (as_of := _AS_OF.get()) is not None:
             key = (*key, ("as_of", as_of))
+        return self._once(self._results, key, compute)
+
+    def encoded(self, key: Key, encode: Callable[[], bytes]) -> bytes:
+        """``encode()`` (an answer's bytes) kept for ``key`` and the date ``dated`` set until the revision
+        changes; the least recently used are dropped beyond ``ENCODED_LIMIT_BYTES``. Refused under
+        ``cached_only()`` when not held (encoding is work), done under ``prepared_only()``."""
+        if (as_of := _AS_OF.get()) is not None:
+            key = (*key, ("as_of", as_of))
         revision = self._current()
         with self._holding():
-            if key in self._results:
-                return cast(T, self._results[key])
+            if key in self._encoded:
+                self._encoded.move_to_end(key)
+                return self._encoded[key]
         _refuse_when_cached_only()
-        result = compute()
+        body = encode()
         with self._lock:
-            if self._revision == revision:  # not kept when an import landed meanwhile
-                self._results[key] = result
-                self._settle()
-        return result
+            if self._revision == revision and key not in self._encoded and len(body) <= ENCODED_ENTRY_LIMIT_BYTES:
+                self._encoded[key] = body
+                self._encoded_bytes += len(body)
+                while self._encoded_bytes > ENCODED_LIMIT_BYTES:
+                    self._encoded_bytes -= len(self._encoded.popitem(last=False)[1])
+        return body
+
+    @property
+    def encoded_size(self) -> tuple[int, int]:
+        """How many encoded answers are kept, and their bytes."""
+        with self._lock:
+            return len(self._encoded), self._encoded_bytes
+
+    def _once(self, kept: dict[Any, Any], key: Any, compute: Callable[[], T], *, chain_id: str | None = None) -> T:
+        """``kept[key]``, computed by ``compute()`` if missing, by one thread at a time: another thread
+        waits for the one computing it (under ``cached_only()``/``prepared_only()`` it refuses instead).
+        ``chain_id``: the projection the result is built from (the revision is checked through it)."""
+        while True:
+            revision = self._current(chain_id)
+            with self._holding():
+                if key in kept:
+                    return cast(T, kept[key])
+                _refuse_when_cached_only()
+                _refuse_unprepared()
+                under_way = self._computing.get((revision, key))
+                if under_way is None:
+                    done = self._computing[revision, key] = threading.Event()
+                    break
+            under_way.wait()  # then look again: it is kept now, unless that computation failed or an import landed
+        try:
+            result = compute()
+            with self._lock:
+                if self._revision == revision:  # not kept when an import landed meanwhile
+                    kept[key] = result
+                    self._settle()
+            return result
+        finally:
+            with self._lock:
+                del self._computing[revision, key]
+            done.set()
 
     def recent(self, key: Key, compute: Callable[[], T]) -> T:
         """Like ``memo`` for results with open-ended keys (a filter, a page): only the
@@ -215,6 +278,16 @@ class GraphCache:
             _CACHED_ONLY.reset(token)
 
     @contextmanager
+    def prepared_only(self) -> Iterator[None]:
+        """Inside: do small work, but raise ``NotPrepared`` instead of projecting, building a view,
+        computing a ``memo`` result or waiting for a projection under way."""
+        token = _PREPARED_ONLY.set(True)
+        try:
+            yield
+        finally:
+            _PREPARED_ONLY.reset(token)
+
+    @contextmanager
     def writing(self) -> Iterator[None]:
         """Around a write by this process: meanwhile ``cached_only()`` reads nothing from the store
         (the embedded store holds its lock for a whole batch, which the event loop must not wait for)."""
@@ -247,18 +320,25 @@ class GraphCache:
 
     @contextmanager
     def _holding(self) -> Iterator[None]:
-        """The lock; under ``cached_only()`` only if it is free at once."""
-        if not self._lock.acquire(blocking=not _CACHED_ONLY.get()):
-            raise NotCached
+        """The lock; under ``cached_only()`` only if it is free at once, under ``prepared_only()`` if it
+        is free within ``PREPARED_LOCK_WAIT`` (only a projection holds it longer)."""
+        if _CACHED_ONLY.get():
+            if not self._lock.acquire(blocking=False):
+                raise NotCached
+        elif _PREPARED_ONLY.get():
+            if not self._lock.acquire(timeout=PREPARED_LOCK_WAIT):
+                raise NotPrepared
+        else:
+            self._lock.acquire()
         try:
             yield
         finally:
             self._lock.release()
 
-    def _current(self) -> int | None:
+    def _current(self, chain_id: str | None = None) -> int | None:
         """The revision the caches are for, after dropping them if the store has changed (while the
-        store is down: the last known one, if its whole graph is held)."""
-        self.graph()
+        store is down: the last known one, if the projection of ``chain_id`` is held)."""
+        self.graph(chain_id)
         with self._holding():
             return self._revision
 
@@ -267,6 +347,8 @@ class GraphCache:
         self._views.clear()
         self._results.clear()
         self._recent.clear()
+        self._encoded.clear()
+        self._encoded_bytes = 0
         self._revision = revision
         if self._froze:  # the old projection may now be collected
             gc.unfreeze()
@@ -282,6 +364,11 @@ class GraphCache:
 def _refuse_when_cached_only() -> None:
     if _CACHED_ONLY.get():
         raise NotCached
+
+
+def _refuse_unprepared() -> None:
+    if _PREPARED_ONLY.get():
+        raise NotPrepared
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class StoreHealth:
         self._last_ok = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._listeners: list[Callable[[int], object]] = []
 
     # -- probing ---------------------------------------------------------------------------------
 
@@ -84,7 +86,26 @@ class StoreHealth:
                 self._state = HealthState(True, revision, self._last_ok, None, "")
             else:
                 self._state = HealthState(False, old.revision, time.monotonic(), old.down_since or now, error)
-            return self._state
+            state, listeners = self._state, list(self._listeners)
+        if revision is not None and old.revision is not None and revision != old.revision:
+            for listener in listeners:
+                listener(revision)
+        return state
+
+    def on_change(self, listener: Callable[[int], object]) -> None:
+        """Call ``listener(revision)`` (in the probe's thread) whenever a probe reads a revision other
+        than the one before: the store was written to, by this process or another (an import).
+
+        >>> from stores.embedded import EmbeddedStore
+        >>> store = EmbeddedStore(":memory:"); store.ensure_schema()
+        >>> health, seen = StoreHealth(store), []
+        >>> health.on_change(seen.append)
+        >>> _ = health.check(); store.clear(); _ = health.check(); _ = health.check()
+        >>> seen
+        [1]
+        """
+        with self._lock:
+            self._listeners.append(listener)
 
     def start(self) -> StoreHealth:
         """Probe now, then every ``interval`` seconds in a daemon thread."""

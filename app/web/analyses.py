@@ -15,6 +15,7 @@ from app.readmodel import risk_list
 from app.readmodel.graph_cache import GraphCache, dated
 from app.readmodel.lists import Place, place_choices, place_name
 from app.readmodel.lookups import search
+from app.readmodel.preparing import prepared_page
 from app.readmodel.risk_list import RiskQuery
 from app.readmodel.workspace import candidates, critical, ordered_chains, scoped_view
 from app.security.deps import require
@@ -122,6 +123,7 @@ FormChain = Query(None, pattern=r"^(chain:[a-z0-9-]{1,60})?$", description="äº§ä
 
 
 @reviewer.get("/risks", response_class=HTMLResponse)
+@prepared_page
 def risks_page(
     request: Request,
     chain: str | None = FormChain,

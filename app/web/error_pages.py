@@ -51,6 +51,16 @@ def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
     )
 
 
+def preparing_page(request: Request, retry_after: int) -> HTMLResponse:
+    """数据正在准备，请稍候 (202): the page refreshes itself every ``retry_after`` seconds until its
+    analysis, computed in the background, is ready (``app.readmodel.preparing``)."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return templates.TemplateResponse(
+        request, "preparing.html", {"retry_after": retry_after, "here": here, "synthetic": False},
+        status_code=202, headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"},
+    )
+
+
 def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
     """What is wrong with a page's parameters, in Chinese: missing ones, then malformed ones.
 

@@ -9,6 +9,7 @@ from app.deps import AS_OF, CHAIN_ID, StoreDep, chain_or_404
 from app.readmodel import workspace
 from app.readmodel.graph_cache import dated
 from app.readmodel.lookups import neighbourhood_without_waiting, search_without_waiting
+from app.readmodel.preparing import prepared_page
 from app.readmodel.workspace import SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, risk_status
 from app.security.tokens import role_allows
 from app.web.as_of_selector import page_as_of, state_query
@@ -44,6 +45,7 @@ def index(request: Request, store: StoreDep, as_of: str | None = AS_OF) -> HTMLR
 
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)
+@prepared_page
 def chain_page(
     request: Request, chain_id: str = CHAIN_ID, scope: str | None = Query(None, pattern=SCOPE_PATTERN),
     as_of: str | None = AS_OF,

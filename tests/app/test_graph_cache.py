@@ -156,3 +156,72 @@ def test_answer_runs_the_slow_way_until_cached(store: EmbeddedStore) -> None:
     assert asyncio.run(answer(cache, fast, slow)) == 7
     assert asyncio.run(answer(cache, fast, slow)) == 7
     assert ways == ["fast", "slow", "fast"]
+
+
+def test_encoded_answers_are_kept_per_revision_within_a_byte_budget(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(graph_cache, "ENCODED_LIMIT_BYTES", 10)
+    cache = GraphCache(store)
+    encodings: list[str] = []
+
+    def encode(text: str):  # type: ignore[no-untyped-def]
+        return lambda: encodings.append(text) or text.encode()
+
+    assert cache.encoded(("a",), encode("aaaa")) == b"aaaa"
+    with cache.cached_only():  # served from the bytes, nothing encoded again
+        assert cache.encoded(("a",), encode("x")) == b"aaaa"
+    cache.encoded(("b",), encode("bbbb"))
+    cache.encoded(("a",), encode("x"))  # used again: now the most recent
+    cache.encoded(("c",), encode("cccc"))  # 12 bytes: the least recently used (b) goes
+    assert cache.encoded_size == (2, 8)
+    with pytest.raises(NotCached), cache.cached_only():
+        cache.encoded(("b",), encode("x"))
+    with graph_cache.dated("2024-12-31"):  # another date is another answer
+        assert cache.encoded(("a",), encode("dated")) == b"dated"
+    add_chain(store, "cars")  # an import: no answer of the old data is served
+    with pytest.raises(NotCached), cache.cached_only():
+        cache.encoded(("a",), encode("x"))
+    assert cache.encoded(("a",), encode("new")) == b"new"
+    assert encodings == ["aaaa", "bbbb", "cccc", "dated", "new"]
+
+
+def test_prepared_only_does_small_work_but_refuses_long_computations(store: EmbeddedStore) -> None:
+    cache = GraphCache(store)
+    with pytest.raises(graph_cache.NotPrepared), cache.prepared_only():
+        cache.graph()  # no projection yet
+    cache.graph()
+    with cache.prepared_only():
+        assert cache.recent(("page",), lambda: [1]) == [1] and cache.encoded(("answer",), lambda: b"1") == b"1"
+        for long in (lambda: cache.memo(("n",), lambda: 1), lambda: cache.view("chain:aviation"), lambda: cache.graph("chain:aviation")):
+            with pytest.raises(graph_cache.NotPrepared):
+                long()
+    assert cache.memo(("n",), lambda: 1) == 1
+    with cache.prepared_only():
+        assert cache.memo(("n",), lambda: 2) == 1
+
+
+def test_a_memo_result_is_computed_once_while_others_wait_for_it(store: EmbeddedStore) -> None:
+    cache = GraphCache(store)
+    cache.graph()
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def compute() -> int:
+        calls.append(threading.current_thread().name)
+        started.set()
+        release.wait(10)
+        return 42
+
+    found: list[int] = []
+    first = threading.Thread(target=lambda: found.append(cache.memo(("slow",), compute)), name="first")
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=lambda: found.append(cache.memo(("slow",), compute)), name="second")
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()  # waiting for the first (had it computed, calls would name it)
+    with pytest.raises(graph_cache.NotPrepared), cache.prepared_only():
+        cache.memo(("slow",), compute)  # under way: a prepared-only request does not wait for it
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert found == [42, 42] and calls == ["first"]
