@@ -45,7 +45,7 @@ nothing published) is 503 with ``Retry-After``."""
              responses={200: {"description": "导入完成（status=published）或试运行结果（dry_run）"},
                         409: {"description": "另一个导入正在进行（status=busy）：未写入任何数据"},
                         422: {"description": "文件被拒绝（status=rejected）：附问题清单，未写入任何数据"},
-                        503: {"description": "写入时数据库出错，未发布：status=rolled_back（已回滚）、pending（下次启动时回滚）、"
+                        503: {"description": "数据库暂不可用或写入时出错，未发布：status=rolled_back（已回滚）、pending（下次启动时回滚）、"
                                              "unknown（发布时断开，未能确认）或 not_started；written / rolled_back / pending 给出条数"}})
 def upload_import(
     request: Request, store: StoreDep, cache: CacheDep, audit: AuditDep,
