@@ -34,6 +34,17 @@ def scoped_view(cache: GraphCache, chain_id: str | None, scope: str | None = Non
     return cache.memo(("view", chain_id, scope), lambda: with_scope(cache.view(chain_id), scope))
 
 
+def present_graph(cache: GraphCache, chain_id: str | None = None) -> Any:
+    """The projection of the chain (None: the whole graph) with only what is present as of the date
+    ``dated`` set (``queries.present``: enterprises, facilities and supply links of the lists that
+    hold then); what is absent is found once per revision and date."""
+    from queries.present import absent_as_of, present_as_of
+
+    graph = cache.graph(chain_id)
+    as_of = current_as_of()
+    return present_as_of(graph, as_of, cache.memo(("absent", chain_id), lambda: absent_as_of(graph, as_of)))
+
+
 def gaps(cache: GraphCache, chain_id: str, scope: str | None = None) -> Any:
     from queries.gaps import gap_report
 

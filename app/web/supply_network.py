@@ -489,8 +489,10 @@ class SupplyNetwork:
 
 
 def supply_network(graph: nx.MultiDiGraph, chain_id: str, panorama: Panorama, scope: NetworkScope,
-                   *, limit: int = DEFAULT_LIMIT, status_colours: Mapping[str, str] | None = None) -> SupplyNetwork:
-    """The view of ``scope``: at most ``limit`` firms (largest 营业收入 first), laid out for every shape."""
+                   *, limit: int = DEFAULT_LIMIT, status_colours: Mapping[str, str] | None = None,
+                   link_query: str = "") -> SupplyNetwork:
+    """The view of ``scope``: at most ``limit`` firms (largest 营业收入 first), laid out for every shape;
+    every link of the drawing (a 环节, a product, a firm) keeps ``link_query`` (e.g. ``as_of=2022-12-31``)."""
     in_scope = set(scope.products)
     made = producers_of(graph, scope.products)
     everyone = ranked_firms(graph, (firm for firms in made.values() for firm in firms))
@@ -515,7 +517,7 @@ def supply_network(graph: nx.MultiDiGraph, chain_id: str, panorama: Panorama, sc
                 segments.append(SegmentBlocks(box.name, tuple(blocks)))
         stages.append(StageBlocks(column.stage, tuple(segments)))
     drawings = tuple(lay_out(stages, shape) for shape in SHAPES)
-    nodes = _nodes(graph, chain_id, panorama, scope, drawings[0], stages, made, kept, leaders, status_colours or {})
+    nodes = _nodes(graph, chain_id, panorama, scope, drawings[0], stages, made, kept, leaders, status_colours or {}, link_query)
     edges = _edges(graph, scope.products, shown, placed)
     synthetic = any(graph.nodes[node].get("synthetic") for node in (*scope.products, *shown))
     return SupplyNetwork(
@@ -526,8 +528,10 @@ def supply_network(graph: nx.MultiDiGraph, chain_id: str, panorama: Panorama, sc
 
 def _nodes(graph: nx.MultiDiGraph, chain_id: str, panorama: Panorama, scope: NetworkScope, drawing: Drawing,
            stages: Sequence[StageBlocks], made: Mapping[str, list[str]], kept: set[str], leaders: set[str],
-           status_colours: Mapping[str, str]) -> list[dict[str, Any]]:
+           status_colours: Mapping[str, str], link_query: str = "") -> list[dict[str, Any]]:
     base = f"/chains/{chain_id}/network"
+    more = f"&{link_query}" if link_query else ""  # after a link's own parameter
+    only = f"?{link_query}" if link_query else ""
     nodes: list[dict[str, Any]] = []
     for node, kind in drawing.heading_kinds.items():
         text = drawing.labels[node]
@@ -538,7 +542,7 @@ def _nodes(graph: nx.MultiDiGraph, chain_id: str, panorama: Panorama, scope: Net
             name = [stage for stage in stages if stage.segments][stage_index].segments[segment_index].name
             heading["title"] = f"环节：{name}" + ("\n单击：查看该环节的企业网络" if scope.kind != "segment" else "")
             if scope.kind != "segment":
-                heading["url"] = f"{base}?segment={_quoted(name)}"
+                heading["url"] = f"{base}?segment={_quoted(name)}{more}"
         nodes.append(heading)
     tiles = {tile.product: tile for tile in panorama.tiles}
     for stage in stages:
@@ -557,7 +561,7 @@ def _nodes(graph: nx.MultiDiGraph, chain_id: str, panorama: Panorama, scope: Net
                 nodes.append({
                     "id": block.product, "label": block.label, "kind": "Product", "title": title,
                     "shape": "dot", "size": PRODUCT_SIZE, "color": {"background": colour, "border": "#1f3a5f"},
-                    "borderWidth": 2, "url": f"/nodes/{_quoted(block.product)}" if focal else f"{base}?product={_quoted(block.product)}",
+                    "borderWidth": 2, "url": f"/nodes/{_quoted(block.product)}" if focal else f"{base}?product={_quoted(block.product)}{more}",
                 })
                 for firm in block.firms:
                     attrs = graph.nodes[firm]
@@ -572,7 +576,7 @@ def _nodes(graph: nx.MultiDiGraph, chain_id: str, panorama: Panorama, scope: Net
                         "title": title + "\n单击：打开企业页面", "shape": "star" if leader else "dot",
                         "size": LEADER_SIZE if leader else FIRM_SIZE,
                         "color": {"background": colour, "border": "#7a3e00" if leader else colour},
-                        "url": f"/enterprises/{_quoted(firm)}",
+                        "url": f"/enterprises/{_quoted(firm)}{only}",
                     })
     return nodes
 
