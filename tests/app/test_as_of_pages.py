@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.security.tokens import TokenRegistry
-from graph_schema import Supplies
+from graph_schema import Enterprise, Produces, Supplies
 from queries.examples import example_batch
 from stores.base import GraphStore
 from tests.app.conftest import make_client
@@ -31,6 +31,7 @@ PAGES = (
     "/chains/chain:ev/recruit?product=product:motor&candidate=ent:gd-motor", "/chains/chain:ev/briefing",
     "/risks?chain=chain:ev", "/disruption?chain=chain:ev&enterprise=ent:jx-mine",
     "/lists", "/lists/key-enterprises", "/lists/gaps", "/lists/targets", "/enterprises/ent:pack",
+    "/map", "/map?chain=chain:ev", "/districts/南昌县", "/chains/chain:ev/network", "/chains/chain:ev/network?segment=动力电池",
 )
 
 
@@ -120,7 +121,8 @@ def test_a_download_is_the_data_of_the_date_in_its_link(reviewer: TestClient) ->
     assert [row["依据"] for row in rows] == [row["依据"] for row in api] != [row["依据"] for row in latest]
 
 
-@pytest.mark.parametrize("path", ["/risks", "/chains/chain:ev", "/lists/gaps", "/enterprises/ent:pack", "/"])
+@pytest.mark.parametrize("path", ["/risks", "/chains/chain:ev", "/lists/gaps", "/enterprises/ent:pack", "/",
+                                  "/map", "/districts/南昌县", "/chains/chain:ev/network"])
 def test_a_malformed_date_is_the_chinese_error_page(reviewer: TestClient, path: str) -> None:
     for bad, says in (("2022-13-01", "as_of 不是有效日期：2022-13-01"), ("20221231", "以下参数的格式不正确：as_of")):
         answer = reviewer.get(path, params={"as_of": bad})
@@ -161,3 +163,92 @@ def test_headings_say_what_they_count_in_either_scope(reviewer: TestClient, scop
         assert word in header and other not in header, (path, scope, header)
     every = reviewer.get("/api/risks", params={"scope": scope, "format": "csv"}).content.decode("utf-8-sig")
     assert f"受影响{word}企业(家)" in every.splitlines()[0]
+
+
+# -- the 招商地图 and the enterprise network as of a date ------------------------------------------------
+
+NEW_FIRM, OLD_FIRM = "南昌新电芯（示例）", "南昌旧电池包（示例）"
+
+
+@pytest.fixture
+def firms_by_year(store: GraphStore, tokens: TokenRegistry, role_tokens: dict[str, str]) -> Iterator[TestClient]:
+    """The two lists, and two local firms listed in one year each: 南昌新电芯 (南昌县, 电芯) only on the
+    2023 list, 南昌旧电池包 (新建区, 电池包) only on the 2022 list."""
+    batch = example_batch()
+    batch.extend([
+        Supplies(src="ent:foreign", dst="ent:pack", product="product:cell", seen=["2022-12-31"], listing=LIST),
+        Supplies(src="ent:cell2", dst="ent:pack", product="product:cell", seen=["2022-12-31", "2023-12-31"], listing=LIST),
+        Enterprise(id="ent:new-cell", name=NEW_FIRM, local=True, province="江西省", district="南昌县",
+                   seen=["2023-12-31"], listing=LIST, synthetic=True),
+        Enterprise(id="ent:old-pack", name=OLD_FIRM, local=True, province="江西省", district="新建区",
+                   seen=["2022-12-31"], listing=LIST, synthetic=True),
+        Produces(src="ent:new-cell", dst="product:cell"), Produces(src="ent:old-pack", dst="product:pack"),
+    ])
+    store.write(batch)
+    with make_client(store, tokens, role_tokens["reviewer"]) as client:
+        yield client
+
+
+def district_counts(page: str) -> dict[str, int]:
+    return {name: int(count) for name, count in re.findall(r'data-district="([^"]+)" data-firms="(\d+)"', page)}
+
+
+def network_of(page: str) -> dict[str, object]:
+    import json
+
+    return json.loads(re.search(r'<script type="application/json" id="network-data">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+
+
+def page_links(page: str) -> list[str]:
+    """The links of the page's content, but those of its 数据日期 line (which change the date)."""
+    content = re.sub(r'<p class="as-of".*?</p>', "", page.split("<main", 1)[1], flags=re.S)
+    return [unescape(href) for href in re.findall(r'href="([^"#]+)"', content)]
+
+
+def test_the_map_counts_the_firms_present_as_of_its_date(firms_by_year: TestClient) -> None:
+    latest, then = firms_by_year.get("/map").text, firms_by_year.get("/map", params={"as_of": "2022-12-31"}).text
+    assert district_counts(latest)["南昌县"] == 4 and district_counts(latest)["新建区"] == 1  # 南昌新电芯, not 南昌旧电池包
+    assert district_counts(then)["南昌县"] == 3 and district_counts(then)["新建区"] == 2
+    assert "本地企业7家" in latest and "南昌县4家" in latest and "南昌县3家" in then
+    assert then.index("数据截至 2022-12-31") < then.index("map-headline")  # the date first, under the title
+    for page, as_of in ((then, "2022-12-31"), (firms_by_year.get("/map?chain=chain:ev&as_of=2023-12-31").text, "2023-12-31")):
+        districts = [link for link in page_links(page) if link.startswith("/districts/")]
+        assert districts and all(parse_qs(urlsplit(link).query)["as_of"] == [as_of] for link in districts)
+        assert f'<input type="hidden" name="as_of" value="{as_of}">' in page  # choosing a chain keeps the date
+    ev = firms_by_year.get("/map", params={"chain": "chain:ev", "as_of": "2022-12-31"}).text
+    assert district_counts(ev)["新建区"] == 2 and "“新能源汽车”产业链本地企业" in ev
+
+
+def test_a_district_lists_the_firms_of_its_date(firms_by_year: TestClient) -> None:
+    now = firms_by_year.get("/districts/南昌县").text
+    then = firms_by_year.get("/districts/南昌县", params={"as_of": "2022-12-31"}).text
+    assert NEW_FIRM in now and NEW_FIRM not in then
+    assert "南昌县共有本地企业4家" in now and "南昌县共有本地企业3家" in then
+    assert OLD_FIRM in firms_by_year.get("/districts/新建区", params={"as_of": "2022-12-31"}).text
+    assert OLD_FIRM not in firms_by_year.get("/districts/新建区").text
+    links = [link for link in page_links(then) if link.startswith(("/map", "/chains/", "/enterprises/"))]
+    assert len(links) >= 5 and all(parse_qs(urlsplit(link).query).get("as_of") == ["2022-12-31"] for link in links), links
+
+
+def test_the_network_draws_the_firms_and_links_of_its_date(firms_by_year: TestClient) -> None:
+    now = firms_by_year.get("/chains/chain:ev/network").text
+    then = firms_by_year.get("/chains/chain:ev/network", params={"as_of": "2022-12-31"}).text
+    drawn_now, drawn_then = network_of(now), network_of(then)
+    names_now = {node["title"].split("\n")[0] for node in drawn_now["nodes"] if node["kind"] == "Enterprise"}  # type: ignore[attr-defined, index]
+    names_then = {node["title"].split("\n")[0] for node in drawn_then["nodes"] if node["kind"] == "Enterprise"}  # type: ignore[attr-defined, index]
+    assert f"企业：{NEW_FIRM}" in names_now and f"企业：{OLD_FIRM}" not in names_now
+    assert f"企业：{OLD_FIRM}" in names_then and f"企业：{NEW_FIRM}" not in names_then
+    supplies = {(edge["from"], edge["to"]) for edge in drawn_then["edges"] if edge["kind"] == "SUPPLIES"}  # type: ignore[attr-defined, index]
+    assert ("ent:foreign", "ent:pack") in supplies  # Korea Cell sold cells to 南昌电池包 on the 2022 list only
+    assert ("ent:foreign", "ent:pack") not in {(e["from"], e["to"]) for e in drawn_now["edges"] if e["kind"] == "SUPPLIES"}  # type: ignore[attr-defined, index]
+    assert ("ent:pack", "ent:lead") not in supplies  # dated 2024-06-30: not there yet
+    assert then.index("数据截至 2022-12-31") < then.index("network-headline")
+    urls = [node["url"] for node in drawn_then["nodes"] if node.get("url") and not node["url"].startswith("/nodes/")]  # type: ignore[attr-defined]
+    links = [link for link in page_links(then) if not link.startswith("/nodes/")]
+    assert len(urls) > 10 and len(links) >= 3
+    for link in (*urls, *links):
+        assert parse_qs(urlsplit(link).query).get("as_of") == ["2022-12-31"], link
+    chain_page = firms_by_year.get("/chains/chain:ev", params={"as_of": "2022-12-31"}).text
+    entries = [link for link in page_links(chain_page) if "/network" in link]
+    assert entries and all("as_of=2022-12-31" in link for link in entries)
+    assert firms_by_year.get("/chains/chain:ev/network", params={"segment": "动力电池", "as_of": "2023-06-30"}).status_code == 200
