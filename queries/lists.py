@@ -93,11 +93,13 @@ class KindCountRecord(Record):
 
 @dataclass(frozen=True)
 class KeyEnterpriseList(LabelledReport[KeyEnterpriseRecord]):
-    """The local key enterprises, 链主 first, then by kind and revenue."""
+    """The key enterprises in focus (本地, or under scope ``all`` every firm of the network), 链主
+    first, then by kind and revenue."""
 
     chain_id: str | None
     enterprises: tuple[KeyEnterpriseRecord, ...]
     kind_totals: tuple[tuple[str, int], ...]
+    scope: str = "local"  # the firms listed (queries.view): the headings say 本地 or 网络内
 
     def _build(self) -> dict[str, Sequence[Record]]:
         """key_enterprises 重点企业; kind_counts 按类型汇总 (every kind, with its rule)."""
@@ -111,7 +113,8 @@ def key_enterprises(
     graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None, *,
     within: Collection[str] | None = None, kind: str | None = None,
 ) -> KeyEnterpriseList:
-    """The local enterprises of the chain (or of the graph) that are of at least one key kind.
+    """The enterprises in focus of the chain (or of the graph) that are of at least one key kind: the
+    local ones, or every firm when ``graph`` is a view of scope ``all`` (``queries.view.with_scope``).
 
     ``within`` keeps the enterprises of a place; ``kind`` those of one kind (the counts are of the
     list before ``kind`` is applied, so they say what each choice would show).
@@ -151,7 +154,7 @@ def key_enterprises(
             revenue_yi=attrs.get("revenue_yi"),
             product_names=tuple(sorted(view.name(p) for p in view.produces.get(enterprise, ()) if p in view.product_info)),
         ))
-    return KeyEnterpriseList(view.chain_id, tuple(records), counts)
+    return KeyEnterpriseList(view.chain_id, tuple(records), counts, view.scope)
 
 
 def concerns(gap: ProductGap, within: Collection[str] | None) -> bool:
@@ -198,6 +201,7 @@ class GapList(LabelledReport[GapListRecord]):
     chain_id: str | None
     gaps: tuple[GapListRecord, ...]
     chain_totals: tuple[StatusCountRecord, ...]
+    scope: str = "local"  # the firms the statuses count: ``all`` when every report counts every firm
 
     def _build(self) -> dict[str, Sequence[Record]]:
         """gap_list 缺链补链; status_counts 按产业链汇总."""
@@ -227,6 +231,7 @@ def gap_list(
     unknown = set(statuses) - set(LIST_STATUSES)
     if unknown:
         raise ValueError(f"状态可选：{'、'.join(LIST_STATUSES)}")
+    reports = list(reports)
     rows: list[tuple[tuple[int, int, int, str], GapListRecord]] = []
     counts = []
     for position, report in enumerate(reports):
@@ -250,8 +255,9 @@ def gap_list(
             )
             rows.append(((LIST_STATUSES.index(gap.status), position, gap.rank or 10**6, gap.product), record))
     rows.sort(key=lambda row: row[0])
-    chain_id = next((r.chain_id for r in reports), None) if isinstance(reports, Sequence) and len(reports) == 1 else None
-    return GapList(chain_id, tuple(replace(record, order=n) for n, (_, record) in enumerate(rows, start=1)), tuple(counts))
+    chain_id = reports[0].chain_id if len(reports) == 1 else None
+    scope = "all" if reports and all(report.scope == "all" for report in reports) else "local"
+    return GapList(chain_id, tuple(replace(record, order=n) for n, (_, record) in enumerate(rows, start=1)), tuple(counts), scope)
 
 
 _ACTIONS = {MISSING: "补链：引进或培育本地生产企业", EXTENSION: "延链：依托本地强链投入品向下游延伸",

@@ -3,7 +3,10 @@
 table as CSV/XLSX (``format``); ``table=all&format=xlsx`` gives every table as one workbook.
 
 Every list takes ``chain`` (none: every chain), ``district`` and ``park`` (``app.readmodel.lists``),
-and ``as_of`` (the data as of that date, ``app.readmodel.graph_cache.dated``; default the latest).
+``as_of`` (the data as of that date, ``app.readmodel.graph_cache.dated``; default the latest) and
+``scope``: the key enterprises and the gaps are of 南昌本地企业 (``local``, the default) or of every
+firm of the network (``all``; the columns then say 网络内); the recruitment targets are always of
+the local firms (``lists.TARGETS_NOTE``, said in the answer's ``note`` when ``all`` is asked for).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from app.api.analyses import Scope, ScopeQuery
 from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
 from app.api.result_tables import ALL, choose, every_table, table_query, titles
 from app.deps import AS_OF, checked_as_of
@@ -41,10 +45,11 @@ def _cache(request: Request, chain: str | None) -> GraphCache:
 
 
 def _respond(compute: Callable[[], Tabulated], *, name: str, chain: str | None, as_of: str | None, table: str | None,
-             keys: Sequence[str], page: int, size: int, fmt: ListFormat) -> Any:
+             keys: Sequence[str], page: int, size: int, fmt: ListFormat, note: str = "") -> Any:
     """The list ``compute()`` makes as of ``as_of`` (checked; None: the latest data): one of its
     tables ``keys`` (``result_tables.choose``) as a JSON page (with the list's summary table), or complete
-    as CSV/XLSX (named with its date, if any); every table with ``table=all``."""
+    as CSV/XLSX (named with its date, if any); every table with ``table=all``. ``note``: what the JSON
+    answer says of the list as a whole."""
     as_of = checked_as_of(as_of)
     with dated(as_of):
         result = compute()
@@ -55,11 +60,13 @@ def _respond(compute: Callable[[], Tabulated], *, name: str, chain: str | None, 
     summary = tables[names[1]] if len(names) > 1 else []
     if table == ALL:
         answer = every_table(tables, fmt, filename, page=page, size=size)
-        return answer if isinstance(answer, Response) else {"tables": names, "summary": summary, **answer}
-    chosen, rows, note = choose(tables, table, declared)
+        return answer if isinstance(answer, Response) else {"tables": names, "summary": summary, **answer,
+                                                            **({"note": note} if note else {})}
+    chosen, rows, table_note = choose(tables, table, declared)
     if fmt != "json":
         return download(rows, fmt, filename, title=chosen)
-    return {"tables": names, "table": chosen, "summary": summary, **({"note": note} if note else {}),
+    said = "；".join(text for text in (table_note, note) if text)
+    return {"tables": names, "table": chosen, "summary": summary, **({"note": said} if said else {}),
             **page_of(rows, page=page, size=size)}
 
 
@@ -67,12 +74,12 @@ def _respond(compute: Callable[[], Tabulated], *, name: str, chain: str | None, 
 def key_enterprises_list(
     request: Request, chain: str | None = ChainQuery, district: str | None = DistrictQuery, park: str | None = ParkQuery,
     kind: Literal[KEY_KINDS] | None = Query(None, description="只看此类重点企业"),  # type: ignore[valid-type]
-    as_of: str | None = AS_OF,
+    as_of: str | None = AS_OF, scope: Scope = ScopeQuery,
     table: str | None = table_query(KEY_TABLES), page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
 ) -> Any:
-    """The local key enterprises, 链主 first; 规上 = tagged 规上 or revenue ≥ 0.2 亿元."""
+    """The key enterprises in focus (local, or every firm), 链主 first; 规上 = tagged 规上 or revenue ≥ 0.2 亿元."""
     cache = _cache(request, chain)
-    return _respond(lambda: lists.key_enterprises(cache, chain, lists.Place(district or None, park), kind),
+    return _respond(lambda: lists.key_enterprises(cache, chain, lists.Place(district or None, park), kind, scope),
                     name="key-enterprises", chain=chain, as_of=as_of, table=table, keys=KEY_TABLES, page=page, size=size, fmt=format)
 
 
@@ -80,13 +87,13 @@ def key_enterprises_list(
 def gap_list(
     request: Request, chain: str | None = ChainQuery, district: str | None = DistrictQuery, park: str | None = ParkQuery,
     status: list[Literal[STATUSES]] | None = Query(None, description="只看这些状态（可多选）；默认缺链、弱链、延链"),  # type: ignore[valid-type]
-    as_of: str | None = AS_OF,
+    as_of: str | None = AS_OF, scope: Scope = ScopeQuery,
     table: str | None = table_query(GAP_TABLES), page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
 ) -> Any:
-    """Gaps by status (缺链, 弱链, 延链, 强链), then chain (plan order), then gap rank."""
+    """Gaps by status (缺链, 弱链, 延链, 强链), then chain (plan order), then gap rank; statuses count the firms in focus."""
     cache = _cache(request, chain)
     statuses = tuple(s for s in STATUSES if s in status) if status else STATUSES[:3]
-    return _respond(lambda: lists.gap_list(cache, chain, lists.Place(district or None, park), statuses),
+    return _respond(lambda: lists.gap_list(cache, chain, lists.Place(district or None, park), statuses, scope),
                     name="gap-list", chain=chain, as_of=as_of, table=table, keys=GAP_TABLES, page=page, size=size, fmt=format)
 
 
@@ -95,9 +102,11 @@ def target_list(
     request: Request, chain: str | None = ChainQuery, district: str | None = DistrictQuery, park: str | None = ParkQuery,
     sort: Literal["score", "gap"] = Query("score", description="score 按总分；gap 按缺口排名（缺链在前）"),
     as_of: str | None = AS_OF,
+    scope: Scope = Query(None, description="招商目标始终按南昌本地企业计算：all 不改变结果（答复的 note 说明原因）"),
     table: str | None = table_query(TARGET_TABLES), page: int = PageQuery, size: int = SizeQuery, format: ListFormat = FormatQuery,
 ) -> Any:
-    """One row per candidate × 缺链/弱链 product; the effect is simulated for each product's top 3."""
+    """One row per candidate × 缺链/弱链 product; the effect is simulated for each product's top 3 (always for the local firms)."""
     cache = _cache(request, chain)
     return _respond(lambda: lists.target_list(cache, chain, lists.Place(district or None, park), sort),
-                    name="recruitment-targets", chain=chain, as_of=as_of, table=table, keys=TARGET_TABLES, page=page, size=size, fmt=format)
+                    name="recruitment-targets", chain=chain, as_of=as_of, table=table, keys=TARGET_TABLES, page=page, size=size, fmt=format,
+                    note=lists.TARGETS_NOTE if scope == "all" else "")

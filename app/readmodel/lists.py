@@ -5,6 +5,11 @@ A place is a district and/or a park. A district takes the enterprises whose ``di
 those located in its 区县 or 开发区 node with every park inside it; a park takes the enterprises
 located in it or in a park inside it (``queries.disruption.select_enterprises``, the 断链推演's
 rule). Both together take the enterprises in both.
+
+The 重点企业清单 and the 缺链补链清单 take a scope (``queries.view.with_scope``): 南昌本地企业 (the
+default; ``all`` for a chain without local firm) or every firm of the network. The 招商目标清单 has
+none: a target is a firm from outside to bring to Nanchang, so it is always computed for the local
+firms (``TARGETS_NOTE``, ``queries.candidates``).
 """
 
 from __future__ import annotations
@@ -13,13 +18,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from app.readmodel.graph_cache import GraphCache
-from app.readmodel.workspace import gaps, ordered_chains
+from app.readmodel.workspace import gaps, ordered_chains, scoped_view
 
 if TYPE_CHECKING:
     from queries.lists import GapList, KeyEnterpriseList, TargetList, TargetRecord, TargetSummaryRecord
 
 PAGE_SIZE = 50
 T = TypeVar("T")
+TARGETS_NOTE = ("招商目标是要引进到南昌的外地企业，只有相对南昌本地企业才有意义：本清单始终按南昌本地企业计算，"
+                "不随分析范围变化（选“网络中全部企业”时，网络中的企业都算在内，就没有可引进的外地企业了）。")
 
 
 @dataclass(frozen=True)
@@ -121,24 +128,47 @@ def chain_ids(cache: GraphCache, chain: str | None) -> list[str]:
     return [c["id"] for c in ordered_chains(cache) if chain is None or c["id"] == chain]
 
 
-def key_enterprises(cache: GraphCache, chain: str | None, place: Place, kind: str | None) -> KeyEnterpriseList:
-    """The 重点企业清单 of a chain (None: every chain) in a place."""
+def gap_chain_ids(cache: GraphCache, chain: str | None) -> list[str | None]:
+    """The chains the gap list covers: ``chain_ids``, or the whole graph (None, named 全图) when the
+    graph has no chain at all (an imported network: ``risk_list.chains_in`` likewise)."""
+    listed: list[str | None] = list(chain_ids(cache, chain))
+    return listed or ([None] if chain is None else [])
+
+
+def key_enterprises(cache: GraphCache, chain: str | None, place: Place, kind: str | None,
+                    scope: str | None = None) -> KeyEnterpriseList:
+    """The 重点企业清单 of a chain (None: every chain) in a place, of the firms in focus ``scope``
+    (None: local, or all when there is no local firm)."""
     from queries.lists import key_enterprises as listing
 
     within = place_firms(cache, place)
-    return cache.recent(("key-enterprises", chain, place, kind), lambda: listing(cache.view(chain), chain, within=within, kind=kind))
+    return cache.recent(("key-enterprises", chain, place, kind, scope),
+                        lambda: listing(scoped_view(cache, chain, scope), chain, within=within, kind=kind))
 
 
-def gap_list(cache: GraphCache, chain: str | None, place: Place, statuses: tuple[str, ...]) -> GapList:
-    """The 缺链补链清单 of a chain (None: every chain) in a place, with the statuses asked for."""
+def gap_list(cache: GraphCache, chain: str | None, place: Place, statuses: tuple[str, ...],
+             scope: str | None = None) -> GapList:
+    """The 缺链补链清单 of a chain (None: every chain) in a place, with the statuses asked for, each
+    chain's statuses counting the firms in focus ``scope`` (None: each chain's default)."""
     from queries.lists import gap_list as listing
 
     within = place_firms(cache, place)
     return cache.recent(
-        ("gap-list", chain, place, statuses),
-        lambda: listing([gaps(cache, c) for c in chain_ids(cache, chain)], statuses=statuses, within=within,
+        ("gap-list", chain, place, statuses, scope),
+        lambda: listing([gaps(cache, c, scope) for c in gap_chain_ids(cache, chain)], statuses=statuses, within=within,
                         chain_names={c["id"]: str(c.get("name", c["id"])) for c in ordered_chains(cache)}),
     )
+
+
+def gap_focus(cache: GraphCache, chain: str | None, scope: str | None) -> str:
+    """The firms the gap list of ``chain`` counts (its ``GapList.scope``): ``all`` when every chain listed counts every firm."""
+    listed = gap_chain_ids(cache, chain)
+    return "all" if listed and all(gaps(cache, c, scope).scope == "all" for c in listed) else "local"
+
+
+def scope_note(cache: GraphCache, chain: str | None, scope: str | None) -> str:
+    """What the page says when the scope was chosen for the user (a chain listed has no local firm), else ""."""
+    return next((note for c in gap_chain_ids(cache, chain) if (note := scoped_view(cache, c, scope).scope_note)), "")
 
 
 def chain_targets(cache: GraphCache, chain: str) -> TargetList:

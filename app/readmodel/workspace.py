@@ -45,7 +45,7 @@ def present_graph(cache: GraphCache, chain_id: str | None = None) -> Any:
     return present_as_of(graph, as_of, cache.memo(("absent", chain_id), lambda: absent_as_of(graph, as_of)))
 
 
-def gaps(cache: GraphCache, chain_id: str, scope: str | None = None) -> Any:
+def gaps(cache: GraphCache, chain_id: str | None, scope: str | None = None) -> Any:
     from queries.gaps import gap_report
 
     return cache.memo(("gaps", chain_id, scope), lambda: gap_report(scoped_view(cache, chain_id, scope), chain_id))

@@ -1,8 +1,14 @@
 """The 清单 pages: an index of the four lists and the 重点企业清单, 缺链补链清单 and 招商目标清单
-(the 关键依赖清单 is /risks). Filters live in the URL, 50 rows a page, an Excel link per list."""
+(the 关键依赖清单 is /risks). Filters live in the URL, 50 rows a page, an Excel link per list.
+
+Each list page has the 分析范围 selector (``app.web.scope_selector``): the key enterprises and the
+gaps are of the firms in focus, 本地 or, under ``scope=all``, 网络内 (the headings say which); the
+recruitment targets are always of the local firms and the page says why (``lists.TARGETS_NOTE``).
+The date (``as_of``) and the scope in use go into every page and download link."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,10 +18,12 @@ from fastapi.responses import HTMLResponse
 from app.deps import AS_OF
 from app.readmodel import lists
 from app.readmodel.graph_cache import GraphCache, dated
-from app.readmodel.workspace import holds_synthetic, ordered_chains
+from app.readmodel.workspace import holds_synthetic, ordered_chains, scoped_view
 from app.security.deps import require
 from app.web.as_of_selector import page_as_of, state_query
+from app.web.scope_selector import SCOPE_PATTERN, scope_choice
 from app.web.templating import templates
+from queries.labels import focus_labels
 from queries.lists import EFFECT_TOP, KEY_KINDS, KIND_RULES, LIST_STATUSES, TARGET_SORTS
 
 router = APIRouter(include_in_schema=False, dependencies=[require("viewer", page=True)])
@@ -24,30 +32,37 @@ FormChain = Query(None, pattern=r"^(chain:[a-z0-9-]{1,60})?$")
 FormDistrict = Query(None, max_length=60)
 FormPark = Query(None, pattern=r"^(park:[A-Za-z0-9_.-]{1,100})?$")
 PageNumber = Query(1, ge=1, le=100_000)
+FormScope = Query(None, pattern=SCOPE_PATTERN)
 STATUSES = LIST_STATUSES
 
 
 def _context(request: Request, chain: str | None, district: str | None, park: str | None, as_of: str | None,
-             **own: Any) -> dict[str, Any]:
+             scope: str | None, focus: Callable[[GraphCache, str | None], tuple[str, str]], **own: Any) -> dict[str, Any]:
     """What every list page shows around its table: the filters, the place and chain by name, the
-    date the data is as of, links (pages and the Excel download keep the filters and the date)."""
+    date the data is as of, the scope (``focus(cache, chain)``: the firms in focus and the note that
+    says why), links (pages and the Excel download keep the filters, the date and the scope in use)."""
     cache: GraphCache = request.app.state.graphs
-    chain, district, park = chain or None, district or None, park or None
+    chain, district, park, scope = chain or None, district or None, park or None, scope or None
     if chain is not None and chain not in cache.graph():
         raise HTTPException(status_code=404, detail=f"产业链不存在：{chain}")
     as_of, as_of_line = page_as_of(request, as_of)
+    with dated(as_of):
+        in_focus, note = focus(cache, chain)
     place = lists.Place(district, park)
     chains = ordered_chains(cache)
-    filters = [(name, value) for name, value in (("chain", chain), ("district", district), ("park", park), ("as_of", as_of)) if value]
+    filters = [(name, value) for name, value in (("chain", chain), ("district", district), ("park", park), ("scope", scope),
+                                                 ("as_of", as_of)) if value]
     for name, value in own.items():
         filters += [(name, item) for item in value] if isinstance(value, (list, tuple)) else [(name, value)] if value else []
+    exported = [(name, value) for name, value in filters if name != "scope"] + [("scope", in_focus)]
     return {
-        "as_of": as_of, "as_of_choice": as_of_line,
+        "as_of": as_of, "as_of_choice": as_of_line, "scope_asked": scope, "focus": in_focus,
+        "scope_choice": scope_choice(request.url, in_focus, note), "labels": focus_labels(in_focus),
         "chain": chain, "district": district, "park": park, "place": place, "chains": chains,
         "chain_name": next((str(c.get("name")) for c in chains if c["id"] == chain), None),
         "place_name": lists.place_name(cache, place), "choices": lists.place_choices(cache),
         "page_query": lambda number: urlencode([*filters, ("page", number)]),
-        "export_query": urlencode([*filters, ("format", "xlsx"), ("table", "all")]),
+        "export_query": urlencode([*exported, ("format", "xlsx"), ("table", "all")]),
         "synthetic": holds_synthetic(cache), "cache": cache,
     }
 
@@ -71,11 +86,15 @@ def lists_index(request: Request, as_of: str | None = AS_OF) -> HTMLResponse:
 def key_enterprises_page(
     request: Request, chain: str | None = FormChain, district: str | None = FormDistrict, park: str | None = FormPark,
     kind: str | None = Query(None, pattern="^(链主|专精特新|小巨人|单项冠军|上市|规上)?$"), page: int = PageNumber,
-    as_of: str | None = AS_OF,
+    as_of: str | None = AS_OF, scope: str | None = FormScope,
 ) -> HTMLResponse:
-    context = _context(request, chain, district, park, as_of, kind=kind)
+    def focus(cache: GraphCache, chain: str | None) -> tuple[str, str]:
+        view = scoped_view(cache, chain, scope or None)
+        return view.scope, view.scope_note
+
+    context = _context(request, chain, district, park, as_of, scope, focus, kind=kind)
     with dated(context["as_of"]):
-        result = lists.key_enterprises(context["cache"], context["chain"], context["place"], kind or None)
+        result = lists.key_enterprises(context["cache"], context["chain"], context["place"], kind or None, context["scope_asked"])
     return templates.TemplateResponse(request, "list_key_enterprises.html", {
         **context, "kind": kind or None, "kinds": KEY_KINDS, "counts": dict(result.kind_totals),
         "listed": lists.page_of(result.records(), page), "kind_rules": KIND_RULES,
@@ -86,11 +105,16 @@ def key_enterprises_page(
 def gap_list_page(
     request: Request, chain: str | None = FormChain, district: str | None = FormDistrict, park: str | None = FormPark,
     status: list[str] = Query([], max_length=4), page: int = PageNumber, as_of: str | None = AS_OF,
+    scope: str | None = FormScope,
 ) -> HTMLResponse:
     chosen = tuple(s for s in STATUSES if s in status) or STATUSES[:3]
-    context = _context(request, chain, district, park, as_of, status=[s for s in chosen] if status else [])
+
+    def focus(cache: GraphCache, chain: str | None) -> tuple[str, str]:
+        return lists.gap_focus(cache, chain, scope or None), lists.scope_note(cache, chain, scope or None)
+
+    context = _context(request, chain, district, park, as_of, scope, focus, status=[s for s in chosen] if status else [])
     with dated(context["as_of"]):
-        result = lists.gap_list(context["cache"], context["chain"], context["place"], chosen)
+        result = lists.gap_list(context["cache"], context["chain"], context["place"], chosen, context["scope_asked"])
     return templates.TemplateResponse(request, "list_gaps.html", {
         **context, "statuses": STATUSES, "chosen": chosen, "counts": result.chain_totals,
         "totals": {s: result.total(s) for s in STATUSES}, "listed": lists.page_of(result.records(), page),
@@ -102,8 +126,12 @@ def gap_list_page(
 def target_list_page(
     request: Request, chain: str | None = FormChain, district: str | None = FormDistrict, park: str | None = FormPark,
     sort: str = Query("score", pattern="^(score|gap)$"), page: int = PageNumber, as_of: str | None = AS_OF,
+    scope: str | None = FormScope,
 ) -> HTMLResponse:
-    context = _context(request, chain, district, park, as_of, sort=sort if sort != "score" else None)
+    def focus(cache: GraphCache, chain: str | None) -> tuple[str, str]:
+        return "local", lists.TARGETS_NOTE  # recruiting is for Nanchang's local firms, whatever the scope asked
+
+    context = _context(request, chain, district, park, as_of, scope, focus, sort=sort if sort != "score" else None)
     with dated(context["as_of"]):
         result = lists.target_list(context["cache"], context["chain"], context["place"], sort)
     records = result.records()
