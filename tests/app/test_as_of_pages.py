@@ -91,7 +91,8 @@ def test_the_page_shows_the_data_of_its_date(reviewer: TestClient) -> None:
 
 
 def test_every_download_link_carries_the_pages_scope_and_date(reviewer: TestClient) -> None:
-    scoped = ("/chains/chain:ev", "/risks?chain=chain:ev", "/disruption?chain=chain:ev&enterprise=ent:jx-mine")
+    scoped = ("/chains/chain:ev", "/risks?chain=chain:ev", "/disruption?chain=chain:ev&enterprise=ent:jx-mine",
+              "/lists/key-enterprises", "/lists/gaps")
     checked = 0
     for path in PAGES:
         params = {"as_of": "2022-12-31", **({"scope": "all"} if path in scoped else {})}
@@ -145,6 +146,8 @@ FOCUS_HEADINGS = {  # page → headings that count the firms in focus
     "/risks?chain=chain:ev": ("受影响{}企业", "受影响{}营收"),
     "/chains/chain:ev": ("{}生产企业数", "{}配套率", "{}企业 "),
     "/disruption?chain=chain:ev&enterprise=ent:jx-mine": ("{}营收", "{}断供产品", "{}受影响营收"),
+    "/lists/key-enterprises": ("{}重点企业 <strong>",),
+    "/lists/gaps": ("无{}生产企业；", ">{}生产<br>"),
 }
 
 
@@ -157,7 +160,7 @@ def test_headings_say_what_they_count_in_either_scope(reviewer: TestClient, scop
             assert heading.format(other) not in page, (path, heading, scope)
     for path, params in (("/api/risks", {"chain": "chain:ev"}), ("/api/chains/chain:ev/gaps", {}),
                          ("/api/chains/chain:ev/map", {}), ("/api/indices", {"chain": "chain:ev"}),
-                         ("/api/disruption", {"chain": "chain:ev", "enterprise": "ent:jx-mine"})):
+                         ("/api/disruption", {"chain": "chain:ev", "enterprise": "ent:jx-mine"}), ("/api/lists/gaps", {})):
         body = reviewer.get(path, params={**params, "scope": scope, "format": "csv"}).content.decode("utf-8-sig")
         header = body.splitlines()[0]
         assert word in header and other not in header, (path, scope, header)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -135,7 +137,7 @@ def test_pages_show_headlines_names_and_keep_filters(clients: dict[str, TestClie
     text = visible(gaps.text)
     assert "新能源汽车产业链 · 南昌县：缺链 1 个、弱链 3 个" in re.sub(r"\s+", " ", text)
     assert text.index("驱动电机") < text.index("电池包")  # 缺链 before 弱链
-    assert 'href="/api/lists/gaps?chain=chain%3Aev&amp;district=%E5%8D%97%E6%98%8C%E5%8E%BF&amp;format=xlsx&amp;table=all"' in gaps.text
+    assert 'href="/api/lists/gaps?chain=chain%3Aev&amp;district=%E5%8D%97%E6%98%8C%E5%8E%BF&amp;scope=local&amp;format=xlsx&amp;table=all"' in gaps.text
     for url in ("/lists", "/lists/key-enterprises", "/lists/gaps?status=强链", "/lists/targets", "/lists/targets?sort=gap&park=park:xiaolan",
                 "/lists/key-enterprises?chain=chain:ev&kind=链主&district=南昌县"):
         html = viewer.get(url)
@@ -143,6 +145,65 @@ def test_pages_show_headlines_names_and_keep_filters(clients: dict[str, TestClie
         assert not ID_PATTERN.search(visible(html.text)), (url, ID_PATTERN.findall(visible(html.text))[:3])
     targets = visible(viewer.get("/lists/targets", params={"chain": "chain:ev"}).text)
     assert "上海正极（示例）" in targets and "未推演（" not in targets and "只做每个产品得分前 3 名" in targets
+
+
+def test_key_enterprises_and_gaps_of_every_firm_in_the_network(clients: dict[str, TestClient]) -> None:
+    viewer = clients["viewer"]
+    local = viewer.get("/api/lists/key-enterprises", params={"chain": "chain:ev", "size": 200}).json()
+    every = viewer.get("/api/lists/key-enterprises", params={"chain": "chain:ev", "size": 200, "scope": "all"}).json()
+    added = {row["企业"] for row in every["items"]} - {row["企业"] for row in local["items"]}
+    assert added == {"上海正极（示例）", "广东电机（示例）", "Korea Cell（示例）", "宜春锂业（示例）"}  # outside firms: 规上 by revenue
+    assert {row["类型"]: row["企业数(家)"] for row in every["summary"]}["小巨人"] == 1  # 上海正极
+    gaps_local = viewer.get("/api/lists/gaps", params={"chain": "chain:ev", "size": 200}).json()["items"]
+    gaps_every = viewer.get("/api/lists/gaps", params={"chain": "chain:ev", "size": 200, "scope": "all"}).json()["items"]
+    assert [row["状态"] for row in gaps_local][:2] == ["缺链", "缺链"] and "缺链" not in {row["状态"] for row in gaps_every}
+    assert {row["产品名称"]: row["网络内生产企业数"] for row in gaps_every}["驱动电机"] == 1  # 广东电机, not local
+    for scope, word, other in (("local", "本地", "网络内"), ("all", "网络内", "本地")):
+        header = viewer.get("/api/lists/gaps", params={"scope": scope, "format": "csv"}).content.decode("utf-8-sig").splitlines()[0]
+        assert f"{word}生产企业数" in header and other not in header, header
+        book = workbook_of(viewer.get("/api/lists/gaps", params={"scope": scope, "format": "xlsx", "table": "all"}).content)
+        assert f"{word}生产企业数" in [cell.value for cell in book.worksheets[0][1]]  # type: ignore[attr-defined]
+    assert viewer.get("/api/lists/gaps", params={"scope": "abroad"}).status_code == 422
+
+
+def test_list_pages_choose_the_scope_and_say_what_they_count(clients: dict[str, TestClient]) -> None:
+    viewer = clients["viewer"]
+    for path, local_words, every_words in (
+        ("/lists/key-enterprises", ("本地重点企业 <strong>5</strong> 家", "只列本地（南昌市）企业"),
+         ("网络内重点企业 <strong>9</strong> 家", "列网络中全部企业")),
+        ("/lists/gaps", ("缺链：无本地生产企业", "<th class=\"num\">本地生产<br>"),
+         ("缺链：无网络内生产企业", "<th class=\"num\">网络内生产<br>")),
+    ):
+        local = viewer.get(path, params={"chain": "chain:ev"}).text
+        every = viewer.get(path, params={"chain": "chain:ev", "scope": "all", "district": "南昌县", "as_of": "2024-06-30"}).text
+        whole = viewer.get(path, params={"chain": "chain:ev", "scope": "all"}).text
+        assert all(words in local for words in local_words) and not any(words in whole for words in local_words), path
+        assert all(words in whole for words in every_words) and not any(words in local for words in every_words), path
+        assert '<strong aria-current="true">网络中全部企业</strong>' in whole and '<strong aria-current="true">南昌本地企业</strong>' in local
+        assert re.findall(r"<tbody>(.*?)</tbody>", local, re.S) != re.findall(r"<tbody>(.*?)</tbody>", whole, re.S), path
+        assert '<input type="hidden" name="scope" value="all">' in every  # filtering keeps the scope
+        export = re.search(r'href="(/api/lists/[^"]+)" download', every).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
+        query = parse_qs(urlsplit(export).query)
+        assert query["scope"] == ["all"] and query["district"] == ["南昌县"] and query["as_of"] == ["2024-06-30"], export
+        choice = re.search(r'data-testid="scope-choice">(.*?)</p>', every, re.S).group(1)  # type: ignore[union-attr]
+        link = unescape(re.search(r'<a href="([^"]+)">南昌本地企业</a>', choice).group(1))  # type: ignore[union-attr]
+        assert {"scope": ["local"], "district": ["南昌县"], "as_of": ["2024-06-30"]}.items() <= parse_qs(urlsplit(link).query).items()
+        assert viewer.get(path, params={"scope": "abroad"}).status_code == 422
+
+
+def test_targets_stay_those_of_the_local_firms_and_say_why(clients: dict[str, TestClient]) -> None:
+    viewer = clients["viewer"]
+    local = viewer.get("/lists/targets", params={"chain": "chain:ev"}).text
+    asked = viewer.get("/lists/targets", params={"chain": "chain:ev", "scope": "all"}).text
+    rows = re.findall(r"<tbody>(.*?)</tbody>", local, re.S)
+    assert rows and rows == re.findall(r"<tbody>(.*?)</tbody>", asked, re.S)
+    for page in (local, asked):
+        assert "始终按南昌本地企业计算" in page and '<strong aria-current="true">南昌本地企业</strong>' in page
+        assert "scope=local" in re.search(r'href="(/api/lists/targets[^"]+)" download', page).group(1)  # type: ignore[union-attr]
+    api = viewer.get("/api/lists/targets", params={"chain": "chain:ev", "scope": "all"}).json()
+    assert "始终按南昌本地企业计算" in api["note"]
+    assert api["items"] == viewer.get("/api/lists/targets", params={"chain": "chain:ev"}).json()["items"]
+    assert "note" not in viewer.get("/api/lists/targets", params={"chain": "chain:ev", "scope": "local"}).json()
 
 
 def test_pages_page_fifty_rows(clients: dict[str, TestClient], tmp_path: Path, tokens: TokenRegistry, role_tokens: dict[str, str]) -> None:

@@ -5,6 +5,7 @@ target the final stages."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,7 +43,8 @@ def test_api_scope_changes_who_counts(reviewer: TestClient) -> None:
 
 
 def test_pages_carry_the_selector(reviewer: TestClient) -> None:
-    for path in ("/risks?chain=chain:ev", "/disruption?chain=chain:ev", "/chains/chain:ev"):
+    for path in ("/risks?chain=chain:ev", "/disruption?chain=chain:ev", "/chains/chain:ev", "/lists/key-enterprises",
+                 "/lists/gaps?chain=chain:ev"):
         page = reviewer.get(path).text
         assert 'data-testid="scope-choice"' in page and "南昌本地企业" in page and "scope=all" in page, path
         assert 'data-testid="scope-note"' not in page
@@ -69,6 +71,17 @@ def test_a_network_without_local_firms_defaults_to_all_and_says_so(willems: Test
     assert body["total"] == arcs  # every arc: the downstream stage's input "the upstream stage's output"
     listed = willems.get("/api/risks", params={"size": 500}).json()
     assert listed["total"] > arcs and "（境外）" not in json.dumps(listed, ensure_ascii=False)  # 未知, never 境外
+
+
+def test_lists_of_a_network_without_local_firms_are_of_every_firm(willems: TestClient) -> None:
+    gaps = willems.get("/lists/gaps").text
+    assert "该网络中没有南昌本地企业" in gaps and '<strong aria-current="true">网络中全部企业</strong>' in gaps
+    assert "缺链：无网络内生产企业" in gaps and "scope=all" in re.search(r'href="(/api/lists/gaps[^"]+)" download', gaps).group(1)  # type: ignore[union-attr]
+    listed = willems.get("/api/lists/gaps", params={"size": 1}).json()
+    assert [row["产业链"] for row in listed["summary"]] == ["全图"]  # no chain: the whole network, as on /risks
+    assert listed["total"] == 0  # the stages are firms without products: no product to have a gap
+    targets = willems.get("/lists/targets").text
+    assert "始终按南昌本地企业计算" in targets and "该网络中没有南昌本地企业" not in targets
 
 
 def test_cli_scope(tmp_path: Path) -> None:
