@@ -1,7 +1,8 @@
 """数据日期 on the pages, in a browser at 1440×900 and on a 390×844 phone: the demo with two yearly
-lists (示例名单 2022 and 2023) on 80 of the new-energy chain's supply links, half of them dropped from
-the 2023 list. A page says its date first, offers the list years, keeps the date and the scope in
-its downloads, and under 网络中全部企业 its headings say 网络内, not 本地.
+lists (示例名单 2022 and 2023) on 80 of the new-energy chain's supply links and 12 of its local
+firms, half of each dropped from the 2023 list. A page says its date first, offers the list years,
+keeps the date and the scope in its downloads and links, and under 网络中全部企业 its headings say
+网络内, not 本地; the 招商地图 and the enterprise network draw the firms and links of their date.
 """
 
 from __future__ import annotations
@@ -13,23 +14,31 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from graph_schema import Supplies
+from graph_schema import Enterprise, Supplies
 from stores.base import WriteBatch
 from stores.embedded import EmbeddedStore
 from tests.browser.conftest import SCREENSHOTS, VIEWPORTS, LiveServer, SizedPage, fill_store, serve, signed_in_pages
+from tests.browser.test_network import DRAWN_LABELS, overlapping
 
 CHAIN = "chain:new-energy"
 LIST = "示例名单"
+
+
+ENTERPRISE_FIELDS = ("name", "country", "province", "city", "district", "local", "revenue_yi", "tags", "synthetic", "source", "as_of")
 
 
 def fill_with_lists(store: EmbeddedStore) -> None:
     fill_store(store)
     graph = store.project(CHAIN)
     links = sorted((u, v, d.get("product")) for u, v, d in graph.edges(data=True) if d["type"] == "SUPPLIES")[:80]
-    store.write(WriteBatch(relationships=[
-        Supplies(src=u, dst=v, product=product, seen=["2022-12-31", *(["2023-12-31"] if i % 2 else [])], listing=LIST)
-        for i, (u, v, product) in enumerate(links)
-    ]))
+    located = [n for n, d in sorted(graph.nodes(data=True)) if d.get("label") == "Enterprise" and d.get("local") and d.get("district")][:12]
+    store.write(WriteBatch(
+        nodes=[Enterprise(id=n, **{k: graph.nodes[n][k] for k in ENTERPRISE_FIELDS if graph.nodes[n].get(k) is not None},
+                          seen=["2022-12-31", *(["2023-12-31"] if i % 2 else [])], listing=LIST) for i, n in enumerate(located)],
+        relationships=[
+            Supplies(src=u, dst=v, product=product, seen=["2022-12-31", *(["2023-12-31"] if i % 2 else [])], listing=LIST)
+            for i, (u, v, product) in enumerate(links)
+        ]))
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +107,61 @@ def test_an_enterprise_page_lists_the_relations_of_its_date(sized: SizedPage, da
     fits(page, "[data-testid=as-of]", sized.width)
     page.wait_for_selector("#network[data-ready='1']", timeout=30_000)
     page.screenshot(path=str(SCREENSHOTS / f"as-of-enterprise-{sized.viewport}.png"))
+
+
+def under_title(page: Any) -> None:
+    """The 数据日期 line comes right under the page's title, before its headline."""
+    heading = page.locator("h1").bounding_box()
+    line = page.locator("[data-testid=as-of]").bounding_box()
+    assert heading is not None and line is not None and heading["y"] + heading["height"] <= line["y"] + 1
+    assert line["y"] < heading["y"] + heading["height"] + 80
+
+
+def firm_total(page: Any) -> int:
+    return sum(int(count) for count in page.eval_on_selector_all("path.district", "paths => paths.map(p => p.dataset.firms)"))
+
+
+def test_the_map_counts_the_firms_of_its_date(sized: SizedPage, dated_server: LiveServer) -> None:
+    page = sized.page
+    page.goto(f"{dated_server.url}/map?chain={CHAIN}")
+    assert re.match(r"数据截至 \d{4}-\d{2}-\d{2}（最新）　按名单年份：最新 · 2023年 · 2022年$", page.locator("[data-testid=as-of]").inner_text())
+    under_title(page)
+    latest, headline = firm_total(page), page.locator(".map-headline").inner_text()
+    page.locator("[data-testid=as-of-choice] a", has_text="2022年").click()
+    page.wait_for_url("**as_of=2022-12-31**")
+    assert "chain=chain" in page.url  # the chain chosen stays
+    assert page.locator("[data-testid=as-of-date]").inner_text() == "数据截至 2022-12-31"
+    assert firm_total(page) == latest + 6  # the six firms on the 2022 list only
+    assert page.locator(".map-headline").inner_text() != headline
+    fits(page, "[data-testid=as-of]", sized.width)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(SCREENSHOTS / f"as-of-map-{sized.viewport}.png"))
+    hrefs = page.eval_on_selector_all(".map-side a[href^='/districts/']", "links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all("as_of=2022-12-31" in href for href in hrefs)
+    page.locator(".map-side a[href^='/districts/']").first.click()
+    page.wait_for_url("**/districts/**")
+    assert page.locator("[data-testid=as-of-date]").inner_text() == "数据截至 2022-12-31"
+
+
+def test_the_network_draws_the_firms_and_links_of_its_date(sized: SizedPage, dated_server: LiveServer) -> None:
+    page = sized.page
+    page.goto(f"{dated_server.url}/chains/{CHAIN}/network")
+    page.wait_for_selector("#network[data-ready='1']", timeout=30_000)
+    latest = page.evaluate("() => window.chainAtlasNetwork.body.data.nodes.get().filter(n => n.kind === 'Enterprise').length")
+    page.locator("[data-testid=as-of-choice] a", has_text="2022年").click()
+    page.wait_for_url("**as_of=2022-12-31**")
+    page.wait_for_selector("#network[data-ready='1']", timeout=30_000)
+    under_title(page)
+    line = page.locator("[data-testid=as-of]").bounding_box()
+    assert line is not None and line["y"] < page.locator("[data-testid=network-headline]").bounding_box()["y"]  # type: ignore[index]
+    assert page.locator("[data-testid=as-of-date]").inner_text() == "数据截至 2022-12-31"
+    then = page.evaluate("() => window.chainAtlasNetwork.body.data.nodes.get().filter(n => n.kind === 'Enterprise').length")
+    assert then > latest  # firms dropped from the 2023 list are drawn as of 2022
+    urls = page.evaluate("() => window.chainAtlasNetwork.body.data.nodes.get().map(n => n.url).filter(u => u && !u.startsWith('/nodes/'))")
+    assert urls and all("as_of=2022-12-31" in url for url in urls)
+    hrefs = page.eval_on_selector_all("[data-testid=network-scopes] a", "links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all("as_of=2022-12-31" in href for href in hrefs)
+    drawn = page.evaluate(DRAWN_LABELS)
+    assert drawn["boxes"] and not overlapping(drawn["boxes"]), overlapping(drawn["boxes"])[:5]
+    fits(page, "[data-testid=as-of]", sized.width)
+    page.screenshot(path=str(SCREENSHOTS / f"as-of-network-{sized.viewport}.png"))
