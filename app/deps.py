@@ -8,7 +8,7 @@ the event loop instead of handing each to a worker thread.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, HTTPException, Path, Query, Request
 
@@ -21,6 +21,9 @@ CHAIN_ID = Path(pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id，
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 AS_OF = Query(None, pattern=r"^(\d{4}-\d{2}-\d{2})?$",
               description="数据日期 YYYY-MM-DD：按当日有效的名单与供应关系分析（默认最新；页面表单的空值即最新）")
+
+ScopeQuery = Query(None, description="分析范围：local 南昌本地企业（默认）、all 网络中全部企业；网络中没有本地企业时默认 all")
+Scope = Literal["local", "all"] | None
 
 
 def checked_as_of(text: str | None) -> str | None:

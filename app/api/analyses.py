@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download
 from app.api.responses import json_response
 from app.api.result_tables import ALL, choose, every_table, table_query, titles
-from app.deps import AS_OF, CHAIN_ID, DATE_PATTERN, CacheDep, checked_as_of
+from app.deps import AS_OF, CHAIN_ID, DATE_PATTERN, CacheDep, Scope, ScopeQuery, checked_as_of
 from app.output import Tabulated, result_tables
 from app.readmodel import risk_list
 from app.readmodel.cached_answers import answer
@@ -48,8 +48,6 @@ reviewer = APIRouter(prefix="/api", tags=["security review"], dependencies=[requ
 
 OptionalChain = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id；不填为全图")
 BaseYear = Query(2025, ge=2020, le=2026)
-ScopeQuery = Query(None, description="分析范围：local 南昌本地企业（默认）、all 网络中全部企业；网络中没有本地企业时默认 all")
-Scope = Literal["local", "all"] | None
 TABLE_PARAMETER_NAMES = ("table", "page", "size", "format")
 
 

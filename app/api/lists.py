@@ -17,10 +17,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from app.api.analyses import Scope, ScopeQuery
 from app.api.listing import FILE_RESPONSES, FormatQuery, ListFormat, PageQuery, SizeQuery, download, page_of
 from app.api.result_tables import ALL, choose, every_table, table_query, titles
-from app.deps import AS_OF, checked_as_of
+from app.deps import AS_OF, Scope, ScopeQuery, checked_as_of
 from app.output import Tabulated, result_tables
 from app.readmodel import lists
 from app.readmodel.graph_cache import GraphCache, dated
