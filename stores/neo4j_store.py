@@ -44,11 +44,11 @@ from stores.common import check_window, checked_rel_types, chunks, staged_rows
 
 BATCH_ROWS = 10000
 T = TypeVar("T")
-READ_RETRY = {"max_transaction_retry_time": 1.0, "initial_retry_delay": 0.2}
-"""How reads retry a failed connection: again at once (a pooled connection the server closed), and
-for about 1.5 s in all, so a stopped server (connection refused) is told within 2 s, not the 5–7 s
-of the write retries."""
-WRITE_RETRY = {"max_transaction_retry_time": 5.0, "initial_retry_delay": 1.0}
+READ_RETRY_SECONDS, READ_FIRST_RETRY = 1.0, 0.2
+"""How reads retry a failed connection: again after 0.2 s (a pooled connection the server closed),
+about 1.5 s in all, so a stopped server (connection refused) is told within 2 s, not the 5–7 s of
+the write retries."""
+WRITE_RETRY_SECONDS, WRITE_FIRST_RETRY = 5.0, 1.0
 """How writes (``session()``) retry a failed connection or a transient error (a deadlock): for 5 s."""
 
 
@@ -67,7 +67,7 @@ class _Visibility:
 
 class _NoRetryWarnings(logging.Filter):
     """Drops the driver's "Transaction failed and will be retried" warnings: a retry is this store's
-    policy (READ_RETRY, WRITE_RETRY), and a failure that outlasts it is raised as StoreUnavailable. While
+    policy (READ_RETRY_SECONDS, WRITE_RETRY_SECONDS), and a failure that outlasts it is raised as StoreUnavailable. While
     a server is down they would fill the log of ``chainatlas serve`` with lines every second."""
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -121,9 +121,10 @@ class Neo4jStore(GraphStore):
         _quiet_retries()
         try:
             # a server that is down or frozen answers within seconds, not the driver's 30–60 s defaults;
-            # reads (execute_query) retry briefly, writes (sessions) longer: WRITE_RETRY
+            # reads (execute_query) retry briefly, writes (sessions) longer: WRITE_RETRY_SECONDS
             driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=3, connection_acquisition_timeout=4,
-                                          notifications_min_severity="OFF", **READ_RETRY)
+                                          notifications_min_severity="OFF", max_transaction_retry_time=READ_RETRY_SECONDS,
+                                          initial_retry_delay=READ_FIRST_RETRY)
             driver.verify_connectivity()
         except AuthError as exc:
             raise StoreUnavailable(f"Neo4j at {uri} refused the credentials of user {user!r}: {exc.message}") from exc
@@ -144,7 +145,8 @@ class Neo4jStore(GraphStore):
         One session per unit of work: ``with store.session() as session: ...``. Driver errors are not
         translated, and writes made through it do not count in ``revision()``.
         """
-        return self._driver.session(database=self._database, **WRITE_RETRY)
+        return self._driver.session(database=self._database, max_transaction_retry_time=WRITE_RETRY_SECONDS,
+                                    initial_retry_delay=WRITE_FIRST_RETRY)
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:

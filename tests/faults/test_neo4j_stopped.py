@@ -144,6 +144,8 @@ def told_in_chinese(response: httpx.Response, elapsed: float) -> str:
     assert response.status_code == 503, (response.status_code, response.text[:500])
     assert elapsed < BOUND, f"{response.request.url.path}: {elapsed:.1f} s (aim {AIM} s)"
     assert response.headers["Retry-After"]
+    if elapsed:
+        print(f"  {response.request.method} {response.request.url.path}: 503 in {elapsed:.2f} s", flush=True)
     if response.headers["content-type"].startswith("application/json"):
         body = response.json()  # an upload the store failed under has its report instead (status, summary)
         message = body["error"] if "error" in body else body["summary"].splitlines()[0]
