@@ -161,7 +161,8 @@ def create_app(
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(request: Request, exc: StoreUnavailable) -> Response:
-        message = str(exc) if str(exc).startswith(UNAVAILABLE) else f"{UNAVAILABLE}（{exc}）"
+        # the store's Chinese reason; its own (driver) text goes to the server's stderr (StoreHealth)
+        message = str(exc) if str(exc).startswith(UNAVAILABLE) else f"{UNAVAILABLE}（{exc.reason or '数据库没有应答'}）"
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         if is_page_request(request):
             response = error_page(request, 503, message)

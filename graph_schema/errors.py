@@ -18,7 +18,18 @@ class StoreError(ChainAtlasError):
 
 
 class StoreUnavailable(StoreError):
-    """The store cannot be reached at all."""
+    """The store cannot be reached at all.
+
+    The message keeps the technical detail (for operators, in English where it comes from a
+    driver); ``reason`` is what people are told, in Chinese (empty when the store gave none).
+
+    >>> StoreUnavailable("Neo4j became unreachable while reading: …", reason="无法连接数据库").reason
+    '无法连接数据库'
+    """
+
+    def __init__(self, message: str, *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class MissingEndpointError(StoreError):

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from graph_schema.errors import ChainAtlasError, ImportInProgress, ImportNotPublished
+from graph_schema.errors import ChainAtlasError, ImportInProgress, ImportNotPublished, StoreUnavailable
 from stores import faults
 from stores.base import GraphStore, ImportRecord, RollbackCounts, WriteBatch, shown_time
 
@@ -188,6 +188,8 @@ def atomic_import(store: GraphStore, description: str) -> Iterator[ImportSession
 
 
 def _reason(exc: BaseException) -> str:
+    if isinstance(exc, StoreUnavailable) and exc.reason:  # Chinese, without the driver's text
+        return f"写入数据库时出错（{exc.reason}）"
     if isinstance(exc, ChainAtlasError):
         return f"写入数据库时出错（{exc}）"
     if isinstance(exc, KeyboardInterrupt):

@@ -14,6 +14,7 @@ published imports wrote. ``counts`` reads Neo4j's count store while no import is
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -43,6 +44,12 @@ from stores.common import check_window, checked_rel_types, chunks, staged_rows
 
 BATCH_ROWS = 10000
 T = TypeVar("T")
+READ_RETRY_SECONDS, READ_FIRST_RETRY = 1.0, 0.2
+"""How reads retry a failed connection: again after 0.2 s (a pooled connection the server closed),
+about 1.5 s in all, so a stopped server (connection refused) is told within 2 s, not the 5–7 s of
+the write retries."""
+WRITE_RETRY_SECONDS, WRITE_FIRST_RETRY = 5.0, 1.0
+"""How writes (``session()``) retry a failed connection or a transient error (a deadlock): for 5 s."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,45 @@ class _Visibility:
 
     def params(self) -> dict[str, Any]:
         return {"_last": self.last, "_hidden": list(self.hidden)}
+
+
+class _NoRetryWarnings(logging.Filter):
+    """Drops the driver's "Transaction failed and will be retried" warnings: a retry is this store's
+    policy (READ_RETRY_SECONDS, WRITE_RETRY_SECONDS), and a failure that outlasts it is raised as StoreUnavailable. While
+    a server is down they would fill the log of ``chainatlas serve`` with lines every second."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Transaction failed and will be retried")
+
+
+def _quiet_retries() -> None:
+    """Put ``_NoRetryWarnings`` on the driver's session logger (once)."""
+    logger = logging.getLogger("neo4j.session")
+    if not any(isinstance(existing, _NoRetryWarnings) for existing in logger.filters):
+        logger.addFilter(_NoRetryWarnings())
+
+
+def unreachable_reason(error: BaseException) -> str:
+    """Why the server did not answer, for people (Chinese, no driver text): refused, cut, or busy.
+
+    >>> unreachable_reason(ServiceUnavailable("Couldn't connect"))
+    '无法连接数据库'
+    >>> try:
+    ...     raise ServiceUnavailable("Couldn't connect") from ConnectionRefusedError(111, "Connection refused")
+    ... except ServiceUnavailable as exc:
+    ...     unreachable_reason(exc)
+    '无法连接数据库：连接被拒绝，数据库服务可能已停止'
+    """
+    if isinstance(error, TransientError):
+        return "数据库暂时繁忙"
+    if isinstance(error, SessionExpired):
+        return "与数据库的连接中断"
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return "无法连接数据库：连接被拒绝，数据库服务可能已停止"
+        cause = cause.__cause__ or cause.__context__
+    return "无法连接数据库"
 
 
 class Neo4jStore(GraphStore):
@@ -72,10 +118,13 @@ class Neo4jStore(GraphStore):
     def connect(cls, uri: str, user: str = "neo4j", password: str = "", *, database: str = "neo4j") -> Neo4jStore:
         """Connect and check that the server answers; raise StoreUnavailable with a clear message if not."""
         auth = (user, password) if password else None
+        _quiet_retries()
         try:
-            # a server that is down or frozen answers within seconds, not the driver's 30–60 s defaults
+            # a server that is down or frozen answers within seconds, not the driver's 30–60 s defaults;
+            # reads (execute_query) retry briefly, writes (sessions) longer: WRITE_RETRY_SECONDS
             driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=3, connection_acquisition_timeout=4,
-                                          max_transaction_retry_time=5, notifications_min_severity="OFF")
+                                          notifications_min_severity="OFF", max_transaction_retry_time=READ_RETRY_SECONDS,
+                                          initial_retry_delay=READ_FIRST_RETRY)
             driver.verify_connectivity()
         except AuthError as exc:
             raise StoreUnavailable(f"Neo4j at {uri} refused the credentials of user {user!r}: {exc.message}") from exc
@@ -96,7 +145,8 @@ class Neo4jStore(GraphStore):
         One session per unit of work: ``with store.session() as session: ...``. Driver errors are not
         translated, and writes made through it do not count in ``revision()``.
         """
-        return self._driver.session(database=self._database)
+        return self._driver.session(database=self._database, max_transaction_retry_time=WRITE_RETRY_SECONDS,
+                                    initial_retry_delay=WRITE_FIRST_RETRY)
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
@@ -105,7 +155,7 @@ class Neo4jStore(GraphStore):
         except ChainAtlasError:
             raise
         except (ServiceUnavailable, SessionExpired, TransientError) as exc:
-            raise StoreUnavailable(f"Neo4j became unreachable while {doing}: {exc}") from exc
+            raise StoreUnavailable(f"Neo4j became unreachable while {doing}: {exc}", reason=unreachable_reason(exc)) from exc
         except (Neo4jError, DriverError) as exc:
             raise StoreError(f"Neo4j failed while {doing}: {exc}") from exc
         except OverflowError as exc:  # the driver refuses integers beyond Neo4j's 64 bits

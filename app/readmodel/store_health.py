@@ -19,6 +19,7 @@ restart needed.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -43,7 +44,8 @@ class HealthState:
     revision: int | None  # the last revision read (kept while down)
     checked_at: float  # time.monotonic() of the last probe that finished or gave up
     down_since: float | None
-    error: str
+    error: str  # why it is down, for people (Chinese)
+    detail: str = ""  # the store's or driver's own text, for operators (the server's stderr)
 
 
 class StoreHealth:
@@ -72,21 +74,24 @@ class StoreHealth:
                 self._pending = self._executor.submit(self._store.revision)
             pending = self._pending
         try:
-            revision, error = pending.result(timeout=self.timeout), ""
+            revision, error, detail = pending.result(timeout=self.timeout), "", ""
         except FutureTimeout:
-            revision, error = None, f"数据库在 {self.timeout:g} 秒内没有应答"
+            revision, error, detail = None, f"数据库在 {self.timeout:g} 秒内没有应答", ""
+        except StoreUnavailable as exc:  # people get the reason; the driver's text stays in the detail
+            revision, error, detail = None, exc.reason or "数据库没有应答", str(exc)
         except ChainAtlasError as exc:
-            revision, error = None, str(exc)
+            revision, error, detail = None, "数据库出错", str(exc)
         except Exception as exc:  # noqa: BLE001 - whatever the driver raises, the store is not answering
-            revision, error = None, f"{type(exc).__name__}: {exc}"
+            revision, error, detail = None, "数据库出错", f"{type(exc).__name__}: {exc}"
         with self._lock:
             old = self._state
             if revision is not None:
                 self._last_ok = time.monotonic()
                 self._state = HealthState(True, revision, self._last_ok, None, "")
             else:
-                self._state = HealthState(False, old.revision, time.monotonic(), old.down_since or now, error)
+                self._state = HealthState(False, old.revision, time.monotonic(), old.down_since or now, error, detail)
             state, listeners = self._state, list(self._listeners)
+        _tell_operator(old, state)
         if revision is not None and old.revision is not None and revision != old.revision:
             for listener in listeners:
                 listener(revision)
@@ -157,13 +162,24 @@ class StoreHealth:
         except FutureTimeout:
             with self._lock:
                 old = self._state
-                self._state = HealthState(False, old.revision, time.monotonic(), old.down_since or time.monotonic(),
-                                          f"数据库在 {self.timeout:g} 秒内没有应答")
+                self._state = state = HealthState(False, old.revision, time.monotonic(),
+                                                  old.down_since or time.monotonic(), f"数据库在 {self.timeout:g} 秒内没有应答")
+            _tell_operator(old, state)
             raise StoreUnavailable(f"{UNAVAILABLE}（数据库在 {self.timeout:g} 秒内没有应答）") from None
 
     def last_revision(self) -> int | None:
         """The last revision the store answered with, up or down."""
         return self.state.revision
+
+
+def _tell_operator(old: HealthState, new: HealthState) -> None:
+    """One line on stderr (the server's log) when the store goes down or answers again: the
+    reason with the store's own text, which pages and /health do not show."""
+    if old.up and not new.up:
+        detail = f"（{new.detail}）" if new.detail else ""
+        print(f"数据库暂不可用 / store down: {new.error}{detail}", file=sys.stderr, flush=True)
+    elif not old.up and new.up and old.down_since is not None:
+        print(f"数据库已恢复 / store answers again after {new.checked_at - old.down_since:.1f} s", file=sys.stderr, flush=True)
 
 
 STALE_HEADER = "X-ChainAtlas-Stale"

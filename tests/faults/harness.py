@@ -1,5 +1,6 @@
 """What the fault suite shares: the two imports of a trial, the CLI run in a process of its own,
-and an import stopped at a named point (``stores.faults``) to be killed there.
+an import stopped at a named point (``stores.faults``) to be killed there, and a Neo4j server of a
+test's own (``OwnNeo4j``: ``scripts/neo4j.sh`` with its own state folder and a free port).
 
 Data (seeded, a few thousand items): the *old* import — 500 firms with a place and a product and
 500 supply links — and the *new* one, which changes 150 of the old firms and 150 of the old links
@@ -12,6 +13,8 @@ import math
 import os
 import random
 import re
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from stores.backup import content_digest
+from stores.neo4j_store import Neo4jStore
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = int(os.environ.get("CHAINATLAS_FAULT_SEED", "8810"))
@@ -127,3 +133,46 @@ def command_env(data_dir: Path, **store: str) -> dict[str, str]:
     """The environment of a command: the caller's, a data folder of the trial's, and the store settings."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("CHAINATLAS_", "NEO4J_"))}
     return {**env, "CHAINATLAS_DATA_DIR": str(data_dir), **store}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (never the shared test server's)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class OwnNeo4j:
+    """A Neo4j server of a test's own: started, stopped (``script("stop")``) or killed with SIGKILL
+    (``kill()``), and started again on the same port (``script("start")``)."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.port = free_port()
+        self.uri = f"bolt://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "NEO4J_BOLT_PORT": str(self.port), "CHAINATLAS_NEO4J_HOME": str(home), "NEO4J_HEAP": "512m"}
+
+    def script(self, action: str) -> None:
+        done = subprocess.run(["bash", str(REPO / "scripts" / "neo4j.sh"), action], env=self.env, capture_output=True,
+                              text=True, timeout=180)
+        assert done.returncode == 0, done.stderr
+
+    def kill(self) -> None:
+        pid = int((self.home / "neo4j.pid").read_text().strip())
+        os.kill(pid, signal.SIGKILL)
+        while Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
+            time.sleep(0.05)
+
+    def digest(self) -> str:
+        store = Neo4jStore.connect(self.uri)
+        try:
+            return content_digest(store)
+        finally:
+            store.close()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"

@@ -11,71 +11,11 @@ first import into the empty server prints no English notification (driver notifi
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from stores.backup import content_digest
-from stores.neo4j_store import Neo4jStore
-from tests.faults.harness import REPO, ROLLED_BACK, batches_of, chainatlas, command_env, kill_points, stop_import_at
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class OwnNeo4j:
-    """A Neo4j server of this test: started, killed with SIGKILL and started again."""
-
-    def __init__(self, home: Path) -> None:
-        self.home = home
-        self.port = free_port()
-        self.uri = f"bolt://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "NEO4J_BOLT_PORT": str(self.port), "CHAINATLAS_NEO4J_HOME": str(home), "NEO4J_HEAP": "512m"}
-
-    def script(self, action: str) -> None:
-        done = subprocess.run(["bash", str(REPO / "scripts" / "neo4j.sh"), action], env=self.env, capture_output=True,
-                              text=True, timeout=180)
-        assert done.returncode == 0, done.stderr
-
-    def kill(self) -> None:
-        pid = int((self.home / "neo4j.pid").read_text().strip())
-        os.kill(pid, signal.SIGKILL)
-        while Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
-            time.sleep(0.05)
-
-    def digest(self) -> str:
-        store = Neo4jStore.connect(self.uri)
-        try:
-            return content_digest(store)
-        finally:
-            store.close()
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "Z"
-
-
-@pytest.fixture(scope="module")
-def neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnNeo4j]:
-    server = OwnNeo4j(tmp_path_factory.mktemp("neo4j-faults"))
-    server.script("start")
-    try:
-        yield server
-    finally:
-        server.script("stop")
+from tests.faults.harness import ROLLED_BACK, OwnNeo4j, batches_of, chainatlas, command_env, kill_points, stop_import_at
 
 
 def test_imports_killed_under_neo4j_are_seen_whole_or_not_at_all(neo4j: OwnNeo4j, trial_data: dict[str, object],
