@@ -9,7 +9,7 @@ Usage::
 The answers are those of ``queries.answer_digest`` (every chain: chain map, gaps, candidates for
 each gap product, critical dependencies, disruption of seeded firms / a park / a province / a
 country, indices, facilities, the lists; then the whole graph), each on the store's projection
-(``--graph``: ``networkx``, what ``store.project`` returns). The JSON file holds one SHA-256 per
+(``--graph``: ``networkx``, what ``store.project`` returns; ``compact``, ``queries.compact.project_compact``). The JSON file holds one SHA-256 per
 answer and what it was made from (store, counts, commit, seconds).
 """
 
@@ -27,17 +27,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.settings import load_settings  # noqa: E402
 from queries.answer_digest import answer_digests  # noqa: E402
+from queries.compact import project_compact  # noqa: E402
 from queries.memberships import chain_ids  # noqa: E402
 from stores.base import GraphStore  # noqa: E402
 from stores.factory import open_store  # noqa: E402
 
-GRAPHS = ("networkx",)
+GRAPHS = ("networkx", "compact")
 
 
 def projector(store: GraphStore, kind: str) -> Any:
     """``project(chain_id)`` of the store in the way ``kind`` names."""
     if kind == "networkx":
         return store.project
+    if kind == "compact":
+        return lambda chain: project_compact(store, chain)
     raise ValueError(f"unknown graph kind {kind!r}; choose one of {', '.join(GRAPHS)}")
 
 

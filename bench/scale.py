@@ -230,7 +230,7 @@ def igraph_figures(data: dict[str, Any]) -> dict[str, Any]:
         sub = g.induced_subgraph(up)
         idom = sub.dominator(up.index(root), mode="in")
         counted = np.zeros(len(up), dtype=np.int64)
-        for v, d in enumerate(idom):
+        for _v, d in enumerate(idom):
             while d == d and d is not None and d >= 0 and d != up.index(root):
                 counted[int(d)] += 1
                 d = idom[int(d)]

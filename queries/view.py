@@ -46,6 +46,8 @@ import networkx as nx
 
 from queries.chains import chain_scope
 from queries.collector import gc_paused
+from queries.compact import CompactGraph
+from queries.compact_view import compact_view_fields
 from queries.fast import SimpleNetwork
 from queries.meanings import SupplyLink, canonical_order, geography, input_key, own_output_supplier, records_supply, supply_weights, unnamed_part
 from queries.observations import Calendars
@@ -412,7 +414,9 @@ def supply_calendars(graph: nx.MultiDiGraph) -> Calendars:
     return Calendars.of(data for _, _, data in graph.edges(data=True) if data.get("seen") and data.get("type") == "SUPPLIES")
 
 
-def _build_view(graph: nx.MultiDiGraph, chain_id: str | None, as_of: str | None) -> ChainView:
+def _build_view(graph: nx.MultiDiGraph | CompactGraph, chain_id: str | None, as_of: str | None) -> ChainView:
+    if isinstance(graph, CompactGraph):
+        return ChainView(graph=graph, **compact_view_fields(graph, chain_id, as_of))
     # Edges are read in bulk (``in_edges(nbunch, data=...)`` over many nodes at once): one view
     # costs about as much as NetworkX's plain adjacency dicts, a view per node three times more.
     nodes = chain_scope(graph, chain_id) if chain_id is not None else None

@@ -194,3 +194,56 @@ def search_query(labels: Sequence[str]) -> str:
         "ORDER BY CASE WHEN n.name = $q THEN 0 WHEN n.name STARTS WITH $q THEN 1 ELSE 2 END, "
         "size(n.name), n.name, n.id LIMIT $limit"
     )
+
+
+# -- the analyses' columns (``GraphStore.analysis_columns``) -------------------------------------
+
+
+def neighbour_ids_query(label: str, rel_types: Sequence[str], direction: str) -> str:
+    """The ids at the other end of relationships of ``rel_types`` entering (``in``) or leaving
+    (``out``) the nodes ``$ids`` of one label, as one list: no property is read.
+
+    >>> neighbour_ids_query("Chain", ["IN_CHAIN"], "in")
+    'UNWIND $ids AS id MATCH (a:Chain {id: id})<-[:IN_CHAIN]-(b) RETURN collect(b.id) AS ids'
+    """
+    name = check_label(label).name
+    types = "|".join(check_relationship_type(rel_type).name for rel_type in rel_types)
+    pattern = {"out": f"-[:{types}]->", "in": f"<-[:{types}]-"}[direction]
+    return f"UNWIND $ids AS id MATCH (a:{name} {{id: id}}){pattern}(b) RETURN collect(b.id) AS ids"
+
+
+def column_nodes_query(label: str, fields: Sequence[str] | None, *, scoped: bool) -> str:
+    """The nodes of one label (``scoped``: those whose id is in ``$ids``) as one list of rows: the id,
+    then each of ``fields`` (null where unset), or — ``fields`` None — the property map.
+
+    >>> column_nodes_query("Enterprise", ["name", "local"], scoped=True)
+    'MATCH (n:Enterprise) WHERE n.id IN $ids RETURN collect([n.id, n.name, n.local]) AS rows'
+    >>> column_nodes_query("Chain", None, scoped=False)
+    'MATCH (n:Chain) RETURN collect([n.id, properties(n)]) AS rows'
+    """
+    name = check_label(label).name
+    values = "".join(f", n.{_property(field)}" for field in fields) if fields is not None else ", properties(n)"
+    where = " WHERE n.id IN $ids" if scoped else ""
+    return f"MATCH (n:{name}){where} RETURN collect([n.id{values}]) AS rows"
+
+
+def column_rels_query(rel_type: str, src_label: str, fields: Sequence[str] | None, *, scoped: bool) -> str:
+    """The relationships of one type leaving nodes of ``src_label`` (``scoped``: those whose id is in
+    ``$ids``) as one list of rows: both ends' ids, the key (the type's key property holds it when it
+    has one), then each of ``fields`` or — ``fields`` None — the property map.
+
+    >>> column_rels_query("SUPPLIES", "Enterprise", ["share"], scoped=True)
+    'UNWIND $ids AS id MATCH (a:Enterprise {id: id})-[r:SUPPLIES]->(b) RETURN collect([a.id, b.id, coalesce(r.key, r.product, ""), r.share]) AS rows'
+    """
+    check_relationship_endpoints(rel_type, src_label, next(dst for src, dst in RELATIONSHIP_TYPES[rel_type].endpoints if src == src_label))
+    key_property = RELATIONSHIP_TYPES[rel_type].key_property
+    key = f'coalesce(r.key, r.{key_property}, "")' if key_property else 'coalesce(r.key, "")'
+    values = "".join(f", r.{_property(field)}" for field in fields) if fields is not None else ", properties(r)"
+    start = f"UNWIND $ids AS id MATCH (a:{src_label} {{id: id}})" if scoped else f"MATCH (a:{src_label})"
+    return f"{start}-[r:{rel_type}]->(b) RETURN collect([a.id, b.id, {key}{values}]) AS rows"
+
+
+def _property(name: str) -> str:
+    if not SAFE_IDENTIFIER.match(name):
+        raise SchemaError(f"not a property name: {name!r}")
+    return name

@@ -27,8 +27,10 @@ from typing import Any
 from graph_schema.errors import MissingEndpointError, StoreError
 from graph_schema.models import Node
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_DEFAULT, check_label
+from stores.analysis_columns import AnalysisColumns
 from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, NodeRecord, RelationshipRecord, WriteBatch
 from stores.common import check_window, checked_rel_types, chunks
+from stores.embedded_columns import read_analysis_columns
 
 _CHUNK = 900  # stays under SQLite's limit on host parameters per statement
 BULK_MIN_ITEMS = 50_000
@@ -254,6 +256,13 @@ class EmbeddedStore(GraphStore):
             {**label_params, "q": text, "limit": limit},
         )
         return [_node(*row) for row in rows]
+
+    def analysis_columns(self, chain_id: str | None = None) -> AnalysisColumns:
+        with self._lock:
+            try:
+                return read_analysis_columns(self._db, chain_id)
+            except sqlite3.Error as exc:
+                raise StoreError(f"embedded store query failed: {exc}") from exc
 
     def counts(self) -> dict[str, int]:
         result = dict.fromkeys([*NODE_LABELS, *RELATIONSHIP_TYPES], 0)

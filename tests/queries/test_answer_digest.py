@@ -8,13 +8,13 @@ The same check at 100k enterprises is ``bench/answers_digest.py`` (docs/benchmar
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from loaders.demo import load_demo
 from queries.answer_digest import answer_digests
+from queries.compact import project_compact
 from stores.embedded import EmbeddedStore
 
 SCALE = 3000
@@ -45,7 +45,18 @@ def whole_graph(store: EmbeddedStore) -> Callable[[str | None], Any]:
     return lambda chain: graph
 
 
-HOLDINGS = {"whole graph": whole_graph}
+def compact(store: EmbeddedStore) -> Callable[[str | None], Any]:
+    """Each chain's compact graph (``store.analysis_columns``), as the command line reads it."""
+    return lambda chain: project_compact(store, chain)
+
+
+def compact_whole_graph(store: EmbeddedStore) -> Callable[[str | None], Any]:
+    """Every chain's analyses on a view of the whole graph's compact graph."""
+    graph = project_compact(store)
+    return lambda chain: graph
+
+
+HOLDINGS = {"whole graph": whole_graph, "compact": compact, "compact whole graph": compact_whole_graph}
 
 
 def test_reference_covers_every_analysis(reference: dict[str, str], chains: list[str]) -> None:

@@ -1,0 +1,106 @@
+"""The embedded store's reading of ``GraphStore.analysis_columns``: the chain's scope walked in SQL
+(ids only), then each label and type read once, the column fields taken out of the JSON properties
+by SQLite (``json_extract``) rather than decoded in Python.
+
+>>> import sqlite3
+>>> from stores.embedded import SQLITE_SCHEMA
+>>> db = sqlite3.connect(":memory:"); db.executescript(SQLITE_SCHEMA)  # doctest: +ELLIPSIS
+<sqlite3.Cursor object at ...>
+>>> _ = db.execute("INSERT INTO nodes(id, label, name, props) VALUES ('ent:a', 'Enterprise', '甲', "
+...                "'{\\"name\\": \\"甲\\", \\"local\\": true, \\"tags\\": [\\"上市\\"]}')")
+>>> columns = read_analysis_columns(db, None)
+>>> columns.nodes["Enterprise"].fields["local"], columns.nodes["Enterprise"].fields["tags"]
+([True], [('上市',)])
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Iterable
+from typing import Any, Literal
+
+from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
+from graph_schema.scope import chain_members
+from stores.analysis_columns import COLUMNS, AnalysisColumns, ColumnsBuilder
+
+BOOLEAN_FIELDS = frozenset({"local", "synthetic"})  # SQLite's json_extract gives 1 / 0 for JSON true / false
+LIST_FIELDS = frozenset({"tags", "seen"})  # … and JSON text for an array
+FETCH_ROWS = 20_000
+
+
+def read_analysis_columns(db: sqlite3.Connection, chain_id: str | None) -> AnalysisColumns:
+    """The whole graph's analysis columns (``chain_id`` None) or one chain's part's (none when the
+    chain is not stored), read through ``db``."""
+    scope: str | None = None
+    if chain_id is not None:
+        stored = db.execute("SELECT 1 FROM nodes WHERE id = ? AND label = 'Chain'", (chain_id,)).fetchone()
+        members = chain_scope_ids(db, chain_id) if stored else set()
+        scope = json.dumps(sorted(members))
+    builder = ColumnsBuilder()
+    for label in NODE_LABELS:
+        names = COLUMNS.get(label)
+        select = ", ".join(_extract(name) for name in names) if names is not None else "props"
+        sql = f"SELECT id, {select} FROM nodes WHERE label = ?"
+        params: tuple[Any, ...] = (label,)
+        if scope is not None:
+            sql += " AND id IN (SELECT value FROM json_each(?))"
+            params += (scope,)
+        for row in _rows(db, sql, params):
+            builder.node(label, row[0], _values(names, row[1:]))
+    index = builder.nodes_done()
+    for rel_type in RELATIONSHIP_TYPES:
+        names = COLUMNS.get(rel_type)
+        select = ", ".join(_extract(name) for name in names) if names is not None else "props"
+        sql = f"SELECT src, dst, key{', ' + select if select else ''} FROM rels WHERE type = ?"
+        params = (rel_type,)
+        if scope is not None:  # by the primary key (type, src, …); the other end is checked here: SQLite
+            sql += " AND src IN (SELECT value FROM json_each(?))"  # would otherwise try every src × dst pair
+            params += (scope,)
+        for row in _rows(db, sql, params):
+            end = index.get(row[1])
+            if end is not None:
+                builder.rel(rel_type, index[row[0]], end, row[2], _values(names, row[3:]))
+    return builder.done()
+
+
+def chain_scope_ids(db: sqlite3.Connection, chain_id: str) -> set[str]:
+    """The ids of the chain's part (``graph_schema.scope.chain_members``), walked over the relationship
+    lookup indexes without reading any property."""
+
+    def neighbours(ids: Collection[str], rel_types: tuple[str, ...], direction: Literal["in", "out"]) -> list[str]:
+        end, other = ("dst", "src") if direction == "in" else ("src", "dst")
+        marks = ",".join("?" * len(rel_types))
+        sql = f"SELECT {other} FROM rels WHERE {end} IN (SELECT value FROM json_each(?)) AND type IN ({marks})"
+        return [row[0] for row in db.execute(sql, (json.dumps(sorted(ids)), *rel_types))]
+
+    return chain_members(chain_id, neighbours)
+
+
+def _extract(name: str) -> str:
+    """The SQL that reads one column field: ``name`` is a column of its own, the rest is in the JSON."""
+    return "name" if name == "name" else f"json_extract(props, '$.{name}')"
+
+
+def _values(names: tuple[str, ...] | None, raw: tuple[Any, ...]) -> tuple[Any, ...]:
+    if names is None:
+        props = json.loads(raw[0])
+        props.pop("id", None)
+        return (props,)
+    return tuple(_typed(name, value) for name, value in zip(names, raw, strict=True))
+
+
+def _typed(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in BOOLEAN_FIELDS:
+        return bool(value)
+    if name in LIST_FIELDS:
+        return json.loads(value)
+    return value
+
+
+def _rows(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> Iterable[tuple[Any, ...]]:
+    cursor = db.execute(sql, params)
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        yield from rows
