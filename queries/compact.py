@@ -51,7 +51,8 @@ class Column:
     ('a', None)
     """
 
-    def __init__(self, values: Sequence[Any]) -> None:
+    def __init__(self, values: Sequence[Any], *, keep_rows: bool = False) -> None:
+        self.rows: list[Any] | None = list(values) if keep_rows else None  # kept for quick reads of one row
         present = [value for value in values if value is not None]
         self.table: list[Any] = []
         self.array: np.ndarray = np.zeros(0, dtype=np.int8)
@@ -72,6 +73,8 @@ class Column:
             self.values = list(values)
 
     def __getitem__(self, row: int) -> Any:
+        if self.rows is not None:
+            return self.rows[row]
         if self.kind == "object":
             return self.values[row]
         value = self.array[row]
@@ -80,6 +83,20 @@ class Column:
         if value < 0:
             return None
         return bool(value) if self.kind == "bool" else self.table[value]
+
+    def values_at(self, rows: np.ndarray) -> list[Any]:
+        """The values of many rows at once (None where unset).
+
+        >>> Column(["a", None, "b"]).values_at(np.array([2, 1])), Column([0.5, None]).values_at(np.array([1, 0]))
+        (['b', None], [None, 0.5])
+        """
+        if self.rows is not None or self.kind == "object":
+            source = self.rows if self.rows is not None else self.values
+            return [source[row] for row in rows.tolist()]
+        if self.kind == "float":
+            return [None if value != value else value for value in self.array[rows].tolist()]
+        table = np.array([*(self.table if self.kind == "code" else [False, True]), None], dtype=object)
+        return list(table[self.array[rows]].tolist())  # code -1 (unset) picks the last entry, None
 
     def truthy(self) -> np.ndarray:
         """A boolean array: True where the row's value is truthy (set and not empty, zero or false)."""
@@ -100,10 +117,10 @@ class Column:
 class _Part:
     """The rows of one label or type: ``start`` … ``stop - 1``, typed columns or whole property maps."""
 
-    def __init__(self, start: int, stop: int, fields: Mapping[str, list[Any]]) -> None:
+    def __init__(self, start: int, stop: int, fields: Mapping[str, list[Any]], *, keep_rows: bool = False) -> None:
         self.start, self.stop = start, stop
         self.whole: list[dict[str, Any]] | None = fields.get(WHOLE)
-        self.columns = {name: Column(values) for name, values in fields.items() if name != WHOLE}
+        self.columns = {name: Column(values, keep_rows=keep_rows) for name, values in fields.items() if name != WHOLE}
 
     def get(self, row: int, key: str) -> Any:
         if self.whole is not None:
@@ -120,26 +137,29 @@ class _Part:
 class NodeData(Mapping[str, Any]):
     """One node's attributes (``label`` and its fields), read from the columns when asked for."""
 
-    __slots__ = ("_graph", "_node")
+    __slots__ = ("_graph", "_node", "_part")
 
-    def __init__(self, graph: CompactGraph, node: int) -> None:
+    def __init__(self, graph: CompactGraph, node: int, part: _Part | None = None) -> None:
         self._graph, self._node = graph, node
+        self._part = part if part is not None else graph.node_part(node)
 
     def __getitem__(self, key: str) -> Any:
-        value = self._graph.node_value(self._node, key)
+        value = self.get(key)
         if value is None:
             raise KeyError(key)
         return value
 
     def get(self, key: str, default: Any = None) -> Any:
-        value = self._graph.node_value(self._node, key)
+        if key == "label":
+            return self._graph.label_of_number(self._node)
+        value = self._part.get(self._node, key)
         return default if value is None else value
 
     def __iter__(self) -> Iterator[str]:
-        return iter(["label", *self._graph.node_part(self._node).keys(self._node)])
+        return iter(["label", *self._part.keys(self._node)])
 
     def __len__(self) -> int:
-        return 1 + len(self._graph.node_part(self._node).keys(self._node))
+        return 1 + len(self._part.keys(self._node))
 
     def __repr__(self) -> str:
         return repr(dict(self))
@@ -210,9 +230,11 @@ class CompactGraph:
         for label, part in columns.nodes.items():
             stop = part.start + len(part.ids)
             self.label_codes[part.start:stop] = LABELS.index(label)
-            self._node_parts.append((label, _Part(part.start, stop, part.fields)))
+            self._node_parts.append((label, _Part(part.start, stop, part.fields, keep_rows=True)))
         self._label_ranges = {label: (node_part.start, node_part.stop) for label, node_part in self._node_parts}
-        self._starts = np.array([node_part.start for _, node_part in self._node_parts], dtype=np.int64)
+        self._label_bytes = self.label_codes.tobytes()  # label code of a node, read without numpy
+        parts = dict(self._node_parts)
+        self._part_of_code = [parts.get(label) for label in LABELS]
         sizes = [len(part) for part in columns.rels.values()]
         self.src = np.concatenate([np.frombuffer(part.src, dtype=np.int64) for part in columns.rels.values()] or [np.zeros(0, np.int64)]).astype(np.int32)
         self.dst = np.concatenate([np.frombuffer(part.dst, dtype=np.int64) for part in columns.rels.values()] or [np.zeros(0, np.int64)]).astype(np.int32)
@@ -277,12 +299,17 @@ class CompactGraph:
         return None
 
     def node_part(self, node: int) -> _Part:
-        return self._node_parts[int(np.searchsorted(self._starts, node, side="right")) - 1][1]
+        part = self._part_of_code[self._label_bytes[node]]
+        assert part is not None
+        return part
+
+    def label_of_number(self, node: int) -> str:
+        return LABELS[self._label_bytes[node]]
 
     def node_value(self, node: int, key: str, default: Any = None) -> Any:
         """One attribute of node number ``node`` (``label`` included), ``default`` when unset."""
         if key == "label":
-            return LABELS[self.label_codes[node]]
+            return LABELS[self._label_bytes[node]]
         value = self.node_part(node).get(node, key)
         return default if value is None else value
 

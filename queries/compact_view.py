@@ -35,17 +35,18 @@ class EnterpriseAttrs(Mapping[str, Mapping[str, Any]]):
         self.numbers = numbers
         self._inside = np.zeros(len(graph.ids), dtype=bool)
         self._inside[numbers] = True
+        self._inside_bytes = self._inside.tobytes()  # read one node without numpy
         self._part = graph.node_part(int(numbers[0])) if len(numbers) else None
 
     def __getitem__(self, node_id: str) -> NodeData:
         i = self.graph.index.get(node_id)
-        if i is None or not self._inside[i]:
+        if i is None or not self._inside_bytes[i]:
             raise KeyError(node_id)
-        return NodeData(self.graph, i)
+        return NodeData(self.graph, i, self._part)
 
     def __contains__(self, node_id: object) -> bool:
         i = self.graph.index.get(node_id)  # type: ignore[call-overload]
-        return i is not None and bool(self._inside[i])
+        return i is not None and self._inside_bytes[i] == 1
 
     def __iter__(self) -> Iterator[str]:
         ids = self.graph.ids
@@ -53,6 +54,21 @@ class EnterpriseAttrs(Mapping[str, Mapping[str, Any]]):
 
     def __len__(self) -> int:
         return len(self.numbers)
+
+    def items(self) -> Iterator[tuple[str, NodeData]]:  # type: ignore[override]
+        graph, part = self.graph, self._part
+        return ((graph.ids[i], NodeData(graph, i, part)) for i in self.numbers.tolist())
+
+    def values(self) -> Iterator[NodeData]:  # type: ignore[override]
+        graph, part = self.graph, self._part
+        return (NodeData(graph, i, part) for i in self.numbers.tolist())
+
+    def field_values(self, field: str) -> list[Any]:
+        """The attribute ``field`` of every enterprise (None where unset), in id order."""
+        column = self.graph.column("Enterprise", field)
+        if column is None or self._part is None:
+            return [None] * len(self.numbers)
+        return column.values_at(self.numbers - self._part.start)
 
     @cached_property
     def ids(self) -> list[str]:
@@ -169,7 +185,7 @@ def _links(graph: CompactGraph, attrs: EnterpriseAttrs, as_of: str | None) -> li
     order = np.lexsort((product_rank, graph.src[edges], graph.dst[edges]))
     edges, rows = edges[order], rows[order]
     ids = graph.ids
-    values = {name: ([col[row] for row in rows.tolist()] if col is not None else [None] * len(rows)) for name, col in column.items()}
+    values = {name: (col.values_at(rows) if col is not None else [None] * len(rows)) for name, col in column.items()}
     return [
         SupplyLink(ids[s], ids[c], p or None, sh, am, None if d is None else str(d), conf)
         for s, c, p, sh, am, d, conf in zip(

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
@@ -99,61 +100,68 @@ def _row(fields: Mapping[str, list[Any]], offset: int) -> dict[str, Any]:
 
 
 class ColumnsBuilder:
-    """Collects nodes, then relationships, into ``AnalysisColumns``; what each store's reader fills.
-
-    Strings that repeat (keys, products, places, dates) are kept once (``same``).
+    """Collects rows of nodes, then of relationships, into ``AnalysisColumns``; what each store's
+    reader fills, a batch of rows at a time. A node row is ``(id, *values)`` — the values of its
+    label's fields (``COLUMNS``), or its property map — and a relationship row ``(src number, dst
+    number, key, *values)`` likewise. Equal strings and lists are kept once (as one str / tuple).
     """
 
-    def __init__(self) -> None:
-        self._nodes: dict[str, list[tuple[str, tuple[Any, ...]]]] = defaultdict(list)
-        self._index: dict[str, int] | None = None
+    def __init__(self, convert: Mapping[str, Callable[[Any], Any]] | None = None) -> None:
+        self._convert = convert or {}  # field → how a store's value becomes the property's (applied to set values)
+        self._nodes: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        self._rels: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         self._strings: dict[Any, Any] = {}
-        self.columns: AnalysisColumns | None = None
+        self._ids: list[str] | None = None
+        self._node_columns: dict[str, NodeColumns] = {}
 
-    def same(self, value: Any) -> Any:
-        """One shared object per equal string (or tuple of strings)."""
-        if isinstance(value, list):
-            value = tuple(value)
-        return self._strings.setdefault(value, value) if isinstance(value, (str, tuple)) else value
+    def shared(self, values: Iterable[Any], name: str = "") -> list[Any]:
+        """``values`` of the field ``name`` with one object per equal string, and lists as tuples kept once."""
+        if (convert := self._convert.get(name)) is not None:
+            values = [None if v is None else convert(v) for v in values]
+        strings = self._strings
+        return [strings.setdefault(v, v) if type(v) is str else
+                (strings.setdefault(tuple(v), tuple(v)) if type(v) in (list, tuple) else v) for v in values]
 
-    def node(self, label: str, node_id: str, values: tuple[Any, ...]) -> None:
-        """One node: ``values`` in the order of its label's fields (COLUMNS), or (property map,)."""
-        self._nodes[label].append((node_id, values))
+    def add_nodes(self, label: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        self._nodes[label].extend(rows)
 
     def nodes_done(self) -> dict[str, int]:
         """Number the nodes; returns id → number (for the readers to map relationship ends)."""
         ids: list[str] = []
-        nodes: dict[str, NodeColumns] = {}
         for label in NODE_LABELS:
-            rows = sorted(self._nodes.pop(label, []), key=lambda row: row[0])
+            rows = sorted(self._nodes.pop(label, []), key=itemgetter(0))
             if not rows:
                 continue
-            names = COLUMNS.get(label, (WHOLE,))
-            fields = {name: [self.same(values[i]) if name != WHOLE else values[i] for _, values in rows]
-                      for i, name in enumerate(names)}
-            nodes[label] = NodeColumns(label, len(ids), [node_id for node_id, _ in rows], fields)
-            ids += nodes[label].ids
-        self.columns = AnalysisColumns(ids, nodes, {})
-        self._index = {node_id: number for number, node_id in enumerate(ids)}
-        return self._index
+            names = COLUMNS.get(label)
+            if names is None:
+                fields = {WHOLE: [row[1] for row in rows]}
+            else:
+                fields = {name: self.shared((row[i] for row in rows), name) for i, name in enumerate(names, start=1)}
+            self._node_columns[label] = NodeColumns(label, len(ids), [row[0] for row in rows], fields)
+            ids += self._node_columns[label].ids
+        self._ids = ids
+        return {node_id: number for number, node_id in enumerate(ids)}
 
-    def rel(self, rel_type: str, src: int, dst: int, key: str, values: tuple[Any, ...]) -> None:
-        """One relationship between node numbers: ``values`` in the order of its type's fields, or (property map,)."""
-        assert self.columns is not None, "nodes_done() first"
-        part = self.columns.rels.get(rel_type)
-        if part is None:
-            part = self.columns.rels[rel_type] = RelColumns(rel_type, fields={name: [] for name in COLUMNS.get(rel_type, (WHOLE,))})
-        part.src.append(src)
-        part.dst.append(dst)
-        part.keys.append(self.same(key))
-        for column, value in zip(part.fields.values(), values, strict=True):
-            column.append(self.same(value) if not isinstance(value, dict) else value)
+    def add_rels(self, rel_type: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        assert self._ids is not None, "nodes_done() first"
+        self._rels[rel_type].extend(rows)
 
     def done(self) -> AnalysisColumns:
         """The columns, relationships in ``RELATIONSHIP_TYPES`` order."""
-        assert self.columns is not None, "nodes_done() first"
-        self.columns.rels = {t: self.columns.rels[t] for t in RELATIONSHIP_TYPES if t in self.columns.rels}
-        return self.columns
+        assert self._ids is not None, "nodes_done() first"
+        rels = {}
+        for rel_type in RELATIONSHIP_TYPES:
+            rows = self._rels.pop(rel_type, [])
+            if not rows:
+                continue
+            names = COLUMNS.get(rel_type)
+            if names is None:
+                fields = {WHOLE: [row[3] for row in rows]}
+            else:
+                fields = {name: self.shared((row[i] for row in rows), name) for i, name in enumerate(names, start=3)}
+            rels[rel_type] = RelColumns(rel_type, array("q", [row[0] for row in rows]), array("q", [row[1] for row in rows]),
+                                        self.shared(row[2] for row in rows), fields)
+        return AnalysisColumns(self._ids, self._node_columns, rels)
 
 
 def columns_from_records(nodes: Iterable[Mapping[str, Any]], rels: Iterable[Mapping[str, Any]]) -> AnalysisColumns:
@@ -163,16 +171,15 @@ def columns_from_records(nodes: Iterable[Mapping[str, Any]], rels: Iterable[Mapp
     for node in nodes:
         names = COLUMNS.get(node["label"])
         if names is None:
-            props = {k: v for k, v in node.items() if k not in ("id", "label")}
-            builder.node(node["label"], node["id"], (props,))
+            builder.add_nodes(node["label"], [(node["id"], {k: v for k, v in node.items() if k not in ("id", "label")})])
         else:
-            builder.node(node["label"], node["id"], tuple(node.get(name) for name in names))
+            builder.add_nodes(node["label"], [(node["id"], *(node.get(name) for name in names))])
     index = builder.nodes_done()
     for rel in rels:
         names = COLUMNS.get(rel["type"])
+        ends = (index[rel["src"]], index[rel["dst"]], rel["key"])
         if names is None:
-            values: tuple[Any, ...] = ({k: v for k, v in rel.items() if k not in ("type", "src", "dst", "key")},)
+            builder.add_rels(rel["type"], [(*ends, {k: v for k, v in rel.items() if k not in ("type", "src", "dst", "key")})])
         else:
-            values = tuple(rel.get(name) for name in names)
-        builder.rel(rel["type"], index[rel["src"]], index[rel["dst"]], rel["key"], values)
+            builder.add_rels(rel["type"], [(*ends, *(rel.get(name) for name in names))])
     return builder.done()

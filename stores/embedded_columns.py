@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection
 from typing import Any, Literal
 
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
@@ -37,7 +37,7 @@ def read_analysis_columns(db: sqlite3.Connection, chain_id: str | None) -> Analy
         stored = db.execute("SELECT 1 FROM nodes WHERE id = ? AND label = 'Chain'", (chain_id,)).fetchone()
         members = chain_scope_ids(db, chain_id) if stored else set()
         scope = json.dumps(sorted(members))
-    builder = ColumnsBuilder()
+    builder = ColumnsBuilder(convert=converters())
     for label in NODE_LABELS:
         names = COLUMNS.get(label)
         select = ", ".join(_extract(name) for name in names) if names is not None else "props"
@@ -46,8 +46,8 @@ def read_analysis_columns(db: sqlite3.Connection, chain_id: str | None) -> Analy
         if scope is not None:
             sql += " AND id IN (SELECT value FROM json_each(?))"
             params += (scope,)
-        for row in _rows(db, sql, params):
-            builder.node(label, row[0], _values(names, row[1:]))
+        rows = db.execute(sql, params).fetchall()
+        builder.add_nodes(label, rows if names is not None else [(row[0], _props(row[1], "id")) for row in rows])
     index = builder.nodes_done()
     for rel_type in RELATIONSHIP_TYPES:
         names = COLUMNS.get(rel_type)
@@ -57,11 +57,27 @@ def read_analysis_columns(db: sqlite3.Connection, chain_id: str | None) -> Analy
         if scope is not None:  # by the primary key (type, src, …); the other end is checked here: SQLite
             sql += " AND src IN (SELECT value FROM json_each(?))"  # would otherwise try every src × dst pair
             params += (scope,)
-        for row in _rows(db, sql, params):
-            end = index.get(row[1])
-            if end is not None:
-                builder.rel(rel_type, index[row[0]], end, row[2], _values(names, row[3:]))
+        cursor = db.execute(sql, params)
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            get = index.get
+            if names is None:
+                builder.add_rels(rel_type, [(index[r[0]], end, r[2], _props(r[3], "key")) for r in rows if (end := get(r[1])) is not None])
+            else:
+                builder.add_rels(rel_type, [(index[r[0]], end, *r[2:]) for r in rows if (end := get(r[1])) is not None])
     return builder.done()
+
+
+def converters() -> dict[str, Callable[[Any], Any]]:
+    """How SQLite's values of the column fields become the properties: ``json_extract`` gives 1 / 0 for
+    JSON true / false and JSON text for an array (each distinct text decoded once)."""
+    decoded: dict[str, Any] = {}
+
+    def from_json(text: str) -> Any:
+        if text not in decoded:
+            decoded[text] = json.loads(text)
+        return decoded[text]
+
+    return {**dict.fromkeys(BOOLEAN_FIELDS, bool), **dict.fromkeys(LIST_FIELDS, from_json)}
 
 
 def chain_scope_ids(db: sqlite3.Connection, chain_id: str) -> set[str]:
@@ -82,25 +98,8 @@ def _extract(name: str) -> str:
     return "name" if name == "name" else f"json_extract(props, '$.{name}')"
 
 
-def _values(names: tuple[str, ...] | None, raw: tuple[Any, ...]) -> tuple[Any, ...]:
-    if names is None:
-        props = json.loads(raw[0])
-        props.pop("id", None)
-        return (props,)
-    return tuple(_typed(name, value) for name, value in zip(names, raw, strict=True))
-
-
-def _typed(name: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if name in BOOLEAN_FIELDS:
-        return bool(value)
-    if name in LIST_FIELDS:
-        return json.loads(value)
-    return value
-
-
-def _rows(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> Iterable[tuple[Any, ...]]:
-    cursor = db.execute(sql, params)
-    while rows := cursor.fetchmany(FETCH_ROWS):
-        yield from rows
+def _props(text: str, structural: str) -> dict[str, Any]:
+    """A stored property map without its structural entry (a node's id)."""
+    props: dict[str, Any] = json.loads(text)
+    props.pop(structural, None)
+    return props

@@ -183,20 +183,22 @@ class Neo4jStore(GraphStore):
             if scoped and not by_label.get(label):
                 continue
             fields = COLUMNS.get(label)
-            query = cypher.column_nodes_query(label, fields, scoped=scoped)
-            for node_id, *values in self._read(query, ids=by_label.get(label, []))[0]["rows"]:
-                builder.node(label, node_id, (_without(values[0], "id"),) if fields is None else tuple(values))
+            rows = self._read(cypher.column_nodes_query(label, fields, scoped=scoped), ids=by_label.get(label, []))[0]["rows"]
+            builder.add_nodes(label, [tuple(row) for row in rows] if fields is not None else [(row[0], _without(row[1], "id")) for row in rows])
         index = builder.nodes_done()
+        get = index.get
         for rel_type, spec in RELATIONSHIP_TYPES.items():
             fields = COLUMNS.get(rel_type)
             for src_label in dict.fromkeys(src for src, _ in spec.endpoints):
                 if scoped and not by_label.get(src_label):
                     continue
                 query = cypher.column_rels_query(rel_type, src_label, fields, scoped=scoped)
-                for src, dst, key, *values in self._read(query, ids=by_label.get(src_label, []))[0]["rows"]:
-                    end = index.get(dst)
-                    if end is not None:  # the other end outside the chain's part: not kept
-                        builder.rel(rel_type, index[src], end, key, (_without(values[0], "key"),) if fields is None else tuple(values))
+                rows = self._read(query, ids=by_label.get(src_label, []))[0]["rows"]
+                # the other end outside the chain's part: not kept
+                if fields is None:
+                    builder.add_rels(rel_type, [(index[r[0]], end, r[2], _without(r[3], "key")) for r in rows if (end := get(r[1])) is not None])
+                else:
+                    builder.add_rels(rel_type, [(index[r[0]], end, *r[2:]) for r in rows if (end := get(r[1])) is not None])
         return builder.done()
 
     def _scope_ids(self, chain_id: str) -> set[str]:
