@@ -19,7 +19,8 @@ is counted, and reported apart as ``import MB``):
 - ``ours-whole``: the whole graph read once, the whole-graph critical-dependency report
   (``chainatlas risks`` without ``--chain``) and every chain's gap report on it;
 - ``igraph-chain`` / ``igraph-all`` / ``igraph-whole``: the same figures computed directly — the
-  chain's enterprises, SUPPLIES, PRODUCES and INPUT_TO read with plain SQL (``json_extract``),
+  chain's enterprises, SUPPLIES, PRODUCES and INPUT_TO read with plain SQL (the typed columns of
+  ``stores.embedded_typed`` when the store has them, else ``json_extract``),
   numpy for the per-input figures and igraph for the graph algorithms, no result objects:
   sole-source (customer, input) pairs and unsupplied required inputs, the dominator tree of every
   链主's upstream with the dependants of each chokepoint, articulation points, biconnected blocks
@@ -173,11 +174,15 @@ def read_chain(db: sqlite3.Connection, chain: str | None) -> dict[str, Any]:
     index = {e: i for i, e in enumerate(enterprises)}
     product_index = {p: i for i, p in enumerate(products)}
     wanted = among(enterprises)
+    typed = "p_share" in {row[1] for row in db.execute("PRAGMA table_xinfo(rels)")}  # stores.embedded_typed
+
+    def field(name: str) -> str:  # a typed column when the store has them, as ours reads
+        return f"p_{name}" if typed else f"json_extract(props, '$.{name}')"
+
     local = [False] * len(enterprises)
     revenue = [0.0] * len(enterprises)
     for node, is_local, income in db.execute(
-        "SELECT id, json_extract(props, '$.local'), json_extract(props, '$.revenue_yi') FROM nodes "
-        "WHERE id IN (SELECT value FROM json_each(?))", (wanted,)
+        f"SELECT id, {field('local')}, {field('revenue_yi')} FROM nodes WHERE id IN (SELECT value FROM json_each(?))", (wanted,)
     ):
         local[index[node]] = bool(is_local)
         revenue[index[node]] = income or 0.0
@@ -188,7 +193,7 @@ def read_chain(db: sqlite3.Connection, chain: str | None) -> dict[str, Any]:
         "SELECT src, dst FROM rels WHERE type = 'INPUT_TO' AND dst IN (SELECT value FROM json_each(?))", (among(products),))
         if a in product_index]
     supplies = []
-    sql = ("SELECT src, dst, json_extract(props, '$.product'), json_extract(props, '$.share'), json_extract(props, '$.amount_wan') "
+    sql = (f"SELECT src, dst, {field('product')}, {field('share')}, {field('amount_wan')} "
            "FROM rels WHERE type = 'SUPPLIES'" + ("" if chain is None else " AND dst IN (SELECT value FROM json_each(?))"))
     for src, dst, product, share, amount in db.execute(sql, () if chain is None else (wanted,)):
         s, c = index.get(src), index.get(dst)

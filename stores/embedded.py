@@ -31,6 +31,7 @@ from stores.analysis_columns import AnalysisColumns
 from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, NodeRecord, RelationshipRecord, WriteBatch
 from stores.common import check_window, checked_rel_types, chunks
 from stores.embedded_columns import read_analysis_columns
+from stores.embedded_typed import ensure_typed_columns
 
 _CHUNK = 900  # stays under SQLite's limit on host parameters per statement
 BULK_MIN_ITEMS = 50_000
@@ -137,6 +138,7 @@ class EmbeddedStore(GraphStore):
                     "UPDATE nodes SET code = json_extract(props, '$.credit_code'), search = name || coalesce("
                     "(SELECT group_concat(char(31) || value, '') FROM json_each(props, '$.aliases')), '')"
                 )
+            ensure_typed_columns(self._db)  # the analysis fields as columns (stores.embedded_typed)
 
     def write(self, batch: WriteBatch) -> None:
         # in key order, B-tree inserts touch far fewer pages; the sort is stable, so of two rows with

@@ -1,6 +1,7 @@
 """The embedded store's reading of ``GraphStore.analysis_columns``: the chain's scope walked in SQL
-(ids only), then each label and type read once, the column fields taken out of the JSON properties
-by SQLite (``json_extract``) rather than decoded in Python.
+(ids only), then each label and type read once, the column fields read from the typed columns
+(``stores.embedded_typed``; in a file without them, taken out of the JSON by ``json_extract``),
+never decoded in Python.
 
 >>> import sqlite3
 >>> from stores.embedded import SQLITE_SCHEMA
@@ -23,6 +24,7 @@ from typing import Any, Literal
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
 from graph_schema.scope import chain_members
 from stores.analysis_columns import COLUMNS, AnalysisColumns, ColumnsBuilder
+from stores.embedded_typed import TYPED_LABEL, TYPED_TYPE, column_name, has_typed_columns
 
 BOOLEAN_FIELDS = frozenset({"local", "synthetic"})  # SQLite's json_extract gives 1 / 0 for JSON true / false
 LIST_FIELDS = frozenset({"tags", "seen"})  # … and JSON text for an array
@@ -38,9 +40,10 @@ def read_analysis_columns(db: sqlite3.Connection, chain_id: str | None) -> Analy
         members = chain_scope_ids(db, chain_id) if stored else set()
         scope = json.dumps(sorted(members))
     builder = ColumnsBuilder(convert=converters())
+    typed = has_typed_columns(db)
     for label in NODE_LABELS:
         names = COLUMNS.get(label)
-        select = ", ".join(_extract(name) for name in names) if names is not None else "props"
+        select = ", ".join(_select(name, typed and label == TYPED_LABEL) for name in names) if names is not None else "props"
         sql = f"SELECT id, {select} FROM nodes WHERE label = ?"
         params: tuple[Any, ...] = (label,)
         if scope is not None:
@@ -51,7 +54,7 @@ def read_analysis_columns(db: sqlite3.Connection, chain_id: str | None) -> Analy
     index = builder.nodes_done()
     for rel_type in RELATIONSHIP_TYPES:
         names = COLUMNS.get(rel_type)
-        select = ", ".join(_extract(name) for name in names) if names is not None else "props"
+        select = ", ".join(_select(name, typed and rel_type == TYPED_TYPE) for name in names) if names is not None else "props"
         sql = f"SELECT src, dst, key{', ' + select if select else ''} FROM rels WHERE type = ?"
         params = (rel_type,)
         if scope is not None:  # by the primary key (type, src, …); the other end is checked here: SQLite
@@ -93,9 +96,12 @@ def chain_scope_ids(db: sqlite3.Connection, chain_id: str) -> set[str]:
     return chain_members(chain_id, neighbours)
 
 
-def _extract(name: str) -> str:
-    """The SQL that reads one column field: ``name`` is a column of its own, the rest is in the JSON."""
-    return "name" if name == "name" else f"json_extract(props, '$.{name}')"
+def _select(name: str, typed: bool) -> str:
+    """The SQL that reads one column field: ``name`` is a column of its own, the others are typed columns
+    (``stores.embedded_typed``) or, in a file without them, in the JSON."""
+    if name == "name":
+        return "name"
+    return column_name(name) if typed else f"json_extract(props, '$.{name}')"
 
 
 def _props(text: str, structural: str) -> dict[str, Any]:
