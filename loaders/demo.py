@@ -61,15 +61,16 @@ from typing import Any
 
 from graph_schema import Enterprise, Leads, LocatedIn, MemberOf, Produces, Supplies
 from loaders.catalogue import Catalogue
+from loaders.defaults import DEMO_BATCH_SIZE, DEMO_SCALE, DEMO_SEED
 from loaders.reference import read_plan, read_product_maps, reference_batch
 from stores.background import write_batches
 from stores.base import GraphStore, WriteBatch, batched
 from stores.imports import atomic_import
 
-DEFAULT_SCALE = 3000
-DEFAULT_SEED = 8810
+DEFAULT_SCALE = DEMO_SCALE
+DEFAULT_SEED = DEMO_SEED
 EXPECTED_ITEMS_PER_ENTERPRISE = 5  # nodes + relationships per enterprise, about (5.6 at 100k): a bulk-load hint
-BATCH_SIZE = 20000  # larger transactions amortise commits (SQLite: ~2× faster SUPPLIES at 100k than 5000)
+BATCH_SIZE = DEMO_BATCH_SIZE
 SYNTHETIC_LABEL = "示例数据（虚构）"
 NODE_AS_OF = dt.date(2025, 12, 31)
 AS_OF_DATES = tuple(dt.date(year, month, day) for year in (2023, 2024, 2025) for month, day in ((6, 30), (12, 31))) + (

@@ -42,6 +42,7 @@ from graph_schema import Enterprise, Node, Relationship
 from graph_schema.errors import ImportNotPublished
 from loaders.catalogue import Catalogue
 from loaders.cells import cell_text, is_example, is_total_or_note
+from loaders.defaults import IMPORT_CHUNK_SIZE
 from loaders.enterprise_index import StoreIndex
 from loaders.enterprise_rows import EnterpriseRows
 from loaders.fields import Kind
@@ -58,7 +59,7 @@ from stores.base import GraphStore, NeighbourhoodQuery, WriteBatch, batched
 from stores.imports import atomic_import
 
 Item = Node | Relationship
-CHUNK_SIZE = 5000  # items a transaction: Neo4j writes 5,000–50,000 alike (docs/benchmarks.md); two chunks of models are in flight, so fewer hold less memory
+CHUNK_SIZE = IMPORT_CHUNK_SIZE
 KEEP_VALIDATED_BYTES = 48 << 20
 """Imports whose validated items fit in this many bytes, compressed (``loaders.kept_items``: about
 70 bytes an enterprise row, so some 700,000 rows), write what was validated; larger ones read the

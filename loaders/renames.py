@@ -18,7 +18,6 @@ from typing import Literal
 from loaders.names import fold
 
 RenamePolicy = Literal["warn", "refuse"]
-RENAME_POLICIES: tuple[RenamePolicy, ...] = ("warn", "refuse")
 
 
 def is_rename(old: str, new: str) -> bool:

@@ -231,6 +231,12 @@ def _check_csv_width(file: str, number: int, cells: list[str]) -> None:
 _XLSX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, ParseError, TypeError, IndexError)
 
 
+def _broken_sheet(file: str, sheet: str, row: int, exc: Exception) -> FileReadError:
+    """The error of a sheet whose XML breaks off near ``row`` (a truncated or damaged file)."""
+    return FileReadError(file, f"XLSX 文件已损坏，读到第{row}行附近失败（{type(exc).__name__}）；请在 Excel 中打开并另存为",
+                         sheet=sheet)
+
+
 def _open_workbook(path: Path) -> Any:
     from openpyxl import load_workbook
 
@@ -355,10 +361,7 @@ def _sheet_records(sheet: Any, file: str, *, min_row: int = 1, max_row: int | No
             if not _blank(cells):
                 yield number, list(cells)
     except _XLSX_ERRORS as exc:
-        raise FileReadError(
-            file, f"XLSX 文件已损坏，读到第{number + 1}行附近失败（{type(exc).__name__}）；请在 Excel 中打开并另存为",
-            sheet=sheet.title,
-        ) from None
+        raise _broken_sheet(file, sheet.title, number + 1, exc) from None
 
 
 @dataclass(frozen=True)
@@ -426,10 +429,7 @@ def _data_records(sheet: Any, file: str, *, min_row: int, max_col: int) -> Itera
                 if not _blank(cells):
                     yield number, cells
     except _XLSX_ERRORS as exc:
-        raise FileReadError(
-            file, f"XLSX 文件已损坏，读到第{number + 1}行附近失败（{type(exc).__name__}）；请在 Excel 中打开并另存为",
-            sheet=sheet.title,
-        ) from None
+        raise _broken_sheet(file, sheet.title, number + 1, exc) from None
 
 
 def _blank(cells: tuple[Any, ...] | list[Any]) -> bool:

@@ -555,14 +555,11 @@ def _build_view(graph: nx.MultiDiGraph | CompactGraph, chain_id: str | None, as_
     for supplier, customer, data in graph.in_edges(sorted(attrs), data=True):
         if data.get("type") != "SUPPLIES" or supplier not in attrs or not records_supply(data):
             continue
+        if not is_present(data, as_of, calendars):  # observed in lists: by the list that holds as of the date
+            continue
         dated = data.get("as_of")
         if dated is not None:
             dated = str(dated)
-        if data.get("seen"):  # observed in lists: present by the list that holds as of the date
-            if not calendars.present(data, as_of):
-                continue
-        elif dated is not None and as_of is not None and dated > as_of:
-            continue
         append(SupplyLink(
             supplier, customer, data.get("product") or None, data.get("share"), data.get("amount_wan"),
             dated, data.get("confidence"),

@@ -8,6 +8,7 @@ one type apart (for SUPPLIES it is the product id).
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -112,7 +113,18 @@ class RollbackCounts:
         return self.nodes + self.relationships + self.updates
 
 
-IMPORT_STATES = ("pending", "published", "rolled_back", "cleared")
+def now_text() -> str:
+    """The local time as ISO 8601 with its offset, to the second (when imports begin, beat, end)."""
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def shown_time(text: str) -> str:
+    """``2025-06-30T10:12:03+08:00`` as people read it: ``2025-06-30 10:12:03``.
+
+    >>> shown_time("2025-06-30T10:12:03+08:00")
+    '2025-06-30 10:12:03'
+    """
+    return text[:19].replace("T", " ")
 
 
 def busy_message(record: ImportRecord) -> str:
@@ -121,8 +133,7 @@ def busy_message(record: ImportRecord) -> str:
     >>> busy_message(ImportRecord(3, "pending", "2025-06-30T10:12:03+08:00", "", "", "chainatlas import a.csv"))
     '另一个导入正在进行（导入 3，开始于 2025-06-30 10:12:03，chainatlas import a.csv）：导入一次只能进行一个，请等它结束后再试。本次未写入任何数据。'
     """
-    started = record.started[:19].replace("T", " ")
-    return (f"另一个导入正在进行（导入 {record.number}，开始于 {started}，{record.description}）："
+    return (f"另一个导入正在进行（导入 {record.number}，开始于 {shown_time(record.started)}，{record.description}）："
             "导入一次只能进行一个，请等它结束后再试。本次未写入任何数据。")
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
@@ -37,8 +36,19 @@ from graph_schema.models import Node
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_DEFAULT, check_label
 from stores import faults
 from stores.analysis_columns import AnalysisColumns
-from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, ImportRecord, NodeRecord, RelationshipRecord, RollbackCounts, WriteBatch, busy_message
-from stores.common import check_window, checked_rel_types, chunks
+from stores.base import (
+    SEARCH_SEPARATOR,
+    Direction,
+    GraphStore,
+    ImportRecord,
+    NodeRecord,
+    RelationshipRecord,
+    RollbackCounts,
+    WriteBatch,
+    busy_message,
+    now_text,
+)
+from stores.common import check_window, checked_rel_types, chunks, staged_rows
 from stores.embedded_columns import read_analysis_columns
 from stores.embedded_typed import ensure_typed_columns
 
@@ -242,7 +252,7 @@ class EmbeddedStore(GraphStore):
                     node_rows,
                 ).rowcount
                 if pending is not None and written < len(node_rows):  # some nodes existed before the import
-                    staged = _staged(node_rows, self._earlier(db, "nodes", node_rows, pending), itemgetter(0))
+                    staged = staged_rows(node_rows, self._earlier(db, "nodes", node_rows, pending), itemgetter(0))
                     db.executemany(
                         "INSERT INTO staged_nodes(id, label, name, search, code, props, imp) VALUES (?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT(imp, id) DO UPDATE SET name = excluded.name, search = excluded.search, "
@@ -257,11 +267,11 @@ class EmbeddedStore(GraphStore):
                     rel_rows,
                 ).rowcount
                 if pending is not None and written < len(rel_rows):
-                    staged = _staged(rel_rows, self._earlier(db, "rels", rel_rows, pending), itemgetter(0, 1, 2, 3))
+                    staged_rels = staged_rows(rel_rows, self._earlier(db, "rels", rel_rows, pending), itemgetter(0, 1, 2, 3))
                     db.executemany(
                         "INSERT INTO staged_rels(type, src, dst, key, props, imp) VALUES (?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT(imp, type, src, dst, key) DO UPDATE SET props = " + _merged_props("staged_rels"),
-                        staged,
+                        staged_rels,
                     )
         except sqlite3.Error as exc:
             raise StoreError(f"embedded store write failed, nothing written: {exc}") from exc
@@ -270,7 +280,6 @@ class EmbeddedStore(GraphStore):
     def _renew(db: sqlite3.Connection, number: int, items: int) -> None:
         """Count ``items`` more for the pending import and renew its heartbeat; StoreError when it
         is no longer pending (rolled back meanwhile, e.g. taken for abandoned)."""
-        from stores.imports import now_text
 
         updated = db.execute("UPDATE imports SET items = items + ?, heartbeat = ? WHERE number = ? AND state = 'pending'",
                              (items, now_text(), number)).rowcount
@@ -322,7 +331,6 @@ class EmbeddedStore(GraphStore):
     # -- imports ---------------------------------------------------------------------------------
 
     def begin_import(self, description: str, owner: str, *, is_live: Callable[[ImportRecord], bool]) -> int:
-        from stores.imports import now_text
 
         with self._transaction(bump=False) as db:
             for record in self._records(db, "pending"):
@@ -336,7 +344,6 @@ class EmbeddedStore(GraphStore):
             return int(cursor.lastrowid or 0)
 
     def publish_import(self, number: int) -> None:
-        from stores.imports import now_text
 
         try:
             with self._transaction() as db:
@@ -363,7 +370,6 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"embedded store could not publish import {number}, nothing published: {exc}") from exc
 
     def rollback_import(self, number: int) -> RollbackCounts:
-        from stores.imports import now_text
 
         try:
             with self._transaction(bump=False) as db:
@@ -433,7 +439,6 @@ class EmbeddedStore(GraphStore):
 
     def clear(self) -> None:
         """Delete every node and relationship; pending imports lose what they wrote (``cleared``)."""
-        from stores.imports import now_text
 
         with self._transaction() as db:
             db.execute("DELETE FROM rels")
@@ -531,17 +536,6 @@ class EmbeddedStore(GraphStore):
     def _all_relationships(self) -> list[RelationshipRecord]:
         with self._consistent_reads() as visible:
             return [_rel(*row) for row in self._query(f"SELECT type, src, dst, key, props FROM rels WHERE {visible}")]
-
-
-def _staged(rows: list[tuple[Any, ...]], earlier: dict[Any, bool], key: Callable[[tuple[Any, ...]], Any]) -> list[tuple[Any, ...]]:
-    """The rows of ``rows`` whose item existed before the import, to be staged — without those
-    that would change nothing (unless another row of the batch names the same item).
-
-    >>> _staged([("a",), ("b",), ("c",), ("c",)], {"b": False, "c": False}, lambda row: row[0])
-    [('c',), ('c',)]
-    """
-    repeated = {name for name, times in Counter(key(row) for row in rows).items() if times > 1}
-    return [row for row in rows if key(row) in earlier and (earlier[key(row)] or key(row) in repeated)]
 
 
 def _search_text(node: Node) -> str:

@@ -37,7 +37,7 @@ from typing import Literal
 
 from graph_schema.errors import ChainAtlasError, ImportInProgress, ImportNotPublished
 from stores import faults
-from stores.base import GraphStore, ImportRecord, RollbackCounts, WriteBatch
+from stores.base import GraphStore, ImportRecord, RollbackCounts, WriteBatch, shown_time
 
 LEASE_SECONDS = 600
 """An import of another host whose heartbeat is older than this is taken for dead."""
@@ -46,20 +46,6 @@ _active_tokens: set[str] = set()
 """Tokens of the imports this process is writing now (``atomic_import`` open)."""
 
 State = Literal["published", "rolled_back", "pending", "unknown", "not_started", "busy"]
-
-
-def now_text() -> str:
-    """The local time as ISO 8601 with its offset, to the second."""
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def shown_time(text: str) -> str:
-    """``2025-06-30T10:12:03+08:00`` as people read it: ``2025-06-30 10:12:03``.
-
-    >>> shown_time("2025-06-30T10:12:03+08:00")
-    '2025-06-30 10:12:03'
-    """
-    return text[:19].replace("T", " ")
 
 
 def _process_start(pid: int) -> str | None:
@@ -171,7 +157,7 @@ def atomic_import(store: GraphStore, description: str) -> Iterator[ImportSession
     _active_tokens.add(token)
     try:
         try:
-            recovered = [message(record, counts) for record, counts in recover_abandoned(store)]
+            recovered = recover_and_tell(store)
             number = store.begin_import(description, current_owner(token), is_live=is_live)
         except ImportInProgress as exc:
             outcome = ImportOutcome("busy", reason=str(exc))

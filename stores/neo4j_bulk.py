@@ -40,7 +40,6 @@ REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "neo4j.sh"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 INDEX_WAIT_SECONDS = 3600
-SET_REVISION = f"MERGE (m:{cypher.META_LABEL} {{id: 'revision'}}) SET m.value = $value"
 NO_BULK = "请去掉 --bulk：增量导入通过驱动逐批写入（每批一个事务，被拒绝的批次不写入任何数据）。"
 
 
@@ -168,7 +167,7 @@ class InitialLoad:
                 session.run(statement).consume()
             session.run("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_SECONDS).consume()
             mark = _lap(steps, "schema", mark)
-            session.run(SET_REVISION, value=revision + 1).consume()  # above the empty store's: no stale cache
+            session.run(cypher.SET_REVISION, value=revision + 1).consume()  # above the empty store's: no stale cache
             bookmarks = session.last_bookmarks().raw_values
         # the driver's own queries wait for the bookmarks they saw, which name transactions of the
         # database set aside: from now on they wait for this load's last one instead

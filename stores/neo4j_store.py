@@ -15,7 +15,7 @@ published imports wrote. ``counts`` reads Neo4j's count store while no import is
 from __future__ import annotations
 
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -29,8 +29,19 @@ from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_D
 from graph_schema.scope import chain_members
 from stores import cypher, faults
 from stores.analysis_columns import COLUMNS, AnalysisColumns, ColumnsBuilder
-from stores.base import SEARCH_SEPARATOR, Direction, GraphStore, ImportRecord, NodeRecord, RelationshipRecord, RollbackCounts, WriteBatch, busy_message
-from stores.common import check_window, checked_rel_types, chunks
+from stores.base import (
+    SEARCH_SEPARATOR,
+    Direction,
+    GraphStore,
+    ImportRecord,
+    NodeRecord,
+    RelationshipRecord,
+    RollbackCounts,
+    WriteBatch,
+    busy_message,
+    now_text,
+)
+from stores.common import check_window, checked_rel_types, chunks, staged_rows
 
 BATCH_ROWS = 10000
 T = TypeVar("T")
@@ -153,7 +164,6 @@ class Neo4jStore(GraphStore):
     # -- imports ---------------------------------------------------------------------------------
 
     def begin_import(self, description: str, owner: str, *, is_live: Callable[[ImportRecord], bool]) -> int:
-        from stores.imports import now_text
 
         def work(tx: ManagedTransaction) -> int:
             number = int(tx.run(cypher.NEXT_IMPORT).single(strict=True)["number"])  # locks the counter
@@ -168,7 +178,6 @@ class Neo4jStore(GraphStore):
         return self._write(work, "beginning an import (nothing was written)", bump=False)
 
     def publish_import(self, number: int) -> None:
-        from stores.imports import now_text
 
         def work(tx: ManagedTransaction) -> None:
             state = _state(tx, number)
@@ -192,7 +201,6 @@ class Neo4jStore(GraphStore):
         """Mark the import as being rolled back (no batch of it can commit after that), delete what it
         created and staged (in batches), mark it rolled back. Each statement runs once, without the
         driver's retries: right after a failure the store is often gone, and the next start retries."""
-        from stores.imports import now_text
 
         # CALL { … } IN TRANSACTIONS runs only in an auto-commit transaction, hence session.run
         with self._errors(f"rolling back import {number}"), self.session() as session:
@@ -218,7 +226,6 @@ class Neo4jStore(GraphStore):
         write = _batch_work(batch)
 
         def work(tx: ManagedTransaction) -> None:
-            from stores.imports import now_text
 
             tx.run(cypher.CANCEL_IMPORTS, now=now_text()).consume()
             tx.run(cypher.DELETE_ALL).consume()
@@ -246,7 +253,6 @@ class Neo4jStore(GraphStore):
     def clear(self) -> None:
         """Delete every node and relationship (in batches, so large graphs fit in memory)."""
         # CALL { … } IN TRANSACTIONS runs only in an auto-commit transaction, hence session.run.
-        from stores.imports import now_text
 
         with self._errors("clearing the database"), self.session() as session:
             session.run(cypher.CANCEL_IMPORTS, now=now_text()).consume()
@@ -422,7 +428,6 @@ def _batch_work(batch: WriteBatch, pending: int | None = None) -> Callable[[Mana
 def _renew(tx: ManagedTransaction, number: int, items: int) -> None:
     """Count the batch for the pending import and renew its heartbeat (locking its record, so a
     rollback cannot begin half-way); StoreError when it is no longer pending."""
-    from stores.imports import now_text
 
     if not tx.run(cypher.RENEW_IMPORT, imp=number, items=items, now=now_text()).single(strict=True)["renewed"]:
         raise StoreError(f"import {number} is not pending ({_state(tx, number) or 'unknown'}); nothing written")
@@ -455,13 +460,10 @@ def _stage_earlier_relationships(tx: ManagedTransaction, shape: tuple[str, str, 
 
 def _split(rows: list[dict[str, Any]], earlier: dict[Any, bool],
            key: Callable[[dict[str, Any]], Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """``rows`` as (written in place, staged), as ``stores.embedded._split`` does."""
+    """``rows`` as (written in place: new items, staged: ``stores.common.staged_rows``)."""
     if not earlier:
         return rows, []
-    repeated = {name for name, times in Counter(key(row) for row in rows).items() if times > 1}
-    own = [row for row in rows if key(row) not in earlier]
-    staged = [row for row in rows if key(row) in earlier and (earlier[key(row)] or key(row) in repeated)]
-    return own, staged
+    return [row for row in rows if key(row) not in earlier], staged_rows(rows, earlier, key)
 
 
 def _state(tx: ManagedTransaction, number: int) -> str | None:

@@ -50,7 +50,6 @@ OptionalChain = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$", description="产
 BaseYear = Query(2025, ge=2020, le=2026)
 ScopeQuery = Query(None, description="分析范围：local 南昌本地企业（默认）、all 网络中全部企业；网络中没有本地企业时默认 all")
 Scope = Literal["local", "all"] | None
-DATE = DATE_PATTERN
 TABLE_PARAMETER_NAMES = ("table", "page", "size", "format")
 
 
@@ -98,9 +97,6 @@ ANALYSIS_RESPONSES: dict[int | str, dict[str, Any]] = {
           f"请按 Retry-After（秒）稍后重试同一请求。",
           "content": {"application/json": {"example": {"preparing": True, "message": PREPARING, "retry_after": RETRY_AFTER}}}},
 }
-
-
-AS_OF_PARAMETER = inspect.Parameter("as_of", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=AS_OF)
 
 
 def _frozen(value: Any) -> Any:
@@ -321,7 +317,7 @@ def facilities_endpoint(cache: CacheDep, chain: str | None = OptionalChain) -> A
 @analysis(viewer, "/changes", summary="变化：两个日期之间新增/失去的供应关系、供应商、设施、国家/地区，补上/新增的缺口",
           filename="changes", dated=False, tables=("link_changes", "gap_changes", "member_changes", "summary"))
 def changes_endpoint(
-    cache: CacheDep, before: str = Query(..., pattern=DATE), after: str = Query(..., pattern=DATE),
+    cache: CacheDep, before: str = Query(..., pattern=DATE_PATTERN), after: str = Query(..., pattern=DATE_PATTERN),
     chain: str | None = OptionalChain,
 ) -> Any:
     from queries.changes import diff_as_of
@@ -331,7 +327,7 @@ def changes_endpoint(
     return _run(diff_as_of, cache.graph(chain), before, after, chain)
 
 
-@analysis(reviewer, "/risks", summary="关键依赖清单：单一来源、卡点企业、结构割点、集中度（安全审查）", filename="critical-dependencies", tables=(*RISK_TABLES,))
+@analysis(reviewer, "/risks", summary="关键依赖清单：单一来源、卡点企业、结构割点、集中度（安全审查）", filename="critical-dependencies", tables=RISK_TABLES)
 def risks_endpoint(
     cache: CacheDep, chain: str | None = Query(None, pattern=r"^chain:[a-z0-9-]{1,60}$", description="产业链 id；不填为全部产业链"),
     target: list[str] | None = Query(None, max_length=20, description="只分析这些企业的上游卡点（默认：全部链主；需指定产业链）"),

@@ -8,7 +8,7 @@ and ``as_of`` (the data as of that date, ``app.readmodel.graph_cache.dated``; de
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -40,10 +40,15 @@ def _cache(request: Request, chain: str | None) -> GraphCache:
     return cache
 
 
-def _respond(result: Tabulated, *, name: str, chain: str | None, table: str | None, declared: Sequence[str], page: int,
-             size: int, fmt: ListFormat, as_of: str | None = None) -> Any:
-    """One table of a list (``result_tables.choose``) as a JSON page (with the list's summary table),
-    or complete as CSV/XLSX (named with its date, if any); every table with ``table=all``."""
+def _respond(compute: Callable[[], Tabulated], *, name: str, chain: str | None, as_of: str | None, table: str | None,
+             keys: Sequence[str], page: int, size: int, fmt: ListFormat) -> Any:
+    """The list ``compute()`` makes as of ``as_of`` (checked; None: the latest data): one of its
+    tables ``keys`` (``result_tables.choose``) as a JSON page (with the list's summary table), or complete
+    as CSV/XLSX (named with its date, if any); every table with ``table=all``."""
+    as_of = checked_as_of(as_of)
+    with dated(as_of):
+        result = compute()
+    declared = titles(keys)
     filename = f"{name}_{chain.split(':', 1)[1] if chain else 'all'}" + (f"_{as_of}" if as_of else "")
     tables = result_tables(result)
     names = list(tables)
@@ -67,11 +72,8 @@ def key_enterprises_list(
 ) -> Any:
     """The local key enterprises, 链主 first; 规上 = tagged 规上 or revenue ≥ 0.2 亿元."""
     cache = _cache(request, chain)
-    as_of = checked_as_of(as_of)
-    with dated(as_of):
-        result = lists.key_enterprises(cache, chain, lists.Place(district or None, park), kind)
-    return _respond(result, name="key-enterprises", chain=chain, table=table, declared=titles(KEY_TABLES), page=page, size=size, fmt=format,
-                    as_of=as_of)
+    return _respond(lambda: lists.key_enterprises(cache, chain, lists.Place(district or None, park), kind),
+                    name="key-enterprises", chain=chain, as_of=as_of, table=table, keys=KEY_TABLES, page=page, size=size, fmt=format)
 
 
 @router.get("/gaps", responses={**FILE_RESPONSES, **NOT_FOUND}, summary="缺链补链清单：缺链、弱链、延链（可按状态筛选），缺链在前")
@@ -84,11 +86,8 @@ def gap_list(
     """Gaps by status (缺链, 弱链, 延链, 强链), then chain (plan order), then gap rank."""
     cache = _cache(request, chain)
     statuses = tuple(s for s in STATUSES if s in status) if status else STATUSES[:3]
-    as_of = checked_as_of(as_of)
-    with dated(as_of):
-        result = lists.gap_list(cache, chain, lists.Place(district or None, park), statuses)
-    return _respond(result, name="gap-list", chain=chain, table=table, declared=titles(GAP_TABLES), page=page, size=size, fmt=format,
-                    as_of=as_of)
+    return _respond(lambda: lists.gap_list(cache, chain, lists.Place(district or None, park), statuses),
+                    name="gap-list", chain=chain, as_of=as_of, table=table, keys=GAP_TABLES, page=page, size=size, fmt=format)
 
 
 @router.get("/targets", responses={**FILE_RESPONSES, **NOT_FOUND}, summary="招商目标清单：每个缺链、弱链产品的每个候选企业，含评分构成、理由和补链效果")
@@ -100,8 +99,5 @@ def target_list(
 ) -> Any:
     """One row per candidate × 缺链/弱链 product; the effect is simulated for each product's top 3."""
     cache = _cache(request, chain)
-    as_of = checked_as_of(as_of)
-    with dated(as_of):
-        result = lists.target_list(cache, chain, lists.Place(district or None, park), sort)
-    return _respond(result, name="recruitment-targets", chain=chain, table=table, declared=titles(TARGET_TABLES), page=page, size=size, fmt=format,
-                    as_of=as_of)
+    return _respond(lambda: lists.target_list(cache, chain, lists.Place(district or None, park), sort),
+                    name="recruitment-targets", chain=chain, as_of=as_of, table=table, keys=TARGET_TABLES, page=page, size=size, fmt=format)

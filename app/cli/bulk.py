@@ -12,21 +12,44 @@ Refused (exit 2, Chinese reason, nothing changed) on the embedded store, on a Ne
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
 
 from app.cli.context import fail, settings
 from stores.base import GraphStore
-from stores.neo4j_bulk import BulkLoadRefused, BulkLoadSummary, InitialLoad
+
+if TYPE_CHECKING:  # the driver is loaded only for a bulk load
+    from stores.neo4j_bulk import BulkLoadSummary, InitialLoad
+
+
+@dataclass(frozen=True)
+class LoadTarget:
+    """Where a command writes: ``store`` (the bulk load's, with ``--bulk``), and ``finish()``, to call
+    once everything is written (the bulk load's offline import; nothing otherwise)."""
+
+    store: GraphStore
+    finish: Callable[[], object]
+
+
+@contextmanager
+def load_target(store: GraphStore, bulk: bool) -> Iterator[LoadTarget]:
+    """``store`` itself, or with ``bulk`` the bulk initial load into it (refused: exit code 2)."""
+    if not bulk:
+        yield LoadTarget(store, lambda: None)
+        return
+    with bulk_load(store) as load:
+        yield LoadTarget(load.store, lambda: finish(load))
 
 
 @contextmanager
 def bulk_load(store: GraphStore) -> Iterator[InitialLoad]:
     """The bulk initial load into ``store`` (its ``store`` takes the batches, ``finish`` imports
     them); refused: exit code 2 with the reason."""
-    from stores.neo4j_bulk import initial_load
+    from stores.neo4j_bulk import BulkLoadRefused, initial_load
 
     with ExitStack() as stack:
         try:

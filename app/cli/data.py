@@ -17,14 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
+from app.cli.bulk import load_target
 from app.cli.context import audit_log, configured_store, fail, settings
+from loaders.defaults import DEMO_BATCH_SIZE, DEMO_SCALE, DEMO_SEED, IMPORT_CHUNK_SIZE
 from stores.audit import cli_actor, import_details
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ ANY_KIND = ImportKind.auto
 
 
 class RenamePolicyOption(StrEnum):
-    """``loaders.renames.RENAME_POLICIES``: a stored credit code under another name is a warning (the
+    """``loaders.renames.RenamePolicy``: a stored credit code under another name is a warning (the
     old name kept as an alias) or refuses the import."""
 
     warn = "warn"
@@ -108,7 +109,7 @@ def import_command(
     rename: RenamePolicyOption = typer.Option(
         WARN_ON_RENAME, "--rename",
         help="a credit code already stored under another name: warn (rename, keep the old name as an alias) or refuse"),
-    batch_size: int = typer.Option(5000, "--batch-size", min=1, help="nodes and relationships per transaction "
+    batch_size: int = typer.Option(IMPORT_CHUNK_SIZE, "--batch-size", min=1, help="nodes and relationships per transaction "
                                    "(all of them are published together at the end)"),
     bulk: bool = typer.Option(False, "--bulk", help=BULK_HELP),
 ) -> None:
@@ -117,20 +118,14 @@ def import_command(
     from loaders.importer import import_files
 
     date = _as_of(as_of)
-    with configured_store() as store, audit_log() as log, ExitStack() as stack:
-        target = store
-        if bulk:
-            from app.cli.bulk import bulk_load, finish
-
-            load = stack.enter_context(bulk_load(store))
-            target = load.store
+    with configured_store() as store, audit_log() as log, load_target(store, bulk) as target:
         result = import_files(
-            target, files, kind=None if kind is ImportKind.auto else _KINDS[kind], as_of=date, dry_run=dry_run,
+            target.store, files, kind=None if kind is ImportKind.auto else _KINDS[kind], as_of=date, dry_run=dry_run,
             progress=sys.stderr.isatty(), rename=rename.value, chunk_size=batch_size,
             description="chainatlas import " + " ".join(path.name for path in files),
         )
-        if bulk and result.ok and not dry_run:
-            finish(load)
+        if result.ok and not dry_run:
+            target.finish()
         if result.ok and not dry_run:  # the merge decisions on near-duplicate names, again (chainatlas names)
             from loaders.name_decisions import DecisionBook, apply_decisions
 
@@ -142,27 +137,20 @@ def import_command(
 
 @commands.command("demo")
 def demo_command(
-    scale: int = typer.Option(3000, min=1, help="number of enterprises (100000+ for benchmarks)"),
-    seed: int = typer.Option(8810, help="random seed; the same seed gives the same data"),
-    batch_size: int = typer.Option(20000, min=1, help="nodes and relationships per transaction"),
+    scale: int = typer.Option(DEMO_SCALE, min=1, help="number of enterprises (100000+ for benchmarks)"),
+    seed: int = typer.Option(DEMO_SEED, help="random seed; the same seed gives the same data"),
+    batch_size: int = typer.Option(DEMO_BATCH_SIZE, min=1, help="nodes and relationships per transaction"),
     bulk: bool = typer.Option(False, "--bulk", help=BULK_HELP),
 ) -> None:
     """Fill every chain with fictitious demo enterprises and supply relations (示例数据（虚构）)."""
     from loaders.demo import SYNTHETIC_LABEL, load_demo
 
-    with configured_store() as store, audit_log() as log, ExitStack() as stack:
-        target = store
-        if bulk:
-            from app.cli.bulk import bulk_load, finish
-
-            load = stack.enter_context(bulk_load(store))
-            target = load.store
+    with configured_store() as store, audit_log() as log, load_target(store, bulk) as target:
         try:
-            written = load_demo(target, scale, seed, batch_size=batch_size, progress=sys.stderr.isatty())
+            written = load_demo(target.store, scale, seed, batch_size=batch_size, progress=sys.stderr.isatty())
         except ValueError as exc:
             raise fail(str(exc), 2) from None
-        if bulk:
-            finish(load)
+        target.finish()
         log.add(cli_actor(), "import", {"files": [], "dataset": SYNTHETIC_LABEL, "scale": scale, "seed": seed,
                                         "via": "命令行", "ok": True, "written": sum(written.values()), "items": written})
     typer.echo(f"{SYNTHETIC_LABEL}: scale={scale} seed={seed}")

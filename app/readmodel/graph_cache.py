@@ -159,16 +159,13 @@ class GraphCache:
     def memo(self, key: Key, compute: Callable[[], T]) -> T:
         """``compute()`` once per store revision for ``key`` (an analysis and its parameters, and the
         date ``dated`` set)."""
-        if (as_of := _AS_OF.get()) is not None:
-            key = (*key, ("as_of", as_of))
-        return self._once(self._results, key, compute)
+        return self._once(self._results, _dated_key(key), compute)
 
     def encoded(self, key: Key, encode: Callable[[], bytes]) -> bytes:
         """``encode()`` (an answer's bytes) kept for ``key`` and the date ``dated`` set until the revision
         changes; the least recently used are dropped beyond ``ENCODED_LIMIT_BYTES``. Refused under
         ``cached_only()`` when not held (encoding is work), done under ``prepared_only()``."""
-        if (as_of := _AS_OF.get()) is not None:
-            key = (*key, ("as_of", as_of))
+        key = _dated_key(key)
         revision = self._current()
         with self._holding():
             if key in self._encoded:
@@ -221,8 +218,7 @@ class GraphCache:
     def recent(self, key: Key, compute: Callable[[], T]) -> T:
         """Like ``memo`` for results with open-ended keys (a filter, a page): only the
         ``RECENT_LIMIT`` most recently used are kept."""
-        if (as_of := _AS_OF.get()) is not None:
-            key = (*key, ("as_of", as_of))
+        key = _dated_key(key)
         revision = self._current()
         with self._holding():
             if key in self._recent:
@@ -364,6 +360,12 @@ class GraphCache:
 def _refuse_when_cached_only() -> None:
     if _CACHED_ONLY.get():
         raise NotCached
+
+
+def _dated_key(key: Key) -> Key:
+    """``key`` with the date ``dated`` set, if any: what a result is kept under."""
+    as_of = _AS_OF.get()
+    return key if as_of is None else (*key, ("as_of", as_of))
 
 
 def _refuse_unprepared() -> None:

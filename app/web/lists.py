@@ -14,7 +14,7 @@ from app.readmodel import lists
 from app.readmodel.graph_cache import GraphCache, dated
 from app.readmodel.workspace import holds_synthetic, ordered_chains
 from app.security.deps import require
-from app.web.as_of_selector import page_as_of
+from app.web.as_of_selector import page_as_of, state_query
 from app.web.templating import templates
 from queries.lists import EFFECT_TOP, KEY_KINDS, KIND_RULES, LIST_STATUSES, TARGET_SORTS
 
@@ -63,7 +63,7 @@ def lists_index(request: Request, as_of: str | None = AS_OF) -> HTMLResponse:
             "key_count": len(lists.key_enterprises(cache, None, place, None).records()),
             "missing": gap_list.total("缺链"), "weak": gap_list.total("弱链"), "extension": gap_list.total("延链"),
             "chain_count": len(ordered_chains(cache)), "synthetic": holds_synthetic(cache),
-            "as_of_choice": as_of_line, "as_of_query": urlencode([("as_of", as_of)] if as_of else []),
+            "as_of_choice": as_of_line, "as_of_query": state_query(None, as_of),
         })
 
 

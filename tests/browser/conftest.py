@@ -61,16 +61,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     yield from serve(tmp_path_factory.mktemp("browser-data"), fill_store)
 
 
-def serve(data_dir: Path, fill: Any) -> Iterator[LiveServer]:
-    """An embedded store in ``data_dir`` filled by ``fill(store)``, served by the app in a thread
-    until the generator is closed (the body of ``live_server`` and of a test module's own server)."""
+def serve(data_dir: Path, fill: Any, **app_options: Any) -> Iterator[LiveServer]:
+    """An embedded store in ``data_dir`` filled by ``fill(store)``, served by the app (``create_app``
+    with ``app_options``) in a thread until the generator is closed (the body of ``live_server`` and
+    of a test module's own server)."""
     store = EmbeddedStore(data_dir / "chainatlas.sqlite")
     store.ensure_schema()
     fill(store)
     registry = TokenRegistry(data_dir / "tokens.sqlite")
     tokens = {role: registry.issue(role, f"浏览器测试-{role}") for role in ("viewer", "reviewer", "admin")}
     port = _free_port()
-    app = create_app(Settings(CHAINATLAS_DATA_DIR=data_dir), store=store, tokens=registry)
+    app = create_app(Settings(CHAINATLAS_DATA_DIR=data_dir), store=store, tokens=registry, **app_options)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -5,47 +5,23 @@ revision is always the 正在准备 page."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from app.main import create_app
-from app.security.tokens import TokenRegistry
-from app.settings import Settings
 from graph_schema import Enterprise, Produces, Supplies
 from queries.examples import example_batch
 from stores.base import WriteBatch
 from stores.embedded import EmbeddedStore
-from tests.browser.conftest import SCREENSHOTS, VIEWPORTS, LiveServer, _free_port, sign_in
+from tests.browser.conftest import SCREENSHOTS, VIEWPORTS, LiveServer, serve, sign_in
 
 
 @pytest.fixture
 def preparing_server(tmp_path: Path) -> Iterator[LiveServer]:
-    store = EmbeddedStore(tmp_path / "chainatlas.sqlite")
-    store.ensure_schema()
-    store.write(example_batch())
-    registry = TokenRegistry(tmp_path / "tokens.sqlite")
-    tokens = {"reviewer": registry.issue("reviewer", "浏览器测试-准备")}
-    port = _free_port()
-    app = create_app(Settings(CHAINATLAS_DATA_DIR=tmp_path), store=store, tokens=registry, prepare_wait=0.0)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the web app did not start within 30 s")
-        time.sleep(0.05)
-    yield LiveServer(url=f"http://127.0.0.1:{port}", tokens=tokens, store=store, registry=registry)
-    server.should_exit = True
-    thread.join(timeout=10)
-    store.close()
-    registry.close()
+    yield from serve(tmp_path, lambda store: store.write(example_batch()), prepare_wait=0.0)
 
 
 def an_import(store: EmbeddedStore) -> None:

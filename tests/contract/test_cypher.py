@@ -142,8 +142,8 @@ def test_import_writes_and_publication() -> None:
         "(a)-[r:LEADS {key: row.key}]->(b) ON CREATE SET r._import = $imp SET r += row.props RETURN count(*) AS written"
     )
     assert cypher.earlier_relationships_query("SUPPLIES", "Enterprise", "Enterprise", "product") == (
-        "UNWIND $rows AS row MATCH (a:Enterprise {id: row.src})-[r:SUPPLIES {product: row.key}]->(b:Enterprise {id: row.dst}) "
-        "WHERE r._import IS NULL OR r._import <> $imp RETURN row.src AS src, row.dst AS dst, row.key AS key, "
+        "UNWIND $rows AS row MATCH (a:Enterprise {id: row.src})-[r:SUPPLIES {product: row.key}]->(b) "
+        "WHERE b.id = row.dst AND (r._import IS NULL OR r._import <> $imp) RETURN row.src AS src, row.dst AS dst, row.key AS key, "
         "EXISTS { MATCH (:ChainAtlasStaged {_stage_key: row.stage}) } OR any(k IN keys(row.props) "
         "WHERE NOT k IN ['seen', 'first_seen', 'last_seen'] AND NOT coalesce(r[k] = row.props[k], false)) "
         "OR any(d IN coalesce(row.props.seen, []) WHERE NOT d IN coalesce(r.seen, [])) AS changed"
@@ -160,7 +160,7 @@ def test_import_writes_and_publication() -> None:
     )
     assert cypher.publish_relationships_query("PRODUCES", "Enterprise", "Product", "key").startswith(
         "MATCH (s:ChainAtlasStaged) WHERE s._stage_import = $imp AND s._stage_shape = $shape "
-        "MATCH (a:Enterprise {id: s._stage_src})-[r:PRODUCES {key: s._stage_rel_key}]->(b:Product {id: s._stage_dst}) "
-        "WITH r, {props: properties(s)} AS row SET r += row.props REMOVE r._stage_key"
+        "MATCH (a:Enterprise {id: s._stage_src})-[r:PRODUCES {key: s._stage_rel_key}]->(b) "
+        "WHERE b.id = s._stage_dst WITH r, {props: properties(s)} AS row SET r += row.props REMOVE r._stage_key"
     )
     assert cypher.shape_text("SUPPLIES", "Enterprise", "Enterprise", "product") == "SUPPLIES|Enterprise|Enterprise|product"
