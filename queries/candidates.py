@@ -39,7 +39,7 @@ from queries.fast import Backend
 from queries.gaps import GapRule, gap_report
 from queries.indices import group_indices
 from queries.labels import LabelledReport, Record
-from queries.meanings import FOREIGN, HOME_COUNTRY, HOME_PROVINCE, IN_PROVINCE, SupplyLink, region
+from queries.meanings import FOREIGN, HOME_COUNTRY, HOME_PROVINCE, IN_PROVINCE, SupplyLink
 from queries.risks import chokepoints, sole_sources
 from queries.view import ChainView, chain_view
 
@@ -204,7 +204,7 @@ def recruitment_candidates(
             enterprise=enterprise,
             name=view.name(enterprise),
             geography=view.geography(enterprise),
-            region=region(view.attrs[enterprise]),
+            region=view.region(enterprise),
             score=round(sum(parts.values()), 4),
             parts=parts,
             local_customers=customers,

@@ -17,9 +17,10 @@ from typing import Literal
 import networkx as nx
 
 from graph_schema.scope import chain_members
+from queries.compact import CompactGraph
 
 
-def chain_scope(graph: nx.MultiDiGraph, chain_id: str) -> set[str]:
+def chain_scope(graph: nx.MultiDiGraph | CompactGraph, chain_id: str) -> set[str]:
     """The ids ``store.project(chain_id)`` keeps: the rule ``graph_schema.scope.chain_members`` (which
     the stores apply too) over the graph's edges; empty when the chain is not in the graph.
 
@@ -29,6 +30,8 @@ def chain_scope(graph: nx.MultiDiGraph, chain_id: str) -> set[str]:
     """
     if chain_id not in graph:
         return set()
+    if isinstance(graph, CompactGraph):
+        return chain_members(chain_id, graph.neighbours)
     return chain_members(chain_id, functools.partial(_neighbours, graph))
 
 

@@ -37,7 +37,7 @@ import networkx as nx
 
 from queries.collector import pausing_gc
 from queries.labels import LabelledReport, Record, labelled
-from queries.meanings import input_key, supply_weights
+from queries.meanings import input_key
 from queries.memberships import memberships
 from queries.places import located_in
 from queries.view import ChainView, chain_view
@@ -455,7 +455,7 @@ def simulate_disruption(
         for product, links in sorted(by_product.items()):
             if not any(link.supplier in down for link in links):
                 continue
-            weights = supply_weights(links)
+            weights = view.weights(customer, product)
             lost_share = sum(w for supplier, w in weights.items() if supplier in down)
             if all(supplier in down for supplier in weights) and not view.unregistered_share(customer, product):
                 lost_here.append(product)

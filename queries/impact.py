@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from queries.disruption import propagate
-from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, UNKNOWN_PLACE, region
+from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, UNKNOWN_PLACE
 from queries.view import ChainView
 
 HIGH, MEDIUM, LOW = "高", "中", "低"
@@ -175,14 +175,14 @@ class ImpactMeter:
         view = self.view
         found = {
             link.supplier for buyer in view.local_buyers(product) for link in view.supply_links(buyer, product)
-            if region(view.attrs.get(link.supplier, {})) == region_name
+            if view.region(link.supplier) == region_name
         }
         return tuple(sorted(found))
 
     def region_producers(self, product: str, region_name: str) -> tuple[str, ...]:
         """The producers of ``product`` in ``region_name``."""
         view = self.view
-        return tuple(sorted(e for e in view.producers.get(product, ()) if region(view.attrs.get(e, {})) == region_name))
+        return tuple(sorted(e for e in view.producers.get(product, ()) if view.region(e) == region_name))
 
     def region_fails(self, product: str, region_name: str) -> Impact:
         """Every supplier of ``product`` in ``region_name`` stops (e.g. a province's or a country's

@@ -12,19 +12,20 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from queries.compact import CompactGraph
 from queries.view import ChainView
 
 
-def chain_ids(graph: nx.MultiDiGraph | ChainView) -> list[str]:
+def chain_ids(graph: nx.MultiDiGraph | CompactGraph | ChainView) -> list[str]:
     """Every chain in the graph (or in the view's scope), sorted.
 
     >>> from queries.examples import example_graph
     >>> chain_ids(example_graph())
     ['chain:ev', 'chain:food']
     """
-    if not isinstance(graph, nx.Graph):  # a ChainView
+    if isinstance(graph, ChainView):
         return [graph.chain_id] if graph.chain_id else chain_ids(graph.graph)
-    return sorted(n for n, d in graph.nodes(data=True) if d.get("label") == "Chain")
+    return sorted(n for n, label in graph.nodes(data="label") if label == "Chain")
 
 
 def memberships(

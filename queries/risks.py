@@ -44,7 +44,7 @@ from queries.fast import Backend, Bridge, CutPoint, cut_structure, upstream_domi
 from queries.formatting import name_list, percent, percent_points, rounded
 from queries.impact import HIGH, LOW, MEDIUM, NO_IMPACT, NOT_APPLICABLE, SEVERITIES, Impact, ImpactMeter, SeverityRule
 from queries.labels import LabelledReport, Record
-from queries.meanings import FOREIGN, HOME_PROVINCE, REST_OF_CHINA, UNKNOWN_PLACE, geography, region, supply_weights
+from queries.meanings import FOREIGN, HOME_PROVINCE, REST_OF_CHINA, UNKNOWN_PLACE
 from queries.view import ChainView, chain_view
 
 __all__ = ["HIGH", "LOW", "MEDIUM", "SEVERITIES", "SeverityRule", "critical_dependencies"]
@@ -487,10 +487,10 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
     buyers: dict[str, int] = defaultdict(int)
     abroad_by_buyer: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for enterprise in view.local_enterprises:
-        for product, links in view.supply.get(enterprise, {}).items():
+        for product in view.supply.get(enterprise, {}):
             buyers[product] += 1
             abroad = 0.0
-            for supplier, weight in supply_weights(links).items():
+            for supplier, weight in view.weights(enterprise, product).items():
                 parts[product][supplier] += weight
                 if view.geography(supplier) == FOREIGN:
                     abroad += weight
@@ -503,9 +503,8 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
         by_region: dict[str, float] = defaultdict(float)
         outside = abroad = 0.0
         for supplier, share in shares.items():
-            attrs = view.attrs[supplier]
-            by_region[region(attrs)] += share
-            where = geography(attrs)
+            by_region[view.region(supplier)] += share
+            where = view.geography(supplier)
             if where in (REST_OF_CHINA, FOREIGN):  # a place not known is neither inside nor outside
                 outside += share
             if where == FOREIGN:

@@ -46,8 +46,10 @@ import networkx as nx
 
 from queries.chains import chain_scope
 from queries.collector import gc_paused
+from queries.compact import CompactGraph
+from queries.compact_view import compact_view_fields
 from queries.fast import SimpleNetwork
-from queries.meanings import SupplyLink, canonical_order, geography, input_key, own_output_supplier, records_supply, supply_weights, unnamed_part
+from queries.meanings import SupplyLink, canonical_order, geography, input_key, own_output_supplier, records_supply, region, supply_weights, unnamed_part
 from queries.observations import Calendars, is_present
 from stores.base import OUTSIDE_NAMES
 
@@ -116,7 +118,7 @@ class ChainView:
         ('电芯', 'product:rice')
         """
         if node_id in self.attrs:
-            return str(self.attrs[node_id].get("name") or node_id)
+            return self._enterprise_names[node_id]
         if node_id in self.product_info:
             return str(self.product_info[node_id].get("name") or node_id)
         supplier = own_output_supplier(node_id)
@@ -152,7 +154,7 @@ class ChainView:
     def names(self) -> Mapping[str, str]:
         """Id → name of every enterprise and product of the view (and of the products its links name
         that only another chain makes)."""
-        found = {e: str(self.attrs[e].get("name") or e) for e in self.attrs}
+        found = dict(self._enterprise_names)
         found.update(self.outside_names)
         found.update({p: str(info.get("name") or p) for p, info in self.product_info.items()})
         for link in self.links:
@@ -160,16 +162,67 @@ class ChainView:
                 found[input_key(link)] = f"{found.get(link.supplier, link.supplier)}的产出"
         return found
 
+    def _column(self, field: str) -> list[Any]:
+        """The attribute ``field`` of every enterprise (None where unset), in the order of ``attrs``; read
+        straight from the columns of a compact graph (``queries.compact_view.EnterpriseAttrs``)."""
+        field_values = getattr(self.attrs, "field_values", None)
+        if field_values is not None:
+            return list(field_values(field))
+        return [attrs.get(field) for attrs in self.attrs.values()]
+
+    @cached_property
+    def _enterprise_names(self) -> Mapping[str, str]:
+        return {e: str(name or e) for e, name in zip(self.attrs, self._column("name"), strict=True)}
+
+    @cached_property
+    def _revenues(self) -> Mapping[str, float]:
+        return {e: float(revenue or 0.0) for e, revenue in zip(self.attrs, self._column("revenue_yi"), strict=True)}
+
     @cached_property
     def places(self) -> Mapping[str, str]:
-        """Enterprise → 本地 / 省内 / 国内其他 / 境外."""
-        return {e: geography(attrs) for e, attrs in self.attrs.items()}
+        """Enterprise → 本地 / 省内 / 国内其他 / 境外 / 未知 (``queries.meanings.geography``)."""
+        return self._places_and_regions[0]
+
+    @cached_property
+    def regions(self) -> Mapping[str, str]:
+        """Enterprise → its province, or its country abroad (``queries.meanings.region``)."""
+        return self._places_and_regions[1]
+
+    @cached_property
+    def _places_and_regions(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
+        known: dict[tuple[Any, Any, Any], tuple[str, str]] = {}
+        places, regions = {}, {}
+        for e, *where in zip(self.attrs, self._column("local"), self._column("country"), self._column("province"), strict=True):
+            key = tuple(where)
+            if key not in known:  # few distinct places: each classified once
+                attrs = dict(zip(("local", "country", "province"), key, strict=True))
+                known[key] = (geography(attrs), region(attrs))
+            places[e], regions[e] = known[key]
+        return places, regions
+
+    def region(self, enterprise: str) -> str:
+        """The enterprise's province, or its country abroad (未知 for a node that is no enterprise of the view)."""
+        found = self.regions.get(enterprise)
+        return found if found is not None else region({})
+
+    def weights(self, customer: str, product: str) -> Mapping[str, float]:
+        """Each supplier's part of the customer's supply of ``product`` (``queries.meanings.supply_weights``),
+        computed once per view; read-only."""
+        key = (customer, product)
+        found = self._weights.get(key)
+        if found is None:
+            found = self._weights[key] = supply_weights(self.supply_links(customer, product))
+        return found
+
+    @cached_property
+    def _weights(self) -> dict[tuple[str, str], Mapping[str, float]]:
+        return {}
 
     @cached_property
     def _local(self) -> frozenset[str]:
         if self.scope == "all":
             return frozenset(self.attrs)
-        return frozenset(e for e, attrs in self.attrs.items() if attrs.get("local"))
+        return frozenset(e for e, local in zip(self.attrs, self._column("local"), strict=True) if local)
 
     def is_local(self, enterprise: str) -> bool:
         """True when the enterprise is in focus: 本地 (scope ``local``), any (scope ``all``)."""
@@ -181,7 +234,7 @@ class ChainView:
 
     def revenue(self, enterprise: str) -> float:
         """营业收入 (亿元), 0 when unknown."""
-        return float(self.attrs[enterprise].get("revenue_yi") or 0.0)
+        return self._revenues[enterprise]
 
     def tags(self, enterprise: str) -> tuple[str, ...]:
         """The enterprise's tags (专精特新, 上市, …)."""
@@ -295,7 +348,7 @@ class ChainView:
 
     def local_sourcing_share(self, customer: str, product: str) -> float | None:
         """The part of the customer's supply of ``product`` that comes from local suppliers (None: no supply)."""
-        weights = supply_weights(self.supply_links(customer, product))
+        weights = self.weights(customer, product)
         if not weights:
             return None
         return sum(weight for supplier, weight in weights.items() if self.is_local(supplier))
@@ -457,7 +510,9 @@ def supply_calendars(graph: nx.MultiDiGraph) -> Calendars:
     return Calendars.of(data for _, _, data in graph.edges(data=True) if data.get("seen") and data.get("type") == "SUPPLIES")
 
 
-def _build_view(graph: nx.MultiDiGraph, chain_id: str | None, as_of: str | None) -> ChainView:
+def _build_view(graph: nx.MultiDiGraph | CompactGraph, chain_id: str | None, as_of: str | None) -> ChainView:
+    if isinstance(graph, CompactGraph):
+        return ChainView(graph=graph, **compact_view_fields(graph, chain_id, as_of))
     # Edges are read in bulk (``in_edges(nbunch, data=...)`` over many nodes at once): one view
     # costs about as much as NetworkX's plain adjacency dicts, a view per node three times more.
     nodes = chain_scope(graph, chain_id) if chain_id is not None else None

@@ -20,6 +20,7 @@ import networkx as nx
 from graph_schema.models import Node, Relationship
 from graph_schema.registry import RELATIONSHIP_TYPES, check_label, check_relationship_type, label_of
 from graph_schema.scope import chain_members
+from stores.analysis_columns import AnalysisColumns, columns_from_records
 
 NodeRecord = dict[str, Any]
 RelationshipRecord = dict[str, Any]
@@ -382,6 +383,15 @@ class GraphStore(ABC):
             graph = build_graph(self._nodes_by_id(ids), self._rels_among(ids))
             graph.graph[OUTSIDE_NAMES] = outside_names(graph, self._nodes_by_id)
             return graph
+
+    def analysis_columns(self, chain_id: str | None = None) -> AnalysisColumns:
+        """What the analyses read of the whole graph, or of one chain's part of it (the nodes and
+        relationships ``project`` keeps), as columns: ``stores.analysis_columns``. This reading over the
+        primitives is the reference; a store may read it more directly (the contract suite compares)."""
+        if chain_id is None:
+            return columns_from_records(self._all_nodes(), self._all_relationships())
+        ids = chain_scope(chain_id, self._incident) if self.get_node(chain_id) else set()
+        return columns_from_records(self._nodes_by_id(ids), self._rels_among(ids))
 
     @abstractmethod
     def counts(self) -> dict[str, int]:

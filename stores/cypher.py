@@ -377,3 +377,64 @@ def search_query(labels: Sequence[str]) -> str:
         "ORDER BY CASE WHEN n.name = $q THEN 0 WHEN n.name STARTS WITH $q THEN 1 ELSE 2 END, "
         "size(n.name), n.name, n.id LIMIT $limit"
     )
+
+
+# -- the analyses' columns (``GraphStore.analysis_columns``) -------------------------------------
+
+
+def neighbour_ids_query(label: str, rel_types: Sequence[str], direction: str) -> str:
+    """The ids at the other end of relationships of ``rel_types`` entering (``in``) or leaving
+    (``out``) the nodes ``$ids`` of one label, as one list: no property is read.
+
+    Only what readers may see (``visible``) is followed.
+
+    >>> neighbour_ids_query("Chain", ["IN_CHAIN"], "in")[:74]
+    'UNWIND $ids AS id MATCH (a:Chain {id: id})<-[r:IN_CHAIN]-(b) WHERE (r._impo'
+    """
+    name = check_label(label).name
+    types = "|".join(check_relationship_type(rel_type).name for rel_type in rel_types)
+    pattern = {"out": f"-[r:{types}]->", "in": f"<-[r:{types}]-"}[direction]
+    return (f"UNWIND $ids AS id MATCH (a:{name} {{id: id}}){pattern}(b) WHERE {visible('r')} AND {visible('b')} "
+            "RETURN collect(b.id) AS ids")
+
+
+def column_nodes_query(label: str, fields: Sequence[str] | None, *, scoped: bool) -> str:
+    """The nodes of one label (``scoped``: those whose id is in ``$ids``) as one list of rows: the id,
+    then each of ``fields`` (null where unset), or — ``fields`` None — the property map.
+
+    Only nodes readers may see (``visible``).
+
+    >>> column_nodes_query("Enterprise", ["name", "local"], scoped=True).replace(visible("n"), "VISIBLE")
+    'MATCH (n:Enterprise) WHERE n.id IN $ids AND VISIBLE RETURN collect([n.id, n.name, n.local]) AS rows'
+    >>> column_nodes_query("Chain", None, scoped=False).replace(visible("n"), "VISIBLE")
+    'MATCH (n:Chain) WHERE VISIBLE RETURN collect([n.id, properties(n)]) AS rows'
+    """
+    name = check_label(label).name
+    values = "".join(f", n.{_property(field)}" for field in fields) if fields is not None else ", properties(n)"
+    where = f" WHERE n.id IN $ids AND {visible('n')}" if scoped else f" WHERE {visible('n')}"
+    return f"MATCH (n:{name}){where} RETURN collect([n.id{values}]) AS rows"
+
+
+def column_rels_query(rel_type: str, src_label: str, fields: Sequence[str] | None, *, scoped: bool) -> str:
+    """The relationships of one type leaving nodes of ``src_label`` (``scoped``: those whose id is in
+    ``$ids``) as one list of rows: both ends' ids, the key (the type's key property holds it when it
+    has one), then each of ``fields`` or — ``fields`` None — the property map.
+
+    Only relationships readers may see (``visible``), between nodes they may see.
+
+    >>> column_rels_query("SUPPLIES", "Enterprise", ["share"], scoped=True).replace(visible("r"), "R").replace(visible("b"), "B")
+    'UNWIND $ids AS id MATCH (a:Enterprise {id: id})-[r:SUPPLIES]->(b) WHERE R AND B RETURN collect([a.id, b.id, coalesce(r.key, r.product, ""), r.share]) AS rows'
+    """
+    check_relationship_endpoints(rel_type, src_label, next(dst for src, dst in RELATIONSHIP_TYPES[rel_type].endpoints if src == src_label))
+    key_property = RELATIONSHIP_TYPES[rel_type].key_property
+    key = f'coalesce(r.key, r.{key_property}, "")' if key_property else 'coalesce(r.key, "")'
+    values = "".join(f", r.{_property(field)}" for field in fields) if fields is not None else ", properties(r)"
+    start = f"UNWIND $ids AS id MATCH (a:{src_label} {{id: id}})" if scoped else f"MATCH (a:{src_label})"
+    where = f"{visible('r')} AND {visible('b')}" + ("" if scoped else f" AND {visible('a')}")
+    return f"{start}-[r:{rel_type}]->(b) WHERE {where} RETURN collect([a.id, b.id, {key}{values}]) AS rows"
+
+
+def _property(name: str) -> str:
+    if not SAFE_IDENTIFIER.match(name):
+        raise SchemaError(f"not a property name: {name!r}")
+    return name

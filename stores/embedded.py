@@ -35,6 +35,7 @@ from graph_schema.errors import ImportInProgress, MissingEndpointError, StoreErr
 from graph_schema.models import Node
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_DEFAULT, check_label
 from stores import faults
+from stores.analysis_columns import AnalysisColumns
 from stores.base import (
     SEARCH_SEPARATOR,
     Direction,
@@ -48,6 +49,8 @@ from stores.base import (
     now_text,
 )
 from stores.common import check_window, checked_rel_types, chunks, staged_rows
+from stores.embedded_columns import read_analysis_columns
+from stores.embedded_typed import ensure_typed_columns
 
 _CHUNK = 900  # stays under SQLite's limit on host parameters per statement
 BULK_MIN_ITEMS = 50_000
@@ -222,6 +225,7 @@ class EmbeddedStore(GraphStore):
             for table, column in SQLITE_IMPORT_COLUMNS.items():  # a file written before imports were recorded
                 if column not in {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}:
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER")
+            ensure_typed_columns(self._db)  # the analysis fields as columns (stores.embedded_typed)
 
     def write(self, batch: WriteBatch, *, pending: int | None = None) -> None:
         # in key order, B-tree inserts touch far fewer pages; the sort is stable, so of two rows with
@@ -480,6 +484,13 @@ class EmbeddedStore(GraphStore):
                 {**label_params, "q": text, "limit": limit},
             )
         return [_node(*row) for row in rows]
+
+    def analysis_columns(self, chain_id: str | None = None) -> AnalysisColumns:
+        with self._consistent_reads() as visible:
+            try:
+                return read_analysis_columns(self._db, chain_id, visible)
+            except sqlite3.Error as exc:
+                raise StoreError(f"embedded store query failed: {exc}") from exc
 
     def counts(self) -> dict[str, int]:
         result = dict.fromkeys([*NODE_LABELS, *RELATIONSHIP_TYPES], 0)

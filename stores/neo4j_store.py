@@ -27,7 +27,9 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from graph_schema.errors import ChainAtlasError, ImportInProgress, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_DEFAULT, label_of
+from graph_schema.scope import chain_members
 from stores import cypher, faults
+from stores.analysis_columns import COLUMNS, AnalysisColumns, ColumnsBuilder
 from stores.base import (
     SEARCH_SEPARATOR,
     Direction,
@@ -348,6 +350,50 @@ class Neo4jStore(GraphStore):
             result[rel_type] = self._read(cypher.for_type(relationships, rel_type), visible=visible)[0]["n"]
         return result
 
+    def analysis_columns(self, chain_id: str | None = None) -> AnalysisColumns:
+        """One statement per label and per relationship type (and start label), each returning its rows
+        as one list of lists of the column fields; the chain's scope walked by id only."""
+        with self._consistent_reads():  # one view of the imports for every statement
+            return self._analysis_columns(chain_id)
+
+    def _analysis_columns(self, chain_id: str | None) -> AnalysisColumns:
+        scoped = chain_id is not None
+        scope = sorted(self._scope_ids(chain_id)) if chain_id is not None and self.get_node(chain_id) else []
+        by_label = _ids_by_label(scope)
+        builder = ColumnsBuilder()
+        for label in NODE_LABELS:
+            if scoped and not by_label.get(label):
+                continue
+            fields = COLUMNS.get(label)
+            rows = self._read(cypher.column_nodes_query(label, fields, scoped=scoped), ids=by_label.get(label, []))[0]["rows"]
+            builder.add_nodes(label, [tuple(row) for row in rows] if fields is not None else [(row[0], _without(row[1], "id")) for row in rows])
+        index = builder.nodes_done()
+        get = index.get
+        for rel_type, spec in RELATIONSHIP_TYPES.items():
+            fields = COLUMNS.get(rel_type)
+            for src_label in dict.fromkeys(src for src, _ in spec.endpoints):
+                if scoped and not by_label.get(src_label):
+                    continue
+                query = cypher.column_rels_query(rel_type, src_label, fields, scoped=scoped)
+                rows = self._read(query, ids=by_label.get(src_label, []))[0]["rows"]
+                # the other end outside the chain's part: not kept
+                if fields is None:
+                    builder.add_rels(rel_type, [(index[r[0]], end, r[2], _without(r[3], "key")) for r in rows if (end := get(r[1])) is not None])
+                else:
+                    builder.add_rels(rel_type, [(index[r[0]], end, *r[2:]) for r in rows if (end := get(r[1])) is not None])
+        return builder.done()
+
+    def _scope_ids(self, chain_id: str) -> set[str]:
+        """The ids of the chain's part (``graph_schema.scope.chain_members``), read without properties."""
+
+        def neighbours(ids: Collection[str], rel_types: tuple[str, ...], direction: str) -> list[str]:
+            found: list[str] = []
+            for label, label_ids in _ids_by_label(ids).items():
+                found += self._read(cypher.neighbour_ids_query(label, rel_types, direction), ids=sorted(label_ids))[0]["ids"]
+            return found
+
+        return chain_members(chain_id, neighbours)
+
     def close(self) -> None:
         self._driver.close()
 
@@ -501,6 +547,11 @@ def _missing_message(tx: ManagedTransaction, rows: Sequence[dict[str, Any]], src
         ids = sorted({row[key] for row in rows})
         missing += tx.run(cypher.for_label(cypher.MISSING_IDS, label), ids=ids).single(strict=True)["missing"]
     return f"{len(missing)} relationship end(s) not in the store, nothing written: {', '.join(sorted(missing)[:10])}"
+
+
+def _without(props: dict[str, Any], name: str) -> dict[str, Any]:
+    """A property map without one property (the id of a node, the key of a relationship)."""
+    return {key: value for key, value in props.items() if key != name}
 
 
 def _node(props: dict[str, Any]) -> NodeRecord:

@@ -58,7 +58,7 @@ class ScopeChoice(StrEnum):
 SCOPE = typer.Option(None, "--scope", help="分析范围：local 南昌本地企业（默认）| all 网络中全部企业；网络中没有本地企业时默认 all")
 
 
-def scoped(graph: nx.MultiDiGraph, chain_id: str | None, scope: ScopeChoice | None) -> Any:
+def scoped(graph: Any, chain_id: str | None, scope: ScopeChoice | None) -> Any:
     """The chain's view with the firms in focus; says on stderr when ``all`` was chosen for the user."""
     from queries.view import chain_view
 
@@ -310,7 +310,7 @@ def diff_command(
 
     chain_id = session.chain(chain)
     if save_snapshot is not None:
-        graph = session.project(chain_id)
+        graph = session.project_networkx(chain_id)
         save_snapshot.write_text(json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False), "utf-8")
         typer.echo(f"已保存快照 / snapshot saved: {save_snapshot}", err=True)
         return None

@@ -15,6 +15,7 @@ import networkx as nx
 from app.cli.context import fail
 from app.readmodel.name_resolver import AmbiguousName, NameNotFound, resolve
 from app.terminal_table import named
+from queries.compact import CompactGraph, project_compact
 from stores.base import GraphStore
 
 DISTRICT_KINDS = ("区县", "开发区")
@@ -26,10 +27,10 @@ class GraphNames:
 
     def __init__(self, store: GraphStore) -> None:
         self._store = store
-        self._graphs: list[nx.MultiDiGraph] = []
+        self._graphs: list[nx.MultiDiGraph | CompactGraph] = []
         self._asked: dict[str, str | None] = {}
 
-    def add(self, graph: nx.MultiDiGraph) -> None:
+    def add(self, graph: nx.MultiDiGraph | CompactGraph) -> None:
         self._graphs.append(graph)
 
     def _name(self, node_id: str) -> str | None:
@@ -96,13 +97,20 @@ class Session:
             raise fail(f"--district：{park['name']}是{park.get('kind') or '园区'}，不是区县或开发区；园区请用 --park", 2)
         return str(park["name"])
 
-    def project(self, chain: str | None) -> nx.MultiDiGraph:
-        """The chain's part of the graph (or the whole graph); its names serve the tables."""
+    def project(self, chain: str | None) -> CompactGraph:
+        """The chain's part of the graph (or the whole graph) as the analyses read it: the compact graph of
+        the fields they use (``queries.compact``); its names serve the tables."""
+        graph = project_compact(self.store, chain)
+        self.names.add(graph)
+        return graph
+
+    def project_networkx(self, chain: str | None) -> nx.MultiDiGraph:
+        """The chain's part of the graph (or the whole graph) with every property, as NetworkX (a snapshot)."""
         graph = self.store.project(chain)
         self.names.add(graph)
         return graph
 
-    def run(self, chain: str | None, compute: Callable[[nx.MultiDiGraph], Any]) -> Any:
+    def run(self, chain: str | None, compute: Callable[[Any], Any]) -> Any:
         """``compute`` on the projection of ``chain`` (a view of it as of ``as_of`` when set); a node it
         cannot find: exit 1."""
         graph = self.project(chain)

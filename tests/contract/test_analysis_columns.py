@@ -1,0 +1,93 @@
+"""Contract: ``store.analysis_columns`` reads what ``store.project`` holds, restricted to the fields the
+analyses use, in both stores — the stores' own readings against the reference over their primitives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from graph_schema import Enterprise, Facility, HasSite, Supplies
+from stores.analysis_columns import COLUMNS, AnalysisColumns
+from stores.base import GraphStore, WriteBatch
+from tests.contract.sample import LEAD_CODE, sample_batch
+
+CHAINS = (None, "chain:new-energy", "chain:aviation", "chain:absent")
+
+
+def observed_batch() -> WriteBatch:
+    """Observations, a facility and a supply without share or product beside the sample."""
+    return WriteBatch(
+        nodes=[Enterprise(id="ent:cathode", name="南昌正极材料有限公司", seen=["2021-12-31", "2022-12-31"], listing="名单",
+                          local=True, province="江西省", revenue_yi=12.0, tags=["专精特新"]),
+               Facility(id="site:cathode-1", name="南昌工厂", province="江西省", city="南昌市", seen=["2022-12-31"], listing="名单")],
+        relationships=[Supplies(src="ent:foreign", dst="ent:cathode", seen=["2022-12-31"], listing="名单", amount_wan=0),
+                       HasSite(src="ent:cathode", dst="site:cathode-1")],
+    )
+
+
+def load(store: GraphStore) -> None:
+    store.write(sample_batch())
+    store.write(observed_batch())
+
+
+def normalised(columns: AnalysisColumns) -> tuple[list[Any], list[Any]]:
+    """Records in a fixed order, lists as tuples (a store may hand back either)."""
+    nodes, rels = columns.records()
+
+    def plain(record: dict[str, Any]) -> dict[str, Any]:
+        return {key: tuple(value) if isinstance(value, list) else value for key, value in record.items()}
+
+    return (sorted((plain(node) for node in nodes), key=lambda n: n["id"]),
+            sorted((plain(rel) for rel in rels), key=lambda r: (r["type"], r["src"], r["dst"], r["key"])))
+
+
+def from_projection(store: GraphStore, chain: str | None) -> tuple[list[Any], list[Any]]:
+    """The projection's nodes and relationships with only the fields ``COLUMNS`` names (all of the rest)."""
+    graph = store.project(chain)
+    nodes = []
+    for node, attrs in graph.nodes(data=True):
+        names = COLUMNS.get(attrs["label"])
+        kept = {k: v for k, v in attrs.items() if k != "label" and (names is None or k in names)}
+        nodes.append({"id": node, "label": attrs["label"], **kept})
+    rels = []
+    for src, dst, key, data in graph.edges(keys=True, data=True):
+        names = COLUMNS.get(data["type"])
+        kept = {k: v for k, v in data.items() if k != "type" and (names is None or k in names)}
+        rels.append({"type": data["type"], "src": src, "dst": dst, "key": key.partition(":")[2], **kept})
+    columns = AnalysisColumns([], {}, {})
+    columns.records = lambda: (nodes, rels)  # type: ignore[method-assign]
+    return normalised(columns)
+
+
+@pytest.mark.parametrize("chain", CHAINS)
+def test_columns_hold_what_the_projection_holds(store: GraphStore, chain: str | None) -> None:
+    load(store)
+    own = normalised(store.analysis_columns(chain))
+    assert own == normalised(GraphStore.analysis_columns(store, chain))  # the reference over the primitives
+    assert own == from_projection(store, chain)
+
+
+def test_columns_read_fields_not_the_whole_node(store: GraphStore) -> None:
+    load(store)
+    columns = store.analysis_columns()
+    firms = columns.nodes["Enterprise"]
+    lead = firms.ids.index(LEAD_CODE)
+    assert set(firms.fields) == set(COLUMNS["Enterprise"])  # no aliases, credit code, source …
+    assert (firms.fields["local"][lead], firms.fields["revenue_yi"][lead], tuple(firms.fields["tags"][lead])) == (True, 120.5, ("链主", "上市"))
+    assert columns.ids[firms.start + lead] == LEAD_CODE
+    supplies = columns.rels["SUPPLIES"]
+    ends = [(columns.ids[s], columns.ids[d]) for s, d in zip(supplies.src, supplies.dst, strict=True)]
+    observed = ends.index(("ent:foreign", "ent:cathode"))
+    assert supplies.keys[observed] == "" and supplies.fields["product"][observed] is None
+    assert tuple(supplies.fields["seen"][observed]) == ("2022-12-31",) and supplies.fields["amount_wan"][observed] == 0
+    assert columns.nodes["Chain"].fields["props"][0]["name"] in ("航空", "新能源")
+    assert store.analysis_columns("chain:absent").ids == []
+
+
+def test_both_stores_read_the_same_columns(both_stores: dict[str, GraphStore]) -> None:
+    found = {}
+    for kind, store in both_stores.items():
+        load(store)
+        found[kind] = [normalised(store.analysis_columns(chain)) for chain in CHAINS]
+    assert found["embedded"] == found["neo4j"]
