@@ -505,8 +505,13 @@ def supplies_as_of(graph: nx.MultiDiGraph, as_of: str | None, calendars: Calenda
     return nx.subgraph_view(graph, filter_edge=present)
 
 
-def supply_calendars(graph: nx.MultiDiGraph) -> Calendars:
+def supply_calendars(graph: nx.MultiDiGraph | CompactGraph) -> Calendars:
     """The calendars of the lists the graph's SUPPLIES links were observed in (``queries.observations``)."""
+    if isinstance(graph, CompactGraph):  # read from the columns, without an attribute dict per link
+        from queries.compact_view import _observed
+
+        column = {name: graph.edge_column("SUPPLIES", name) for name in ("seen", "listing")}
+        return Calendars.of(_observed(graph, column) if column["seen"] is not None else ())
     return Calendars.of(data for _, _, data in graph.edges(data=True) if data.get("seen") and data.get("type") == "SUPPLIES")
 
 

@@ -356,6 +356,12 @@ class GraphStore(ABC):
     def get_node(self, node_id: str) -> NodeRecord | None:
         """The node with this id, or None (also for an id with no known prefix, which names no node)."""
 
+    def get_nodes(self, node_ids: Collection[str]) -> list[NodeRecord]:
+        """The nodes with these ids (as ``get_node`` gives them) that exist, in one batch, ordered by id."""
+        with self._consistent_reads():
+            return sorted(self._nodes_by_id({node_id for node_id in node_ids if isinstance(node_id, str)}),
+                          key=lambda node: node["id"])
+
     @abstractmethod
     def list_nodes(self, label: str, *, limit: int | None = None, offset: int = 0) -> list[NodeRecord]:
         """Nodes of one label ordered by id; a negative ``limit`` or ``offset`` is a ValueError."""

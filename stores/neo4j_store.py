@@ -550,8 +550,9 @@ def _missing_message(tx: ManagedTransaction, rows: Sequence[dict[str, Any]], src
 
 
 def _without(props: dict[str, Any], name: str) -> dict[str, Any]:
-    """A property map without one property (the id of a node, the key of a relationship)."""
-    return {key: value for key, value in props.items() if key != name}
+    """A property map without one property (the id of a node, the key of a relationship) and the
+    store's own ``_import``."""
+    return {key: value for key, value in props.items() if key != name and key != "_import"}
 
 
 def _node(props: dict[str, Any]) -> NodeRecord:

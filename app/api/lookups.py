@@ -16,6 +16,7 @@ from app.deps import CacheDep, StoreDep
 from app.readmodel import lookups
 from app.readmodel.cached_answers import answer
 from app.readmodel.graph_cache import GraphCache
+from app.readmodel.supply_walk import supply_tiers
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
 from stores.base import GraphStore, NeighbourhoodQuery, Subgraph
 
@@ -51,7 +52,7 @@ def _count_into(graph: nx.MultiDiGraph, node: str, rel_type: str, *, from_label:
 
 
 async def _node(cache: GraphCache, store: GraphStore, node_id: str, label: str) -> Response:
-    """One node of ``label``: from the cached projection when there is one, else from the store."""
+    """One node of ``label``: through the cache when it holds the projection (``GraphCache.records``), else from the store."""
 
     def found(node: dict[str, Any] | None) -> Response:
         if node is None or node["label"] != label:
@@ -59,8 +60,7 @@ async def _node(cache: GraphCache, store: GraphStore, node_id: str, label: str) 
         return json_response(node)
 
     def from_graph() -> Response:
-        attrs = cache.graph().nodes.get(node_id)
-        return found(None if attrs is None else {"id": node_id, **attrs})
+        return found(cache.record(node_id))  # the graph's own attributes, or the store's (every property) of an enterprise
 
     return await answer(cache, from_graph, lambda: found(store.get_node(node_id)))
 
@@ -200,14 +200,11 @@ def tiers(
 ) -> dict[str, Any]:
     """Suppliers (upstream) or customers (downstream) by tier: tier 1 trades with the firm directly."""
     graph = cache.graph()
-    if graph.nodes.get(enterprise_id, {}).get("label") != "Enterprise":
+    if graph.label_of(enterprise_id) != "Enterprise":
         raise HTTPException(status_code=404, detail=f"企业不存在：{enterprise_id}")
-    supply = nx.subgraph_view(graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["type"] == "SUPPLIES")
-    walk = supply.reverse(copy=False) if direction == "upstream" else supply
-    distance = nx.single_source_shortest_path_length(walk, enterprise_id, cutoff=depth)
+    distance = supply_tiers(graph, enterprise_id, direction, depth)
     by_tier: dict[int, list[dict[str, Any]]] = {}
     for node, tier in sorted(distance.items(), key=lambda item: (item[1], item[0])):
-        if tier:
-            attrs = graph.nodes[node]
-            by_tier.setdefault(tier, []).append({"id": node, "name": attrs.get("name"), "local": attrs.get("local", False)})
+        attrs = graph.nodes[node]
+        by_tier.setdefault(tier, []).append({"id": node, "name": attrs.get("name"), "local": attrs.get("local", False)})
     return {"enterprise": enterprise_id, "direction": direction, "tiers": [{"tier": t, "enterprises": by_tier[t]} for t in sorted(by_tier)]}

@@ -1,5 +1,8 @@
-"""Projections cached per store revision: analyses run on a NetworkX graph that is rebuilt only
-when the store has changed since it was projected.
+"""Projections cached per store revision: analyses run on the compact analysis graph
+(``queries.compact.CompactGraph``: the fields the analyses read, in numpy columns) that is rebuilt only
+when the store has changed since it was projected. What a page or an answer shows beyond those
+fields (an enterprise's credit code, aliases, source …) is read from the store for the rows shown:
+``GraphCache.records``.
 
 Once the projections are large (``freeze_gc_above`` nodes), what the cache keeps is moved out of the
 garbage collector's sight with ``gc.freeze()``: a full collection would otherwise walk the
@@ -38,18 +41,19 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 
-import networkx as nx
-
 from app.readmodel.store_health import StoreHealth
 from graph_schema.errors import ChainAtlasError, StoreUnavailable
-from stores.base import GraphStore
+from queries.compact import CompactGraph, project_compact
+from stores.analysis_columns import COLUMNS
+from stores.base import GraphStore, NodeRecord
 
 RECENT_LIMIT = 128
+RECORD_LIMIT = 4096  # store records (every property) kept for the rows pages and answers show
 ENCODED_LIMIT_BYTES = 64 * 1024 * 1024  # encoded answers kept, at most; the least recently used go first
 ENCODED_ENTRY_LIMIT_BYTES = 8 * 1024 * 1024  # a larger answer is not kept
 PREPARED_LOCK_WAIT = 0.25  # seconds prepared_only() waits for the lock (held long only by a projection)
@@ -111,19 +115,20 @@ class GraphCache:
         self._local_revision = store.revision_is_in_process if local_revision is None else local_revision
         self._lock = threading.Lock()
         self._revision: int | None = None
-        self._graphs: dict[str | None, nx.MultiDiGraph] = {}
+        self._graphs: dict[str | None, CompactGraph] = {}
         self._views: dict[tuple[str | None, str | None], object] = {}
         self._results: dict[Key, object] = {}
         self._recent: OrderedDict[Key, object] = OrderedDict()
         self._encoded: OrderedDict[Key, bytes] = OrderedDict()
         self._encoded_bytes = 0
+        self._records: OrderedDict[str, NodeRecord] = OrderedDict()
         self._computing: dict[tuple[int | None, object], threading.Event] = {}  # memo results and views under way
         self._froze = False
         self._writes = 0
         self._writes_lock = threading.Lock()
         self._building = False
 
-    def graph(self, chain_id: str | None = None) -> nx.MultiDiGraph:
+    def graph(self, chain_id: str | None = None) -> CompactGraph:
         """The projection of the whole graph (``None``) or of one chain; treat it as read-only.
 
         While the store is down (``StoreHealth``) a projection already held is returned as it is (the
@@ -144,9 +149,68 @@ class GraphCache:
             if chain_id not in self._graphs:
                 _refuse_unprepared()
                 with _collector_paused():  # millions of new objects that all live on: a collection would find nothing
-                    self._graphs[chain_id] = self._store.project(chain_id)
+                    self._graphs[chain_id] = project_compact(self._store, chain_id)
                 self._settle()
             return self._graphs[chain_id]
+
+    @property
+    def store(self) -> GraphStore:
+        return self._store
+
+    def records(self, node_ids: Iterable[str]) -> dict[str, NodeRecord]:
+        """The records of the nodes ``node_ids`` with every property, as the store gives them (``get_node``),
+        for those the whole projection holds. The compact graph holds only the analyses' fields of the
+        labels read as columns (``stores.analysis_columns.COLUMNS``: an enterprise's credit code, aliases,
+        source … are not there): those are read from the store in one batch and kept for the current
+        revision (the ``RECORD_LIMIT`` most recently used); the other labels' come from the graph.
+        Under ``cached_only()`` a record not kept is ``NotCached``; while the store is down, those kept
+        are still given.
+
+        >>> from stores.embedded import EmbeddedStore
+        >>> from graph_schema import Enterprise
+        >>> from stores.base import WriteBatch
+        >>> store = EmbeddedStore(":memory:"); store.ensure_schema()
+        >>> store.write(WriteBatch(nodes=[Enterprise(id="ent:a", name="甲", credit_code="91360100MA35GWXY5H")]))
+        >>> cache = GraphCache(store)
+        >>> "credit_code" in cache.graph().nodes["ent:a"], cache.records(["ent:a", "ent:none"])["ent:a"]["credit_code"]
+        (False, '91360100MA35GWXY5H')
+        """
+        graph = self.graph()
+        found: dict[str, NodeRecord] = {}
+        wanted: list[str] = []
+        for node_id in dict.fromkeys(node_ids):
+            label = graph.label_of(node_id)
+            if label is None:
+                continue
+            if label not in COLUMNS:
+                found[node_id] = {"id": node_id, **graph.nodes[node_id]}
+            else:
+                wanted.append(node_id)
+        with self._holding():
+            revision = self._revision
+            for node_id in wanted:
+                if node_id in self._records:
+                    self._records.move_to_end(node_id)
+                    found[node_id] = self._records[node_id]
+        missing = [node_id for node_id in wanted if node_id not in found]
+        if missing:
+            _refuse_when_cached_only()
+            read = {record["id"]: {"id": record["id"], **record} for record in self._store.get_nodes(missing)}
+            with self._lock:
+                for node_id in missing:
+                    record = read.get(node_id)
+                    if record is None:  # gone since the projection: what the projection holds
+                        record = {"id": node_id, **graph.nodes[node_id]}
+                    elif self._revision == revision:
+                        self._records[node_id] = record
+                    found[node_id] = record
+                while len(self._records) > RECORD_LIMIT:
+                    self._records.popitem(last=False)
+        return {node_id: found[node_id] for node_id in dict.fromkeys(node_ids) if node_id in found}
+
+    def record(self, node_id: str) -> NodeRecord | None:
+        """``records([node_id])``'s one record (None: not in the whole projection)."""
+        return self.records([node_id]).get(node_id)
 
     def view(self, chain_id: str | None = None):  # type: ignore[no-untyped-def]
         """The analyses' ``ChainView`` of one chain (or of the whole graph), built once per revision."""
@@ -295,7 +359,7 @@ class GraphCache:
             with self._writes_lock:
                 self._writes -= 1
 
-    def _cached_graph(self, chain_id: str | None) -> nx.MultiDiGraph:
+    def _cached_graph(self, chain_id: str | None) -> CompactGraph:
         if not self._local_revision or self._writes:
             raise NotCached
         with self._holding():  # held while reading the revision: a projection under way holds it too
@@ -345,6 +409,7 @@ class GraphCache:
         self._recent.clear()
         self._encoded.clear()
         self._encoded_bytes = 0
+        self._records.clear()
         self._revision = revision
         if self._froze:  # the old projection may now be collected
             gc.unfreeze()

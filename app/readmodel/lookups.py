@@ -14,33 +14,55 @@ a chain's detail, filtered enterprise lists. The routes only turn these into res
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
 from app.readmodel.graph_cache import GraphCache
-from app.readmodel.graph_neighbourhood import neighbourhood
 from app.readmodel.search_index import NameIndex, search_indexes
+from app.readmodel.search_keys import Keys, enterprise_keys
+from app.readmodel.supply_walk import located_within
 from graph_schema.registry import NODE_LABELS, SEARCHED_BY_DEFAULT, check_label
-from stores.base import GraphStore, NeighbourhoodQuery, Subgraph
+from stores.base import GraphStore, NeighbourhoodQuery, Subgraph, edge_key
 
 NAME_INDEXES = ("name-indexes",)
 STAGE_ORDER = ("上游", "中游", "下游", None)
 ENTERPRISE_COLUMNS = ("id", "name", "credit_code", "country", "province", "city", "district", "local", "revenue_yi", "tags", "synthetic")
 
 
-def search(cache: GraphCache, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """``GraphStore.search`` answered from per-label name indexes of the whole projection."""
+def search(cache: GraphCache, text: str, *, labels: Sequence[str] | None = None, limit: int = 20,
+           records: Callable[[list[str]], Mapping[str, dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """``GraphStore.search`` answered from per-label name indexes of the whole projection; the hits'
+    records by ``records`` (default ``GraphCache.records``: every property, as the store gives them)."""
     wanted = [check_label(name).name for name in (labels or SEARCHED_BY_DEFAULT)]
     indexes = name_indexes(cache)
-    return search_indexes([indexes[label] for label in wanted], text, limit)
+    return search_indexes([indexes[label] for label in wanted], text, limit, records=records or cache.records)
+
+
+def name_and_code(cache: GraphCache) -> Callable[[list[str]], dict[str, dict[str, Any]]]:
+    """``search``'s ``records`` for nodes with only their id, label, name and credit code, from memory
+    (for many hits at once, where the store's records are not needed)."""
+    graph, keys = cache.graph(), search_keys(cache)
+
+    def records(ids: list[str]) -> dict[str, dict[str, Any]]:
+        return {node: {"id": node, "label": graph.label_of(node), "name": graph.nodes[node]["name"],
+                       "credit_code": keys.get(node, (None,))[0]} for node in ids}
+
+    return records
 
 
 def name_indexes(cache: GraphCache) -> dict[str, NameIndex]:
-    """The name index of every label, built once per revision."""
-    return cache.memo(NAME_INDEXES, lambda: {label: NameIndex(cache.graph(), label) for label in NODE_LABELS})
+    """The name index of every label, built once per revision (enterprises' credit codes and aliases
+    from ``search_keys``: the compact graph does not hold them)."""
+    return cache.memo(NAME_INDEXES, lambda: {
+        label: NameIndex(cache.graph(), label, search_keys(cache) if label == "Enterprise" else None) for label in NODE_LABELS})
+
+
+def search_keys(cache: GraphCache) -> Keys:
+    """Every enterprise's credit code and aliases (those that have them), read once per revision."""
+    return cache.memo(("enterprise-keys",), lambda: enterprise_keys(cache.store))
 
 
 def search_without_waiting(cache: GraphCache, store: GraphStore, text: str, *, labels: Sequence[str] | None = None,
@@ -63,16 +85,36 @@ def neighbourhood_without_waiting(cache: GraphCache, store: GraphStore, query: N
 
 
 def neighbourhood_from_graph(cache: GraphCache, query: NeighbourhoodQuery) -> Subgraph | None:
-    """The neighbourhood ``query`` asks for, walked over the whole projection (None if none of its start
-    nodes exists)."""
+    """The neighbourhood ``query`` asks for (None if none of its start nodes is in the whole projection):
+    the store's walk (its records carry every property, which the compact graph does not hold), kept
+    for the most recent queries of the current revision."""
     graph = cache.graph()
-    return neighbourhood(graph, query) if any(node_id in graph for node_id in query.ids) else None
+    if not any(node_id in graph for node_id in query.ids):
+        return None
+    return cache.recent(("neighbourhood", query), lambda: cache.store.neighbourhood(query))
+
+
+def supply_records(cache: GraphCache, enterprise_id: str) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(source, target, edge key) → every property of each SUPPLIES link in or out of the enterprise, as
+    the store gives them (the compact graph keeps no ``source``); kept for the most recent enterprises."""
+
+    def read() -> dict[tuple[str, str, str], dict[str, Any]]:
+        graph = cache.graph()
+        partners = {src for src, _, kind in graph.in_edges(enterprise_id, data="type") if kind == "SUPPLIES"}
+        partners |= {dst for _, dst, kind in graph.out_edges(enterprise_id, data="type") if kind == "SUPPLIES"}
+        query = NeighbourhoodQuery([enterprise_id], 1, rel_types=["SUPPLIES"], max_nodes=len(partners) + 1)
+        return {(rel["src"], rel["dst"], edge_key(rel)): rel for rel in cache.store.neighbourhood(query).relationships
+                if enterprise_id in (rel["src"], rel["dst"])}
+
+    if enterprise_id not in cache.graph():
+        return {}
+    return cache.recent(("supply-records", enterprise_id), read)
 
 
 def chain_detail(cache: GraphCache, chain_id: str) -> dict[str, Any] | None:
     """One chain with its products by stage, its clusters (and where they are based), its 链主 and
     how many nodes of each label its part of the graph has; None when there is no such chain."""
-    if cache.graph().nodes.get(chain_id, {}).get("label") != "Chain":  # no projection kept for a made-up id
+    if cache.graph().label_of(chain_id) != "Chain":  # no projection kept for a made-up id
         return None
     return cache.memo(("chain-detail", chain_id), lambda: _chain_detail(cache.graph(chain_id), chain_id))
 
@@ -142,13 +184,14 @@ def _filtered(cache: GraphCache, where: EnterpriseFilter) -> list[dict[str, Any]
     in_park = enterprises_in_park(graph, where.park) if where.park else None
     q, district, tag, local = where.q, where.district, where.tag, where.local
     placed = _placed(graph, where) if where.by_place_or_year else None
+    keys = search_keys(cache) if q else {}
     return [
-        row for row, attrs in cache.memo(("enterprise-rows",), lambda: _all_enterprise_rows(graph))
+        row for row, attrs in cache.memo(("enterprise-rows",), lambda: _all_enterprise_rows(graph, search_keys(cache)))
         if placed is None or placed(row["id"], attrs)
         if (allowed is None or row["id"] in allowed) and (members is None or row["id"] in members)
         and (in_park is None or row["id"] in in_park) and (not district or row["district"] == district)
         and (not tag or tag in (row["tags"] or ())) and (local is None or bool(row["local"]) == local)
-        and (not q or q in row["name"] or q == row["credit_code"] or any(q in alias for alias in attrs.get("aliases", ())))
+        and (not q or q in row["name"] or q == row["credit_code"] or any(q in alias for alias in keys.get(row["id"], (None, ()))[1]))
     ]
 
 
@@ -179,10 +222,12 @@ def _placed(graph: nx.MultiDiGraph, where: EnterpriseFilter) -> Any:
     return test
 
 
-def _all_enterprise_rows(graph: nx.MultiDiGraph) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Every enterprise as a listing row (with its attributes), largest revenue first."""
-    rows = [
-        ({name: attrs.get(name) if name != "id" else node for name in ENTERPRISE_COLUMNS}, attrs)
+def _all_enterprise_rows(graph: Any, keys: Keys) -> list[tuple[dict[str, Any], Any]]:
+    """Every enterprise as a listing row (with its attributes), largest revenue first; the credit
+    codes from ``keys`` (``search_keys``)."""
+    rows: list[tuple[dict[str, Any], Any]] = [
+        ({name: node if name == "id" else keys.get(node, (None,))[0] if name == "credit_code" else attrs.get(name)
+          for name in ENTERPRISE_COLUMNS}, attrs)
         for node, attrs in graph.nodes(data=True) if attrs.get("label") == "Enterprise"
     ]
     rows.sort(key=lambda pair: (-(pair[0]["revenue_yi"] or 0), pair[0]["id"]))
@@ -191,7 +236,4 @@ def _all_enterprise_rows(graph: nx.MultiDiGraph) -> list[tuple[dict[str, Any], d
 
 def enterprises_in_park(graph: nx.MultiDiGraph, park_id: str) -> set[str]:
     """Enterprises LOCATED_IN the park or any park inside it."""
-    if park_id not in graph:
-        return set()
-    inside = nx.subgraph_view(graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["type"] == "LOCATED_IN")
-    return {node for node in nx.ancestors(inside, park_id) if graph.nodes[node].get("label") == "Enterprise"}
+    return {node for node in located_within(graph, park_id) if graph.nodes[node].get("label") == "Enterprise"}

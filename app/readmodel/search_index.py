@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
-
-import networkx as nx
 
 from stores.base import SEARCH_SEPARATOR
 
@@ -39,7 +37,10 @@ class NameIndex:
     """The nodes of one label of ``graph``, ordered by (name length, name, id), their names and
     aliases in one string that ``str.find`` scans at C speed."""
 
-    def __init__(self, graph: nx.MultiDiGraph, label: str) -> None:
+    def __init__(self, graph: Any, label: str, keys: Mapping[str, tuple[str | None, tuple[str, ...]]] | None = None) -> None:
+        """``graph``: a projection (NetworkX or ``queries.compact.CompactGraph``); ``keys``: id → (credit
+        code, aliases) of the nodes that have them, when the graph does not hold them (the compact
+        graph's enterprises; ``app.readmodel.search_keys``)."""
         self._graph = graph
         ordered = sorted(
             (len(attrs["name"]), attrs["name"], node) for node, attrs in graph.nodes(data=True) if attrs.get("label") == label
@@ -50,14 +51,21 @@ class NameIndex:
         parts: list[str] = []
         offset = 0
         self._by_code: dict[str, list[str]] = {}
+        self._aliases: dict[str, tuple[str, ...]] = {}
         for node, name in zip(self._ids, self._names, strict=True):
-            attrs = graph.nodes[node]
-            text = RECORD_START + name + "".join(ALIAS_START + alias for alias in attrs.get("aliases") or ())
+            if keys is not None:
+                code, aliases = keys.get(node, (None, ()))
+            else:
+                attrs = graph.nodes[node]
+                code, aliases = attrs.get("credit_code"), tuple(attrs.get("aliases") or ())
+            text = RECORD_START + name + "".join(ALIAS_START + alias for alias in aliases)
             self._starts.append(offset)
             parts.append(text)
             offset += len(text)
-            if attrs.get("credit_code"):
-                self._by_code.setdefault(attrs["credit_code"], []).append(node)
+            if aliases:
+                self._aliases[node] = aliases
+            if code:
+                self._by_code.setdefault(code, []).append(node)
         self._text = "".join(parts)
         self._label = label
 
@@ -115,8 +123,7 @@ class NameIndex:
                 at = self._text.find(text, at + 1)
 
     def _matches(self, position: int, text: str) -> bool:
-        attrs = self._graph.nodes[self._ids[position]]
-        return text in attrs["name"] or any(text in alias for alias in attrs.get("aliases") or ())
+        return text in self._names[position] or any(text in alias for alias in self._aliases.get(self._ids[position], ()))
 
     def _equal_keys(self, text: str) -> list[str]:
         """Nodes of this label whose id or credit code is ``text``."""
@@ -137,11 +144,16 @@ def _sort_key(name: str, node: str, text: str) -> SortKey:
     return (0 if name == text else 1 if name.startswith(text) else 2, len(name), name, node)
 
 
-def search_indexes(indexes: Sequence[NameIndex], text: str, limit: int = 20) -> list[dict[str, Any]]:
-    """What ``GraphStore.search(text, limit=limit)`` returns, over the labels of ``indexes``."""
+def search_indexes(indexes: Sequence[NameIndex], text: str, limit: int = 20,
+                   records: Callable[[list[str]], Mapping[str, dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """What ``GraphStore.search(text, limit=limit)`` returns, over the labels of ``indexes``;
+    ``records``: the nodes' records by id, read in one batch (default: each index's graph's attributes)."""
     text = text.strip()
     if not text or ALIAS_START in text:
         return []
     per_label = [[(key, node, index) for key, node in index.best(text, limit)] for index in indexes]
-    best = heapq.merge(*per_label, key=lambda hit: hit[0])
-    return [index.record(node) for (_, node, index), _ in zip(best, range(limit), strict=False)]
+    best = [(node, index) for (_, node, index), _ in zip(heapq.merge(*per_label, key=lambda hit: hit[0]), range(limit), strict=False)]
+    if records is None:
+        return [index.record(node) for node, index in best]
+    found = records([node for node, _ in best])
+    return [dict(found[node]) for node, _ in best if node in found]

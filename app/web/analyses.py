@@ -14,7 +14,7 @@ from app.deps import AS_OF, CHAIN_ID
 from app.readmodel import risk_list
 from app.readmodel.graph_cache import GraphCache, dated
 from app.readmodel.lists import Place, place_choices, place_name
-from app.readmodel.lookups import search
+from app.readmodel.lookups import name_and_code, search
 from app.readmodel.preparing import prepared_page
 from app.readmodel.risk_list import RiskQuery
 from app.readmodel.workspace import candidates, critical, ordered_chains, scoped_view
@@ -221,9 +221,9 @@ def enterprise_by_name_or_id(cache: GraphCache, text: str) -> str:
     when no enterprise or several match.
     """
     graph = cache.graph()
-    if graph.nodes.get(text, {}).get("label") == "Enterprise":
+    if graph.label_of(text) == "Enterprise":
         return text
-    found = search(cache, text, labels=["Enterprise"], limit=len(graph))
+    found = search(cache, text, labels=["Enterprise"], limit=len(graph), records=name_and_code(cache))
     named = [node for node in found if text in str(node.get("name") or "") or node.get("credit_code") == text]
     exact = [node for node in named if node.get("name") == text or node.get("credit_code") == text]
     if len(exact) == 1:

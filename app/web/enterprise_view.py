@@ -2,37 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
+
+from app.readmodel.supply_walk import Present
+from app.readmodel.supply_walk import supply_tiers as walk_tiers
 
 TIER_SPACING = 320
 MAX_PER_TIER = 60
 
 
-def supply_tiers(graph: nx.MultiDiGraph, enterprise_id: str, direction: str, depth: int) -> dict[str, int]:
-    """Tier (hops along SUPPLIES) of every supplier (``upstream``) or customer (``downstream``) up to ``depth``.
+def supply_tiers(graph: Any, enterprise_id: str, direction: str, depth: int, present: Present | None = None) -> dict[str, int]:
+    """Tier (hops along SUPPLIES links that are ``present``, all by default) of every supplier
+    (``upstream``) or customer (``downstream``) up to ``depth``; over NetworkX or the compact graph.
 
     >>> g = nx.MultiDiGraph()
     >>> _ = g.add_edge("ent:a", "ent:b", type="SUPPLIES"); _ = g.add_edge("ent:b", "ent:c", type="SUPPLIES")
     >>> supply_tiers(g, "ent:c", "upstream", 2)
     {'ent:b': 1, 'ent:a': 2}
     """
-    supply = nx.subgraph_view(graph, filter_edge=lambda u, v, k: graph.edges[u, v, k].get("type") == "SUPPLIES")
-    walk = supply.reverse(copy=False) if direction == "upstream" else supply
-    distances = nx.single_source_shortest_path_length(walk, enterprise_id, cutoff=depth)
-    return {node: tier for node, tier in distances.items() if tier}
+    return walk_tiers(graph, enterprise_id, direction, depth, present)
 
 
-def tier_graph(graph: nx.MultiDiGraph, enterprise_id: str, depth: int = 2) -> nx.MultiDiGraph:
-    """The enterprise, its suppliers (left, by tier) and customers (right), with positions fixed.
+def tier_graph(graph: Any, enterprise_id: str, depth: int = 2, present: Present | None = None) -> nx.MultiDiGraph:
+    """The enterprise, its suppliers (left, by tier) and customers (right), with positions fixed;
+    only SUPPLIES links that are ``present`` (all by default).
 
     At most ``MAX_PER_TIER`` firms a tier (largest revenue first) so the view stays readable.
     """
     placed: dict[str, tuple[float, float]] = {enterprise_id: (0.0, 0.0)}
     for direction, sign in (("upstream", -1), ("downstream", 1)):
         by_tier: dict[int, list[str]] = {}
-        for node, tier in supply_tiers(graph, enterprise_id, direction, depth).items():
+        for node, tier in supply_tiers(graph, enterprise_id, direction, depth, present).items():
             by_tier.setdefault(tier, []).append(node)
         for tier, nodes in by_tier.items():
             ranked = sorted(nodes, key=lambda node: (-(graph.nodes[node].get("revenue_yi") or 0), node))[:MAX_PER_TIER]
@@ -42,17 +45,24 @@ def tier_graph(graph: nx.MultiDiGraph, enterprise_id: str, depth: int = 2) -> nx
     for node, (x, y) in placed.items():
         view.add_node(node, **graph.nodes[node], x=x, y=y)
     for src, dst, key, attrs in graph.edges(list(placed), keys=True, data=True):
-        if dst in placed and attrs.get("type") == "SUPPLIES":
+        if dst in placed and attrs.get("type") == "SUPPLIES" and (present is None or present(attrs)):
             view.add_edge(src, dst, key=key, **attrs)
     return view
 
 
-def supply_relations(graph: nx.MultiDiGraph, enterprise_id: str) -> list[dict[str, Any]]:
-    """Every SUPPLIES relation in or out of the enterprise, with its provenance."""
+def supply_relations(graph: Any, enterprise_id: str, present: Present | None = None,
+                     details: Mapping[tuple[str, str, str], Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Every SUPPLIES relation in or out of the enterprise that is ``present`` (all by default), with its
+    provenance; ``details``: (source, target, edge key) → the relation's every property, where the
+    graph does not hold them all (the compact graph keeps no ``source``)."""
     rows = []
-    for src, dst, attrs in list(graph.in_edges(enterprise_id, data=True)) + list(graph.out_edges(enterprise_id, data=True)):
-        if attrs.get("type") != "SUPPLIES":
+    edges = [(src, enterprise_id, key, attrs) for src, keyed in graph.pred[enterprise_id].items() for key, attrs in keyed.items()]
+    edges += [(enterprise_id, dst, key, attrs) for dst, keyed in graph.succ[enterprise_id].items() for key, attrs in keyed.items()]
+    for src, dst, key, attrs in edges:
+        if attrs.get("type") != "SUPPLIES" or (present is not None and not present(attrs)):
             continue
+        if details is not None:
+            attrs = details.get((src, dst, key), attrs)
         other = src if dst == enterprise_id else dst
         product = attrs.get("product")
         rows.append({
@@ -106,7 +116,7 @@ def shared_source(relations: list[dict[str, Any]]) -> str | None:
     return sources.pop() if len(relations) > 1 and len(sources) == 1 else None
 
 
-def memberships(graph: nx.MultiDiGraph, enterprise_id: str) -> dict[str, list[dict[str, str]]]:
+def memberships(graph: Any, enterprise_id: str) -> dict[str, list[dict[str, str]]]:
     """Products made, clusters, parks, and chains led by the enterprise."""
     found: dict[str, list[dict[str, str]]] = {"PRODUCES": [], "MEMBER_OF": [], "LOCATED_IN": [], "LEADS": []}
     for _, dst, attrs in graph.out_edges(enterprise_id, data=True):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.deps import AS_OF, CHAIN_ID, StoreDep, chain_or_404
 from app.readmodel import workspace
 from app.readmodel.graph_cache import dated
-from app.readmodel.lookups import neighbourhood_without_waiting, search_without_waiting
+from app.readmodel.lookups import neighbourhood_without_waiting, search_without_waiting, supply_records
 from app.readmodel.preparing import prepared_page
 from app.readmodel.workspace import SEVERITY_COLOURS, STATUS_COLOURS, chain_map_result, enterprise_risks, gaps, overview, risk_status
 from app.security.tokens import role_allows
@@ -21,8 +24,8 @@ from app.web.scope_selector import SCOPE_PATTERN, scope_choice
 from app.web.templating import templates
 from queries.chain_map import DEFAULT_BASE_YEAR
 from queries.labels import focus_labels
+from queries.observations import is_present
 from queries.sites import sites_of, year_summary, years_of
-from queries.view import supplies_as_of
 from stores.base import NeighbourhoodQuery, build_graph
 
 router = APIRouter(include_in_schema=False)
@@ -86,26 +89,30 @@ def enterprise_page(
     depth: int = Query(2, ge=1, le=4, description="上下游层级"), as_of: str | None = AS_OF,
 ) -> HTMLResponse:
     cache = request.app.state.graphs
-    whole = cache.graph()
-    if whole.nodes.get(enterprise_id, {}).get("label") != "Enterprise":
+    graph = cache.graph()
+    if graph.label_of(enterprise_id) != "Enterprise":
         raise HTTPException(status_code=404, detail=f"企业不存在：{enterprise_id}")
     as_of, as_of_line = page_as_of(request, as_of)
-    graph = supplies_as_of(whole, as_of, workspace.supply_calendars(cache))  # the links present as of the date (the latest list)
-    node = {"id": enterprise_id, **graph.nodes[enterprise_id]}
-    view = tier_graph(graph, enterprise_id, depth)
+    calendars = workspace.supply_calendars(cache)
+
+    def present(link: Mapping[str, Any]) -> bool:  # the links present as of the date (the latest list)
+        return is_present(link, as_of, calendars)
+
+    node = cache.record(enterprise_id) or {"id": enterprise_id, **graph.nodes[enterprise_id]}  # every property, from the store
+    view = tier_graph(graph, enterprise_id, depth, present)
     with dated(as_of):
         risks = enterprise_risks(cache, enterprise_id) if role_allows(request.state.role, "reviewer") else None
     payload = graph_payload(view, physics_limit=0, status=risk_status(risks or []), status_colours=SEVERITY_COLOURS)
-    relations = supply_relations(graph, enterprise_id)
-    sites = sites_of(whole, enterprise_id, as_of=as_of)
+    relations = supply_relations(graph, enterprise_id, present, supply_records(cache, enterprise_id))
+    sites = sites_of(graph, enterprise_id, as_of=as_of)
     return templates.TemplateResponse(
         request, "enterprise.html",
         {"node": node, "graph": payload, "kinds": KIND_STYLE, "depth": depth, "risks": risks,
          "relations": relations, "shared_source": shared_source(relations), "member": memberships(graph, enterprise_id),
          "sites": sites, "site_years": year_summary(sites), "as_of": as_of,
          "listed_years": years_of(node), "as_of_choice": as_of_line, "state_query": state_query(None, as_of),
-         "upstream": supply_tiers(graph, enterprise_id, "upstream", depth),
-         "downstream": supply_tiers(graph, enterprise_id, "downstream", depth),
+         "upstream": supply_tiers(graph, enterprise_id, "upstream", depth, present),
+         "downstream": supply_tiers(graph, enterprise_id, "downstream", depth, present),
          "synthetic": bool(node.get("synthetic")) or any(view.nodes[n].get("synthetic") for n in view)},
     )
 

@@ -110,10 +110,10 @@ def test_cached_only_answers_only_what_is_cached_for_the_current_revision(store:
 
 def test_cached_only_never_waits(store: EmbeddedStore) -> None:
     class SlowStore(EmbeddedStore):
-        def project(self, chain_id=None):  # type: ignore[no-untyped-def]
+        def analysis_columns(self, chain_id=None):  # type: ignore[no-untyped-def]
             started.set()
             release.wait(10)
-            return super().project(chain_id)
+            return super().analysis_columns(chain_id)
 
     started, release = threading.Event(), threading.Event()
     slow = SlowStore(":memory:")

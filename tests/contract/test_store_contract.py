@@ -40,6 +40,15 @@ def test_write_then_get_returns_properties(store: GraphStore) -> None:
     assert store.get_node("ent:nobody") is None
 
 
+def test_get_nodes_reads_a_batch_as_get_node(store: GraphStore) -> None:
+    load(store)
+    wanted = [LEAD_CODE, "ent:cathode", "ent:nobody", "nobody", "product:cell", LEAD_CODE]
+    found = store.get_nodes(wanted)
+    assert [node["id"] for node in found] == sorted({LEAD_CODE, "ent:cathode", "product:cell"})
+    assert found == [store.get_node(node["id"]) for node in found]
+    assert store.get_nodes([]) == []
+
+
 def test_counts_per_label_and_type(store: GraphStore) -> None:
     load(store)
     counts = store.counts()
