@@ -27,9 +27,11 @@ As of date D (None: the latest lists):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
+from queries.compact import CompactGraph
 from queries.observations import Calendars, is_present
 from queries.view import supply_calendars
 
@@ -47,7 +49,7 @@ class Absent:
         return bool(self.nodes or self.links)
 
 
-def absent_as_of(graph: nx.MultiDiGraph, as_of: str | None) -> Absent:
+def absent_as_of(graph: Any, as_of: str | None) -> Absent:
     """What of ``graph`` is absent as of ``as_of`` (the module's rule)."""
     calendars = {kind: Calendars.of(data for _, data in graph.nodes(data=True) if data.get("label") == kind and data.get("seen"))
                  for kind in OBSERVED_KINDS}
@@ -63,10 +65,13 @@ def absent_as_of(graph: nx.MultiDiGraph, as_of: str | None) -> Absent:
     return Absent(nodes, links)
 
 
-def present_as_of(graph: nx.MultiDiGraph, as_of: str | None, absent: Absent | None = None) -> nx.MultiDiGraph:
-    """A read-only view of ``graph`` without what is absent as of ``as_of`` (``absent``, when already
-    found); ``graph`` itself when nothing is."""
+def present_as_of(graph: Any, as_of: str | None, absent: Absent | None = None) -> Any:
+    """``graph`` without what is absent as of ``as_of`` (``absent``, when already found): a read-only
+    view of a NetworkX graph, a smaller copy of a ``queries.compact.CompactGraph``; ``graph`` itself
+    when nothing is absent."""
     absent = absent if absent is not None else absent_as_of(graph, as_of)
     if not absent:
         return graph
+    if isinstance(graph, CompactGraph):
+        return graph.without(absent.nodes, absent.links)
     return nx.restricted_view(graph, absent.nodes, absent.links)

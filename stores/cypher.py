@@ -389,7 +389,7 @@ def neighbour_ids_query(label: str, rel_types: Sequence[str], direction: str) ->
     Only what readers may see (``visible``) is followed.
 
     >>> neighbour_ids_query("Chain", ["IN_CHAIN"], "in")[:74]
-    'UNWIND $ids AS id MATCH (a:Chain {id: id})<-[r:IN_CHAIN]-(b) WHERE (r._impo'
+    'UNWIND $ids AS id MATCH (a:Chain {id: id})<-[r:IN_CHAIN]-(b) WHERE (r._imp'
     """
     name = check_label(label).name
     types = "|".join(check_relationship_type(rel_type).name for rel_type in rel_types)

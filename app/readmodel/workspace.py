@@ -37,12 +37,12 @@ def scoped_view(cache: GraphCache, chain_id: str | None, scope: str | None = Non
 def present_graph(cache: GraphCache, chain_id: str | None = None) -> Any:
     """The projection of the chain (None: the whole graph) with only what is present as of the date
     ``dated`` set (``queries.present``: enterprises, facilities and supply links of the lists that
-    hold then); what is absent is found once per revision and date."""
+    hold then); made once per revision and date (a graph of its own when anything is absent)."""
     from queries.present import absent_as_of, present_as_of
 
     graph = cache.graph(chain_id)
     as_of = current_as_of()
-    return present_as_of(graph, as_of, cache.memo(("absent", chain_id), lambda: absent_as_of(graph, as_of)))
+    return cache.memo(("present", chain_id), lambda: present_as_of(graph, as_of, absent_as_of(graph, as_of)))
 
 
 def gaps(cache: GraphCache, chain_id: str | None, scope: str | None = None) -> Any:

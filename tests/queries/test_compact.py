@@ -105,6 +105,19 @@ def test_views_hold_the_same_index(graph: nx.MultiDiGraph, as_of: str | None) ->
         assert ours.places == reference.places and ours.local_enterprises == reference.local_enterprises
 
 
+@SETTINGS
+@given(observed_graphs(), st.sampled_from([None, "2022-12-31", "2023-06-30", "2024-01-01"]))
+def test_what_is_present_as_of_a_date_is_the_same(graph: nx.MultiDiGraph, as_of: str | None) -> None:
+    """The 招商地图 and the network draw ``present_as_of``: a smaller compact graph here, NetworkX's
+    restricted view there; the same nodes, edges and data."""
+    from queries.present import present_as_of
+
+    ours, reference = present_as_of(compact_of(graph), as_of), present_as_of(graph, as_of)
+    assert sorted(ours) == sorted(reference)
+    assert sorted(map(canon, ours.edges(keys=True, data=True))) == sorted(map(canon, reference.edges(keys=True, data=True)))
+    assert {n: plain(dict(d)) for n, d in ours.nodes(data=True)} == {n: plain(d) for n, d in reference.nodes(data=True)}
+
+
 @settings(max_examples=25, deadline=None)
 @given(observed_graphs())
 def test_every_analysis_gives_the_same_answer(graph: nx.MultiDiGraph) -> None:
