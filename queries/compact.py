@@ -34,7 +34,7 @@ import numpy as np
 
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
 from stores.analysis_columns import WHOLE, AnalysisColumns, columns_from_records
-from stores.base import OUTSIDE_NAMES, GraphStore, outside_names
+from stores.base import OUTSIDE_NAMES, GraphStore, NodesById, outside_names
 
 LABELS = tuple(NODE_LABELS)
 TYPES = tuple(RELATIONSHIP_TYPES)
@@ -423,6 +423,22 @@ class CompactGraph:
         start, stop = self.type_ranges.get(rel_type, (0, 0))
         return np.arange(start, stop, dtype=np.int64)
 
+    def outside_names(self, nodes_by_id: NodesById) -> dict[str, str]:
+        """``stores.base.outside_names`` of this graph, from the SUPPLIES ``product`` column's table of
+        distinct values instead of every edge's attributes.
+
+        >>> firms = [{"id": "ent:a", "label": "Enterprise", "name": "甲"}, {"id": "ent:b", "label": "Enterprise", "name": "乙"}]
+        >>> graph = CompactGraph.from_records(firms, [{"type": "SUPPLIES", "src": "ent:a", "dst": "ent:b", "key": "k",
+        ...                                            "product": "product:rice"}])
+        >>> graph.outside_names(lambda ids: [{"id": i, "label": "Product", "name": "大米"} for i in ids])
+        {'product:rice': '大米'}
+        """
+        products = self.edge_column("SUPPLIES", "product")
+        if products is None or products.kind != "code":
+            return outside_names(self, nodes_by_id)  # it reads the networkx API
+        missing = {product for product in products.table if product and product not in self.index}
+        return {node["id"]: str(node.get("name") or node["id"]) for node in nodes_by_id(missing)} if missing else {}
+
     def mask(self, node_ids: Iterable[str]) -> np.ndarray:
         """A boolean array over the nodes: True for ``node_ids``."""
         found = np.zeros(len(self.ids), dtype=bool)
@@ -435,7 +451,7 @@ def project_compact(store: GraphStore, chain_id: str | None = None) -> CompactGr
     edges, and its names of the products only other chains make)."""
     graph = CompactGraph(store.analysis_columns(chain_id))
     if chain_id is not None:
-        graph.graph[OUTSIDE_NAMES] = outside_names(graph, lambda ids: [node for i in sorted(ids) if (node := store.get_node(i))])
+        graph.graph[OUTSIDE_NAMES] = graph.outside_names(lambda ids: [node for i in sorted(ids) if (node := store.get_node(i))])
     return graph
 
 
