@@ -49,8 +49,7 @@ class EnterpriseAttrs(Mapping[str, Mapping[str, Any]]):
         return i is not None and self._inside_bytes[i] == 1
 
     def __iter__(self) -> Iterator[str]:
-        ids = self.graph.ids
-        return (ids[i] for i in self.numbers.tolist())
+        return iter(self.ids)
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -72,8 +71,8 @@ class EnterpriseAttrs(Mapping[str, Mapping[str, Any]]):
 
     @cached_property
     def ids(self) -> list[str]:
-        """The ids, sorted."""
-        return list(self)
+        """The ids, sorted (made once: the analyses iterate over the enterprises many times)."""
+        return list(map(self.graph.ids.__getitem__, self.numbers.tolist()))
 
 
 def compact_view_fields(graph: CompactGraph, chain_id: str | None, as_of: str | None) -> dict[str, Any]:
