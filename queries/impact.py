@@ -24,7 +24,7 @@ list this module answers, on the chain's own view:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -199,7 +199,7 @@ class ImpactMeter:
     def substitute(self, product: str, *, excluding: Iterable[str]) -> str:
         """Where else ``product`` is made, by a producer not in ``excluding``: the nearest class."""
         view = self.view
-        counts = self._producer_places.get(product, {})
+        counts: Mapping[str, int] = self._producer_places.get(product, {})
         makers = view.producers.get(product, frozenset())
         excluded = [view.geography(e) for e in set(excluding) if e in makers]
 

@@ -385,7 +385,7 @@ class ChainView:
         index = {enterprise: i for i, enterprise in enumerate(self.enterprises)}
         suppliers = map(index.__getitem__, map(attrgetter("supplier"), self.links))
         customers = map(index.__getitem__, map(attrgetter("customer"), self.links))
-        return SimpleNetwork(self.enterprises, zip(suppliers, customers))
+        return SimpleNetwork(self.enterprises, zip(suppliers, customers, strict=True))
 
     # -- simulation --------------------------------------------------------------------------
 
