@@ -8,8 +8,10 @@ Usage::
     .venv/bin/python bench/scale.py --tasks ours-chain igraph-chain --runs 3
 
 Every task runs in a fresh Python process that opens the store, reads what it needs, computes and
-reports its wall time and its peak resident memory (``ru_maxrss``; the interpreter with its imports
-is counted, and reported apart as ``import MB``):
+reports its wall time, its CPU time (``time.process_time``: the process's own, which other work on
+shared cores disturbs far less than the wall time; the load average before the runs is printed)
+and its peak resident memory (``ru_maxrss``; the interpreter with its imports is counted, and
+reported apart as ``import MB``):
 
 - ``ours-chain``: one chain (``--chain``, default the one with the most enterprises) as
   ``chainatlas risks --chain`` and ``gaps --chain`` compute it: its projection read from the store,
@@ -116,7 +118,7 @@ def run_ours(task: str, graph: str, chain: str | None) -> dict[str, Any]:
     chains = sorted(node["id"] for node in store.list_nodes("Chain"))
     project = projector(store, graph)
     imported = peak_rss_mb()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     result: dict[str, Any]
     if task == "ours-chain":
         result = {"chain": chain, **our_chain(project, chain or chains[0])}
@@ -136,7 +138,7 @@ def run_ours(task: str, graph: str, chain: str | None) -> dict[str, Any]:
         gaps = [gap_report(view, c) for c in chain_ids(view)]
         result = {"load_s": loaded - started, "compute_s": time.perf_counter() - loaded, **our_figures(report, gaps[0]),
                   "gap_status": [sum(column) for column in zip(*(our_figures(report, g)["gap_status"] for g in gaps), strict=True)]}
-    result["seconds"] = time.perf_counter() - started
+    result["seconds"], result["cpu_s"] = time.perf_counter() - started, time.process_time() - cpu_started
     store.close()
     return {**result, "import_mb": imported}
 
@@ -284,7 +286,7 @@ def run_igraph(task: str, chain: str | None) -> dict[str, Any]:
     db = sqlite3.connect(f"file:{sqlite_path()}?mode=ro", uri=True)
     chains = [row[0] for row in db.execute("SELECT id FROM nodes WHERE label = 'Chain' ORDER BY id")]
     imported = peak_rss_mb()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if task == "igraph-chain":
         data = read_chain(db, chain or chains[0])
         loaded = time.perf_counter()
@@ -305,7 +307,7 @@ def run_igraph(task: str, chain: str | None) -> dict[str, Any]:
         loaded = time.perf_counter()
         result = igraph_figures(data)
         result["load_s"], result["compute_s"] = loaded - started, time.perf_counter() - loaded
-    result["seconds"] = time.perf_counter() - started
+    result["seconds"], result["cpu_s"] = time.perf_counter() - started, time.process_time() - cpu_started
     db.close()
     return {**result, "import_mb": imported}
 
@@ -346,6 +348,7 @@ def main() -> None:
         child(args)
         return
     chain = args.chain or largest_chain()
+    load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
     rows = []
     for task in args.tasks:
         runs = []
@@ -359,22 +362,24 @@ def main() -> None:
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         seconds = statistics.median(r["seconds"] for r in runs)
         result = runs[-1]
-        figures = {k: v for k, v in result.items() if k not in ("seconds", "peak_mb", "import_mb", "load_s", "compute_s", "per_chain_s", "chain")}
+        figures = {k: v for k, v in result.items() if k not in ("seconds", "cpu_s", "peak_mb", "import_mb", "load_s", "compute_s", "per_chain_s", "chain")}
         rows.append((task, seconds, statistics.median(r["load_s"] for r in runs), statistics.median(r["compute_s"] for r in runs),
-                     max(r["peak_mb"] for r in runs), result["import_mb"], figures))
+                     max(r["peak_mb"] for r in runs), result["import_mb"], figures, statistics.median(r["cpu_s"] for r in runs)))
         print(f"  {task}: {seconds:.2f} s, peak {rows[-1][4]:,.0f} MB  {figures}", flush=True)
     print()
-    print("| task | seconds | reading (s) | computing (s) | peak RSS (MB) | import MB |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for task, seconds, load, compute, peak, imported, _ in rows:
-        print(f"| {task} | {seconds:.2f} | {load:.2f} | {compute:.2f} | {peak:,.0f} | {imported:,.0f} |")
+    print(f"load average before the runs: {load_before}")
+    print()
+    print("| task | seconds | reading (s) | computing (s) | CPU (s) | peak RSS (MB) | import MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for task, seconds, load, compute, peak, imported, _, cpu in rows:
+        print(f"| {task} | {seconds:.2f} | {load:.2f} | {compute:.2f} | {cpu:.2f} | {peak:,.0f} | {imported:,.0f} |")
     by_task = {row[0]: row for row in rows}
     print()
     for scope in ("chain", "all", "whole"):
         ours, base = by_task.get(f"ours-{scope}"), by_task.get(f"igraph-{scope}")
         if ours and base:
             print(f"- {scope}: ours {ours[1]:.2f} s = {ours[1] / base[1]:.2f}× pure igraph ({base[1]:.2f} s); "
-                  f"peak {ours[4]:,.0f} MB vs {base[4]:,.0f} MB")
+                  f"CPU {ours[7]:.2f} s = {ours[7] / base[7]:.2f}× ({base[7]:.2f} s); peak {ours[4]:,.0f} MB vs {base[4]:,.0f} MB")
     print(f"- command: {' '.join([Path(sys.executable).name, *sys.argv])} (CHAINATLAS_DATA_DIR={os.environ.get('CHAINATLAS_DATA_DIR', '')}, "
           f"--graph {args.graph}, chain {chain}, {args.runs} run(s))")
 

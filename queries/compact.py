@@ -34,11 +34,12 @@ import numpy as np
 
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
 from stores.analysis_columns import WHOLE, AnalysisColumns, columns_from_records
-from stores.base import OUTSIDE_NAMES, GraphStore, outside_names
+from stores.base import OUTSIDE_NAMES, GraphStore, NodesById, outside_names
 
 LABELS = tuple(NODE_LABELS)
 TYPES = tuple(RELATIONSHIP_TYPES)
 TYPE_CODE = {name: code for code, name in enumerate(TYPES)}
+_BOOL_CODES = {None: -1, False: 0, True: 1}
 
 
 class Column:
@@ -52,22 +53,26 @@ class Column:
     """
 
     def __init__(self, values: Sequence[Any], *, keep_rows: bool = False) -> None:
+        values = values if isinstance(values, list) else list(values)
         self.rows: list[Any] | None = list(values) if keep_rows else None  # kept for quick reads of one row
-        present = [value for value in values if value is not None]
+        kinds = set(map(type, values)) - {type(None)}  # every per-value step below runs in C
         self.table: list[Any] = []
         self.array: np.ndarray = np.zeros(0, dtype=np.int8)
         self.values: list[Any] = []
-        if present and all(type(value) is bool for value in present):
+        if kinds == {bool}:
             self.kind = "bool"
-            self.array = np.array([-1 if value is None else int(value) for value in values], dtype=np.int8)
-        elif present and all(type(value) is float for value in present):
+            self.array = np.fromiter(map(_BOOL_CODES.__getitem__, values), dtype=np.int8, count=len(values))
+        elif kinds == {float}:
             self.kind = "float"
-            self.array = np.array([np.nan if value is None else value for value in values], dtype=np.float64)
-        elif all(type(value) in (str, tuple) for value in present):
+            self.array = np.array(values, dtype=np.float64)  # None becomes NaN
+        elif kinds <= {str, tuple}:
             self.kind = "code"
-            codes: dict[Any, int] = {}
-            self.array = np.array([-1 if value is None else codes.setdefault(value, len(codes)) for value in values], dtype=np.int32)
-            self.table = list(codes)
+            distinct = dict.fromkeys(values)  # in order of first appearance
+            distinct.pop(None, None)
+            self.table = list(distinct)
+            codes = {value: code for code, value in enumerate(self.table)}
+            codes[None] = -1
+            self.array = np.fromiter(map(codes.__getitem__, values), dtype=np.int32, count=len(values))
         else:
             self.kind = "object"
             self.values = list(values)
@@ -246,7 +251,9 @@ class CompactGraph:
         start = 0
         for (rel_type, rel_part), size in zip(columns.rels.items(), sizes, strict=True):
             self._edge_parts[TYPE_CODE[rel_type]] = _Part(start, start + size, rel_part.fields)
-            keys.append(np.array([key_table.setdefault(key, len(key_table)) for key in rel_part.keys], dtype=np.int32))
+            for key in dict.fromkeys(rel_part.keys):  # the distinct keys, in order of first appearance
+                key_table.setdefault(key, len(key_table))
+            keys.append(np.fromiter(map(key_table.__getitem__, rel_part.keys), dtype=np.int32, count=len(rel_part.keys)))
             start += size
         self.key_codes = np.concatenate(keys) if keys else np.zeros(0, np.int32)
         self.key_table = list(key_table)
@@ -423,6 +430,22 @@ class CompactGraph:
         start, stop = self.type_ranges.get(rel_type, (0, 0))
         return np.arange(start, stop, dtype=np.int64)
 
+    def outside_names(self, nodes_by_id: NodesById) -> dict[str, str]:
+        """``stores.base.outside_names`` of this graph, from the SUPPLIES ``product`` column's table of
+        distinct values instead of every edge's attributes.
+
+        >>> firms = [{"id": "ent:a", "label": "Enterprise", "name": "甲"}, {"id": "ent:b", "label": "Enterprise", "name": "乙"}]
+        >>> graph = CompactGraph.from_records(firms, [{"type": "SUPPLIES", "src": "ent:a", "dst": "ent:b", "key": "k",
+        ...                                            "product": "product:rice"}])
+        >>> graph.outside_names(lambda ids: [{"id": i, "label": "Product", "name": "大米"} for i in ids])
+        {'product:rice': '大米'}
+        """
+        products = self.edge_column("SUPPLIES", "product")
+        if products is None or products.kind != "code":
+            return outside_names(self, nodes_by_id)  # it reads the networkx API
+        missing = {product for product in products.table if product and product not in self.index}
+        return {node["id"]: str(node.get("name") or node["id"]) for node in nodes_by_id(missing)} if missing else {}
+
     def mask(self, node_ids: Iterable[str]) -> np.ndarray:
         """A boolean array over the nodes: True for ``node_ids``."""
         found = np.zeros(len(self.ids), dtype=bool)
@@ -463,7 +486,7 @@ def project_compact(store: GraphStore, chain_id: str | None = None) -> CompactGr
     edges, and its names of the products only other chains make)."""
     graph = CompactGraph(store.analysis_columns(chain_id))
     if chain_id is not None:
-        graph.graph[OUTSIDE_NAMES] = outside_names(graph, lambda ids: [node for i in sorted(ids) if (node := store.get_node(i))])
+        graph.graph[OUTSIDE_NAMES] = graph.outside_names(lambda ids: [node for i in sorted(ids) if (node := store.get_node(i))])
     return graph
 
 

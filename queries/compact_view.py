@@ -15,14 +15,14 @@ row (``CompactGraph.nodes[id]``), made when asked for.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from queries.chains import chain_scope
-from queries.compact import TYPE_CODE, CompactGraph, NodeData
+from queries.compact import TYPE_CODE, Column, CompactGraph, NodeData
 from queries.meanings import SupplyLink
 from queries.observations import Calendars
 
@@ -49,8 +49,7 @@ class EnterpriseAttrs(Mapping[str, Mapping[str, Any]]):
         return i is not None and self._inside_bytes[i] == 1
 
     def __iter__(self) -> Iterator[str]:
-        ids = self.graph.ids
-        return (ids[i] for i in self.numbers.tolist())
+        return iter(self.ids)
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -72,8 +71,8 @@ class EnterpriseAttrs(Mapping[str, Mapping[str, Any]]):
 
     @cached_property
     def ids(self) -> list[str]:
-        """The ids, sorted."""
-        return list(self)
+        """The ids, sorted (made once: the analyses iterate over the enterprises many times)."""
+        return list(map(self.graph.ids.__getitem__, self.numbers.tolist()))
 
 
 def compact_view_fields(graph: CompactGraph, chain_id: str | None, as_of: str | None) -> dict[str, Any]:
@@ -185,13 +184,32 @@ def _links(graph: CompactGraph, attrs: EnterpriseAttrs, as_of: str | None) -> li
     order = np.lexsort((product_rank, graph.src[edges], graph.dst[edges]))
     edges, rows = edges[order], rows[order]
     ids = graph.ids
-    values = {name: (col.values_at(rows) if col is not None else [None] * len(rows)) for name, col in column.items()}
-    return [
-        SupplyLink(ids[s], ids[c], p or None, sh, am, None if d is None else str(d), conf)
-        for s, c, p, sh, am, d, conf in zip(
-            graph.src[edges].tolist(), graph.dst[edges].tolist(), values["product"], values["share"], values["amount_wan"],
-            values["as_of"], values["confidence"], strict=True)
-    ]
+
+    def values(name: str, convert: Callable[[Any], Any] | None = None) -> list[Any]:
+        col = column[name]
+        return _converted(col, rows, convert) if col is not None else [None] * len(rows)
+
+    fields = (
+        list(map(ids.__getitem__, graph.src[edges].tolist())), list(map(ids.__getitem__, graph.dst[edges].tolist())),
+        values("product", lambda p: p or None), values("share"), values("amount_wan"),
+        values("as_of", lambda d: None if d is None else str(d)), values("confidence"),
+    )
+    return list(map(SupplyLink._make, zip(*fields, strict=True)))
+
+
+def _converted(col: Column, rows: np.ndarray, convert: Callable[[Any], Any] | None) -> list[Any]:
+    """The values of ``rows`` of a column, each passed through ``convert`` (once per distinct value of a
+    coded column).
+
+    >>> _converted(Column(["a", "", None]), np.array([1, 0, 2]), lambda p: p or None)
+    [None, 'a', None]
+    """
+    if convert is None:
+        return col.values_at(rows)
+    if col.kind == "code" and col.rows is None:
+        table = np.array([*map(convert, col.table), convert(None)], dtype=object)
+        return list(table[col.array[rows]].tolist())  # code -1 (unset) picks the last entry
+    return [convert(value) for value in col.values_at(rows)]
 
 
 def _records_supply(share: Any, amount: Any, row: int) -> bool:

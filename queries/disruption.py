@@ -168,16 +168,15 @@ def propagate(view: ChainView, removed: Iterable[str]) -> dict[str, frozenset[st
     removed = set(removed)
     down: dict[str, set[str]] = {e: set() for e in removed}
     up_links: dict[tuple[str, str], int] = {}  # links still up, per (customer, input) reached so far
-    supply = view.supply
+    supply, customers, required, no_required = view.supply, view.customers, view.required_inputs, frozenset[str]()
     queue = list(down)
     while queue:
-        for link in view.customers.get(queue.pop(), ()):
+        for link in customers.get(queue.pop(), ()):
             product = input_key(link)
             pair = (link.customer, product)
-            if pair not in up_links:
-                up_links[pair] = len(supply[link.customer][product])
-            up_links[pair] -= 1
-            if up_links[pair] or product not in view.required_inputs.get(link.customer, ()):
+            left = up_links.get(pair)
+            left = up_links[pair] = (len(supply[link.customer][product]) if left is None else left) - 1
+            if left or product not in required.get(link.customer, no_required):
                 continue
             if view.unregistered_share(link.customer, product) > 0:  # suppliers not in the data go on
                 continue

@@ -21,9 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from typing import TYPE_CHECKING, Literal
 
 import networkx as nx
+import numpy as np
 
 if TYPE_CHECKING:
     import igraph
@@ -57,7 +59,8 @@ class SimpleNetwork:
     def __init__(self, names: Sequence[str], edges: Iterable[tuple[int, int]]) -> None:
         self.names: tuple[str, ...] = tuple(names)
         self.index: dict[str, int] = {name: i for i, name in enumerate(self.names)}
-        self.edges: tuple[tuple[int, int], ...] = tuple(sorted({(u, v) for u, v in edges if u != v}))
+        pairs = np.fromiter(chain.from_iterable(edges), dtype=np.int64).reshape(-1, 2)
+        self.edges: tuple[tuple[int, int], ...] = _distinct_pairs(pairs[pairs[:, 0] != pairs[:, 1]])
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]], nodes: Iterable[str] = ()) -> SimpleNetwork:
@@ -73,7 +76,8 @@ class SimpleNetwork:
     @cached_property
     def undirected_edges(self) -> tuple[tuple[int, int], ...]:
         """The edges with directions dropped and parallels merged, each as (smaller, larger)."""
-        return tuple(sorted({(u, v) if u < v else (v, u) for u, v in self.edges}))
+        pairs = np.array(self.edges, dtype=np.int64).reshape(-1, 2)
+        return _distinct_pairs(np.sort(pairs, axis=1))
 
     @cached_property
     def igraph_directed(self) -> igraph.Graph:
@@ -100,6 +104,20 @@ class SimpleNetwork:
         graph.add_nodes_from(range(len(self.names)))
         graph.add_edges_from(self.undirected_edges)
         return graph
+
+
+def _distinct_pairs(pairs: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """The distinct rows of an (m, 2) array of vertex numbers, sorted, as tuples.
+
+    >>> _distinct_pairs(np.array([[1, 0], [0, 2], [1, 0]]))
+    ((0, 2), (1, 0))
+    """
+    if not len(pairs):
+        return ()
+    base = int(pairs.max()) + 1
+    codes = np.unique(pairs[:, 0] * base + pairs[:, 1])  # sorted: by the first vertex, then the second
+    first, second = np.divmod(codes, base)
+    return tuple(zip(first.tolist(), second.tolist(), strict=True))
 
 
 # -- dominators ---------------------------------------------------------------------------------

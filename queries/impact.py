@@ -24,7 +24,7 @@ list this module answers, on the chain's own view:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -199,16 +199,20 @@ class ImpactMeter:
     def substitute(self, product: str, *, excluding: Iterable[str]) -> str:
         """Where else ``product`` is made, by a producer not in ``excluding``: the nearest class."""
         view = self.view
-        places = Counter(self._producer_places.get(product, ()))
+        counts: Mapping[str, int] = self._producer_places.get(product, {})
         makers = view.producers.get(product, frozenset())
-        places.subtract(view.geography(e) for e in set(excluding) if e in makers)
-        if places[LOCAL] > 0 or places[IN_PROVINCE] > 0:
+        excluded = [view.geography(e) for e in set(excluding) if e in makers]
+
+        def left(place: str) -> bool:  # producers in ``place`` other than the excluded ones
+            return counts.get(place, 0) - excluded.count(place) > 0
+
+        if left(LOCAL) or left(IN_PROVINCE):
             return IN_PROVINCE_SUBSTITUTE
-        if places[REST_OF_CHINA] > 0:
+        if left(REST_OF_CHINA):
             return DOMESTIC_SUBSTITUTE
-        if places[FOREIGN] > 0:
+        if left(FOREIGN):
             return ABROAD_SUBSTITUTE
-        return UNKNOWN_SUBSTITUTE if places[UNKNOWN_PLACE] > 0 else NO_SUBSTITUTE
+        return UNKNOWN_SUBSTITUTE if left(UNKNOWN_PLACE) else NO_SUBSTITUTE
 
     def firm_substitute(self, enterprise: str) -> str:
         """For a firm that fails: the worst substitute class over the chain's products it makes."""

@@ -40,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 import networkx as nx
@@ -382,7 +383,9 @@ class ChainView:
     def network(self) -> SimpleNetwork:
         """The supply network: every enterprise in scope, an edge supplier → customer per trading pair."""
         index = {enterprise: i for i, enterprise in enumerate(self.enterprises)}
-        return SimpleNetwork(self.enterprises, ((index[link.supplier], index[link.customer]) for link in self.links))
+        suppliers = map(index.__getitem__, map(attrgetter("supplier"), self.links))
+        customers = map(index.__getitem__, map(attrgetter("customer"), self.links))
+        return SimpleNetwork(self.enterprises, zip(suppliers, customers, strict=True))
 
     # -- simulation --------------------------------------------------------------------------
 

@@ -63,11 +63,11 @@ def read_analysis_columns(db: sqlite3.Connection, chain_id: str | None, visible:
             params += (scope,)
         cursor = db.execute(sql, params)
         while rows := cursor.fetchmany(FETCH_ROWS):
-            get = index.get
             if names is None:
+                get = index.get
                 builder.add_rels(rel_type, [(index[r[0]], end, r[2], _props(r[3], "key")) for r in rows if (end := get(r[1])) is not None])
             else:
-                builder.add_rels(rel_type, [(index[r[0]], end, *r[2:]) for r in rows if (end := get(r[1])) is not None])
+                builder.add_store_rels(rel_type, rows)
     return builder.done()
 
 

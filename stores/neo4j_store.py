@@ -380,7 +380,7 @@ class Neo4jStore(GraphStore):
                 if fields is None:
                     builder.add_rels(rel_type, [(index[r[0]], end, r[2], _without(r[3], "key")) for r in rows if (end := get(r[1])) is not None])
                 else:
-                    builder.add_rels(rel_type, [(index[r[0]], end, *r[2:]) for r in rows if (end := get(r[1])) is not None])
+                    builder.add_store_rels(rel_type, rows)
         return builder.done()
 
     def _scope_ids(self, chain_id: str) -> set[str]:
