@@ -7,7 +7,8 @@ first tried under ``GraphCache.prepared_only()``: it runs at once when everythin
 (projections, views, ``memo`` results) is held. Otherwise the same work is handed to one background
 worker (one job per key at a time, so a page that refreshes itself does not queue it twice), and the
 request waits for it at most ``wait`` seconds: a quick computation is still answered directly,
-a long one with ``Preparing``; the next request after it has finished finds it cached.
+a long one with ``Preparing``; the next request after it has finished finds it cached. ``wait=0``
+answers ``Preparing`` whenever the work was not prepared, however quick it turns out.
 
 ``wait=None`` computes within the request, as before (the tests' apps and tools; ``chainatlas
 serve`` waits ``PREPARE_WAIT`` seconds).
@@ -80,6 +81,8 @@ class Preparation:
         except NotPrepared:
             pass
         job, mine = self._job(key, work)
+        if self.wait <= 0:  # never wait: the answer is the next request's, however quick the work
+            raise Preparing
         try:
             result: T = job.result(timeout=self.wait)
         except FutureTimeout:

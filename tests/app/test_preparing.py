@@ -149,3 +149,22 @@ def test_an_answer_is_encoded_once_per_revision(store: GraphStore, apps: tuple[T
     store.write(a_local_motor_maker())
     after = client.get(GAPS, params={"size": 3})
     assert after.content != first.content and cache.encoded_size[0] == 1  # the old revision's answers are gone
+
+
+def test_waiting_0_s_answers_preparing_even_when_the_work_is_instant() -> None:
+    """``wait=0`` never hands back a result the background made meanwhile: the first answer of work
+    that was not prepared is 正在准备, however quickly the worker thread finished it (CI saw a 200)."""
+    from app.readmodel.graph_cache import GraphCache
+    from app.readmodel.preparing import Preparation, Preparing
+    from stores.embedded import EmbeddedStore
+
+    store = EmbeddedStore(":memory:")
+    store.ensure_schema()
+    cache = GraphCache(store)
+    preparation = Preparation(cache, wait=0.0)
+    for attempt in range(50):
+        key = ("instant", attempt)
+        with pytest.raises(Preparing):
+            preparation.run(key, lambda key=key: cache.memo(key, lambda: 1))
+        preparation.finish(key, timeout=5)
+        assert preparation.run(key, lambda key=key: cache.memo(key, lambda: 2)) == 1  # kept from the background
