@@ -20,9 +20,19 @@ STATUS_COLOURS = {"缺链": "#d62728", "弱链": "#ff9f1c", "延链": "#9467bd",
 
 
 def ordered_chains(cache: GraphCache) -> list[dict[str, Any]]:
-    """The chains in the plan's order."""
+    """The chains in the plan's order, read from the graph's chain nodes alone (its ``Chain`` range),
+    not a walk over every node: pages call it several times a request.
+
+    >>> from queries.compact import CompactGraph
+    >>> graph = CompactGraph.from_records([{"id": "chain:b", "label": "Chain", "name": "乙", "plan_order": 2},
+    ...     {"id": "ent:x", "label": "Enterprise", "name": "某企业"},
+    ...     {"id": "chain:a", "label": "Chain", "name": "甲", "plan_order": 1}], [])
+    >>> [chain["name"] for chain in ordered_chains(type("Cache", (), {"graph": lambda self: graph})())]
+    ['甲', '乙']
+    """
     graph = cache.graph()
-    chains = [{"id": node, **attrs} for node, attrs in graph.nodes(data=True) if attrs.get("label") == "Chain"]
+    start, stop = graph.label_range("Chain")
+    chains = [{"id": node, **graph.nodes[node]} for node in graph.ids[start:stop]]
     return sorted(chains, key=lambda chain: (chain.get("plan_order") or 99, chain["id"]))
 
 
