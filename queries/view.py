@@ -345,7 +345,15 @@ class ChainView:
 
         Such a supply is never sole-sourced, and never lost whole when its known suppliers fail.
         """
-        return unnamed_part(self.supply_links(customer, product))
+        key = (customer, product)
+        found = self._unnamed.get(key)
+        if found is None:
+            found = self._unnamed[key] = unnamed_part(self.supply_links(customer, product))
+        return found
+
+    @cached_property
+    def _unnamed(self) -> dict[tuple[str, str], float]:
+        return {}
 
     def local_sourcing_share(self, customer: str, product: str) -> float | None:
         """The part of the customer's supply of ``product`` that comes from local suppliers (None: no supply)."""

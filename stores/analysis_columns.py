@@ -136,6 +136,8 @@ class ColumnsBuilder:
             values = [None if v is None else convert(v) for v in values]
         kinds = set(map(type, values))
         strings = self._strings
+        if kinds <= _NONE:  # unset everywhere (a field the data does not use)
+            return values
         if kinds <= _TEXT:  # strings (and None, kept as None): one object per equal string, in C
             return list(map(strings.setdefault, values, values))
         if not kinds & _SHARED:  # numbers, booleans: as they are
@@ -234,6 +236,7 @@ def _sorted_columns(rows: list[tuple[Any, ...]], chunks: list[Sequence[Sequence[
     return columns
 
 
+_NONE = frozenset({type(None)})
 _TEXT = frozenset({str, type(None)})
 _SHARED = frozenset({str, list, tuple})
 
