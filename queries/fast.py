@@ -56,11 +56,23 @@ class SimpleNetwork:
     ((0, 1),)
     """
 
-    def __init__(self, names: Sequence[str], edges: Iterable[tuple[int, int]]) -> None:
+    def __init__(self, names: Sequence[str], edges: Iterable[tuple[int, int]] | np.ndarray) -> None:
         self.names: tuple[str, ...] = tuple(names)
-        self.index: dict[str, int] = {name: i for i, name in enumerate(self.names)}
-        pairs = np.fromiter(chain.from_iterable(edges), dtype=np.int64).reshape(-1, 2)
-        self.edges: tuple[tuple[int, int], ...] = _distinct_pairs(pairs[pairs[:, 0] != pairs[:, 1]])
+        if isinstance(edges, np.ndarray):  # an (m, 2) array of vertex numbers
+            pairs = edges.astype(np.int64, copy=False).reshape(-1, 2)
+        else:
+            pairs = np.fromiter(chain.from_iterable(edges), dtype=np.int64).reshape(-1, 2)
+        self.pairs: np.ndarray = _distinct_rows(pairs[pairs[:, 0] != pairs[:, 1]])  # the edges, sorted
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Name → vertex number."""
+        return {name: i for i, name in enumerate(self.names)}
+
+    @cached_property
+    def edges(self) -> tuple[tuple[int, int], ...]:
+        """The edges as (source, target) number pairs, sorted."""
+        return tuple(zip(self.pairs[:, 0].tolist(), self.pairs[:, 1].tolist(), strict=True))
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]], nodes: Iterable[str] = ()) -> SimpleNetwork:
@@ -76,20 +88,19 @@ class SimpleNetwork:
     @cached_property
     def undirected_edges(self) -> tuple[tuple[int, int], ...]:
         """The edges with directions dropped and parallels merged, each as (smaller, larger)."""
-        pairs = np.array(self.edges, dtype=np.int64).reshape(-1, 2)
-        return _distinct_pairs(np.sort(pairs, axis=1))
+        return _distinct_pairs(np.sort(self.pairs, axis=1))
 
     @cached_property
     def igraph_directed(self) -> igraph.Graph:
         import igraph
 
-        return igraph.Graph(n=len(self.names), edges=list(self.edges), directed=True)
+        return igraph.Graph(n=len(self.names), edges=self.edges, directed=True)
 
     @cached_property
     def igraph_undirected(self) -> igraph.Graph:
         import igraph
 
-        return igraph.Graph(n=len(self.names), edges=list(self.undirected_edges), directed=False)
+        return igraph.Graph(n=len(self.names), edges=self.undirected_edges, directed=False)
 
     @cached_property
     def networkx_reversed(self) -> nx.DiGraph:
@@ -112,12 +123,21 @@ def _distinct_pairs(pairs: np.ndarray) -> tuple[tuple[int, int], ...]:
     >>> _distinct_pairs(np.array([[1, 0], [0, 2], [1, 0]]))
     ((0, 2), (1, 0))
     """
+    rows = _distinct_rows(pairs)
+    return tuple(zip(rows[:, 0].tolist(), rows[:, 1].tolist(), strict=True))
+
+
+def _distinct_rows(pairs: np.ndarray) -> np.ndarray:
+    """The distinct rows of an (m, 2) array of vertex numbers, sorted (by the first, then the second).
+
+    >>> _distinct_rows(np.array([[1, 0], [0, 2], [1, 0]])).tolist()
+    [[0, 2], [1, 0]]
+    """
     if not len(pairs):
-        return ()
+        return np.zeros((0, 2), dtype=np.int64)
     base = int(pairs.max()) + 1
-    codes = np.unique(pairs[:, 0] * base + pairs[:, 1])  # sorted: by the first vertex, then the second
-    first, second = np.divmod(codes, base)
-    return tuple(zip(first.tolist(), second.tolist(), strict=True))
+    codes = np.unique(pairs[:, 0] * base + pairs[:, 1])
+    return np.stack(np.divmod(codes, base), axis=1)
 
 
 # -- dominators ---------------------------------------------------------------------------------
@@ -367,7 +387,7 @@ def cut_structure(net: SimpleNetwork, *, backend: Backend = "igraph") -> tuple[l
     # The block-vertex forest (vertex v is node v, block b node n + b), every component hung from one
     # extra node (n + count) by its first vertex, so one breadth-first search orders them all.
     top = n + count
-    forest = igraph.Graph(n=top + 1, edges=np.stack([members, owner], axis=1).tolist())
+    forest = igraph.Graph(n=top + 1, edges=list(zip(members.tolist(), owner.tolist(), strict=True)))  # tuples: igraph reads them fastest
     membership = np.array(forest.connected_components().membership)
     in_block = np.unique(members)
     _, first = np.unique(membership[in_block], return_index=True)
