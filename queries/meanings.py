@@ -156,8 +156,9 @@ def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
         return {}
     if len(links) == 1 and float("inf") not in (links[0].share, links[0].amount_wan):  # one link (the rule below, shortened): all of
         share = links[0].share  # the supply, or the part its share names when that leaves the rest unnamed
-        named = share is not None and share > 0 and unnamed_part(links)
-        return {links[0].supplier: float(share) if named else 1.0}
+        if share is not None and share > 0 and unnamed_part(links):
+            return {links[0].supplier: float(share)}
+        return {links[0].supplier: 1.0}
     values: list[float] | None = None
     by_share = False
     for field_name in ("share", "amount_wan"):

@@ -487,7 +487,8 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
     parts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     buyers: dict[str, int] = defaultdict(int)
     abroad_by_buyer: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    supply, weights, places, empty = view.supply, view.weights, view.places, {}
+    supply, weights, places = view.supply, view.weights, view.places
+    empty: dict[str, Any] = {}
     for enterprise in view.local_enterprises:
         for product in supply.get(enterprise, empty):
             buyers[product] += 1
