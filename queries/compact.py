@@ -65,6 +65,9 @@ class Column:
         elif kinds == {float}:
             self.kind = "float"
             self.array = np.array(values, dtype=np.float64)  # None becomes NaN
+        elif not kinds:  # unset everywhere
+            self.kind = "code"
+            self.array = np.full(len(values), -1, dtype=np.int32)
         elif kinds <= {str, tuple}:
             self.kind = "code"
             distinct = dict.fromkeys(values)  # in order of first appearance

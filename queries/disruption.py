@@ -37,7 +37,7 @@ import networkx as nx
 
 from queries.collector import pausing_gc
 from queries.labels import LabelledReport, Record, labelled
-from queries.meanings import input_key
+from queries.meanings import OWN_OUTPUT
 from queries.memberships import memberships
 from queries.places import located_in
 from queries.view import ChainView, chain_view
@@ -169,22 +169,24 @@ def propagate(view: ChainView, removed: Iterable[str]) -> dict[str, frozenset[st
     down: dict[str, set[str]] = {e: set() for e in removed}
     up_links: dict[tuple[str, str], int] = {}  # links still up, per (customer, input) reached so far
     supply, customers, required, no_required = view.supply, view.customers, view.required_inputs, frozenset[str]()
+    unregistered, get_left = view.unregistered_share, up_links.get
     queue = list(down)
     while queue:
         for link in customers.get(queue.pop(), ()):
-            product = input_key(link)
-            pair = (link.customer, product)
-            left = up_links.get(pair)
-            left = up_links[pair] = (len(supply[link.customer][product]) if left is None else left) - 1
-            if left or product not in required.get(link.customer, no_required):
+            customer = link.customer
+            product = link.product or OWN_OUTPUT + link.supplier  # input_key
+            pair = (customer, product)
+            left = get_left(pair)
+            left = up_links[pair] = (len(supply[customer][product]) if left is None else left) - 1
+            if left or product not in required.get(customer, no_required):
                 continue
-            if view.unregistered_share(link.customer, product) > 0:  # suppliers not in the data go on
+            if unregistered(customer, product) > 0:  # suppliers not in the data go on
                 continue
-            if link.customer not in down:
-                down[link.customer] = {product}
-                queue.append(link.customer)
-            elif link.customer not in removed:
-                down[link.customer].add(product)
+            if customer not in down:
+                down[customer] = {product}
+                queue.append(customer)
+            elif customer not in removed:
+                down[customer].add(product)
     return {e: frozenset(lost) for e, lost in sorted(down.items())}
 
 

@@ -56,11 +56,23 @@ class SimpleNetwork:
     ((0, 1),)
     """
 
-    def __init__(self, names: Sequence[str], edges: Iterable[tuple[int, int]]) -> None:
+    def __init__(self, names: Sequence[str], edges: Iterable[tuple[int, int]] | np.ndarray) -> None:
         self.names: tuple[str, ...] = tuple(names)
-        self.index: dict[str, int] = {name: i for i, name in enumerate(self.names)}
-        pairs = np.fromiter(chain.from_iterable(edges), dtype=np.int64).reshape(-1, 2)
-        self.edges: tuple[tuple[int, int], ...] = _distinct_pairs(pairs[pairs[:, 0] != pairs[:, 1]])
+        if isinstance(edges, np.ndarray):  # an (m, 2) array of vertex numbers
+            pairs = edges.astype(np.int64, copy=False).reshape(-1, 2)
+        else:
+            pairs = np.fromiter(chain.from_iterable(edges), dtype=np.int64).reshape(-1, 2)
+        self.pairs: np.ndarray = _distinct_rows(pairs[pairs[:, 0] != pairs[:, 1]])  # the edges, sorted
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Name → vertex number."""
+        return {name: i for i, name in enumerate(self.names)}
+
+    @cached_property
+    def edges(self) -> tuple[tuple[int, int], ...]:
+        """The edges as (source, target) number pairs, sorted."""
+        return tuple(zip(self.pairs[:, 0].tolist(), self.pairs[:, 1].tolist(), strict=True))
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]], nodes: Iterable[str] = ()) -> SimpleNetwork:
@@ -76,20 +88,19 @@ class SimpleNetwork:
     @cached_property
     def undirected_edges(self) -> tuple[tuple[int, int], ...]:
         """The edges with directions dropped and parallels merged, each as (smaller, larger)."""
-        pairs = np.array(self.edges, dtype=np.int64).reshape(-1, 2)
-        return _distinct_pairs(np.sort(pairs, axis=1))
+        return _distinct_pairs(np.sort(self.pairs, axis=1))
 
     @cached_property
     def igraph_directed(self) -> igraph.Graph:
         import igraph
 
-        return igraph.Graph(n=len(self.names), edges=list(self.edges), directed=True)
+        return igraph.Graph(n=len(self.names), edges=self.edges, directed=True)
 
     @cached_property
     def igraph_undirected(self) -> igraph.Graph:
         import igraph
 
-        return igraph.Graph(n=len(self.names), edges=list(self.undirected_edges), directed=False)
+        return igraph.Graph(n=len(self.names), edges=self.undirected_edges, directed=False)
 
     @cached_property
     def networkx_reversed(self) -> nx.DiGraph:
@@ -112,12 +123,21 @@ def _distinct_pairs(pairs: np.ndarray) -> tuple[tuple[int, int], ...]:
     >>> _distinct_pairs(np.array([[1, 0], [0, 2], [1, 0]]))
     ((0, 2), (1, 0))
     """
+    rows = _distinct_rows(pairs)
+    return tuple(zip(rows[:, 0].tolist(), rows[:, 1].tolist(), strict=True))
+
+
+def _distinct_rows(pairs: np.ndarray) -> np.ndarray:
+    """The distinct rows of an (m, 2) array of vertex numbers, sorted (by the first, then the second).
+
+    >>> _distinct_rows(np.array([[1, 0], [0, 2], [1, 0]])).tolist()
+    [[0, 2], [1, 0]]
+    """
     if not len(pairs):
-        return ()
+        return np.zeros((0, 2), dtype=np.int64)
     base = int(pairs.max()) + 1
-    codes = np.unique(pairs[:, 0] * base + pairs[:, 1])  # sorted: by the first vertex, then the second
-    first, second = np.divmod(codes, base)
-    return tuple(zip(first.tolist(), second.tolist(), strict=True))
+    codes = np.unique(pairs[:, 0] * base + pairs[:, 1])
+    return np.stack(np.divmod(codes, base), axis=1)
 
 
 # -- dominators ---------------------------------------------------------------------------------
@@ -332,7 +352,8 @@ def cut_structure(net: SimpleNetwork, *, backend: Backend = "igraph") -> tuple[l
     """Articulation points and bridges with the sizes of the parts their removal leaves.
 
     Built from the biconnected blocks through the block-vertex tree (one tree node per vertex and
-    per block, a vertex joined to each block it lies in), so it costs one pass after the blocks.
+    per block, a vertex joined to each block it lies in), so it costs one pass after the blocks: the
+    tree's order comes from igraph, the sizes below each tree node from one loop over it.
 
     Examples
     --------
@@ -343,52 +364,63 @@ def cut_structure(net: SimpleNetwork, *, backend: Backend = "igraph") -> tuple[l
     >>> [(b.u, b.v, b.u_side, b.v_side) for b in links]
     [('c', 'd', 3, 2), ('d', 'e', 4, 1)]
     """
-    blocks = biconnected_blocks(net, backend=backend)
+    import igraph
+
+    _check_backend(backend)
     n = len(net.names)
-    member_of: list[list[int]] = [[] for _ in range(n)]
-    for b, block in enumerate(blocks):
-        for vertex in block:
-            member_of[vertex].append(b)
-    # Tree nodes: vertex v is v, block b is n + b; the block-vertex graph is a forest. Iterative DFS
-    # from every vertex that lies in a block; parent -2 = not reached yet, -1 = root.
-    parent = [-2] * (n + len(blocks))
-    root_of = [0] * (n + len(blocks))
-    order: list[int] = []
-    for start in range(n):
-        if not member_of[start] or parent[start] != -2:
-            continue
-        parent[start], root_of[start] = -1, start
-        stack = [start]
-        while stack:
-            node = stack.pop()
-            order.append(node)
-            for other in ([b + n for b in member_of[node]] if node < n else blocks[node - n]):
-                if parent[other] == -2:
-                    parent[other], root_of[other] = node, start
-                    stack.append(other)
-    weight = [1] * n + [0] * len(blocks)
-    for node in reversed(order):
-        if parent[node] >= 0:
-            weight[parent[node]] += weight[node]
+    if backend == "igraph":  # each block's spanning-tree edges (the C call), turned into vertices by numpy
+        graph = net.igraph_undirected
+        trees = igraph.GraphBase.biconnected_components(graph, False)
+        ends = np.array(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        edge_ids = np.fromiter(chain.from_iterable(trees), dtype=np.int64)
+        block_of_edge = np.repeat(np.arange(len(trees), dtype=np.int64), [len(tree) for tree in trees])
+        codes = np.unique((block_of_edge[:, None] * n + ends[edge_ids]).ravel())  # (block, vertex), sorted
+        count, members = len(trees), codes % n
+        block_of = codes // n
+    else:
+        blocks = [sorted(block) for block in nx.biconnected_components(net.networkx_undirected)]
+        count = len(blocks)
+        members = np.fromiter(chain.from_iterable(blocks), dtype=np.int64)
+        block_of = np.repeat(np.arange(count, dtype=np.int64), [len(block) for block in blocks])
+    sizes = np.bincount(block_of, minlength=count)
+    owner = block_of + n  # tree node of each member's block
+    # The block-vertex forest (vertex v is node v, block b node n + b), every component hung from one
+    # extra node (n + count) by its first vertex, so one breadth-first search orders them all.
+    top = n + count
+    forest = igraph.Graph(n=top + 1, edges=list(zip(members.tolist(), owner.tolist(), strict=True)))  # tuples: igraph reads them fastest
+    membership = np.array(forest.connected_components().membership)
+    in_block = np.unique(members)
+    _, first = np.unique(membership[in_block], return_index=True)
+    roots = in_block[first]
+    forest.add_edges([(top, root) for root in roots.tolist()])
+    order, _, parents = forest.bfs(top)
+    weight = [1] * n + [0] * (count + 1)
+    for node in reversed(order[1:]):
+        weight[parents[node]] += weight[node]
+    weights, parent = np.array(weight, dtype=np.int64), np.array(parents, dtype=np.int64)
+    root_of = np.zeros(int(membership.max()) + 1, dtype=np.int64)
+    root_of[membership[roots]] = roots
+    totals = weights[root_of[membership]]  # the size of each node's component (a component's root holds it all)
     names = net.names
     points = []
-    for vertex in range(n):
-        if len(member_of[vertex]) < 2:
-            continue
-        total = weight[root_of[vertex]]
-        parts = [weight[b + n] for b in member_of[vertex] if parent[b + n] == vertex]
-        if parent[vertex] >= 0:
-            parts.append(total - weight[vertex])
-        points.append(CutPoint(names[vertex], total, tuple(sorted(parts))))
+    child = parent[owner] == members  # a block hanging below its member vertex: one part when the vertex goes
+    parts_of: dict[int, list[int]] = {}
+    for vertex, part in zip(members[child].tolist(), weights[owner[child]].tolist(), strict=True):
+        parts_of.setdefault(vertex, []).append(part)
+    block_count = np.bincount(members, minlength=n)
+    for vertex in np.flatnonzero(block_count >= 2).tolist():
+        parts = parts_of.get(vertex, [])
+        if parent[vertex] != top:  # the rest of its component, above it
+            parts.append(int(totals[vertex] - weights[vertex]))
+        points.append(CutPoint(names[vertex], int(totals[vertex]), tuple(sorted(parts))))
     links = []
-    for b, block in enumerate(blocks):
-        if len(block) != 2:
-            continue
-        p = parent[b + n]
-        (q,) = block - {p}
-        total = weight[root_of[p]]
-        sides = {p: total - weight[q], q: weight[q]}
-        u, v = sorted(block, key=lambda vertex: names[vertex])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if count else sizes
+    for b, start in zip(np.flatnonzero(sizes == 2).tolist(), starts[sizes == 2].tolist(), strict=True):
+        p = int(parent[n + b])
+        x, y = members[start:start + 2].tolist()
+        q = y if p == x else x
+        sides = {p: int(totals[p] - weights[q]), q: int(weights[q])}
+        u, v = sorted((x, y), key=lambda vertex: names[vertex])
         links.append(Bridge(names[u], names[v], sides[u], sides[v]))
     points.sort(key=lambda point: point.vertex)
     links.sort(key=lambda link: (link.u, link.v))

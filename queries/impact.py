@@ -124,6 +124,7 @@ class ImpactMeter:
     def __init__(self, view: ChainView) -> None:
         self.view = view
         self._down: dict[frozenset[str], Impact] = {}
+        self._spread: dict[frozenset[str], dict[str, frozenset[str]]] = {}  # propagate's answer, with or without the removed
 
     @cached_property
     def _totals(self) -> tuple[int, float]:
@@ -146,7 +147,9 @@ class ImpactMeter:
         key = frozenset(removed)
         cache_key = key | {"\0with"} if include_removed else key
         if cache_key not in self._down:
-            down = propagate(self.view, key)
+            down = self._spread.get(key)
+            if down is None:
+                down = self._spread[key] = propagate(self.view, key)
             self._down[cache_key] = self._measure(e for e in down if include_removed or e not in key)
         return self._down[cache_key]
 

@@ -146,12 +146,19 @@ def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
     {'ent:a': 0.4285714285714286, 'ent:b': 0.5714285714285715}
     >>> supply_weights([a, SupplyLink("ent:b", "ent:c", "product:x")])
     {'ent:a': 0.5, 'ent:b': 0.5}
+    >>> supply_weights([a]), supply_weights([SupplyLink("ent:a", "ent:c", "product:x", share=1.2)])
+    ({'ent:a': 0.6}, {'ent:a': 1.0})
     >>> supply_weights([SupplyLink("ent:a", "ent:c", "product:x", amount_wan=1e308),
     ...                 SupplyLink("ent:b", "ent:c", "product:x", amount_wan=1e308)])
     {'ent:a': 0.5, 'ent:b': 0.5}
     """
     if not links:
         return {}
+    if len(links) == 1 and float("inf") not in (links[0].share, links[0].amount_wan):  # one link (the rule below, shortened): all of
+        share = links[0].share  # the supply, or the part its share names when that leaves the rest unnamed
+        if share is not None and share > 0 and unnamed_part(links):
+            return {links[0].supplier: float(share)}
+        return {links[0].supplier: 1.0}
     values: list[float] | None = None
     by_share = False
     for field_name in ("share", "amount_wan"):

@@ -180,16 +180,17 @@ def sole_sources(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None
     suppliers_of: dict[str, set[str]] = defaultdict(set)
     unnamed: set[str] = set()
     empty: dict[str, Any] = {}
+    supply, required_inputs, unregistered_share = view.supply, view.required_inputs, view.unregistered_share
     for enterprise in view.local_enterprises:
-        supplied = view.supply.get(enterprise, empty)
-        required = view.required_inputs[enterprise]
+        supplied = supply.get(enterprise, empty)
+        required = required_inputs[enterprise]
         for product in sorted(required | supplied.keys()):
             links = supplied.get(product)
             if not links:
                 unsupplied.append(Unsupplied(enterprise, product))
                 continue
             suppliers = {link.supplier for link in links}
-            partly_unnamed = view.unregistered_share(enterprise, product) > 0  # other suppliers, not in the data
+            partly_unnamed = unregistered_share(enterprise, product) > 0  # other suppliers, not in the data
             if len(suppliers) == 1 and not partly_unnamed:
                 pairs.append(SoleSource(enterprise, product, links[0].supplier, product in required))
             buyers_of[product].append(enterprise)
@@ -486,13 +487,16 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
     parts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     buyers: dict[str, int] = defaultdict(int)
     abroad_by_buyer: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    supply, weights, places = view.supply, view.weights, view.places
+    empty: dict[str, Any] = {}
     for enterprise in view.local_enterprises:
-        for product in view.supply.get(enterprise, {}):
+        for product in supply.get(enterprise, empty):
             buyers[product] += 1
             abroad = 0.0
-            for supplier, weight in view.weights(enterprise, product).items():
-                parts[product][supplier] += weight
-                if view.geography(supplier) == FOREIGN:
+            product_parts = parts[product]
+            for supplier, weight in weights(enterprise, product).items():
+                product_parts[supplier] += weight
+                if places[supplier] == FOREIGN:  # view.geography
                     abroad += weight
             if abroad > 0:
                 abroad_by_buyer[product].append((enterprise, round(abroad, 4)))

@@ -44,6 +44,7 @@ from operator import attrgetter
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from queries.chains import chain_scope
 from queries.collector import gc_paused
@@ -345,7 +346,15 @@ class ChainView:
 
         Such a supply is never sole-sourced, and never lost whole when its known suppliers fail.
         """
-        return unnamed_part(self.supply_links(customer, product))
+        key = (customer, product)
+        found = self._unnamed.get(key)
+        if found is None:
+            found = self._unnamed[key] = unnamed_part(self.supply_links(customer, product))
+        return found
+
+    @cached_property
+    def _unnamed(self) -> dict[tuple[str, str], float]:
+        return {}
 
     def local_sourcing_share(self, customer: str, product: str) -> float | None:
         """The part of the customer's supply of ``product`` that comes from local suppliers (None: no supply)."""
@@ -383,9 +392,9 @@ class ChainView:
     def network(self) -> SimpleNetwork:
         """The supply network: every enterprise in scope, an edge supplier → customer per trading pair."""
         index = {enterprise: i for i, enterprise in enumerate(self.enterprises)}
-        suppliers = map(index.__getitem__, map(attrgetter("supplier"), self.links))
-        customers = map(index.__getitem__, map(attrgetter("customer"), self.links))
-        return SimpleNetwork(self.enterprises, zip(suppliers, customers, strict=True))
+        ends = [np.fromiter(map(index.__getitem__, map(attrgetter(end), self.links)), dtype=np.int64, count=len(self.links))
+                for end in ("supplier", "customer")]
+        return SimpleNetwork(self.enterprises, np.stack(ends, axis=1))
 
     # -- simulation --------------------------------------------------------------------------
 

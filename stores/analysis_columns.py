@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
-from operator import is_not, itemgetter
+from operator import ge, is_not
 from typing import Any
 
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
@@ -122,6 +122,7 @@ class ColumnsBuilder:
     def __init__(self, convert: Mapping[str, Callable[[Any], Any]] | None = None) -> None:
         self._convert = convert or {}  # field → how a store's value becomes the property's (applied to set values)
         self._nodes: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        self._node_chunks: dict[str, list[Sequence[Sequence[Any]]]] = defaultdict(list)  # per label: chunks of columns
         self._rels: dict[str, list[Sequence[Sequence[Any]]]] = defaultdict(list)  # per type: chunks of columns
         self._strings: dict[Any, Any] = {}
         self._ids: list[str] | None = None
@@ -135,6 +136,8 @@ class ColumnsBuilder:
             values = [None if v is None else convert(v) for v in values]
         kinds = set(map(type, values))
         strings = self._strings
+        if kinds <= _NONE:  # unset everywhere (a field the data does not use)
+            return values
         if kinds <= _TEXT:  # strings (and None, kept as None): one object per equal string, in C
             return list(map(strings.setdefault, values, values))
         if not kinds & _SHARED:  # numbers, booleans: as they are
@@ -145,14 +148,17 @@ class ColumnsBuilder:
     def add_nodes(self, label: str, rows: Iterable[tuple[Any, ...]]) -> None:
         self._nodes[label].extend(rows)
 
+    def add_node_columns(self, label: str, columns: Sequence[Sequence[Any]]) -> None:
+        """Nodes given as columns ``[ids, *values]`` (as ``add_nodes``'s rows, transposed)."""
+        self._node_chunks[label].append(columns)
+
     def nodes_done(self) -> dict[str, int]:
         """Number the nodes; returns id → number (for the readers to map relationship ends)."""
         ids: list[str] = []
         for label in NODE_LABELS:
-            rows = sorted(self._nodes.pop(label, []), key=itemgetter(0))
-            if not rows:
+            columns = _sorted_columns(self._nodes.pop(label, []), self._node_chunks.pop(label, []))
+            if not columns or not columns[0]:
                 continue
-            columns = list(zip(*rows, strict=True))
             names = COLUMNS.get(label)
             if names is None:
                 fields = {WHOLE: list(columns[1])}
@@ -174,10 +180,15 @@ class ColumnsBuilder:
         """Relationship rows ``(src id, dst id, key, *values)`` as a store reads them: their ends
         numbered, the rows whose target is not a numbered node (outside the chain's part) left out;
         their source must be one."""
+        if rows:
+            self.add_store_rel_columns(rel_type, list(zip(*rows, strict=True)))
+
+    def add_store_rel_columns(self, rel_type: str, columns: Sequence[Sequence[Any]]) -> None:
+        """``add_store_rels`` of rows given as columns ``[src ids, dst ids, keys, *values]``."""
         assert self._ids is not None, "nodes_done() first"
-        if not rows:
+        if not columns or not columns[0]:
             return
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        columns = list(columns)
         targets = list(map(self._index.get, columns[1]))
         if None in targets:
             keep = list(map(is_not, targets, repeat(None)))
@@ -204,6 +215,28 @@ class ColumnsBuilder:
         return AnalysisColumns(self._ids, self._node_columns, rels)
 
 
+def _sorted_columns(rows: list[tuple[Any, ...]], chunks: list[Sequence[Sequence[Any]]]) -> list[list[Any]]:
+    """The nodes of ``rows`` and of the column ``chunks`` as columns, sorted by id (the first column).
+
+    >>> _sorted_columns([("b", 2)], [[["c", "a"], [3, 1]]])
+    [['a', 'b', 'c'], [1, 2, 3]]
+    """
+    if chunks and not rows and len(chunks) == 1:
+        columns = [list(column) for column in chunks[0]]
+    else:
+        columns = [list(column) for column in zip(*rows, strict=True)] if rows else []
+        for chunk in chunks:
+            columns = [[*mine, *theirs] for mine, theirs in zip(columns, chunk, strict=True)] if columns else [list(c) for c in chunk]
+    if not columns or not columns[0]:
+        return []
+    ids = columns[0]
+    if any(map(ge, ids, ids[1:])):  # not already in id order (a store may read them so)
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        columns = [list(map(column.__getitem__, order)) for column in columns]
+    return columns
+
+
+_NONE = frozenset({type(None)})
 _TEXT = frozenset({str, type(None)})
 _SHARED = frozenset({str, list, tuple})
 

@@ -50,7 +50,7 @@ from stores.base import (
 )
 from stores.common import check_window, checked_rel_types, chunks, staged_rows
 from stores.embedded_columns import read_analysis_columns
-from stores.embedded_typed import ensure_typed_columns
+from stores.embedded_typed import COVERING_INDEXES, ensure_covering_indexes, ensure_typed_columns
 
 _CHUNK = 900  # stays under SQLite's limit on host parameters per statement
 BULK_MIN_ITEMS = 50_000
@@ -226,6 +226,7 @@ class EmbeddedStore(GraphStore):
                 if column not in {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}:
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER")
             ensure_typed_columns(self._db)  # the analysis fields as columns (stores.embedded_typed)
+            ensure_covering_indexes(self._db)  # … and indexes that hold them (stores.embedded_typed)
 
     def write(self, batch: WriteBatch, *, pending: int | None = None) -> None:
         # in key order, B-tree inserts touch far fewer pages; the sort is stable, so of two rows with
@@ -407,7 +408,8 @@ class EmbeddedStore(GraphStore):
     @contextmanager
     def bulk_load(self, expected_items: int) -> Iterator[None]:
         """Many batches follow: when they are many more than the relationships stored, drop the
-        relationship lookup indexes now and build them once at the end, from the whole table.
+        relationship lookup indexes and the covering indexes of the analysis columns
+        (``stores.embedded_typed``) now and build them once at the end, from the whole table.
 
         Each batch stays atomic and visible at once; lookups by relationship end are slower until
         the end. A crash in between leaves no harm: ``ensure_schema`` builds missing indexes.
@@ -416,7 +418,7 @@ class EmbeddedStore(GraphStore):
             if self._bulk_loads == 0 and expected_items >= BULK_MIN_ITEMS:
                 stored = self._db.execute("SELECT count(*) FROM rels").fetchone()[0]
                 if expected_items > stored:
-                    for name in SQLITE_DEFERRABLE_INDEXES:
+                    for name in [*SQLITE_DEFERRABLE_INDEXES, *COVERING_INDEXES]:
                         self._db.execute(f"DROP INDEX IF EXISTS {name}")
             self._bulk_loads += 1
         try:
@@ -427,6 +429,7 @@ class EmbeddedStore(GraphStore):
                 if self._bulk_loads == 0:
                     for statement in SQLITE_DEFERRABLE_INDEXES.values():
                         self._db.execute(statement)
+                    ensure_covering_indexes(self._db)
 
     def delete_nodes(self, ids: Sequence[str]) -> int:
         deleted = 0

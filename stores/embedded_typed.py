@@ -10,6 +10,12 @@ SQLite cannot add a stored column to a table, so each table is copied into one t
 one transaction, its indexes made again. The graph's meaning does not change (``SCHEMA_VERSION``
 stays, and backups of either layout restore into the other).
 
+Two partial **covering indexes** (``COVERING_INDEXES``) hold, for the enterprises and for the SUPPLIES
+links, every column the analyses read (and ``imp``, for the visibility check), so a chain's rows are
+read from the index alone, without a lookup of the table row (its JSON) each. ``ensure_covering_indexes``
+makes them on a file that lacks them (called from ``EmbeddedStore.ensure_schema``, after the typed
+columns exist); a bulk load drops them and builds them once at its end, as the lookup indexes.
+
 >>> import sqlite3
 >>> from stores.embedded import SQLITE_SCHEMA
 >>> db = sqlite3.connect(":memory:", isolation_level=None); _ = db.executescript(SQLITE_SCHEMA)
@@ -19,6 +25,8 @@ stays, and backups of either layout restore into the other).
 ...                "'{\\"product\\": \\"product:x\\", \\"share\\": 0.5}')")
 >>> db.execute("SELECT p_product, p_share, p_amount_wan FROM rels").fetchone()
 ('product:x', 0.5, None)
+>>> ensure_covering_indexes(db), sorted(covering_indexes(db)) == sorted(COVERING_INDEXES), ensure_covering_indexes(db)
+(True, True, False)
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ NODE_FIELDS = tuple(name for name in ENTERPRISE_FIELDS if name != "name")  # the
 REL_FIELDS = SUPPLY_FIELDS
 TYPED_LABEL = "Enterprise"
 TYPED_TYPE = "SUPPLIES"
+NUMERIC_FIELDS = frozenset(name for name, kind in SQL_TYPES.items() if kind != "TEXT")
+"""Fields whose typed column has numeric affinity (it may hold REALs: read as such, never through JSON text)."""
 
 
 def column_name(field: str) -> str:
@@ -104,3 +114,32 @@ def ensure_typed_columns(db: sqlite3.Connection) -> bool:
         db.execute("ROLLBACK")
         raise
     return True
+
+
+def _covering(table: str, name: str, keys: tuple[str, ...], fields: tuple[str, ...], where: str) -> str:
+    columns = ", ".join([*keys, *(column_name(f) for f in fields), "imp"])
+    return f"CREATE INDEX IF NOT EXISTS {name} ON {table}({columns}) WHERE {where}"
+
+
+COVERING_INDEXES = {
+    "nodes_enterprise_columns": _covering("nodes", "nodes_enterprise_columns", ("id", "name"), NODE_FIELDS, f"label = '{TYPED_LABEL}'"),
+    "rels_supplies_columns": _covering("rels", "rels_supplies_columns", ("src", "dst", "key"), REL_FIELDS, f"type = '{TYPED_TYPE}'"),
+}
+"""Name → statement of the partial indexes that cover the analysis columns (see the module): enterprises
+by id, SUPPLIES links by source."""
+COVERING_INDEX_OF = {"nodes": "nodes_enterprise_columns", "rels": "rels_supplies_columns"}
+
+
+def covering_indexes(db: sqlite3.Connection) -> set[str]:
+    """The covering indexes the file has (none while a bulk load has dropped them)."""
+    marks = ",".join("?" * len(COVERING_INDEXES))
+    return {row[0] for row in db.execute(
+        f"SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ({marks})", tuple(COVERING_INDEXES))}
+
+
+def ensure_covering_indexes(db: sqlite3.Connection) -> bool:
+    """Make the covering indexes the file lacks (the typed columns must exist); True when it made one."""
+    missing = [statement for name, statement in COVERING_INDEXES.items() if name not in covering_indexes(db)]
+    for statement in missing:
+        db.execute(statement)
+    return bool(missing)

@@ -8,11 +8,11 @@ import json
 import sqlite3
 from pathlib import Path
 
-from graph_schema import Enterprise, Supplies
+from graph_schema import Enterprise, Produces, Supplies
 from stores.base import GraphStore, WriteBatch
 from stores.embedded import SQLITE_SCHEMA, EmbeddedStore
 from stores.embedded_columns import read_analysis_columns
-from stores.embedded_typed import NODE_FIELDS, REL_FIELDS, column_name, has_typed_columns
+from stores.embedded_typed import COVERING_INDEXES, NODE_FIELDS, REL_FIELDS, column_name, has_typed_columns
 from tests.contract.sample import LEAD_CODE, sample_batch
 from tests.contract.test_analysis_columns import CHAINS, normalised, observed_batch
 
@@ -91,3 +91,34 @@ def test_a_file_of_an_earlier_version_gains_the_typed_columns(tmp_path: Path) ->
         assert {row[1] for row in db.execute("PRAGMA index_list(rels)")} >= {"rels_src", "rels_dst"}
         assert {row[1] for row in db.execute("PRAGMA index_list(nodes)")} >= {"nodes_label"}
         db.close()
+
+
+def test_covering_indexes_read_what_the_tables_hold(tmp_path: Path) -> None:
+    """The enterprises and SUPPLIES links read through their covering indexes are those of the tables,
+    a pending import's rows hidden; without the indexes (a bulk load drops them) the same."""
+    path = tmp_path / "store.sqlite"
+    store = EmbeddedStore(path)
+    store.ensure_schema()
+    store.write(sample_batch())
+    store.write(observed_batch())
+    db = sqlite3.connect(path)
+    assert {row[1] for row in db.execute("PRAGMA index_list(rels)")} >= {"rels_supplies_columns"}
+    assert {row[1] for row in db.execute("PRAGMA index_list(nodes)")} >= {"nodes_enterprise_columns"}
+    db.close()
+    read = [normalised(store.analysis_columns(chain)) for chain in CHAINS]
+    assert read == [normalised(GraphStore.analysis_columns(store, chain)) for chain in CHAINS]
+    number = store.begin_import("测试", "test", is_live=lambda record: True)
+    store.write(WriteBatch(
+        nodes=[Enterprise(id="ent:pending", name="待发布企业", local=True, revenue_yi=2.0)],
+        relationships=[Produces(src="ent:pending", dst="product:cathode"),
+                       Supplies(src="ent:pending", dst=LEAD_CODE, product="product:cathode", share=0.1)],
+    ), pending=number)
+    assert [normalised(store.analysis_columns(chain)) for chain in CHAINS] == read
+    store.rollback_import(number)
+    db = sqlite3.connect(path)
+    for name in COVERING_INDEXES:
+        db.execute(f"DROP INDEX {name}")
+    db.commit()
+    db.close()
+    assert [normalised(store.analysis_columns(chain)) for chain in CHAINS] == read
+    store.close()

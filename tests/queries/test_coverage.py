@@ -126,3 +126,35 @@ def test_models_refuse_infinite_and_nan_numbers() -> None:
             Supplies(src="ent:a", dst="ent:b", product="product:x", amount_wan=bad)
         with pytest.raises(ValidationError, match="finite number"):
             Enterprise(id="ent:a", name="甲", revenue_yi=bad)
+
+
+def _weights_by_the_general_rule(links: list[SupplyLink]) -> dict[str, float]:
+    """``supply_weights`` as written before its one-link shortcut (the reference the shortcut must equal)."""
+    from queries.meanings import unnamed_part
+
+    values, by_share = None, False
+    for field_name in ("share", "amount_wan"):
+        candidate = [getattr(item, field_name) for item in links]
+        if all(value is not None for value in candidate) and sum(candidate) > 0:
+            values, by_share = [float(value) for value in candidate], field_name == "share"
+            break
+    values = values or [1.0] * len(links)
+    total = sum(values)
+    if by_share and unnamed_part(links):
+        total = 1.0
+    if total == float("inf"):
+        values = [value / max(values) for value in values]
+        total = sum(values)
+    weights: dict[str, float] = {}
+    for item, value in zip(links, values, strict=True):
+        weights[item.supplier] = weights.get(item.supplier, 0.0) + value / total
+    return weights
+
+
+@pytest.mark.parametrize("share", [None, 0.0, -0.5, 0.2, 0.99994, 0.99996, 1.0, 1.5, 1e308, float("nan"), float("inf"), 1])
+@pytest.mark.parametrize("amount", [None, 0.0, 3.5, 1e308, float("inf")])
+def test_one_link_weights_follow_the_general_rule(share: float | None, amount: float | None) -> None:
+    links = [SupplyLink("ent:a", "ent:c", "product:x", share=share, amount_wan=amount)]
+    found, expected = supply_weights(links), _weights_by_the_general_rule(links)
+    assert found.keys() == expected.keys()
+    assert all(found[k] == expected[k] or (found[k] != found[k] and expected[k] != expected[k]) for k in found)
