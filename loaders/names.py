@@ -132,7 +132,7 @@ def _one_word_basename(word: str) -> str:
     >>> _one_word_basename("南昌甲公司"), _one_word_basename("3M!!"), _one_word_basename("Ltd."), _one_word_basename("Ltd!!")
     ('南昌甲公司', '3M', 'Ltd.', 'Ltd!!')
     """
-    tail = strip_tail(word)
+    tail: str = strip_tail(word)
     if not tail or strip_punct(normalized(tail)) in _one_word_terms():
         return word
     return tail
