@@ -118,9 +118,12 @@ def is_total_or_note(cell: Any) -> bool:
     >>> is_total_or_note("合 计"), is_total_or_note("注：营业收入为2024年数据"), is_total_or_note("南昌甲公司")
     (True, True, False)
     """
-    return cell is not None and bool(
-        _TOTAL_ROW.fullmatch(fold(str(cell)).replace(" ", "")) or _NOTE_ROW.match(str(cell).strip())
-    )
+    if cell is None:
+        return False
+    text = str(cell)
+    # every total word ends in 计 or 数, and no other character folds (NFKC) into either: most cells skip the fold
+    maybe_total = "计" in text or "数" in text
+    return bool((maybe_total and _TOTAL_ROW.fullmatch(fold(text).replace(" ", ""))) or _NOTE_ROW.match(text.strip()))
 
 
 # -- codes, flags, tags ----------------------------------------------------------------------------

@@ -36,6 +36,7 @@ import unicodedata
 from functools import lru_cache
 
 from cleanco import basename  # type: ignore[import-untyped]
+from cleanco.clean import normalized, strip_punct, strip_tail  # type: ignore[import-untyped]
 
 # Chinese and Japanese legal forms (cleanco has none), longest first; removed at the end of the name
 # (repeatedly); 株式会社 also at its start.
@@ -107,11 +108,34 @@ def strip_legal_forms(name: str) -> str:
     ('Lumileds Holding', '3M')
     """
     text = " ".join(name.split())
+    if " " not in text:  # one word (every Chinese name): a set lookup gives cleanco's answer
+        return _one_word_basename(text)
     while True:
         shorter = basename(text)
         if not shorter or shorter == text:
             return text
         text = shorter
+
+
+@lru_cache(maxsize=1)
+def _one_word_terms() -> frozenset[str]:
+    """cleanco's one-word legal forms, as its ``basename`` compares them (normalised, no punctuation)."""
+    return frozenset(parts[0] for size, parts in basename.keywords["terms"] if size == 1)
+
+
+def _one_word_basename(word: str) -> str:
+    """``strip_legal_forms`` of a name without spaces, without cleanco's loop over its ~1,000 terms.
+
+    ``basename`` drops trailing symbols, then the word itself when it is a legal form (an empty
+    answer, so the loop keeps ``word``); repeated, only the trailing symbols go.
+
+    >>> _one_word_basename("南昌甲公司"), _one_word_basename("3M!!"), _one_word_basename("Ltd."), _one_word_basename("Ltd!!")
+    ('南昌甲公司', '3M', 'Ltd.', 'Ltd!!')
+    """
+    tail: str = strip_tail(word)
+    if not tail or strip_punct(normalized(tail)) in _one_word_terms():
+        return word
+    return tail
 
 
 def _is_region(text: str) -> bool:
