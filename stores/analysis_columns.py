@@ -122,7 +122,6 @@ class ColumnsBuilder:
     def __init__(self, convert: Mapping[str, Callable[[Any], Any]] | None = None) -> None:
         self._convert = convert or {}  # field → how a store's value becomes the property's (applied to set values)
         self._nodes: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        self._node_chunks: dict[str, list[Sequence[Sequence[Any]]]] = defaultdict(list)  # per label: chunks of columns
         self._rels: dict[str, list[Sequence[Sequence[Any]]]] = defaultdict(list)  # per type: chunks of columns
         self._strings: dict[Any, Any] = {}
         self._ids: list[str] | None = None
@@ -148,15 +147,11 @@ class ColumnsBuilder:
     def add_nodes(self, label: str, rows: Iterable[tuple[Any, ...]]) -> None:
         self._nodes[label].extend(rows)
 
-    def add_node_columns(self, label: str, columns: Sequence[Sequence[Any]]) -> None:
-        """Nodes given as columns ``[ids, *values]`` (as ``add_nodes``'s rows, transposed)."""
-        self._node_chunks[label].append(columns)
-
     def nodes_done(self) -> dict[str, int]:
         """Number the nodes; returns id → number (for the readers to map relationship ends)."""
         ids: list[str] = []
         for label in NODE_LABELS:
-            columns = _sorted_columns(self._nodes.pop(label, []), self._node_chunks.pop(label, []))
+            columns = _sorted_columns(self._nodes.pop(label, []))
             if not columns or not columns[0]:
                 continue
             names = COLUMNS.get(label)
@@ -215,22 +210,18 @@ class ColumnsBuilder:
         return AnalysisColumns(self._ids, self._node_columns, rels)
 
 
-def _sorted_columns(rows: list[tuple[Any, ...]], chunks: list[Sequence[Sequence[Any]]]) -> list[list[Any]]:
-    """The nodes of ``rows`` and of the column ``chunks`` as columns, sorted by id (the first column).
+def _sorted_columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """The node ``rows`` as columns, sorted by id (the first field); not sorted again when a store
+    read them in id order.
 
-    >>> _sorted_columns([("b", 2)], [[["c", "a"], [3, 1]]])
+    >>> _sorted_columns([("b", 2), ("c", 3), ("a", 1)])
     [['a', 'b', 'c'], [1, 2, 3]]
     """
-    if chunks and not rows and len(chunks) == 1:
-        columns = [list(column) for column in chunks[0]]
-    else:
-        columns = [list(column) for column in zip(*rows, strict=True)] if rows else []
-        for chunk in chunks:
-            columns = [[*mine, *theirs] for mine, theirs in zip(columns, chunk, strict=True)] if columns else [list(c) for c in chunk]
-    if not columns or not columns[0]:
+    if not rows:
         return []
+    columns = [list(column) for column in zip(*rows, strict=True)]
     ids = columns[0]
-    if any(map(ge, ids, ids[1:])):  # not already in id order (a store may read them so)
+    if any(map(ge, ids, ids[1:])):  # not already in id order
         order = sorted(range(len(ids)), key=ids.__getitem__)
         columns = [list(map(column.__getitem__, order)) for column in columns]
     return columns
