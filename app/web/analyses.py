@@ -13,11 +13,11 @@ from fastapi.responses import HTMLResponse
 from app.deps import AS_OF, CHAIN_ID
 from app.readmodel import risk_list
 from app.readmodel.graph_cache import GraphCache, dated
-from app.readmodel.lists import Place, place_choices, place_name
+from app.readmodel.lists import Place, disruption_choices, place_choices, place_name
 from app.readmodel.lookups import name_and_code, search
 from app.readmodel.preparing import prepared_page
 from app.readmodel.risk_list import RiskQuery
-from app.readmodel.workspace import candidates, critical, ordered_chains, scoped_view
+from app.readmodel.workspace import candidates, critical, holds_synthetic, ordered_chains, scoped_view
 from app.security.deps import require
 from app.web.as_of_selector import page_as_of, state_query
 from app.web.scope_selector import SCOPE_PATTERN, scope_choice
@@ -183,8 +183,7 @@ def disruption_page(
     focus = focus or None
     selected = {"enterprise": enterprise, "park": park, "district": district, "province": province, "country": country}
     cache = request.app.state.graphs
-    graph = cache.graph()
-    choices = _scope_choices(graph)
+    choices = disruption_choices(cache)
     enterprises = tuple(enterprise_by_name_or_id(cache, e.strip()) for e in enterprise if e.strip())
     scope = DisruptionScope(enterprises=enterprises, parks=tuple(p for p in park if p),
                             districts=tuple(d for d in district if d), provinces=tuple(p for p in province if p),
@@ -210,7 +209,7 @@ def disruption_page(
             [("chain", chain)] * bool(chain) + [(name, value) for name, values in selected.items() for value in values if value]
             + [("partial", "true")] * partial + [("scope", view.scope), *[("as_of", as_of)] * bool(as_of), ("format", "xlsx"), ("table", "all")]
         ),
-        "synthetic": _synthetic(graph, list(graph)[:1000]),
+        "synthetic": holds_synthetic(cache),
     })
 
 
@@ -236,24 +235,3 @@ def enterprise_by_name_or_id(cache: GraphCache, text: str) -> str:
     raise HTTPException(status_code=422, detail=(
         f"“{text}”对应 {len(names)} 家企业：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}；"
         "请写得更完整，或使用统一社会信用代码"))
-
-
-def _scope_choices(graph: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:
-    """The parks, districts, provinces and countries one can take out, for the form's lists."""
-    parks: dict[str, str] = {}
-    districts: set[str] = set()
-    provinces: set[str] = set()
-    countries: set[str] = set()
-    for node, attrs in graph.nodes(data=True):
-        if attrs.get("label") == "Park":
-            parks[node] = attrs.get("name", node)
-        elif attrs.get("label") == "Enterprise":
-            for bucket, key in ((districts, "district"), (provinces, "province"), (countries, "country")):
-                if attrs.get(key):
-                    bucket.add(attrs[key])
-    return {
-        "park": sorted(parks.items(), key=lambda item: item[1]),
-        "district": [(d, d) for d in sorted(districts)],
-        "province": [(p, p) for p in sorted(provinces)],
-        "country": [(c, c) for c in sorted(countries)],
-    }

@@ -1,6 +1,7 @@
 """The chains in the plan's order are read from the chain nodes alone: every page calls
 ``ordered_chains`` (the 关键依赖清单 page four times a request), so walking every node of a 100k
-graph there cost ~150 ms of CPU a request (docs/benchmarks.md)."""
+graph there cost ~150 ms of CPU a request (docs/benchmarks.md). The 断链推演 form's lists walk every
+node once per store revision, not once per request."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from collections.abc import Iterator
 import pytest
 
 from app.readmodel.graph_cache import GraphCache
+from app.readmodel.lists import disruption_choices
 from app.readmodel.workspace import ordered_chains
 from loaders.reference import load_reference
+from graph_schema import Enterprise
 from queries.compact import NodeView
+from stores.base import WriteBatch
 from stores.embedded import EmbeddedStore
 
 
@@ -45,3 +49,25 @@ def test_no_walk_over_every_node(cache: GraphCache, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(NodeView, "__call__", walked)
     monkeypatch.setattr(NodeView, "__iter__", walked)
     assert ordered_chains(cache) == expected
+
+
+def test_the_disruption_lists_are_walked_once_per_revision(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = EmbeddedStore(":memory:")
+    store.ensure_schema()
+    load_reference(store)
+    cache = GraphCache(store)
+    first = disruption_choices(cache)
+    parks = [name for _, name in first["park"]]
+    assert parks == sorted(parks) and len(parks) == 22 and first["province"] == [] and first["country"] == []
+
+    walks = []
+    iterate = NodeView.__call__
+    monkeypatch.setattr(NodeView, "__call__", lambda self, *a, **k: walks.append(1) or iterate(self, *a, **k))
+    assert disruption_choices(cache) == first and walks == []  # the same revision: kept
+
+    store.write(WriteBatch(nodes=[Enterprise(id="ent:seoul-cells", name="首尔电芯", country="韩国", province="首尔"),
+                                  Enterprise(id="ent:nc-pack", name="南昌电池包", local=True, province="江西省", district="南昌县")]))
+    after = disruption_choices(cache)  # an import: walked again, and the new places are offered
+    assert walks == [1]
+    assert after["country"] == [("中国", "中国"), ("韩国", "韩国")] and after["province"] == [("江西省", "江西省"), ("首尔", "首尔")]
+    assert ("南昌县", "南昌县") in after["district"] and after["park"] == first["park"]
