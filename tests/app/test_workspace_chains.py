@@ -12,8 +12,8 @@ import pytest
 from app.readmodel.graph_cache import GraphCache
 from app.readmodel.lists import disruption_choices
 from app.readmodel.workspace import ordered_chains
-from loaders.reference import load_reference
 from graph_schema import Enterprise
+from loaders.reference import load_reference
 from queries.compact import NodeView
 from stores.base import WriteBatch
 from stores.embedded import EmbeddedStore
