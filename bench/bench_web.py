@@ -301,6 +301,7 @@ def endpoints(chain: str, enterprise: str) -> list[Endpoint]:
         Endpoint("risks-page", "/risks", "page"),
         Endpoint("risks-page-3", f"/risks?chain={chain}&sort=revenue&page=3", "page"),
         Endpoint("enterprise-page", f"/enterprises/{enterprise}", "page"),
+        Endpoint("disruption-page", "/disruption", "page"),
     ]
 
 
