@@ -124,7 +124,7 @@ class ImpactMeter:
     def __init__(self, view: ChainView) -> None:
         self.view = view
         self._down: dict[frozenset[str], Impact] = {}
-        self._spread: dict[frozenset[str], dict[str, frozenset[str]]] = {}  # propagate's answer, with or without the removed
+        self._spread: dict[frozenset[str], tuple[str, ...]] = {}  # the firms propagate finds down, with or without the removed
 
     @cached_property
     def _totals(self) -> tuple[int, float]:
@@ -149,7 +149,7 @@ class ImpactMeter:
         if cache_key not in self._down:
             down = self._spread.get(key)
             if down is None:
-                down = self._spread[key] = propagate(self.view, key)
+                down = self._spread[key] = tuple(propagate(self.view, key))  # its firms only, not what each lost
             self._down[cache_key] = self._measure(e for e in down if include_removed or e not in key)
         return self._down[cache_key]
 
