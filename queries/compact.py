@@ -232,7 +232,7 @@ class CompactGraph:
     def __init__(self, columns: AnalysisColumns) -> None:
         self.graph: dict[str, Any] = {}  # graph-level attributes, as networkx's (``stores.base.OUTSIDE_NAMES``)
         self.ids: list[str] = columns.ids
-        self.index: dict[str, int] = {node_id: i for i, node_id in enumerate(self.ids)}
+        self.index: dict[str, int] = columns.index if columns.index is not None else {node_id: i for i, node_id in enumerate(self.ids)}
         n = len(self.ids)
         self.label_codes = np.zeros(n, dtype=np.int8)
         self._node_parts: list[tuple[str, _Part]] = []
@@ -376,8 +376,10 @@ class CompactGraph:
             return np.arange(len(self.ids), dtype=np.int64)
         if isinstance(node_ids, str):
             node_ids = [node_ids] if node_ids in self.index else []
-        index = self.index
-        return np.array([index[n] for n in node_ids if n in index], dtype=np.int64)
+        found = list(map(self.index.get, node_ids))
+        if None in found:  # ids not in the graph are left out
+            found = [number for number in found if number is not None]
+        return np.array(found, dtype=np.int64)
 
     def _edges(self, nbunch: Any, data: bool | str, default: Any, direction: Literal["in", "out"]) -> Iterator[tuple[Any, ...]]:
         edges = self.incident_many(self.numbers(nbunch), direction).tolist()

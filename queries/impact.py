@@ -168,7 +168,8 @@ class ImpactMeter:
         supplier was its only one for a required input."""
         view = self.view
         for product in view.required_inputs.get(customer, ()):
-            if view.suppliers(customer, product) == {supplier} and not view.unregistered_share(customer, product):
+            links = view.supply_links(customer, product)  # supplied by ``supplier`` alone
+            if links and all(link.supplier == supplier for link in links) and not view.unregistered_share(customer, product):
                 return self.down_with((customer,), include_removed=True)
         return NO_IMPACT
 
@@ -204,7 +205,8 @@ class ImpactMeter:
         view = self.view
         counts: Mapping[str, int] = self._producer_places.get(product, {})
         makers = view.producers.get(product, frozenset())
-        excluded = [view.geography(e) for e in set(excluding) if e in makers]
+        places = view.places
+        excluded = [places[e] for e in set(excluding) if e in makers]
 
         def left(place: str) -> bool:  # producers in ``place`` other than the excluded ones
             return counts.get(place, 0) - excluded.count(place) > 0

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import ge, is_not
+from types import MappingProxyType
 from typing import Any
 
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
@@ -78,6 +79,7 @@ class AnalysisColumns:
     ids: list[str]
     nodes: dict[str, NodeColumns]
     rels: dict[str, RelColumns]
+    index: dict[str, int] | None = field(default=None, compare=False, repr=False)  # id → number, when the reader made it
 
     def records(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The nodes and relationships as the records ``store.project`` builds a graph from, with only
@@ -110,7 +112,7 @@ class ColumnsBuilder:
 
     >>> builder = ColumnsBuilder()
     >>> builder.add_nodes("Enterprise", [("ent:b", "乙", *[None] * 11), ("ent:a", "甲", *[None] * 11)])
-    >>> builder.nodes_done()
+    >>> dict(builder.nodes_done())
     {'ent:a': 0, 'ent:b': 1}
     >>> builder.add_store_rels("SUPPLIES", [("ent:a", "ent:b", "k", "product:x", 0.5, *[None] * 5),
     ...                                      ("ent:b", "ent:elsewhere", "k", "product:x", None, *[None] * 5)])
@@ -156,8 +158,8 @@ class ColumnsBuilder:
             columns[1:] = [self.shared(columns[i], name) for i, name in enumerate(names, start=1)]
         self._nodes[label].append(columns)
 
-    def nodes_done(self) -> dict[str, int]:
-        """Number the nodes; returns id → number (for the readers to map relationship ends)."""
+    def nodes_done(self) -> Mapping[str, int]:
+        """Number the nodes; returns id → number (for the readers to map relationship ends; read-only)."""
         ids: list[str] = []
         for label in NODE_LABELS:
             columns = _sorted_columns(_joined(self._nodes.pop(label, [])))
@@ -172,7 +174,7 @@ class ColumnsBuilder:
             ids += self._node_columns[label].ids
         self._ids = ids
         self._index = {node_id: number for number, node_id in enumerate(ids)}
-        return dict(self._index)
+        return MappingProxyType(self._index)
 
     def add_rels(self, rel_type: str, rows: Iterable[tuple[Any, ...]]) -> None:
         assert self._ids is not None, "nodes_done() first"
@@ -224,7 +226,7 @@ class ColumnsBuilder:
             names = COLUMNS.get(rel_type)
             fields = {WHOLE: columns[1]} if names is None else dict(zip(names, columns[1:], strict=True))
             rels[rel_type] = RelColumns(rel_type, src, dst, columns[0], fields)
-        return AnalysisColumns(self._ids, self._node_columns, rels)
+        return AnalysisColumns(self._ids, self._node_columns, rels, self._index)
 
 
 def _joined(chunks: list[list[list[Any]]]) -> list[list[Any]]:
