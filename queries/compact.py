@@ -101,8 +101,11 @@ class Column:
         if self.rows is not None or self.kind == "object":
             source = self.rows if self.rows is not None else self.values
             return [source[row] for row in rows.tolist()]
-        if self.kind == "float":
-            return [None if value != value else value for value in self.array[rows].tolist()]
+        if self.kind == "float":  # one float object per distinct value (by its bits: 0.0 and -0.0 stay apart)
+            distinct, inverse = np.unique(self.array[rows].view(np.int64), return_inverse=True)
+            floats = np.empty(len(distinct) + 1, dtype=object)  # an extra slot keeps numpy from making a 2-d array
+            floats[:-1] = [None if value != value else value for value in distinct.view(np.float64).tolist()]
+            return list(floats[inverse.reshape(-1)].tolist())
         table = np.array([*(self.table if self.kind == "code" else [False, True]), None], dtype=object)
         return list(table[self.array[rows]].tolist())  # code -1 (unset) picks the last entry, None
 

@@ -346,15 +346,18 @@ class ChainView:
 
         Such a supply is never sole-sourced, and never lost whole when its known suppliers fail.
         """
-        key = (customer, product)
-        found = self._unnamed.get(key)
-        if found is None:
-            found = self._unnamed[key] = unnamed_part(self.supply_links(customer, product))
-        return found
+        return self._unnamed.get((customer, product), 0.0)
 
     @cached_property
     def _unnamed(self) -> dict[tuple[str, str], float]:
-        return {}
+        """(customer, input) → ``unnamed_part`` of its links, for the few pairs where it is above 0 (a
+        pair whose first link has no share has none): one pass, no entry per pair."""
+        found = {}
+        for customer, by_input in self.supply.items():
+            for product, links in by_input.items():
+                if links[0].share is not None and (part := unnamed_part(links)):
+                    found[(customer, product)] = part
+        return found
 
     def local_sourcing_share(self, customer: str, product: str) -> float | None:
         """The part of the customer's supply of ``product`` that comes from local suppliers (None: no supply)."""
