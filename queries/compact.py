@@ -101,8 +101,11 @@ class Column:
         if self.rows is not None or self.kind == "object":
             source = self.rows if self.rows is not None else self.values
             return [source[row] for row in rows.tolist()]
-        if self.kind == "float":
-            return [None if value != value else value for value in self.array[rows].tolist()]
+        if self.kind == "float":  # one float object per distinct value (by its bits: 0.0 and -0.0 stay apart)
+            distinct, inverse = np.unique(self.array[rows].view(np.int64), return_inverse=True)
+            floats = np.empty(len(distinct) + 1, dtype=object)  # an extra slot keeps numpy from making a 2-d array
+            floats[:-1] = [None if value != value else value for value in distinct.view(np.float64).tolist()]
+            return list(floats[inverse.reshape(-1)].tolist())
         table = np.array([*(self.table if self.kind == "code" else [False, True]), None], dtype=object)
         return list(table[self.array[rows]].tolist())  # code -1 (unset) picks the last entry, None
 
@@ -232,7 +235,7 @@ class CompactGraph:
     def __init__(self, columns: AnalysisColumns) -> None:
         self.graph: dict[str, Any] = {}  # graph-level attributes, as networkx's (``stores.base.OUTSIDE_NAMES``)
         self.ids: list[str] = columns.ids
-        self.index: dict[str, int] = {node_id: i for i, node_id in enumerate(self.ids)}
+        self.index: dict[str, int] = columns.index if columns.index is not None else {node_id: i for i, node_id in enumerate(self.ids)}
         n = len(self.ids)
         self.label_codes = np.zeros(n, dtype=np.int8)
         self._node_parts: list[tuple[str, _Part]] = []
@@ -376,8 +379,10 @@ class CompactGraph:
             return np.arange(len(self.ids), dtype=np.int64)
         if isinstance(node_ids, str):
             node_ids = [node_ids] if node_ids in self.index else []
-        index = self.index
-        return np.array([index[n] for n in node_ids if n in index], dtype=np.int64)
+        found = list(map(self.index.get, node_ids))
+        if None in found:  # ids not in the graph are left out
+            found = [number for number in found if number is not None]
+        return np.array(found, dtype=np.int64)
 
     def _edges(self, nbunch: Any, data: bool | str, default: Any, direction: Literal["in", "out"]) -> Iterator[tuple[Any, ...]]:
         edges = self.incident_many(self.numbers(nbunch), direction).tolist()

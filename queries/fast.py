@@ -18,7 +18,7 @@ merged, so two enterprises that trade in both directions, or in several products
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -86,21 +86,23 @@ class SimpleNetwork:
         return len(self.names)
 
     @cached_property
+    def undirected_pairs(self) -> np.ndarray:
+        """The edges with directions dropped and parallels merged, each row (smaller, larger), sorted."""
+        return _distinct_rows(np.sort(self.pairs, axis=1))
+
+    @property
     def undirected_edges(self) -> tuple[tuple[int, int], ...]:
-        """The edges with directions dropped and parallels merged, each as (smaller, larger)."""
-        return _distinct_pairs(np.sort(self.pairs, axis=1))
+        """``undirected_pairs`` as tuples."""
+        rows = self.undirected_pairs
+        return tuple(zip(rows[:, 0].tolist(), rows[:, 1].tolist(), strict=True))
 
     @cached_property
     def igraph_directed(self) -> igraph.Graph:
-        import igraph
-
-        return igraph.Graph(n=len(self.names), edges=self.edges, directed=True)
+        return _igraph(len(self.names), self.pairs, directed=True)
 
     @cached_property
     def igraph_undirected(self) -> igraph.Graph:
-        import igraph
-
-        return igraph.Graph(n=len(self.names), edges=self.undirected_edges, directed=False)
+        return _igraph(len(self.names), self.undirected_pairs, directed=False)
 
     @cached_property
     def networkx_reversed(self) -> nx.DiGraph:
@@ -117,14 +119,19 @@ class SimpleNetwork:
         return graph
 
 
-def _distinct_pairs(pairs: np.ndarray) -> tuple[tuple[int, int], ...]:
-    """The distinct rows of an (m, 2) array of vertex numbers, sorted, as tuples.
+def _igraph(n: int, pairs: np.ndarray, *, directed: bool) -> igraph.Graph:
+    """An igraph graph of ``n`` vertices and the edges ``pairs`` (an (m, 2) array), in their order, read
+    from the array without a Python tuple per edge.
 
-    >>> _distinct_pairs(np.array([[1, 0], [0, 2], [1, 0]]))
-    ((0, 2), (1, 0))
+    >>> _igraph(3, np.array([[0, 1], [2, 1]]), directed=True).get_edgelist()
+    [(0, 1), (2, 1)]
     """
-    rows = _distinct_rows(pairs)
-    return tuple(zip(rows[:, 0].tolist(), rows[:, 1].tolist(), strict=True))
+    import igraph
+
+    graph = igraph.Graph(n=n, directed=directed)
+    if len(pairs):
+        graph.add_edges(np.ascontiguousarray(pairs, dtype=np.int64))
+    return graph
 
 
 def _distinct_rows(pairs: np.ndarray) -> np.ndarray:
@@ -229,13 +236,29 @@ def upstream_dominator_trees(
     >>> [(tree.root, tree.chokepoints()) for tree in upstream_dominator_trees(net, ["m", "n"])]
     [('m', {'b': 1}), ('n', {'b': 2})]
     """
+    return list(iter_upstream_dominator_trees(net, roots, backend=backend))
+
+
+def iter_upstream_dominator_trees(
+    net: SimpleNetwork, roots: Iterable[str], *, backend: Backend = "igraph"
+) -> Iterator[DominatorTree]:
+    """``upstream_dominator_trees`` one tree at a time (a caller that keeps only a summary of each holds
+    one tree at once, not one per root). The roots are checked before the first tree.
+
+    >>> net = SimpleNetwork.from_pairs([("a", "b"), ("b", "m")])
+    >>> [tree.chokepoints() for tree in iter_upstream_dominator_trees(net, ["m"])]
+    [{'b': 1}]
+    """
     _check_backend(backend)
     roots = list(roots)
     for root in roots:
         if root not in net.index:
             raise nx.NodeNotFound(f"{root!r} is not in the network")
+    return _upstream_trees(net, roots, backend)
+
+
+def _upstream_trees(net: SimpleNetwork, roots: list[str], backend: Backend) -> Iterator[DominatorTree]:
     names = net.names
-    trees = []
     for root in roots:
         r = net.index[root]
         parent: dict[int, int] = {}
@@ -253,12 +276,11 @@ def upstream_dominator_trees(
             found = nx.immediate_dominators(reversed_net.subgraph(upstream), r)
             parent = {v: d for v, d in found.items() if v != r}
         counts = _subtree_counts(parent, r)
-        trees.append(DominatorTree(
+        yield DominatorTree(
             root=root,
             idom={names[v]: names[d] for v, d in parent.items()},
             dominated={names[v]: c for v, c in counts.items()},
-        ))
-    return trees
+        )
 
 
 def _subtree_counts(parent: dict[int, int], root: int) -> dict[int, int]:
@@ -371,7 +393,7 @@ def cut_structure(net: SimpleNetwork, *, backend: Backend = "igraph") -> tuple[l
     if backend == "igraph":  # each block's spanning-tree edges (the C call), turned into vertices by numpy
         graph = net.igraph_undirected
         trees = igraph.GraphBase.biconnected_components(graph, False)
-        ends = np.array(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        ends = net.undirected_pairs  # igraph's edge i is row i
         edge_ids = np.fromiter(chain.from_iterable(trees), dtype=np.int64)
         block_of_edge = np.repeat(np.arange(len(trees), dtype=np.int64), [len(tree) for tree in trees])
         codes = np.unique((block_of_edge[:, None] * n + ends[edge_ids]).ravel())  # (block, vertex), sorted
@@ -387,7 +409,7 @@ def cut_structure(net: SimpleNetwork, *, backend: Backend = "igraph") -> tuple[l
     # The block-vertex forest (vertex v is node v, block b node n + b), every component hung from one
     # extra node (n + count) by its first vertex, so one breadth-first search orders them all.
     top = n + count
-    forest = igraph.Graph(n=top + 1, edges=list(zip(members.tolist(), owner.tolist(), strict=True)))  # tuples: igraph reads them fastest
+    forest = _igraph(top + 1, np.stack([members, owner], axis=1), directed=False)
     membership = np.array(forest.connected_components().membership)
     in_block = np.unique(members)
     _, first = np.unique(membership[in_block], return_index=True)

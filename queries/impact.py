@@ -123,8 +123,8 @@ class ImpactMeter:
 
     def __init__(self, view: ChainView) -> None:
         self.view = view
-        self._down: dict[frozenset[str], Impact] = {}
-        self._spread: dict[frozenset[str], dict[str, frozenset[str]]] = {}  # propagate's answer, with or without the removed
+        self._down: dict[tuple[str | frozenset[str], bool], Impact] = {}  # by (removed, with the removed)
+        self._spread: dict[str | frozenset[str], tuple[str, ...]] = {}  # the firms propagate finds down, with or without the removed
 
     @cached_property
     def _totals(self) -> tuple[int, float]:
@@ -144,14 +144,16 @@ class ImpactMeter:
     def down_with(self, removed: Iterable[str], *, include_removed: bool) -> Impact:
         """The local firms that lose a required input once ``removed`` are down (and, with
         ``include_removed``, the removed firms themselves)."""
-        key = frozenset(removed)
-        cache_key = key | {"\0with"} if include_removed else key
-        if cache_key not in self._down:
+        key = _set_key(removed)
+        cache_key = (key, include_removed)
+        found = self._down.get(cache_key)
+        if found is None:
             down = self._spread.get(key)
+            removed_set = frozenset((key,)) if isinstance(key, str) else key
             if down is None:
-                down = self._spread[key] = propagate(self.view, key)
-            self._down[cache_key] = self._measure(e for e in down if include_removed or e not in key)
-        return self._down[cache_key]
+                down = self._spread[key] = tuple(propagate(self.view, removed_set))  # its firms only, not what each lost
+            found = self._down[cache_key] = self._measure(e for e in down if include_removed or e not in removed_set)
+        return found
 
     def supplier_fails(self, supplier: str) -> Impact:
         """The supplier stops: who loses a required input, and so on downstream."""
@@ -168,7 +170,8 @@ class ImpactMeter:
         supplier was its only one for a required input."""
         view = self.view
         for product in view.required_inputs.get(customer, ()):
-            if view.suppliers(customer, product) == {supplier} and not view.unregistered_share(customer, product):
+            links = view.supply_links(customer, product)  # supplied by ``supplier`` alone
+            if links and all(link.supplier == supplier for link in links) and not view.unregistered_share(customer, product):
                 return self.down_with((customer,), include_removed=True)
         return NO_IMPACT
 
@@ -204,7 +207,8 @@ class ImpactMeter:
         view = self.view
         counts: Mapping[str, int] = self._producer_places.get(product, {})
         makers = view.producers.get(product, frozenset())
-        excluded = [view.geography(e) for e in set(excluding) if e in makers]
+        places = view.places
+        excluded = [places[e] for e in set(excluding) if e in makers]
 
         def left(place: str) -> bool:  # producers in ``place`` other than the excluded ones
             return counts.get(place, 0) - excluded.count(place) > 0
@@ -223,3 +227,14 @@ class ImpactMeter:
         if not products:
             return NOT_APPLICABLE
         return max((self.substitute(p, excluding=(enterprise,)) for p in products), key=SUBSTITUTES.index)
+
+
+def _set_key(members: Iterable[str]) -> str | frozenset[str]:
+    """A dict key for a set of firms: the firm itself when there is one (most failures are one firm's:
+    no frozenset to keep for it), else the frozenset.
+
+    >>> _set_key(["a", "a"]), _set_key(("b", "a")) == frozenset({"a", "b"})
+    ('a', True)
+    """
+    found = frozenset(members)
+    return next(iter(found)) if len(found) == 1 else found

@@ -40,7 +40,7 @@ from typing import Any
 import networkx as nx
 
 from queries.collector import pausing_gc
-from queries.fast import Backend, Bridge, CutPoint, cut_structure, upstream_dominator_trees
+from queries.fast import Backend, Bridge, CutPoint, cut_structure, iter_upstream_dominator_trees
 from queries.formatting import name_list, percent, percent_points, rounded
 from queries.impact import HIGH, LOW, MEDIUM, NO_IMPACT, NOT_APPLICABLE, SEVERITIES, Impact, ImpactMeter, SeverityRule
 from queries.labels import LabelledReport, Record
@@ -314,7 +314,7 @@ def chokepoints(
         if target not in view.attrs:
             raise nx.NodeNotFound(f"{target!r} is not an enterprise of this part of the graph")
     found, upstream = [], {}
-    for tree in upstream_dominator_trees(view.network, wanted, backend=backend):
+    for tree in iter_upstream_dominator_trees(view.network, wanted, backend=backend):
         upstream[tree.root] = len(tree.idom)
         found += [Chokepoint(tree.root, x, n, len(tree.idom)) for x, n in tree.chokepoints().items()]
     found.sort(key=lambda c: (-c.dependents, c.target, c.enterprise))

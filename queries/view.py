@@ -40,7 +40,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import networkx as nx
@@ -119,8 +119,9 @@ class ChainView:
         >>> chain_view(example_graph(), "chain:ev").name("product:cell"), chain_view(example_graph(), "chain:ev").name("product:rice")
         ('电芯', 'product:rice')
         """
-        if node_id in self.attrs:
-            return self._enterprise_names[node_id]
+        found = self._enterprise_names.get(node_id)  # an enterprise of the view
+        if found is not None:
+            return found
         if node_id in self.product_info:
             return str(self.product_info[node_id].get("name") or node_id)
         supplier = own_output_supplier(node_id)
@@ -192,15 +193,14 @@ class ChainView:
 
     @cached_property
     def _places_and_regions(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
+        keys = list(zip(self._column("local"), self._column("country"), self._column("province"), strict=True))
         known: dict[tuple[Any, Any, Any], tuple[str, str]] = {}
-        places, regions = {}, {}
-        for e, *where in zip(self.attrs, self._column("local"), self._column("country"), self._column("province"), strict=True):
-            key = tuple(where)
-            if key not in known:  # few distinct places: each classified once
-                attrs = dict(zip(("local", "country", "province"), key, strict=True))
-                known[key] = (geography(attrs), region(attrs))
-            places[e], regions[e] = known[key]
-        return places, regions
+        for key in dict.fromkeys(keys):  # few distinct places: each classified once
+            attrs = dict(zip(("local", "country", "province"), key, strict=True))
+            known[key] = (geography(attrs), region(attrs))
+        found = list(map(known.__getitem__, keys))
+        ids = list(self.attrs)
+        return dict(zip(ids, map(itemgetter(0), found), strict=True)), dict(zip(ids, map(itemgetter(1), found), strict=True))
 
     def region(self, enterprise: str) -> str:
         """The enterprise's province, or its country abroad (未知 for a node that is no enterprise of the view)."""
@@ -346,15 +346,18 @@ class ChainView:
 
         Such a supply is never sole-sourced, and never lost whole when its known suppliers fail.
         """
-        key = (customer, product)
-        found = self._unnamed.get(key)
-        if found is None:
-            found = self._unnamed[key] = unnamed_part(self.supply_links(customer, product))
-        return found
+        return self._unnamed.get((customer, product), 0.0)
 
     @cached_property
     def _unnamed(self) -> dict[tuple[str, str], float]:
-        return {}
+        """(customer, input) → ``unnamed_part`` of its links, for the few pairs where it is above 0 (a
+        pair whose first link has no share has none): one pass, no entry per pair."""
+        found = {}
+        for customer, by_input in self.supply.items():
+            for product, links in by_input.items():
+                if links[0].share is not None and (part := unnamed_part(links)):
+                    found[(customer, product)] = part
+        return found
 
     def local_sourcing_share(self, customer: str, product: str) -> float | None:
         """The part of the customer's supply of ``product`` that comes from local suppliers (None: no supply)."""

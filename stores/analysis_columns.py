@@ -29,8 +29,9 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
+from itertools import compress, repeat
 from operator import ge, is_not
+from types import MappingProxyType
 from typing import Any
 
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES
@@ -78,6 +79,7 @@ class AnalysisColumns:
     ids: list[str]
     nodes: dict[str, NodeColumns]
     rels: dict[str, RelColumns]
+    index: dict[str, int] | None = field(default=None, compare=False, repr=False)  # id → number, when the reader made it
 
     def records(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The nodes and relationships as the records ``store.project`` builds a graph from, with only
@@ -110,7 +112,7 @@ class ColumnsBuilder:
 
     >>> builder = ColumnsBuilder()
     >>> builder.add_nodes("Enterprise", [("ent:b", "乙", *[None] * 11), ("ent:a", "甲", *[None] * 11)])
-    >>> builder.nodes_done()
+    >>> dict(builder.nodes_done())
     {'ent:a': 0, 'ent:b': 1}
     >>> builder.add_store_rels("SUPPLIES", [("ent:a", "ent:b", "k", "product:x", 0.5, *[None] * 5),
     ...                                      ("ent:b", "ent:elsewhere", "k", "product:x", None, *[None] * 5)])
@@ -121,8 +123,8 @@ class ColumnsBuilder:
 
     def __init__(self, convert: Mapping[str, Callable[[Any], Any]] | None = None) -> None:
         self._convert = convert or {}  # field → how a store's value becomes the property's (applied to set values)
-        self._nodes: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        self._rels: dict[str, list[Sequence[Sequence[Any]]]] = defaultdict(list)  # per type: chunks of columns
+        self._nodes: dict[str, list[list[list[Any]]]] = defaultdict(list)  # per label: chunks of columns, values shared
+        self._rels: dict[str, list[list[Any]]] = defaultdict(list)  # per type: chunks of columns (ends as arrays), values shared
         self._strings: dict[Any, Any] = {}
         self._ids: list[str] | None = None
         self._index: dict[str, int] = {}
@@ -145,31 +147,40 @@ class ColumnsBuilder:
                 (strings.setdefault(tuple(v), tuple(v)) if type(v) in (list, tuple) else v) for v in values]
 
     def add_nodes(self, label: str, rows: Iterable[tuple[Any, ...]]) -> None:
-        self._nodes[label].extend(rows)
+        """A batch of node rows of ``label``, turned into columns at once (equal values kept once), so
+        that a reader's batches do not pile up as rows."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        if not rows:
+            return
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        names = COLUMNS.get(label)
+        if names is not None:
+            columns[1:] = [self.shared(columns[i], name) for i, name in enumerate(names, start=1)]
+        self._nodes[label].append(columns)
 
-    def nodes_done(self) -> dict[str, int]:
-        """Number the nodes; returns id → number (for the readers to map relationship ends)."""
+    def nodes_done(self) -> Mapping[str, int]:
+        """Number the nodes; returns id → number (for the readers to map relationship ends; read-only)."""
         ids: list[str] = []
         for label in NODE_LABELS:
-            columns = _sorted_columns(self._nodes.pop(label, []))
+            columns = _sorted_columns(_joined(self._nodes.pop(label, [])))
             if not columns or not columns[0]:
                 continue
             names = COLUMNS.get(label)
             if names is None:
-                fields = {WHOLE: list(columns[1])}
+                fields = {WHOLE: columns[1]}
             else:
-                fields = {name: self.shared(list(columns[i]), name) for i, name in enumerate(names, start=1)}
-            self._node_columns[label] = NodeColumns(label, len(ids), list(columns[0]), fields)
+                fields = dict(zip(names, columns[1:], strict=True))
+            self._node_columns[label] = NodeColumns(label, len(ids), columns[0], fields)
             ids += self._node_columns[label].ids
         self._ids = ids
         self._index = {node_id: number for number, node_id in enumerate(ids)}
-        return dict(self._index)
+        return MappingProxyType(self._index)
 
     def add_rels(self, rel_type: str, rows: Iterable[tuple[Any, ...]]) -> None:
         assert self._ids is not None, "nodes_done() first"
         rows = rows if isinstance(rows, list) else list(rows)
         if rows:
-            self._rels[rel_type].append(list(zip(*rows, strict=True)))
+            self._add_rel_columns(rel_type, [list(column) for column in zip(*rows, strict=True)])
 
     def add_store_rels(self, rel_type: str, rows: Sequence[Sequence[Any]]) -> None:
         """Relationship rows ``(src id, dst id, key, *values)`` as a store reads them: their ends
@@ -190,7 +201,14 @@ class ColumnsBuilder:
             columns = [list(compress(column, keep)) for column in columns]
             targets = list(compress(targets, keep))
         if targets:
-            self._rels[rel_type].append([list(map(self._index.__getitem__, columns[0])), targets, *columns[2:]])
+            self._add_rel_columns(rel_type, [list(map(self._index.__getitem__, columns[0])), targets, *columns[2:]])
+
+    def _add_rel_columns(self, rel_type: str, columns: list[Any]) -> None:
+        """Keep a batch of numbered relationship columns: the ends as arrays, the keys and values
+        shared at once (a batch's repeated strings are freed before the next is read)."""
+        names = COLUMNS.get(rel_type)
+        fields = [columns[3]] if names is None else [self.shared(columns[i], name) for i, name in enumerate(names, start=3)]
+        self._rels[rel_type].append([array("q", columns[0]), array("q", columns[1]), self.shared(columns[2]), *fields])
 
     def done(self) -> AnalysisColumns:
         """The columns, relationships in ``RELATIONSHIP_TYPES`` order."""
@@ -200,26 +218,43 @@ class ColumnsBuilder:
             chunks = self._rels.pop(rel_type, [])
             if not chunks:
                 continue
-            columns = [list(chain.from_iterable(chunk[i] for chunk in chunks)) for i in range(len(chunks[0]))]
+            src, dst = array("q"), array("q")
+            for chunk in chunks:
+                src.extend(chunk[0])
+                dst.extend(chunk[1])
+            columns = _joined([chunk[2:] for chunk in chunks])
             names = COLUMNS.get(rel_type)
-            if names is None:
-                fields = {WHOLE: columns[3]}
-            else:
-                fields = {name: self.shared(columns[i], name) for i, name in enumerate(names, start=3)}
-            rels[rel_type] = RelColumns(rel_type, array("q", columns[0]), array("q", columns[1]), self.shared(columns[2]), fields)
-        return AnalysisColumns(self._ids, self._node_columns, rels)
+            fields = {WHOLE: columns[1]} if names is None else dict(zip(names, columns[1:], strict=True))
+            rels[rel_type] = RelColumns(rel_type, src, dst, columns[0], fields)
+        return AnalysisColumns(self._ids, self._node_columns, rels, self._index)
 
 
-def _sorted_columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
-    """The node ``rows`` as columns, sorted by id (the first field); not sorted again when a store
-    read them in id order.
+def _joined(chunks: list[list[list[Any]]]) -> list[list[Any]]:
+    """Chunks of columns joined into columns (each chunk's lists are emptied as they are copied).
 
-    >>> _sorted_columns([("b", 2), ("c", 3), ("a", 1)])
+    >>> _joined([[["a"], [1]], [["b", "c"], [2, 3]]])
     [['a', 'b', 'c'], [1, 2, 3]]
     """
-    if not rows:
+    if not chunks:
         return []
-    columns = [list(column) for column in zip(*rows, strict=True)]
+    if len(chunks) == 1:
+        return chunks[0]
+    columns: list[list[Any]] = [[] for _ in chunks[0]]
+    for chunk in chunks:
+        for column, part in zip(columns, chunk, strict=True):
+            column.extend(part)
+            part.clear()
+    return columns
+
+
+def _sorted_columns(columns: list[list[Any]]) -> list[list[Any]]:
+    """The node columns (ids first), sorted by id; not sorted again when a store read them in id order.
+
+    >>> _sorted_columns([["b", "c", "a"], [2, 3, 1]])
+    [['a', 'b', 'c'], [1, 2, 3]]
+    """
+    if not columns:
+        return []
     ids = columns[0]
     if any(map(ge, ids, ids[1:])):  # not already in id order
         order = sorted(range(len(ids)), key=ids.__getitem__)

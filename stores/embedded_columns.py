@@ -58,8 +58,9 @@ def read_analysis_columns(db: sqlite3.Connection, chain_id: str | None, visible:
             own = typed and label == TYPED_LABEL
             select = ", ".join(_select(name, own) for name in names) if names is not None else "props"
             hint = _hint("nodes", covered) if own else ""
-            rows = db.execute(f"SELECT id, {select} FROM nodes{hint} WHERE label = '{label}' AND {visible}{within('id', [label])}").fetchall()
-            builder.add_nodes(label, rows if names is not None else [(row[0], _props(row[1], "id")) for row in rows])
+            cursor = db.execute(f"SELECT id, {select} FROM nodes{hint} WHERE label = '{label}' AND {visible}{within('id', [label])}")
+            while rows := cursor.fetchmany(FETCH_ROWS):  # a batch at a time: the builder keeps columns, not rows
+                builder.add_nodes(label, rows if names is not None else [(row[0], _props(row[1], "id")) for row in rows])
         index = builder.nodes_done()
         for rel_type in RELATIONSHIP_TYPES:
             names = COLUMNS.get(rel_type)
