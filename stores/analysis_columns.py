@@ -122,6 +122,7 @@ class ColumnsBuilder:
     def __init__(self, convert: Mapping[str, Callable[[Any], Any]] | None = None) -> None:
         self._convert = convert or {}  # field → how a store's value becomes the property's (applied to set values)
         self._nodes: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        self._given: dict[str, list[list[Any]]] = {}  # per label: the nodes given as columns (add_node_columns)
         self._rels: dict[str, list[Sequence[Sequence[Any]]]] = defaultdict(list)  # per type: chunks of columns
         self._strings: dict[Any, Any] = {}
         self._ids: list[str] | None = None
@@ -147,11 +148,18 @@ class ColumnsBuilder:
     def add_nodes(self, label: str, rows: Iterable[tuple[Any, ...]]) -> None:
         self._nodes[label].extend(rows)
 
+    def add_node_columns(self, label: str, columns: Sequence[Sequence[Any]]) -> None:
+        """All the nodes of ``label`` given as columns ``[ids, *values]`` (``add_nodes``'s rows,
+        transposed), in place of rows."""
+        assert label not in self._given and not self._nodes.get(label), f"{label}: rows or columns, once"
+        self._given[label] = [list(column) for column in columns]
+
     def nodes_done(self) -> dict[str, int]:
         """Number the nodes; returns id → number (for the readers to map relationship ends)."""
         ids: list[str] = []
         for label in NODE_LABELS:
-            columns = _sorted_columns(self._nodes.pop(label, []))
+            given = self._given.pop(label, None)
+            columns = _in_id_order(given) if given is not None else _sorted_columns(self._nodes.pop(label, []))
             if not columns or not columns[0]:
                 continue
             names = COLUMNS.get(label)
@@ -219,7 +227,17 @@ def _sorted_columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
     """
     if not rows:
         return []
-    columns = [list(column) for column in zip(*rows, strict=True)]
+    return _in_id_order([list(column) for column in zip(*rows, strict=True)])
+
+
+def _in_id_order(columns: list[list[Any]]) -> list[list[Any]]:
+    """Node ``columns`` (ids first) sorted by id; as they are when already in id order.
+
+    >>> _in_id_order([["b", "a"], [2, 1]])
+    [['a', 'b'], [1, 2]]
+    """
+    if not columns:
+        return []
     ids = columns[0]
     if any(map(ge, ids, ids[1:])):  # not already in id order
         order = sorted(range(len(ids)), key=ids.__getitem__)
