@@ -32,6 +32,26 @@ def server_cpu(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def columns_digest(columns: Any) -> str:
+    """SHA-256 of analysis columns: the nodes' numbering, order and typed values, and each type's
+    relationships as sorted rows of ends, key and typed values (the stores walk them in other orders)."""
+    import hashlib
+
+    def typed(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [type(value).__name__, [typed(item) for item in value]]
+        if isinstance(value, dict):
+            return ["dict", sorted([key, typed(item)] for key, item in value.items())]
+        return [type(value).__name__, value]
+
+    nodes = {label: [part.start, part.ids, {name: [typed(v) for v in values] for name, values in part.fields.items()}]
+             for label, part in columns.nodes.items()}
+    rels = {rel_type: sorted(map(repr, zip(part.src, part.dst, part.keys, *[[typed(v) for v in vs] for vs in part.fields.values()],
+                                           strict=True)))
+            for rel_type, part in columns.rels.items()}
+    return hashlib.sha256(json.dumps([columns.ids, nodes, rels], ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=("embedded", "neo4j"), required=True)
@@ -42,6 +62,7 @@ def main() -> None:
     parser.add_argument("--chains", nargs="+", default=["chain:electronic-info", "all"], help="chain ids; 'all': the whole graph")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--what", choices=("columns", "compact", "both"), default="both")
+    parser.add_argument("--digest", action="store_true", help="print the digest of each chain's columns (columns_digest), untimed")
     args = parser.parse_args()
     sys.path.insert(0, args.code)
     from queries.compact import project_compact
@@ -51,6 +72,11 @@ def main() -> None:
     store: Any = EmbeddedStore(args.path) if args.store == "embedded" else Neo4jStore.connect(args.neo4j_uri)
     steps = {"columns": lambda chain: store.analysis_columns(chain), "compact": lambda chain: project_compact(store, chain)}
     chosen = list(steps) if args.what == "both" else [args.what]
+    if args.digest:
+        for chain_arg in args.chains:
+            print(json.dumps({"store": args.store, "chain": chain_arg,
+                              "digest": columns_digest(store.analysis_columns(None if chain_arg == "all" else chain_arg))}), flush=True)
+        return
     for round_number in range(1, args.rounds + 1):
         for chain_arg in args.chains:
             chain = None if chain_arg == "all" else chain_arg
