@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from graph_schema import Enterprise, Facility, HasSite, Supplies
+from graph_schema import Chain, Enterprise, Facility, HasSite, LocatedIn, Park, Produces, Supplies
 from stores.analysis_columns import COLUMNS, AnalysisColumns
 from stores.base import GraphStore, WriteBatch
 from tests.contract.sample import LEAD_CODE, sample_batch
@@ -128,3 +128,24 @@ def test_both_stores_read_identical_columns(both_stores: dict[str, GraphStore]) 
         assert found["embedded"][chain] == found["neo4j"][chain], chain
     firms = found["neo4j"][None]["nodes"]["Enterprise"][2]
     assert ("bool", True) in firms["local"] and ("tuple", [("str", "链主"), ("str", "上市")]) in firms["tags"]  # values were compared
+
+
+def test_a_pending_import_is_not_read_until_published(store: GraphStore) -> None:
+    """A chain's scope walked by the store (in SQL, in Cypher) does not follow what an unpublished
+    import wrote: a new enterprise producing the chain's product, a new park containing an old one,
+    and a new chain."""
+    load(store)
+    before = {chain: normalised(store.analysis_columns(chain)) for chain in (*CHAINS, "chain:pending")}
+    number = store.begin_import("测试导入", "contract", is_live=lambda record: False)
+    store.write(WriteBatch(
+        nodes=[Enterprise(id="ent:pending", name="待发布企业"), Park(id="park:pending", name="待发布园区", kind="区县"),
+               Chain(id="chain:pending", name="待发布链", kind="新兴")],
+        relationships=[Produces(src="ent:pending", dst="product:cell"), LocatedIn(src="ent:pending", dst="park:ev-park"),
+                       LocatedIn(src="park:xiaolan", dst="park:pending"), Supplies(src="ent:pending", dst=LEAD_CODE, product="product:cell")],
+    ), pending=number)
+    assert {chain: normalised(store.analysis_columns(chain)) for chain in before} == before
+    store.publish_import(number)
+    after = store.analysis_columns("chain:new-energy")
+    assert {"ent:pending", "park:pending"} <= set(after.ids)
+    assert store.analysis_columns("chain:pending").ids == ["chain:pending"]
+    assert normalised(after) == normalised(GraphStore.analysis_columns(store, "chain:new-energy"))
