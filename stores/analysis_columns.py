@@ -150,13 +150,19 @@ class ColumnsBuilder:
         """A batch of node rows of ``label``, turned into columns at once (equal values kept once), so
         that a reader's batches do not pile up as rows."""
         rows = rows if isinstance(rows, list) else list(rows)
-        if not rows:
+        if rows:
+            self.add_node_columns(label, list(zip(*rows, strict=True)))
+
+    def add_node_columns(self, label: str, columns: Sequence[Sequence[Any]]) -> None:
+        """A batch of nodes of ``label`` given as columns ``[ids, *values]`` (``add_nodes``'s rows,
+        transposed), equal values kept once."""
+        kept = [list(column) for column in columns]
+        if not kept or not kept[0]:
             return
-        columns = [list(column) for column in zip(*rows, strict=True)]
         names = COLUMNS.get(label)
         if names is not None:
-            columns[1:] = [self.shared(columns[i], name) for i, name in enumerate(names, start=1)]
-        self._nodes[label].append(columns)
+            kept[1:] = [self.shared(kept[i], name) for i, name in enumerate(names, start=1)]
+        self._nodes[label].append(kept)
 
     def nodes_done(self) -> Mapping[str, int]:
         """Number the nodes; returns id → number (for the readers to map relationship ends; read-only)."""

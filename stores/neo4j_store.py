@@ -27,8 +27,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from graph_schema.errors import ChainAtlasError, ImportInProgress, MissingEndpointError, SchemaError, StoreError, StoreUnavailable
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_DEFAULT, label_of
-from graph_schema.scope import chain_members
-from stores import cypher, faults
+from stores import cypher, cypher_columns, faults
 from stores.analysis_columns import COLUMNS, AnalysisColumns, ColumnsBuilder
 from stores.base import (
     SEARCH_SEPARATOR,
@@ -173,6 +172,17 @@ class Neo4jStore(GraphStore):
                 query, parameters_=params, database_=self._database, routing_=RoutingControl.READ
             )
         return [record.data() for record in records]
+
+    def _read_values(self, query: str, **params: Any) -> dict[str, Any]:
+        """The first record of a read that filters with ``cypher.visible`` ({} when there is none), its
+        values as the driver decoded them: ``Record.data()`` would copy every element of every list."""
+        with self._consistent_reads() as view:
+            params.update(view.params())
+        with self._errors("reading"):
+            records, _, _ = self._driver.execute_query(
+                query, parameters_=params, database_=self._database, routing_=RoutingControl.READ
+            )
+        return dict(zip(records[0].keys(), records[0].values(), strict=True)) if records else {}
 
     def _visibility(self) -> _Visibility:
         row = self._read(cypher.READ_VISIBILITY, visible=False)[0]
@@ -351,48 +361,52 @@ class Neo4jStore(GraphStore):
         return result
 
     def analysis_columns(self, chain_id: str | None = None) -> AnalysisColumns:
-        """One statement per label and per relationship type (and start label), each returning its rows
-        as one list of lists of the column fields; the chain's scope walked by id only."""
+        """A chain's part in one statement (its scope walked in Cypher), the whole graph in one per label
+        and per relationship type and start label; each returns its fields as lists
+        (``stores.cypher_columns``), taken from the records as they are (no ``Record.data()`` copy)."""
         with self._consistent_reads():  # one view of the imports for every statement
-            return self._analysis_columns(chain_id)
+            if chain_id is None:
+                return self._graph_columns()
+            return self._chain_columns(chain_id)
 
-    def _analysis_columns(self, chain_id: str | None) -> AnalysisColumns:
-        scoped = chain_id is not None
-        scope = sorted(self._scope_ids(chain_id)) if chain_id is not None and self.get_node(chain_id) else []
-        by_label = _ids_by_label(scope)
+    def _chain_columns(self, chain_id: str) -> AnalysisColumns:
         builder = ColumnsBuilder()
-        for label in NODE_LABELS:
-            if scoped and not by_label.get(label):
-                continue
-            fields = COLUMNS.get(label)
-            rows = self._read(cypher.column_nodes_query(label, fields, scoped=scoped), ids=by_label.get(label, []))[0]["rows"]
-            builder.add_nodes(label, [tuple(row) for row in rows] if fields is not None else [(row[0], _without(row[1], "id")) for row in rows])
-        index = builder.nodes_done()
-        get = index.get
-        for rel_type, spec in RELATIONSHIP_TYPES.items():
-            fields = COLUMNS.get(rel_type)
-            for src_label in dict.fromkeys(src for src, _ in spec.endpoints):
-                if scoped and not by_label.get(src_label):
-                    continue
-                query = cypher.column_rels_query(rel_type, src_label, fields, scoped=scoped)
-                rows = self._read(query, ids=by_label.get(src_label, []))[0]["rows"]
-                # the other end outside the chain's part: not kept
-                if fields is None:
-                    builder.add_rels(rel_type, [(index[r[0]], end, r[2], _without(r[3], "key")) for r in rows if (end := get(r[1])) is not None])
-                else:
-                    builder.add_store_rels(rel_type, rows)
+        found = self._read_values(cypher_columns.chain_columns_query(COLUMNS), chain=chain_id)
+        if not found:  # no such chain (or not visible yet)
+            builder.nodes_done()
+            return builder.done()
+        for label in cypher_columns.CHAIN_LABELS:
+            self._add_node_columns(builder, label, found[label])
+        builder.nodes_done()
+        for rel_type in RELATIONSHIP_TYPES:
+            for src_label in cypher_columns.starts(rel_type):
+                if src_label in cypher_columns.CHAIN_LABELS:
+                    self._add_rel_columns(builder, rel_type, found[cypher_columns.columns_key(rel_type, src_label)])
         return builder.done()
 
-    def _scope_ids(self, chain_id: str) -> set[str]:
-        """The ids of the chain's part (``graph_schema.scope.chain_members``), read without properties."""
+    def _graph_columns(self) -> AnalysisColumns:
+        builder = ColumnsBuilder()
+        for label in NODE_LABELS:
+            query = cypher_columns.label_columns_query(label, COLUMNS.get(label))
+            self._add_node_columns(builder, label, self._read_values(query)["columns"])
+        builder.nodes_done()
+        for rel_type in RELATIONSHIP_TYPES:
+            for src_label in cypher_columns.starts(rel_type):
+                query = cypher_columns.type_columns_query(rel_type, src_label, COLUMNS.get(rel_type))
+                self._add_rel_columns(builder, rel_type, self._read_values(query)["columns"])
+        return builder.done()
 
-        def neighbours(ids: Collection[str], rel_types: tuple[str, ...], direction: str) -> list[str]:
-            found: list[str] = []
-            for label, label_ids in _ids_by_label(ids).items():
-                found += self._read(cypher.neighbour_ids_query(label, rel_types, direction), ids=sorted(label_ids))[0]["ids"]
-            return found
+    @staticmethod
+    def _add_node_columns(builder: ColumnsBuilder, label: str, columns: list[list[Any]]) -> None:
+        if label not in COLUMNS:  # read whole: the property maps, without the id and the store's _import
+            columns = [columns[0], [_without(props, "id") for props in columns[1]]]
+        builder.add_node_columns(label, columns)
 
-        return chain_members(chain_id, neighbours)
+    @staticmethod
+    def _add_rel_columns(builder: ColumnsBuilder, rel_type: str, columns: list[list[Any]]) -> None:
+        if rel_type not in COLUMNS:
+            columns = [*columns[:3], [_without(props, "key") for props in columns[3]]]
+        builder.add_store_rel_columns(rel_type, columns)
 
     def close(self) -> None:
         self._driver.close()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from graph_schema import Enterprise, Facility, HasSite, Supplies
+from graph_schema import Chain, Enterprise, Facility, HasSite, LocatedIn, Park, Produces, Supplies
 from stores.analysis_columns import COLUMNS, AnalysisColumns
 from stores.base import GraphStore, WriteBatch
 from tests.contract.sample import LEAD_CODE, sample_batch
@@ -91,3 +91,61 @@ def test_both_stores_read_the_same_columns(both_stores: dict[str, GraphStore]) -
         load(store)
         found[kind] = [normalised(store.analysis_columns(chain)) for chain in CHAINS]
     assert found["embedded"] == found["neo4j"]
+
+
+def exact(columns: AnalysisColumns) -> dict[str, Any]:
+    """The columns as they are — the nodes' numbering and order, each value with its type (``True`` is
+    not ``1``, ``1`` is not ``1.0``, a tuple is not a list) — and each type's relationships as rows of
+    ends, key and typed values (in either order: the stores walk them differently)."""
+
+    def typed(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return (type(value).__name__, [typed(item) for item in value])
+        if isinstance(value, dict):
+            return ("dict", sorted((key, typed(item)) for key, item in value.items()))
+        return (type(value).__name__, value)
+
+    def rows(part: Any) -> list[str]:
+        return sorted(map(repr, zip(part.src, part.dst, part.keys, *[[typed(v) for v in values] for values in part.fields.values()],
+                                    strict=True)))
+
+    return {
+        "ids": columns.ids,
+        "nodes": {label: (part.start, part.ids, {name: [typed(v) for v in values] for name, values in part.fields.items()})
+                  for label, part in columns.nodes.items()},
+        "rels": {rel_type: (list(part.fields), rows(part)) for rel_type, part in columns.rels.items()},
+    }
+
+
+def test_both_stores_read_identical_columns(both_stores: dict[str, GraphStore]) -> None:
+    """Not only the same records: the same numbering and order of the nodes, the same value types, so
+    an analysis cannot tell the stores apart."""
+    found = {}
+    for kind, store in both_stores.items():
+        load(store)
+        found[kind] = {chain: exact(store.analysis_columns(chain)) for chain in CHAINS}
+    for chain in CHAINS:
+        assert found["embedded"][chain] == found["neo4j"][chain], chain
+    firms = found["neo4j"][None]["nodes"]["Enterprise"][2]
+    assert ("bool", True) in firms["local"] and ("tuple", [("str", "链主"), ("str", "上市")]) in firms["tags"]  # values were compared
+
+
+def test_a_pending_import_is_not_read_until_published(store: GraphStore) -> None:
+    """A chain's scope walked by the store (in SQL, in Cypher) does not follow what an unpublished
+    import wrote: a new enterprise producing the chain's product, a new park containing an old one,
+    and a new chain."""
+    load(store)
+    before = {chain: normalised(store.analysis_columns(chain)) for chain in (*CHAINS, "chain:pending")}
+    number = store.begin_import("测试导入", "contract", is_live=lambda record: False)
+    store.write(WriteBatch(
+        nodes=[Enterprise(id="ent:pending", name="待发布企业"), Park(id="park:pending", name="待发布园区", kind="区县"),
+               Chain(id="chain:pending", name="待发布链", kind="新兴")],
+        relationships=[Produces(src="ent:pending", dst="product:cell"), LocatedIn(src="ent:pending", dst="park:ev-park"),
+                       LocatedIn(src="park:xiaolan", dst="park:pending"), Supplies(src="ent:pending", dst=LEAD_CODE, product="product:cell")],
+    ), pending=number)
+    assert {chain: normalised(store.analysis_columns(chain)) for chain in before} == before
+    store.publish_import(number)
+    after = store.analysis_columns("chain:new-energy")
+    assert {"ent:pending", "park:pending"} <= set(after.ids)
+    assert store.analysis_columns("chain:pending").ids == ["chain:pending"]
+    assert normalised(after) == normalised(GraphStore.analysis_columns(store, "chain:new-energy"))

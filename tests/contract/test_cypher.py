@@ -3,6 +3,7 @@ schema's whitelist, every value a parameter."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from graph_schema.constraints import INDEXES, IndexedProperty
 from graph_schema.errors import SchemaError
 from graph_schema.registry import NODE_LABELS
-from stores import cypher
+from stores import cypher, cypher_columns
 
 INJECTION = "Enterprise) DETACH DELETE n //"
 LABEL_TEMPLATES = [
@@ -130,6 +131,13 @@ def test_relationship_writes_and_reads() -> None:
         lambda: cypher.parse_shape("SUPPLIES|Enterprise|Enterprise|product}) DETACH DELETE s //"),
         lambda: cypher.parse_shape("SUPPLIES|Enterprise) DELETE a //|Enterprise|product"),
         lambda: cypher.visible("n) DETACH DELETE n //"),
+        lambda: cypher_columns.label_columns_query(INJECTION, None),
+        lambda: cypher_columns.label_columns_query("Enterprise", ["name} DETACH DELETE n //"]),
+        lambda: cypher_columns.type_columns_query("SUPPLIES]->() DELETE r //", "Enterprise", None),
+        lambda: cypher_columns.type_columns_query("SUPPLIES", "Product", None),  # no SUPPLIES start from a product
+        lambda: cypher_columns.type_columns_query("SUPPLIES", "Enterprise", ["share]) DELETE r //"]),
+        lambda: cypher_columns.chain_columns_query({"Enterprise": ["name}) DETACH DELETE n //"]}),
+        lambda: cypher_columns.members(INJECTION),
     ],
 )
 def test_names_outside_the_schema_are_refused(build: Callable[[], str]) -> None:
@@ -164,3 +172,16 @@ def test_import_writes_and_publication() -> None:
         "WHERE b.id = s._stage_dst WITH r, {props: properties(s)} AS row SET r += row.props REMOVE r._stage_key"
     )
     assert cypher.shape_text("SUPPLIES", "Enterprise", "Enterprise", "product") == "SUPPLIES|Enterprise|Enterprise|product"
+
+
+def test_chain_columns_query_takes_only_parameters() -> None:
+    """The chain's statement: its one value is ``$chain`` (and the visibility parameters), every
+    relationship is read only where it is visible, and each label and type of a chain's part is returned."""
+    query = cypher_columns.chain_columns_query({"Enterprise": ["name"], "SUPPLIES": ["share"]})
+    assert query.startswith("MATCH (c:Chain {id: $chain}) WHERE (c._import IS NULL")
+    assert set(re.findall(r"\$\w+", query)) == {"$chain", "$_last", "$_hidden"}
+    assert query.count("-[r:") == query.count(VISIBLE_R)
+    returned = query.rsplit("RETURN ", 1)[1].split(", ")
+    assert returned[:5] == ["Chain", "Product", "Cluster", "Enterprise", "Park"]
+    assert "SUPPLIES_Enterprise" in returned and "LOCATED_IN_Park" in returned
+    assert "[r IN rs | r.share]" in query and "[n IN ns | n.name]" in query
