@@ -45,6 +45,7 @@ from loaders.cells import cell_text, is_example, is_total_or_note
 from loaders.csv_columns import read_columns
 from loaders.defaults import IMPORT_CHUNK_SIZE
 from loaders.enterprise_index import StoreIndex
+from loaders.enterprise_lane import EnterpriseLane, FastItems
 from loaders.enterprise_rows import EnterpriseRows
 from loaders.fields import Kind
 from loaders.kept_items import KeptItems
@@ -52,7 +53,7 @@ from loaders.renames import RenamePolicy
 from loaders.report import ImportReport, Problem, TableSummary
 from loaders.row_context import RowContext
 from loaders.spreadsheet_cells import CONTROL_CHARACTER, strip_control_characters
-from loaders.supply_lane import FastItems, SupplyLane
+from loaders.supply_lane import SupplyLane
 from loaders.supply_rows import SupplyRows
 from loaders.table_plans import TablePlan, plan_tables, report_header_only
 from loaders.tabular import FileReadError, Table, UncomputedFormula, read_tables
@@ -91,17 +92,20 @@ class RowReader:
         self._first_cell = next((cell for cell in cells if cell_text(cell)), None)
         return {name: (cells[index] if index < len(cells) else None) for index, name in fields}
 
-    def lane_rows(self, plan: TablePlan) -> Iterator[tuple[int, dict[str, Any] | None, FastItems | None]]:
-        """The rows of the table, each as (number, field → cell, None) for ``items``, or — a supply
-        row of a plain CSV file the fast lane is certain of, while validating — (number, None, its
-        relationship's field values) (``loaders.supply_lane``)."""
-        columns = read_columns(plan.table) if self.context.check and plan.kind == "supplies" else None
-        if columns is None:
+    def lane_rows(self, plan: TablePlan) -> Iterator[tuple[int, dict[str, Any] | None, list[FastItems] | None]]:
+        """The rows of the table, each as (number, field → cell, None) for ``items``, or — a row of
+        a plain CSV file the fast lane is certain of, while validating — (number, None, its items'
+        field values) (``loaders.supply_lane``, ``loaders.enterprise_lane``; an enterprise table only
+        when the batch has no other)."""
+        context = self.context
+        lane = SupplyLane if plan.kind == "supplies" else None if context.state.several_tables else EnterpriseLane
+        columns = read_columns(plan.table) if context.check and lane is not None else None
+        if columns is None or lane is None:
             for number, values in self.rows(plan):
                 yield number, values, None
             return
         fields = sorted(plan.mapping.items())
-        for number, cells, fast in SupplyLane(self, plan, columns).rows():
+        for number, cells, fast in lane(self, plan, columns).rows():
             yield number, (None if cells is None else self._values(fields, cells)), fast
 
     def items(self, plan: TablePlan, number: int, values: dict[str, Any]) -> list[Item]:
@@ -174,7 +178,7 @@ def _pass(importer: RowReader, plans: list[TablePlan], verb: str, progress: bool
                 rows += 1
                 bar.update(1)
                 if fast is not None:
-                    yield fast
+                    yield from fast
                 else:
                     assert values is not None
                     yield from importer.items(plan, number, values)
@@ -242,9 +246,9 @@ def import_files(
     kept = KeptItems(KEEP_VALIDATED_BYTES)  # the validated items, while few enough to keep (else a second pass)
     positions: dict[str, int] = {}  # enterprise id → where its node is kept, when a row in another table may add to it
     for item in _pass(checker, plans, "校验", progress):
-        if isinstance(item, tuple):  # a fast-lane row's relationship, as field values (loaders.supply_lane)
+        if isinstance(item, tuple):  # a fast-lane row's item, as field values (loaders.supply_lane, enterprise_lane)
             model, values = item
-            report.items[model.type] += 1
+            report.items[getattr(model, "label", None) or model.type] += 1  # type: ignore[union-attr]
             kept.append_values(model, values)
             continue
         report.items[getattr(item, "label", None) or item.type] += 1  # type: ignore[union-attr]

@@ -26,7 +26,7 @@ lanes alike, so the report and the stored items are the row path's
 >>> rows = list(SupplyLane(reader, plan, columns).rows())
 >>> [(number, fast is not None) for number, cells, fast in rows]
 [(2, True), (3, False)]
->>> values = dict(zip(SUPPLY_FIELDS, rows[0][2][1]))
+>>> values = dict(zip(SUPPLY_FIELDS, rows[0][2][0][1]))
 >>> values["src"], values["dst"], values["share"], values["confidence"], rows[1][1]
 ('ent:a', 'ent:b', 0.3, 'reported', ['南昌丙', '南昌乙', '0.2'])
 """
@@ -37,11 +37,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from graph_schema import Relationship, Supplies
-from loaders.cells import cell_bool, cell_confidence, cell_date, cell_number, cell_share, cell_text, is_example, is_total_or_note, looks_like_code, name_text
+from graph_schema import Enterprise, Relationship, Supplies
+from loaders.cells import cell_bool, cell_confidence, cell_date, cell_number, cell_share, cell_text, looks_like_code, name_text
 from loaders.csv_columns import CsvColumns
+from loaders.lane_cells import UNSURE, complaint, decided, plain_rows
 from loaders.names import normalise_name, split_list
-from loaders.spreadsheet_cells import CONTROL_CHARACTER
 from loaders.table_plans import TablePlan
 
 if TYPE_CHECKING:
@@ -49,26 +49,9 @@ if TYPE_CHECKING:
 
 SUPPLY_FIELDS = tuple(Supplies.model_fields)
 """The order of a SUPPLIES relationship's field values, as ``loaders.kept_items`` keeps them."""
-UNSURE = object()  # a cell the fast lane is not certain about: its row takes the row path
-FastItems = tuple[type[Relationship], tuple[Any, ...]]  # (model class, field values in its field order)
-Row = tuple[int, list[str] | None, FastItems | None]  # (number, the row's cells for the row path, or the fast item)
+FastItems = tuple[type[Enterprise] | type[Relationship], tuple[Any, ...]]  # (model class, its field values in order)
+Row = tuple[int, list[str] | None, list[FastItems] | None]  # (number, the row's cells for the row path, or the fast items)
 MAX_LISTING = Supplies.model_fields["listing"].metadata[0].max_length
-
-
-def _decided(decide: Callable[[Any, list[Any]], Any]) -> Callable[[Any], Any]:
-    """``decide(cell, said)`` once per distinct cell; UNSURE when it said anything (an error or a warning)."""
-    memo: dict[Any, Any] = {}
-
-    def value(cell: Any) -> Any:
-        try:
-            return memo[cell]
-        except KeyError:
-            said: list[Any] = []
-            found = decide(cell, said)
-            memo[cell] = found = UNSURE if said else found
-            return found
-
-    return value
 
 
 class SupplyLane:
@@ -88,21 +71,18 @@ class SupplyLane:
             return ids.pop() if len(ids) == 1 else UNSURE
 
         share_header = plan.columns.get("share", "")
-        self.party = _decided(party)  # the batch's enterprises do not change while supply rows are read
+        self.party = decided(party)  # the batch's enterprises do not change while supply rows are read
         self.deciders: dict[str, Callable[[Any], Any]] = {
-            "product": _decided(self._product),
-            "amount_wan": _decided(lambda cell, said: cell_number(cell, _say(said), low=0, unit="万元")),
-            "share": _decided(lambda cell, said: cell_share(cell, _say(said), share_header)),
-            "confidence": _decided(lambda cell, said: cell_confidence(cell, _say(said))),
-            "synthetic": _decided(lambda cell, said: bool(cell_bool(cell, _say(said)))),
-            "as_of": _decided(self._as_of),
-            "source": _decided(lambda cell, said: f"；数据来源：{text}" if (text := cell_text(cell)) else ""),
-            "listing": _decided(lambda cell, said: said.append(text) if (text := cell_text(cell)) and len(text) > MAX_LISTING
+            "product": decided(self._product),
+            "amount_wan": decided(lambda cell, said: cell_number(cell, complaint(said), low=0, unit="万元")),
+            "share": decided(lambda cell, said: cell_share(cell, complaint(said), share_header)),
+            "confidence": decided(lambda cell, said: cell_confidence(cell, complaint(said))),
+            "synthetic": decided(lambda cell, said: bool(cell_bool(cell, complaint(said)))),
+            "as_of": decided(self._as_of),
+            "source": decided(lambda cell, said: f"；数据来源：{text}" if (text := cell_text(cell)) else ""),
+            "listing": decided(lambda cell, said: said.append(text) if (text := cell_text(cell)) and len(text) > MAX_LISTING
                                 else text),
         }
-        self.plain_first = _decided(lambda cell, said: bool(cell_text(cell)) and not is_example(cell)
-                                    and not is_total_or_note(cell))
-        self.blank = _decided(lambda cell, said: not split_list(cell) and cell_text(cell) is None)
 
     def rows(self) -> Iterator[Row]:
         """(number, None, (Supplies, values)) for a certain row; (number, the row's cells, None) for the others."""
@@ -113,7 +93,7 @@ class SupplyLane:
         plan, context = self.plan, self.reader.context
         state, cells, numbers = context.state, chunk.cells, chunk.numbers
         by_field = {name: cells[index] for index, name in plan.mapping.items()}
-        certain = self._certain(chunk, by_field)
+        certain = plain_rows(plan, chunk, by_field, ("supplier_code", "customer_code", "amount_or_share", "seen"))
         blank = [""] * len(numbers)
         src = list(map(self.party, by_field.get("supplier", blank)))
         dst = list(map(self.party, by_field.get("customer", blank)))
@@ -146,26 +126,8 @@ class SupplyLane:
             if product_id:
                 state.needs_reference = True
             source = where(number) + suffix
-            yield number, None, (Supplies, (source, date or plan.as_of, made_up, None, supplier, customer, None, None,
-                                            None, list_name, product_id, amount_wan, share_value, trust))
-
-    def _certain(self, chunk: CsvColumns, by_field: dict[str, list[str]]) -> list[bool]:
-        """Per row: the cells the whole row needs are plain (see the module); the columns' own values are decided apart."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        if 0 not in self.plan.mapping:  # the row's first filled cell may be in a column not imported
-            return [False] * len(chunk.numbers)
-        ok = [self.plain_first(cell) is True for cell in chunk.cells[0]]  # the row's first filled cell, ordinary
-        for name, column in by_field.items():
-            if name in ("supplier_code", "customer_code", "amount_or_share", "seen"):  # blank only
-                ok = [good and self.blank(cell) is True for good, cell in zip(ok, column, strict=True)]
-        pattern = CONTROL_CHARACTER.pattern
-        for column in by_field.values():
-            flagged = pc.indices_nonzero(pc.match_substring_regex(pa.array(column, pa.string()), pattern)).to_pylist()
-            for i in flagged:
-                ok[i] = False
-        return ok
+            yield number, None, [(Supplies, (source, date or plan.as_of, made_up, None, supplier, customer, None, None,
+                                             None, list_name, product_id, amount_wan, share_value, trust))]
 
     def _product(self, cell: Any, said: list[Any]) -> Any:
         """The product id a 产品 cell names (None when blank), as ``SupplyRows`` takes it; UNSURE for an unknown name."""
@@ -187,7 +149,3 @@ class SupplyLane:
             said.append(reason)
         return date
 
-
-def _say(said: list[Any]) -> Callable[..., None]:
-    """A ``complain`` that only records that something was said."""
-    return lambda *problem: said.append(problem)

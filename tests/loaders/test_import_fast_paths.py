@@ -169,7 +169,7 @@ def _supply_csv(rows: list[tuple[str, ...]], code: str) -> str:
 
 
 def _import_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, supply_text: str, *, dry_run: bool = False,
-                      tag: str = "") -> list[tuple[Any, ...]]:
+                      tag: str = "", enterprise_text: str | None = None) -> list[tuple[Any, ...]]:
     """The import of the two files with the fast lane and without it (every row on the row path):
     the problems, counts, written items and content digest of each."""
     import loaders.importer as importer
@@ -178,7 +178,7 @@ def _import_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, supply_te
     from stores.embedded import EmbeddedStore
 
     enterprises = tmp_path / f"企业{tag}.csv"
-    enterprises.write_text(ENTERPRISE_CSV.format(code=_code(7)), encoding="utf-8-sig")
+    enterprises.write_text(enterprise_text or ENTERPRISE_CSV.format(code=_code(7)), encoding="utf-8-sig")
     supplies = tmp_path / f"供应{tag}.csv"
     supplies.write_text(supply_text, encoding="utf-8-sig")
     outcomes = []
@@ -328,3 +328,66 @@ def test_rebuilt_items_are_what_model_construct_makes() -> None:
         assert rebuilt == constructed == item
         assert rebuilt.model_fields_set == constructed.model_fields_set
         assert rebuilt.properties_json() == item.properties_json()
+
+
+# -- the columnar fast lane of enterprise rows (loaders.enterprise_lane) -------------------------------
+
+ENTERPRISE_HEADER = "企业名称,国家/地区,所在省份,所在城市,所在区县,所在园区,所属产业链,主营产品,所属集群,营业收入(亿元),企业标签,是否本地,示例数据,数据日期,曾用名\n"
+NAMES = ["南昌甲科技有限公司", "南昌乙材料有限公司", "江西丙电子股份有限公司", "南昌甲科技股份有限公司", "南昌丁（江西）有限公司",
+         "南昌丁有限公司", "", "示例：南昌戊", "合计", "南昌\u3000己有限公司", "长" * 201, "{code}"]
+COUNTRIES = ["中国", "", "中国大陆", "日本"]
+PROVINCES = ["江西省", "", "江西", "广东省"]
+CITIES = ["南昌市", "", "深圳市"]
+DISTRICTS = ["南昌县", "", "新建区", "火星区", "红谷滩新区"]
+PARKS = ["", "高新区", "小蓝经开区", "不存在的园区"]
+CHAINS = ["", "新能源", "电子信息", "航天", "新能源、电子信息"]
+ENT_PRODUCTS = ["", "正极材料", "隔膜、正极材料", "印制电路板", "不存在的产品"]
+CLUSTERS = ["", "不存在的集群"]
+REVENUES = ["", "1.5", "12亿", "-1", "200000", "—"]
+TAGS = ["", "链主", "规上企业、高企", "上市", "不存在的标签"]
+LOCALS = ["", "是", "否", "也许"]
+ENT_DATES = ["", "2025-06-30", "2025-13-01"]
+ALIASES = ["", "甲科技"]
+ENT_COLUMNS = (NAMES, COUNTRIES, PROVINCES, CITIES, DISTRICTS, PARKS, CHAINS, ENT_PRODUCTS, CLUSTERS, REVENUES, TAGS,
+               LOCALS, FLAGS[:3], ENT_DATES, ALIASES)
+ENT_PLAIN = (NAMES[:6], COUNTRIES[:3], PROVINCES[:3], CITIES[:2], DISTRICTS[:3], PARKS[:3], CHAINS[:3], ENT_PRODUCTS[:4],
+             CLUSTERS[:1], REVENUES[:2], TAGS[:4], LOCALS[:3], FLAGS[:3], ENT_DATES[:2], ALIASES[:1])
+ENTERPRISE_ROW = st.one_of(st.tuples(*map(st.sampled_from, ENT_PLAIN)), st.tuples(*map(st.sampled_from, ENT_COLUMNS)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(ENTERPRISE_ROW, min_size=1, max_size=20), st.lists(SUPPLY_ROW, max_size=8), st.booleans())
+def test_enterprise_rows_give_the_same_report_with_and_without_the_fast_lane(
+        enterprises: list[tuple[str, ...]], supplies: list[tuple[str, ...]], dry_run: bool) -> None:
+    """Generated enterprise lists (good and bad cells, duplicates, names that normalise alike) with
+    supply rows naming their firms: the same problems, counts and store both ways."""
+    import tempfile
+
+    code = _code(7)
+    enterprise_text = ENTERPRISE_HEADER + "".join(",".join(cell.replace("{code}", code) for cell in row) + "\n"
+                                                  for row in enterprises)
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as monkeypatch:
+        outcomes = _import_both_ways(Path(folder), monkeypatch, _supply_csv(supplies, code), dry_run=dry_run,
+                                     enterprise_text=enterprise_text)
+    assert outcomes[0] == outcomes[1]
+
+
+def test_enterprise_fast_lane_takes_plain_rows(tmp_path: Path) -> None:
+    from loaders.enterprise_lane import RELATIONSHIP_FIELDS
+    from loaders.importer import RowReader
+    from loaders.report import ImportReport
+    from loaders.table_plans import plan_tables
+    from loaders.tabular import read_tables
+
+    path = tmp_path / "企业.csv"
+    path.write_text(ENTERPRISE_HEADER + "南昌甲科技有限公司,中国,江西省,南昌市,南昌县,,新能源,正极材料,,1.5,链主,是,是,2025-06-30,\n"
+                    "南昌甲科技股份有限公司,,,,,,,,,,,,,,\n南昌乙有限公司,,,,火星区,,,,,,,是,,,\n", encoding="utf-8-sig")
+    report = ImportReport()
+    [plan] = plan_tables(read_tables(path), report, None, None)
+    reader = RowReader(None, _catalogue(), report, check=True)  # type: ignore[arg-type]
+    reader.context.state.several_tables = False
+    rows = list(reader.lane_rows(plan))
+    assert [(number, [model.__name__ for model, _ in fast or ()]) for number, _, fast in rows] == [
+        (2, ["Enterprise", "LocatedIn", "Produces", "Leads"]), (3, []), (4, [])]  # 3: the same firm again; 4: a warning
+    from graph_schema import Leads, LocatedIn, MemberOf, Produces
+    assert {tuple(model.model_fields) for model in (LocatedIn, Produces, MemberOf, Leads)} == {RELATIONSHIP_FIELDS}
