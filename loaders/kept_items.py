@@ -3,8 +3,9 @@
 Each item is kept as the tuple of its field values; every ``CHUNK`` items are pickled and
 compressed together (zlib, fastest level): a validated enterprise row (the firm, LOCATED_IN,
 PRODUCES) then takes about 70 bytes instead of about 3 KB as models. Iterating rebuilds the models
-without validating them again (``model_construct``: the values are those of models already
-validated, so the result is the same model, at a fifth of the cost). When the compressed chunks would exceed ``limit`` bytes, nothing is
+without validating them again (as ``model_construct`` would, see ``rebuilder``: the values are
+those of models already validated, or of rows the import's fast lane validated, so the result is
+the same model). Fast-lane rows are appended as field values (``append_values``), never as models. When the compressed chunks would exceed ``limit`` bytes, nothing is
 kept and ``overflowed`` is set: the importer then reads the files a second time to write.
 
 The chunks are this process's own data, never read from outside, so pickle is safe here.
