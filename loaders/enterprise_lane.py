@@ -4,8 +4,8 @@ As ``loaders.supply_lane`` for supply rows: each column is decided once per dist
 chains, products, clusters and park a cell names, the numbers, tags, yes/no cells, the date, the
 place a row's country / province / city / district / park make and the warnings about chains),
 with ``EnterpriseRows``'s own functions. A row whose every cell is certainly valid in the common
-form — a name without credit code, aliases or observation dates, of a firm neither in the store
-nor met before in the batch, no warning to give — becomes its enterprise's and relationships'
+form — a name (with a valid credit code or none) without aliases or observation dates, of a firm
+neither in the store nor met before in the batch, no warning to give — becomes its enterprise's and relationships'
 field values directly (no model is built); any other row goes through ``EnterpriseRows``
 unchanged. Only a batch with one enterprise table takes this lane (a firm's rows in several
 tables are merged by the row path). The batch's bookkeeping (ids and names seen, the index the
@@ -33,16 +33,16 @@ supply rows resolve names with) is done row by row, in file order, as the row pa
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from graph_schema import Enterprise, Leads, LocatedIn, MemberOf, Produces, Relationship
 from graph_schema.models import ENTERPRISE_TAGS
 from loaders.batch_merge import TABLE_BITS
-from loaders.cells import cell_bool, cell_date, cell_number, cell_tags, cell_text, name_text
+from loaders.cells import cell_bool, cell_credit_code, cell_date, cell_number, cell_tags, cell_text, name_text
 from loaders.csv_columns import CsvColumns
 from loaders.enterprise_rows import EnterpriseRows
-from loaders.lane_cells import UNSURE, complaint, decided, plain_rows
+from loaders.lane_cells import UNSURE, Decided, complaint, plain_rows
 from loaders.names import enterprise_id, normalise_name, split_list
 from loaders.table_plans import TablePlan
 
@@ -55,7 +55,7 @@ ENTERPRISE_FIELDS = tuple(Enterprise.model_fields)
 """The order of an enterprise's field values, as ``loaders.kept_items`` keeps them."""
 RELATIONSHIP_FIELDS = tuple(LocatedIn.model_fields)  # the same for PRODUCES, MEMBER_OF and LEADS
 MAX_TEXT = 200  # an enterprise's name and listing, at most (the model's max_length)
-BLANK_ONLY = ("credit_code", "revenue_wan", "aliases", "seen")
+BLANK_ONLY = ("revenue_wan", "aliases", "seen")
 FastItems = tuple[type[Enterprise] | type[Relationship], tuple[Any, ...]]  # (model class, its field values in order)
 Row = tuple[int, list[str] | None, list[FastItems] | None]  # (number, the row's cells for the row path, or the fast items)
 
@@ -79,8 +79,9 @@ class EnterpriseLane:
         context = reader.context
         self.catalogue = context.catalogue
         self.stored = context.store_index.ensure()
+        names = reader.name_keys  # the supply rows' names are mostly these: normalised once
 
-        def references(kind: Kind, as_text: bool = False) -> Callable[[Any], Any]:
+        def references(kind: Kind, as_text: bool = False) -> Decided:
             def decide(cell: Any, said: list[Any]) -> Any:  # as EnterpriseRows: a park's cell read as text first
                 found: list[str] = []
                 for text in split_list(cell_text(cell) if as_text else cell):
@@ -90,13 +91,13 @@ class EnterpriseLane:
                     if node_id not in found:
                         found.append(node_id)
                 return tuple(found)
-            return decided(decide)
+            return Decided(decide)
 
         def name(cell: Any, said: list[Any]) -> Any:
             text = name_text(cell)
             if not text or len(text) > MAX_TEXT:
                 return UNSURE
-            key = normalise_name(text)
+            key = names[text] = normalise_name(text)
             if self.stored.ids(key):  # a firm of the store: its id, aliases and renames are the row path's
                 return UNSURE
             node_id = enterprise_id(text)
@@ -108,19 +109,20 @@ class EnterpriseLane:
                 return UNSURE
             return tuple(sorted(set(written), key=ENTERPRISE_TAGS.index))  # the model's order
 
-        self.deciders: dict[str, Callable[[Any], Any]] = {
-            "name": decided(name),
-            "revenue_yi": decided(lambda cell, said: cell_number(cell, complaint(said), low=0, high=100000, unit="亿元")),
-            "local": decided(lambda cell, said: cell_bool(cell, complaint(said))),
-            "synthetic": decided(lambda cell, said: bool(cell_bool(cell, complaint(said)))),
-            "tags": decided(tags),
+        self.deciders: dict[str, Decided] = {
+            "name": Decided(name),
+            "credit_code": Decided(lambda cell, said: cell_credit_code(cell, complaint(said))),
+            "revenue_yi": Decided(lambda cell, said: cell_number(cell, complaint(said), low=0, high=100000, unit="亿元")),
+            "local": Decided(lambda cell, said: cell_bool(cell, complaint(said))),
+            "synthetic": Decided(lambda cell, said: bool(cell_bool(cell, complaint(said)))),
+            "tags": Decided(tags),
             "chains": references("chain"),
             "products": references("product"),
             "clusters": references("cluster"),
             "park": references("park", as_text=True),
-            "as_of": decided(self._as_of),
-            "source": decided(lambda cell, said: f"；数据来源：{text}" if (text := cell_text(cell)) else ""),
-            "listing": decided(lambda cell, said: said.append(text) if (text := cell_text(cell)) and len(text) > MAX_TEXT
+            "as_of": Decided(self._as_of),
+            "source": Decided(lambda cell, said: f"；数据来源：{text}" if (text := cell_text(cell)) else ""),
+            "listing": Decided(lambda cell, said: said.append(text) if (text := cell_text(cell)) and len(text) > MAX_TEXT
                                else text),
         }
         self._places: dict[tuple[Any, ...], Any] = {}
@@ -136,7 +138,7 @@ class EnterpriseLane:
         by_field = {name: cells[index] for index, name in plan.mapping.items()}
         certain = plain_rows(plan, chunk, by_field, BLANK_ONLY)
         blank = [""] * len(numbers)
-        decided_columns = {name: list(map(decide, by_field.get(name, blank))) for name, decide in self.deciders.items()}
+        decided_columns = {name: decide.column(by_field.get(name, blank)) for name, decide in self.deciders.items()}
         places = [by_field.get(name, blank) for name in ("country", "province", "city", "district")]
         products_cells = by_field.get("products", blank)
         table = plan.table.where()
@@ -154,8 +156,12 @@ class EnterpriseLane:
                products_cell: str, table: str) -> list[FastItems] | None:
         """The row's items as field values, with the batch's bookkeeping done; None for the row path."""
         state = self.reader.context.state
-        name, key, node_id = values["name"]
-        if node_id in state.seen_ids or key in state.seen_names:  # a duplicate: the row path says so
+        (name, key, name_id), code = values["name"], values["credit_code"]
+        node_id = code or name_id  # as BatchEnterprises.identify: a valid credit code is the id
+        if code and self.stored.stored(code) is not None:  # a firm of the store: renames are the row path's
+            return None
+        seen = state.seen_names.get(key)
+        if node_id in state.seen_ids or (seen is not None and not (code and seen & 1)):  # a duplicate: the row path says so
             return None
         chains, products, clusters, tags = values["chains"], values["products"], values["clusters"], values["tags"]
         park = values["park"][:1]
@@ -164,12 +170,12 @@ class EnterpriseLane:
             return None
         here = number << TABLE_BITS | state.table_number(table)
         state.seen_ids[node_id] = here
-        state.seen_names.setdefault(key, here << 1)
+        state.seen_names.setdefault(key, here << 1 | bool(code))
         source = plan.table.where(number) + values["source"]
         as_of = values["as_of"] or plan.as_of
         synthetic = values["synthetic"]
         node = {"source": source, "as_of": as_of, "synthetic": synthetic, "quote": None, "id": node_id, "name": name,
-                "seen": None, "first_seen": None, "last_seen": None, "listing": values["listing"], "credit_code": None,
+                "seen": None, "first_seen": None, "last_seen": None, "listing": values["listing"], "credit_code": code,
                 "aliases": [], "country": where.country, "province": where.province, "city": where.city,
                 "district": where.district, "local": where.local, "revenue_yi": values["revenue_yi"], "tags": list(tags)}
         items: list[FastItems] = [(Enterprise, tuple(node[field] for field in ENTERPRISE_FIELDS))]
@@ -183,7 +189,7 @@ class EnterpriseLane:
             items += [(Leads, (*common, chain)) for chain in chains]
         if len(items) > 1:
             state.needs_reference = True
-        state.index.add(node_id, name, (), None)
+        state.index.add(node_id, name, (), code)
         return items
 
     def _place(self, cells: list[str], park: tuple[str, ...], local_given: bool | None) -> Any:

@@ -79,6 +79,7 @@ class RowReader:
         self.enterprises = EnterpriseRows(self.context)
         self.supplies = SupplyRows(self.context)
         self._first_cell: Any = None
+        self.name_keys: dict[str, str] = {}  # name → normalise_name(name), from the fast lane's enterprise rows for its supply rows
 
     def rows(self, plan: TablePlan) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number, field → cell) of each row of the table."""
@@ -244,11 +245,13 @@ def import_files(
     checker = RowReader(store, catalogue, report, check=True, rename=rename)
     several = checker.context.state.several_tables = sum(plan.kind == "enterprises" for plan in plans) > 1
     kept = KeptItems(KEEP_VALIDATED_BYTES)  # the validated items, while few enough to keep (else a second pass)
+    kinds: dict[type, str] = {}  # a fast-lane model → its label or relationship type
     positions: dict[str, int] = {}  # enterprise id → where its node is kept, when a row in another table may add to it
     for item in _pass(checker, plans, "校验", progress):
         if isinstance(item, tuple):  # a fast-lane row's item, as field values (loaders.supply_lane, enterprise_lane)
             model, values = item
-            report.items[getattr(model, "label", None) or model.type] += 1  # type: ignore[union-attr]
+            name = kinds.get(model) or kinds.setdefault(model, _kind_name(model))
+            report.items[name] += 1
             kept.append_values(model, values)
             continue
         report.items[getattr(item, "label", None) or item.type] += 1  # type: ignore[union-attr]
@@ -297,6 +300,11 @@ def import_files(
             report.add(Problem(names, None, None, None, str(exc)))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _kind_name(model: type[Item]) -> str:
+    """A model's label (a node) or relationship type: ``Enterprise``, ``SUPPLIES``."""
+    return str(model.label if issubclass(model, Node) else model.type)
 
 
 def _source_names(sources: Sequence[str | Path | Table], tables: Sequence[Table]) -> str:

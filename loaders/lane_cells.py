@@ -5,9 +5,11 @@ A decision that says anything (an error or a warning) is UNSURE: the row goes th
 which says it in its own words.
 
 >>> from loaders.cells import cell_number
->>> number = decided(lambda cell, said: cell_number(cell, complaint(said), low=0))
+>>> number = Decided(lambda cell, said: cell_number(cell, complaint(said), low=0))
 >>> number("12"), number("-1") is UNSURE, number("") is None
 (12.0, True, True)
+>>> number.column(["12", "3", "12"])
+[12.0, 3.0, 12.0]
 """
 
 from __future__ import annotations
@@ -24,20 +26,32 @@ from loaders.table_plans import TablePlan
 UNSURE: Any = object()  # a cell the fast lane is not certain about: its row takes the row path
 
 
-def decided(decide: Callable[[Any, list[Any]], Any]) -> Callable[[Any], Any]:
-    """``decide(cell, said)`` once per distinct cell; UNSURE when it said anything (an error or a warning)."""
-    memo: dict[Any, Any] = {}
+class Decided:
+    """``decide(cell, said)`` once per distinct cell; UNSURE when it said anything (an error or a warning).
 
-    def value(cell: Any) -> Any:
+    Called with one cell, or ``column(cells)`` for a whole column (the distinct cells decided first,
+    then every cell looked up at C speed)."""
+
+    def __init__(self, decide: Callable[[Any, list[Any]], Any]) -> None:
+        self.decide = decide
+        self.memo: dict[Any, Any] = {}
+
+    def _decide(self, cell: Any) -> Any:
+        said: list[Any] = []
+        found = self.decide(cell, said)
+        self.memo[cell] = found = UNSURE if said else found
+        return found
+
+    def __call__(self, cell: Any) -> Any:
         try:
-            return memo[cell]
+            return self.memo[cell]
         except KeyError:
-            said: list[Any] = []
-            found = decide(cell, said)
-            memo[cell] = found = UNSURE if said else found
-            return found
+            return self._decide(cell)
 
-    return value
+    def column(self, cells: list[Any]) -> list[Any]:
+        for cell in set(cells).difference(self.memo):
+            self._decide(cell)
+        return list(map(self.memo.__getitem__, cells))
 
 
 def complaint(said: list[Any]) -> Callable[..., None]:
@@ -50,8 +64,8 @@ def is_blank(cell: Any) -> bool:
     return not split_list(cell) and cell_text(cell) is None
 
 
-_plain_first = decided(lambda cell, said: bool(cell_text(cell)) and not is_example(cell) and not is_total_or_note(cell))
-_blank = decided(lambda cell, said: is_blank(cell))
+_plain_first = Decided(lambda cell, said: bool(cell_text(cell)) and not is_example(cell) and not is_total_or_note(cell))
+_blank = Decided(lambda cell, said: is_blank(cell))
 
 
 def plain_rows(plan: TablePlan, chunk: CsvColumns, by_field: dict[str, list[str]], blank_only: Iterable[str]) -> list[bool]:
@@ -63,10 +77,10 @@ def plain_rows(plan: TablePlan, chunk: CsvColumns, by_field: dict[str, list[str]
 
     if 0 not in plan.mapping:  # the row's first filled cell may be in a column not imported
         return [False] * len(chunk.numbers)
-    ok = [_plain_first(cell) is True for cell in chunk.cells[0]]
+    ok = [first is True for first in _plain_first.column(chunk.cells[0])]
     for name in blank_only:
         if name in by_field:
-            ok = [good and _blank(cell) is True for good, cell in zip(ok, by_field[name], strict=True)]
+            ok = [good and blank is True for good, blank in zip(ok, _blank.column(by_field[name]), strict=True)]
     for column in by_field.values():
         flagged = pc.match_substring_regex(pa.array(column, pa.string()), CONTROL_CHARACTER.pattern)
         for i in pc.indices_nonzero(flagged).to_pylist():

@@ -34,13 +34,13 @@ lanes alike, so the report and the stored items are the row path's
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from graph_schema import Enterprise, Relationship, Supplies
 from loaders.cells import cell_bool, cell_confidence, cell_date, cell_number, cell_share, cell_text, looks_like_code, name_text
 from loaders.csv_columns import CsvColumns
-from loaders.lane_cells import UNSURE, complaint, decided, plain_rows
+from loaders.lane_cells import UNSURE, Decided, complaint, plain_rows
 from loaders.names import normalise_name, split_list
 from loaders.table_plans import TablePlan
 
@@ -60,27 +60,27 @@ class SupplyLane:
     def __init__(self, reader: RowReader, plan: TablePlan, chunks: Iterable[CsvColumns]) -> None:
         self.reader, self.plan, self.chunks = reader, plan, chunks
         context = reader.context
-        index, stored = context.state.index, context.store_index.ensure()
+        index, stored, names = context.state.index, context.store_index.ensure(), reader.name_keys
 
         def party(cell: Any, said: list[Any]) -> Any:
             name = name_text(cell)
             if not name or looks_like_code(name):
                 return UNSURE
-            key = normalise_name(name)
+            key = names.get(name) or normalise_name(name)
             ids = set(index.ids(key)) | set(stored.ids(key))
             return ids.pop() if len(ids) == 1 else UNSURE
 
         share_header = plan.columns.get("share", "")
-        self.party = decided(party)  # the batch's enterprises do not change while supply rows are read
-        self.deciders: dict[str, Callable[[Any], Any]] = {
-            "product": decided(self._product),
-            "amount_wan": decided(lambda cell, said: cell_number(cell, complaint(said), low=0, unit="万元")),
-            "share": decided(lambda cell, said: cell_share(cell, complaint(said), share_header)),
-            "confidence": decided(lambda cell, said: cell_confidence(cell, complaint(said))),
-            "synthetic": decided(lambda cell, said: bool(cell_bool(cell, complaint(said)))),
-            "as_of": decided(self._as_of),
-            "source": decided(lambda cell, said: f"；数据来源：{text}" if (text := cell_text(cell)) else ""),
-            "listing": decided(lambda cell, said: said.append(text) if (text := cell_text(cell)) and len(text) > MAX_LISTING
+        self.party = Decided(party)  # the batch's enterprises do not change while supply rows are read
+        self.deciders: dict[str, Decided] = {
+            "product": Decided(self._product),
+            "amount_wan": Decided(lambda cell, said: cell_number(cell, complaint(said), low=0, unit="万元")),
+            "share": Decided(lambda cell, said: cell_share(cell, complaint(said), share_header)),
+            "confidence": Decided(lambda cell, said: cell_confidence(cell, complaint(said))),
+            "synthetic": Decided(lambda cell, said: bool(cell_bool(cell, complaint(said)))),
+            "as_of": Decided(self._as_of),
+            "source": Decided(lambda cell, said: f"；数据来源：{text}" if (text := cell_text(cell)) else ""),
+            "listing": Decided(lambda cell, said: said.append(text) if (text := cell_text(cell)) and len(text) > MAX_LISTING
                                 else text),
         }
 
@@ -95,9 +95,9 @@ class SupplyLane:
         by_field = {name: cells[index] for index, name in plan.mapping.items()}
         certain = plain_rows(plan, chunk, by_field, ("supplier_code", "customer_code", "amount_or_share", "seen"))
         blank = [""] * len(numbers)
-        src = list(map(self.party, by_field.get("supplier", blank)))
-        dst = list(map(self.party, by_field.get("customer", blank)))
-        decided = [list(map(decide, by_field.get(name, blank))) for name, decide in self.deciders.items()]
+        src = self.party.column(by_field.get("supplier", blank))
+        dst = self.party.column(by_field.get("customer", blank))
+        decided = [decide.column(by_field.get(name, blank)) for name, decide in self.deciders.items()]
         where = plan.table.where
         missing_key = (plan.table.file, plan.table.sheet)
         for i, number in enumerate(numbers):

@@ -332,7 +332,8 @@ def test_rebuilt_items_are_what_model_construct_makes() -> None:
 
 # -- the columnar fast lane of enterprise rows (loaders.enterprise_lane) -------------------------------
 
-ENTERPRISE_HEADER = "企业名称,国家/地区,所在省份,所在城市,所在区县,所在园区,所属产业链,主营产品,所属集群,营业收入(亿元),企业标签,是否本地,示例数据,数据日期,曾用名\n"
+ENTERPRISE_HEADER = ("企业名称,国家/地区,所在省份,所在城市,所在区县,所在园区,所属产业链,主营产品,所属集群,营业收入(亿元),企业标签,是否本地,"
+                     "示例数据,数据日期,曾用名,统一社会信用代码\n")
 NAMES = ["南昌甲科技有限公司", "南昌乙材料有限公司", "江西丙电子股份有限公司", "南昌甲科技股份有限公司", "南昌丁（江西）有限公司",
          "南昌丁有限公司", "", "示例：南昌戊", "合计", "南昌\u3000己有限公司", "长" * 201, "{code}"]
 COUNTRIES = ["中国", "", "中国大陆", "日本"]
@@ -348,10 +349,11 @@ TAGS = ["", "链主", "规上企业、高企", "上市", "不存在的标签"]
 LOCALS = ["", "是", "否", "也许"]
 ENT_DATES = ["", "2025-06-30", "2025-13-01"]
 ALIASES = ["", "甲科技"]
+CODES = ["", "{code8}", "{code9}", "{code8 lower}", "91360100MA0000001X", "9.13601E+17", "{code}"]
 ENT_COLUMNS = (NAMES, COUNTRIES, PROVINCES, CITIES, DISTRICTS, PARKS, CHAINS, ENT_PRODUCTS, CLUSTERS, REVENUES, TAGS,
-               LOCALS, FLAGS[:3], ENT_DATES, ALIASES)
+               LOCALS, FLAGS[:3], ENT_DATES, ALIASES, CODES)
 ENT_PLAIN = (NAMES[:6], COUNTRIES[:3], PROVINCES[:3], CITIES[:2], DISTRICTS[:3], PARKS[:3], CHAINS[:3], ENT_PRODUCTS[:4],
-             CLUSTERS[:1], REVENUES[:2], TAGS[:4], LOCALS[:3], FLAGS[:3], ENT_DATES[:2], ALIASES[:1])
+             CLUSTERS[:1], REVENUES[:2], TAGS[:4], LOCALS[:3], FLAGS[:3], ENT_DATES[:2], ALIASES[:1], CODES[:3])
 ENTERPRISE_ROW = st.one_of(st.tuples(*map(st.sampled_from, ENT_PLAIN)), st.tuples(*map(st.sampled_from, ENT_COLUMNS)))
 
 
@@ -364,7 +366,8 @@ def test_enterprise_rows_give_the_same_report_with_and_without_the_fast_lane(
     import tempfile
 
     code = _code(7)
-    enterprise_text = ENTERPRISE_HEADER + "".join(",".join(cell.replace("{code}", code) for cell in row) + "\n"
+    codes = {"{code}": code, "{code8}": _code(8), "{code9}": _code(9), "{code8 lower}": _code(8).lower()}
+    enterprise_text = ENTERPRISE_HEADER + "".join(",".join(codes.get(cell, cell) for cell in row) + "\n"
                                                   for row in enterprises)
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as monkeypatch:
         outcomes = _import_both_ways(Path(folder), monkeypatch, _supply_csv(supplies, code), dry_run=dry_run,
@@ -373,21 +376,23 @@ def test_enterprise_rows_give_the_same_report_with_and_without_the_fast_lane(
 
 
 def test_enterprise_fast_lane_takes_plain_rows(tmp_path: Path) -> None:
-    from loaders.enterprise_lane import RELATIONSHIP_FIELDS
+    from loaders.enterprise_lane import ENTERPRISE_FIELDS, RELATIONSHIP_FIELDS
     from loaders.importer import RowReader
     from loaders.report import ImportReport
     from loaders.table_plans import plan_tables
     from loaders.tabular import read_tables
 
     path = tmp_path / "企业.csv"
-    path.write_text(ENTERPRISE_HEADER + "南昌甲科技有限公司,中国,江西省,南昌市,南昌县,,新能源,正极材料,,1.5,链主,是,是,2025-06-30,\n"
-                    "南昌甲科技股份有限公司,,,,,,,,,,,,,,\n南昌乙有限公司,,,,火星区,,,,,,,是,,,\n", encoding="utf-8-sig")
+    path.write_text(ENTERPRISE_HEADER + "南昌甲科技有限公司,中国,江西省,南昌市,南昌县,,新能源,正极材料,,1.5,链主,是,是,2025-06-30,,\n"
+                    "南昌甲科技股份有限公司,,,,,,,,,,,,,,,\n南昌乙有限公司,,,,火星区,,,,,,,是,,,,\n"
+                    f"南昌丙有限公司,,,,,,,,,,,,,,,{_code(5)}\n", encoding="utf-8-sig")
     report = ImportReport()
     [plan] = plan_tables(read_tables(path), report, None, None)
     reader = RowReader(None, _catalogue(), report, check=True)  # type: ignore[arg-type]
     reader.context.state.several_tables = False
     rows = list(reader.lane_rows(plan))
     assert [(number, [model.__name__ for model, _ in fast or ()]) for number, _, fast in rows] == [
-        (2, ["Enterprise", "LocatedIn", "Produces", "Leads"]), (3, []), (4, [])]  # 3: the same firm again; 4: a warning
+        (2, ["Enterprise", "LocatedIn", "Produces", "Leads"]), (3, []), (4, []), (5, ["Enterprise"])]  # 3: the same firm again; 4: a warning
+    assert rows[3][2][0][1][tuple(ENTERPRISE_FIELDS).index("credit_code")] == rows[3][2][0][1][ENTERPRISE_FIELDS.index("id")] == _code(5)
     from graph_schema import Leads, LocatedIn, MemberOf, Produces
     assert {tuple(model.model_fields) for model in (LocatedIn, Produces, MemberOf, Leads)} == {RELATIONSHIP_FIELDS}
