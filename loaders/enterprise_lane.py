@@ -42,7 +42,7 @@ from loaders.batch_merge import TABLE_BITS
 from loaders.cells import cell_bool, cell_credit_code, cell_date, cell_number, cell_tags, cell_text, name_text
 from loaders.csv_columns import CsvColumns
 from loaders.enterprise_rows import EnterpriseRows
-from loaders.lane_cells import UNSURE, Decided, complaint, plain_rows
+from loaders.lane_cells import UNSURE, Decided, PlainRows, complaint
 from loaders.names import enterprise_id, normalise_name, split_list
 from loaders.table_plans import TablePlan
 
@@ -76,6 +76,7 @@ class EnterpriseLane:
 
     def __init__(self, reader: RowReader, plan: TablePlan, chunks: Iterable[CsvColumns]) -> None:
         self.reader, self.plan, self.chunks = reader, plan, chunks
+        self.plain = PlainRows(plan, BLANK_ONLY)
         context = reader.context
         self.catalogue = context.catalogue
         self.stored = context.store_index.ensure()
@@ -97,7 +98,9 @@ class EnterpriseLane:
             text = name_text(cell)
             if not text or len(text) > MAX_TEXT:
                 return UNSURE
-            key = names[text] = normalise_name(text)
+            key = normalise_name(text)
+            if names is not None:
+                names[text] = key
             if self.stored.ids(key):  # a firm of the store: its id, aliases and renames are the row path's
                 return UNSURE
             node_id = enterprise_id(text)
@@ -110,8 +113,8 @@ class EnterpriseLane:
             return tuple(sorted(set(written), key=ENTERPRISE_TAGS.index))  # the model's order
 
         self.deciders: dict[str, Decided] = {
-            "name": Decided(name),
-            "credit_code": Decided(lambda cell, said: cell_credit_code(cell, complaint(said))),
+            "name": Decided(name, remember=False),
+            "credit_code": Decided(lambda cell, said: cell_credit_code(cell, complaint(said)), remember=False),
             "revenue_yi": Decided(lambda cell, said: cell_number(cell, complaint(said), low=0, high=100000, unit="亿元")),
             "local": Decided(lambda cell, said: cell_bool(cell, complaint(said))),
             "synthetic": Decided(lambda cell, said: bool(cell_bool(cell, complaint(said)))),
@@ -130,13 +133,18 @@ class EnterpriseLane:
 
     def rows(self) -> Iterator[Row]:
         """(number, None, the row's items as field values) for a certain row; (number, the row's cells, None) for the others."""
-        for chunk in self.chunks:
-            yield from self._chunk_rows(chunk)
+        try:
+            for chunk in self.chunks:
+                yield from self._chunk_rows(chunk)
+        finally:  # the deciders refer back to the lane: let the batch's state go with the pass, not at the next GC
+            self.deciders.clear()
+            self._places.clear()
+            self._chain_checks.clear()
 
     def _chunk_rows(self, chunk: CsvColumns) -> Iterator[Row]:
         plan, cells, numbers = self.plan, chunk.cells, chunk.numbers
         by_field = {name: cells[index] for index, name in plan.mapping.items()}
-        certain = plain_rows(plan, chunk, by_field, BLANK_ONLY)
+        certain = self.plain(chunk, by_field)
         blank = [""] * len(numbers)
         decided_columns = {name: decide.column(by_field.get(name, blank)) for name, decide in self.deciders.items()}
         places = [by_field.get(name, blank) for name in ("country", "province", "city", "district")]

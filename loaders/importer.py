@@ -79,7 +79,8 @@ class RowReader:
         self.enterprises = EnterpriseRows(self.context)
         self.supplies = SupplyRows(self.context)
         self._first_cell: Any = None
-        self.name_keys: dict[str, str] = {}  # name → normalise_name(name), from the fast lane's enterprise rows for its supply rows
+        self.name_keys: dict[str, str] | None = None  # name → normalise_name(name), from the fast lane's enterprise
+        # rows for its supply rows (a dict only when the batch has supply tables)
 
     def rows(self, plan: TablePlan) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number, field → cell) of each row of the table."""
@@ -244,6 +245,7 @@ def import_files(
     plans = plan_tables(tables, report, kind, as_of)
     checker = RowReader(store, catalogue, report, check=True, rename=rename)
     several = checker.context.state.several_tables = sum(plan.kind == "enterprises" for plan in plans) > 1
+    checker.name_keys = {} if any(plan.kind == "supplies" for plan in plans) else None
     kept = KeptItems(KEEP_VALIDATED_BYTES)  # the validated items, while few enough to keep (else a second pass)
     kinds: dict[type, str] = {}  # a fast-lane model → its label or relationship type
     positions: dict[str, int] = {}  # enterprise id → where its node is kept, when a row in another table may add to it

@@ -32,14 +32,17 @@ class Decided:
     Called with one cell, or ``column(cells)`` for a whole column (the distinct cells decided first,
     then every cell looked up at C speed)."""
 
-    def __init__(self, decide: Callable[[Any, list[Any]], Any]) -> None:
+    def __init__(self, decide: Callable[[Any, list[Any]], Any], *, remember: bool = True) -> None:
         self.decide = decide
+        self.remember = remember  # False for a column of distinct values (names, codes): nothing to reuse, memory saved
         self.memo: dict[Any, Any] = {}
 
     def _decide(self, cell: Any) -> Any:
         said: list[Any] = []
         found = self.decide(cell, said)
-        self.memo[cell] = found = UNSURE if said else found
+        found = UNSURE if said else found
+        if self.remember:
+            self.memo[cell] = found
         return found
 
     def __call__(self, cell: Any) -> Any:
@@ -49,9 +52,24 @@ class Decided:
             return self._decide(cell)
 
     def column(self, cells: list[Any]) -> list[Any]:
+        if not self.remember:
+            return list(map(self._decide, cells))
         for cell in set(cells).difference(self.memo):
             self._decide(cell)
         return list(map(self.memo.__getitem__, cells))
+
+
+class PlainRows:
+    """Which rows of a table are plain as a whole (``__call__``), its first cells decided once each."""
+
+    def __init__(self, plan: TablePlan, blank_only: Iterable[str]) -> None:
+        self.plan, self.blank_only = plan, tuple(blank_only)
+        self.first = Decided(lambda cell, said: bool(cell_text(cell)) and not is_example(cell) and not is_total_or_note(cell),
+                             remember=False)
+        self.blank = Decided(lambda cell, said: is_blank(cell))
+
+    def __call__(self, chunk: CsvColumns, by_field: dict[str, list[str]]) -> list[bool]:
+        return plain_rows(self.plan, chunk, by_field, self.blank_only, self.first, self.blank)
 
 
 def complaint(said: list[Any]) -> Callable[..., None]:
@@ -64,23 +82,21 @@ def is_blank(cell: Any) -> bool:
     return not split_list(cell) and cell_text(cell) is None
 
 
-_plain_first = Decided(lambda cell, said: bool(cell_text(cell)) and not is_example(cell) and not is_total_or_note(cell))
-_blank = Decided(lambda cell, said: is_blank(cell))
-
-
-def plain_rows(plan: TablePlan, chunk: CsvColumns, by_field: dict[str, list[str]], blank_only: Iterable[str]) -> list[bool]:
+def plain_rows(plan: TablePlan, chunk: CsvColumns, by_field: dict[str, list[str]], blank_only: Iterable[str],
+               first: Decided, blank: Decided) -> list[bool]:
     """Per row of ``chunk``: the row as a whole is plain — its first cell, in the first column, is an
     ordinary filled one (not an example, a total or a note: then it is the row's first filled cell),
-    the fields ``blank_only`` are empty, no imported cell holds a control character."""
+    the fields ``blank_only`` are empty, no imported cell holds a control character (``first`` and
+    ``blank`` decide a first cell and an empty one)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if 0 not in plan.mapping:  # the row's first filled cell may be in a column not imported
         return [False] * len(chunk.numbers)
-    ok = [first is True for first in _plain_first.column(chunk.cells[0])]
+    ok = [plain is True for plain in first.column(chunk.cells[0])]
     for name in blank_only:
         if name in by_field:
-            ok = [good and blank is True for good, blank in zip(ok, _blank.column(by_field[name]), strict=True)]
+            ok = [good and empty is True for good, empty in zip(ok, blank.column(by_field[name]), strict=True)]
     for column in by_field.values():
         flagged = pc.match_substring_regex(pa.array(column, pa.string()), CONTROL_CHARACTER.pattern)
         for i in pc.indices_nonzero(flagged).to_pylist():

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from graph_schema import Enterprise, Relationship, Supplies
 from loaders.cells import cell_bool, cell_confidence, cell_date, cell_number, cell_share, cell_text, looks_like_code, name_text
 from loaders.csv_columns import CsvColumns
-from loaders.lane_cells import UNSURE, Decided, complaint, plain_rows
+from loaders.lane_cells import UNSURE, Decided, PlainRows, complaint
 from loaders.names import normalise_name, split_list
 from loaders.table_plans import TablePlan
 
@@ -59,6 +59,7 @@ class SupplyLane:
 
     def __init__(self, reader: RowReader, plan: TablePlan, chunks: Iterable[CsvColumns]) -> None:
         self.reader, self.plan, self.chunks = reader, plan, chunks
+        self.plain = PlainRows(plan, ("supplier_code", "customer_code", "amount_or_share", "seen"))
         context = reader.context
         index, stored, names = context.state.index, context.store_index.ensure(), reader.name_keys
 
@@ -66,7 +67,7 @@ class SupplyLane:
             name = name_text(cell)
             if not name or looks_like_code(name):
                 return UNSURE
-            key = names.get(name) or normalise_name(name)
+            key = (names.get(name) if names else None) or normalise_name(name)
             ids = set(index.ids(key)) | set(stored.ids(key))
             return ids.pop() if len(ids) == 1 else UNSURE
 
@@ -86,14 +87,17 @@ class SupplyLane:
 
     def rows(self) -> Iterator[Row]:
         """(number, None, (Supplies, values)) for a certain row; (number, the row's cells, None) for the others."""
-        for chunk in self.chunks:
-            yield from self._chunk_rows(chunk)
+        try:
+            for chunk in self.chunks:
+                yield from self._chunk_rows(chunk)
+        finally:  # the deciders refer back to the lane: let the batch's state go with the pass, not at the next GC
+            self.deciders.clear()
 
     def _chunk_rows(self, chunk: CsvColumns) -> Iterator[Row]:
         plan, context = self.plan, self.reader.context
         state, cells, numbers = context.state, chunk.cells, chunk.numbers
         by_field = {name: cells[index] for index, name in plan.mapping.items()}
-        certain = plain_rows(plan, chunk, by_field, ("supplier_code", "customer_code", "amount_or_share", "seen"))
+        certain = self.plain(chunk, by_field)
         blank = [""] * len(numbers)
         src = self.party.column(by_field.get("supplier", blank))
         dst = self.party.column(by_field.get("customer", blank))
