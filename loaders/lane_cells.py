@@ -88,9 +88,6 @@ def plain_rows(plan: TablePlan, chunk: CsvColumns, by_field: dict[str, list[str]
     ordinary filled one (not an example, a total or a note: then it is the row's first filled cell),
     the fields ``blank_only`` are empty, no imported cell holds a control character (``first`` and
     ``blank`` decide a first cell and an empty one)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     if 0 not in plan.mapping:  # the row's first filled cell may be in a column not imported
         return [False] * len(chunk.numbers)
     ok = [plain is True for plain in first.column(chunk.cells[0])]
@@ -98,7 +95,8 @@ def plain_rows(plan: TablePlan, chunk: CsvColumns, by_field: dict[str, list[str]
         if name in by_field:
             ok = [good and empty is True for good, empty in zip(ok, blank.column(by_field[name]), strict=True)]
     for column in by_field.values():
-        flagged = pc.match_substring_regex(pa.array(column, pa.string()), CONTROL_CHARACTER.pattern)
-        for i in pc.indices_nonzero(flagged).to_pylist():
-            ok[i] = False
+        if CONTROL_CHARACTER.search("\n".join(column)):  # one search a column; the cells only when it finds one
+            for i, cell in enumerate(column):
+                if CONTROL_CHARACTER.search(cell):
+                    ok[i] = False
     return ok
