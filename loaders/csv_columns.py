@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,9 +55,12 @@ def read_columns(table: Table) -> Iterator[CsvColumns] | None:
     width = len(table.header)
     delimiter = csv_delimiter(path, table.encoding)
     try:
+        limit = csv.field_size_limit()  # a longer cell is an error of Python's csv: the row reader says so
         for lines in _blocks(path, table.encoding):
-            if any('"' in line or len(line) >= MAX_CSV_LINE_CHARS - 1 for line in lines):
-                return None  # quoting: Python's csv reads it, not a plain split
+            if any('"' in line or "\x00" in line or len(line) >= MAX_CSV_LINE_CHARS - 1 for line in lines):
+                return None  # quoting, a NUL, a line near the limit: Python's csv decides
+            if any(len(line) > limit and max(map(len, line.split(delimiter))) > limit for line in lines):
+                return None
             if any(line.count(delimiter) != width - 1 for line in lines if _filled(line, delimiter)):
                 return None  # a row of another width: the row reader decides
     except _NotPlain:

@@ -6,6 +6,10 @@
 - One-word names skip cleanco's loop over its terms: the same answer as ``basename`` looped.
 - 合计 rows are recognised without folding most cells: the same answer as the full check.
 - A row of text cells is searched for control characters once: the same messages as per cell.
+- The columnar fast lane of plain CSV files (``loaders.csv_columns``, ``supply_lane``,
+  ``enterprise_lane``): the same report, counts, diff and stored content as every row on the row
+  path, on fixed files and on generated rows (hypothesis); the column reader's cells are the row
+  reader's whenever it takes a file.
 """
 
 from __future__ import annotations
@@ -203,7 +207,7 @@ def test_the_fast_lane_takes_plain_rows_and_leaves_the_rest(tmp_path: Path) -> N
     from loaders.importer import RowReader
     from loaders.report import ImportReport
     from loaders.table_plans import plan_tables
-    from loaders.tabular import read_tables
+    from loaders.tabular import Table, read_tables
 
     path = tmp_path / "供应.csv"
     path.write_text(_supply_csv([("南昌甲", "南昌乙材料有限公司", "隔膜", "0.3", "", "", "", "", "", "", ""),
@@ -223,7 +227,15 @@ def test_the_fast_lane_takes_plain_rows_and_leaves_the_rest(tmp_path: Path) -> N
     ragged.write_text(SUPPLY_HEADER + "南昌甲,南昌乙材料有限公司\n", encoding="utf-8")
     legacy = tmp_path / "国标.csv"
     legacy.write_bytes((SUPPLY_HEADER + "南昌甲,南昌乙材料有限公司,隔膜,,,,,,,,\n").encode("gb18030"))
-    assert [read_columns(read_tables(p)[0]) for p in (quoted, ragged, legacy)] == [None, None, None]
+    nul = tmp_path / "空字符.csv"
+    plain = "南昌甲,南昌乙材料有限公司,隔膜,,,,,,,,\n" * 25_000  # past the first MiB, which read_tables checks itself
+    nul.write_text(SUPPLY_HEADER + plain + "南昌甲,南昌乙材料有限公司\x00,隔膜,,,,,,,,\n", encoding="utf-8")
+    huge = tmp_path / "超长.csv"
+    huge.write_text(SUPPLY_HEADER + "南昌甲,南昌乙材料有限公司," + "长" * 140_000 + ",,,,,,,,\n", encoding="utf-8")
+    assert [read_columns(read_tables(p)[0]) for p in (quoted, ragged, legacy, nul)] == [None] * 4
+    # a cell beyond csv's field limit: read_tables refuses a small file so; a file of 64 MB or more it does not count
+    unread = Table(huge.name, None, SUPPLY_HEADER.strip().split(","), lambda: iter([]), 1, "utf-8-sig", None, huge)
+    assert read_columns(unread) is None
 
 
 COLUMN_TEXT = st.one_of(st.text(alphabet=["甲", "a", " ", "\t", "\u3000", "\x1c", "、", "."], max_size=4),
