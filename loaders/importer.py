@@ -36,14 +36,16 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from graph_schema import Enterprise, Node, Relationship
 from graph_schema.errors import ImportNotPublished
 from loaders.catalogue import Catalogue
 from loaders.cells import cell_text, is_example, is_total_or_note
+from loaders.csv_columns import read_columns
 from loaders.defaults import IMPORT_CHUNK_SIZE
 from loaders.enterprise_index import StoreIndex
+from loaders.enterprise_lane import EnterpriseLane, FastItems
 from loaders.enterprise_rows import EnterpriseRows
 from loaders.fields import Kind
 from loaders.kept_items import KeptItems
@@ -51,6 +53,7 @@ from loaders.renames import RenamePolicy
 from loaders.report import ImportReport, Problem, TableSummary
 from loaders.row_context import RowContext
 from loaders.spreadsheet_cells import CONTROL_CHARACTER, strip_control_characters
+from loaders.supply_lane import SupplyLane
 from loaders.supply_rows import SupplyRows
 from loaders.table_plans import TablePlan, plan_tables, report_header_only
 from loaders.tabular import FileReadError, Table, UncomputedFormula, read_tables
@@ -76,15 +79,36 @@ class RowReader:
         self.enterprises = EnterpriseRows(self.context)
         self.supplies = SupplyRows(self.context)
         self._first_cell: Any = None
+        self.name_keys: dict[str, str] | None = None  # name → normalise_name(name), from the fast lane's enterprise
+        # rows for its supply rows (a dict only when the batch has supply tables)
 
     def rows(self, plan: TablePlan) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number, field → cell) of each row of the table."""
         fields = sorted(plan.mapping.items())
         for number, cells in plan.table.rows():
-            values = {name: (cells[index] if index < len(cells) else None) for index, name in fields}
-            # the row's first filled cell, in any column (a 合计 may stand in a 序号 column); items() reads it
-            self._first_cell = next((cell for cell in cells if cell_text(cell)), None)
-            yield number, values
+            yield number, self._values(fields, cells)
+
+    def _values(self, fields: list[tuple[int, str]], cells: list[Any]) -> dict[str, Any]:
+        """Field → cell of a row's cells (``fields``: the plan's mapping, sorted)."""
+        # the row's first filled cell, in any column (a 合计 may stand in a 序号 column); items() reads it
+        self._first_cell = next((cell for cell in cells if cell_text(cell)), None)
+        return {name: (cells[index] if index < len(cells) else None) for index, name in fields}
+
+    def lane_rows(self, plan: TablePlan) -> Iterator[tuple[int, dict[str, Any] | None, list[FastItems] | None]]:
+        """The rows of the table, each as (number, field → cell, None) for ``items``, or — a row of
+        a plain CSV file the fast lane is certain of, while validating — (number, None, its items'
+        field values) (``loaders.supply_lane``, ``loaders.enterprise_lane``; an enterprise table only
+        when the batch has no other)."""
+        context = self.context
+        lane = SupplyLane if plan.kind == "supplies" else None if context.state.several_tables else EnterpriseLane
+        columns = read_columns(plan.table) if context.check and lane is not None else None
+        if columns is None or lane is None:
+            for number, values in self.rows(plan):
+                yield number, values, None
+            return
+        fields = sorted(plan.mapping.items())
+        for number, cells, fast in lane(self, plan, columns).rows():
+            yield number, (None if cells is None else self._values(fields, cells)), fast
 
     def items(self, plan: TablePlan, number: int, values: dict[str, Any]) -> list[Item]:
         """The nodes and relationships of one row (empty when the row has errors)."""
@@ -137,8 +161,9 @@ def _progress(plan: TablePlan, verb: str, enabled: bool) -> Any:
                 mininterval=0.5)
 
 
-def _pass(importer: RowReader, plans: list[TablePlan], verb: str, progress: bool) -> Iterator[Item]:
-    """Every item of every table, tables in order; file-read failures become problems."""
+def _pass(importer: RowReader, plans: list[TablePlan], verb: str, progress: bool) -> Iterator[Item | FastItems]:
+    """Every item of every table, tables in order (a fast-lane row's as its field values); file-read
+    failures become problems."""
     context = importer.context
     batch_rows = 0
     for plan in plans:
@@ -147,14 +172,18 @@ def _pass(importer: RowReader, plans: list[TablePlan], verb: str, progress: bool
         rows = 0
         bar = _progress(plan, verb, progress)
         try:
-            for number, values in importer.rows(plan):
+            for number, values, fast in importer.lane_rows(plan):
                 batch_rows += 1
                 if batch_rows > MAX_BATCH_ROWS:
                     raise FileReadError(plan.table.file, f"本批导入超过 {MAX_BATCH_ROWS:,} 行数据的上限，请拆分为多个批次导入",
                                         sheet=plan.table.sheet, row=number)
                 rows += 1
                 bar.update(1)
-                yield from importer.items(plan, number, values)
+                if fast is not None:
+                    yield from fast
+                else:
+                    assert values is not None
+                    yield from importer.items(plan, number, values)
         except FileReadError as exc:
             if context.check:
                 context.report.add(Problem(exc.file, exc.sheet or plan.table.sheet, exc.row, None, exc.reason))
@@ -216,9 +245,17 @@ def import_files(
     plans = plan_tables(tables, report, kind, as_of)
     checker = RowReader(store, catalogue, report, check=True, rename=rename)
     several = checker.context.state.several_tables = sum(plan.kind == "enterprises" for plan in plans) > 1
+    checker.name_keys = {} if any(plan.kind == "supplies" for plan in plans) else None
     kept = KeptItems(KEEP_VALIDATED_BYTES)  # the validated items, while few enough to keep (else a second pass)
+    kinds: dict[type, str] = {}  # a fast-lane model → its label or relationship type
     positions: dict[str, int] = {}  # enterprise id → where its node is kept, when a row in another table may add to it
     for item in _pass(checker, plans, "校验", progress):
+        if isinstance(item, tuple):  # a fast-lane row's item, as field values (loaders.supply_lane, enterprise_lane)
+            model, values = item
+            name = kinds.get(model) or kinds.setdefault(model, _kind_name(model))
+            report.items[name] += 1
+            kept.append_values(model, values)
+            continue
         report.items[getattr(item, "label", None) or item.type] += 1  # type: ignore[union-attr]
         if several and isinstance(item, Enterprise):
             positions[item.id] = len(kept)
@@ -240,7 +277,8 @@ def import_files(
     del checker, checked  # the first pass's duplicate and share bookkeeping is no longer needed
 
     def items(verb: str) -> Iterable[Item]:
-        return kept if not kept.overflowed else _pass(writer, plans, verb, progress)
+        # the write pass does not validate, so it never takes the fast lane: models only
+        return kept if not kept.overflowed else cast("Iterator[Item]", _pass(writer, plans, verb, progress))
 
     if dry_run:
         report.diff = diff_items(store, items("比对"), chunk_size=min(chunk_size, 5000))
@@ -264,6 +302,11 @@ def import_files(
             report.add(Problem(names, None, None, None, str(exc)))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _kind_name(model: type[Item]) -> str:
+    """A model's label (a node) or relationship type: ``Enterprise``, ``SUPPLIES``."""
+    return str(model.label if issubclass(model, Node) else model.type)
 
 
 def _source_names(sources: Sequence[str | Path | Table], tables: Sequence[Table]) -> str:

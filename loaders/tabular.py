@@ -177,9 +177,7 @@ def _decode_problem(path: Path, encoding: str) -> str | None:
 def _csv_table(path: Path) -> Table:
     encoding = detect_encoding(path)
     name = path.name
-    with path.open(encoding=encoding, newline="") as handle:  # the first lines: a title may stand above the header
-        first = "".join(handle.readline(MAX_CSV_LINE_CHARS) for _ in range(HEADER_SCAN_ROWS))
-    delimiter = "\t" if (path.suffix.lower() == ".tsv" or first.count("\t") > first.count(",")) else ","
+    delimiter = csv_delimiter(path, encoding)
 
     def records() -> Iterator[tuple[int, list[str]]]:
         with path.open(encoding=encoding, newline="") as handle:
@@ -205,6 +203,13 @@ def _csv_table(path: Path) -> Table:
     if path.stat().st_size < 64 * _BLOCK:
         total = sum(1 for _ in rows())
     return Table(name, None, [cell.strip() for cell in header], rows, header_row, encoding, total, path)
+
+
+def csv_delimiter(path: Path, encoding: str) -> str:
+    """Tab or comma: a tab in a .tsv file, else whichever the first lines (title and header) hold more of."""
+    with path.open(encoding=encoding, newline="") as handle:  # the first lines: a title may stand above the header
+        first = "".join(handle.readline(MAX_CSV_LINE_CHARS) for _ in range(HEADER_SCAN_ROWS))
+    return "\t" if (path.suffix.lower() == ".tsv" or first.count("\t") > first.count(",")) else ","
 
 
 def _csv_lines(handle: Any, file: str) -> Iterator[str]:

@@ -6,6 +6,10 @@
 - One-word names skip cleanco's loop over its terms: the same answer as ``basename`` looped.
 - 合计 rows are recognised without folding most cells: the same answer as the full check.
 - A row of text cells is searched for control characters once: the same messages as per cell.
+- The columnar fast lane of plain CSV files (``loaders.csv_columns``, ``supply_lane``,
+  ``enterprise_lane``): the same report, counts, diff and stored content as every row on the row
+  path, on fixed files and on generated rows (hypothesis); the column reader's cells are the row
+  reader's whenever it takes a file.
 """
 
 from __future__ import annotations
@@ -139,3 +143,268 @@ def test_kept_items_store_what_validating_every_row_again_stores(tmp_path: Path,
         store.close()
     assert digests[0] == digests[1]
     assert reports[0] == reports[1] and reports[0][0] > 2000
+
+
+# -- the columnar fast lane of supply rows (loaders.csv_columns, loaders.supply_lane) ------------------
+
+ENTERPRISE_CSV = (
+    "企业名称,统一社会信用代码,所在区县\n"
+    "南昌甲科技有限公司,,南昌县\n南昌乙材料有限公司,,新建区\n江西丙电子股份有限公司,{code},\n"
+    "南昌丁有限公司,,高新区\n南昌戊锂业有限公司,,\n"
+)
+# cells each column of a supply row may hold: plain ones the fast lane takes, and the row path's cases
+SUPPLIERS = ["南昌甲科技有限公司", "南昌甲科技", "南昌甲", "南昌乙材料有限公司", "江西丙电子股份有限公司", "南昌戊锂业有限公司",
+             "南昌丁", "南昌无此公司", "", "  ", "示例：南昌甲", "合计", "注：数据为估计", "{code}", "南昌\u3000乙材料有限公司",
+             "南昌甲科技有限公司\x01"]
+PRODUCTS_CELLS = ["正极材料", "隔膜", "锂电池", "", "、", "正极材料、隔膜", "不存在的产品", "印制电路板"]
+SHARES = ["0.3", "35%", "60", "0.95", "", "—", "abc", "1.5", "-0.1", "0.5 "]
+AMOUNTS = ["1200", "12万元", "", "1234.5", "１２", "-5", "暂无", "nan", "1e3"]
+CONFIDENCES = ["推断", "已核实", "", "verified", "未知"]
+FLAGS = ["是", "否", "", "也许"]
+DATES = ["2025-06-30", "", "2025年上半年", "2025-13-01", "2024"]
+SOURCES = ["", "年报", "  "]
+SEEN = ["", "2023、2024", "某年"]
+LISTINGS = ["", "样本名单", "长" * 201]
+SUPPLY_HEADER = "供应方,采购方,产品,占比,金额(万元),可信度,示例数据,日期,数据来源,观测日期,所属名单\n"
+
+
+def _supply_csv(rows: list[tuple[str, ...]], code: str) -> str:
+    return SUPPLY_HEADER + "".join(",".join(cell.replace("{code}", code) for cell in row) + "\n" for row in rows)
+
+
+def _import_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, supply_text: str, *, dry_run: bool = False,
+                      tag: str = "", enterprise_text: str | None = None) -> list[tuple[Any, ...]]:
+    """The import of the two files with the fast lane and without it (every row on the row path):
+    the problems, counts, written items and content digest of each."""
+    import loaders.importer as importer
+    from loaders.reference import load_reference
+    from stores.backup import content_digest
+    from stores.embedded import EmbeddedStore
+
+    enterprises = tmp_path / f"企业{tag}.csv"
+    enterprises.write_text(enterprise_text or ENTERPRISE_CSV.format(code=_code(7)), encoding="utf-8-sig")
+    supplies = tmp_path / f"供应{tag}.csv"
+    supplies.write_text(supply_text, encoding="utf-8-sig")
+    outcomes = []
+    for lane in (True, False):
+        if not lane:
+            monkeypatch.setattr(importer, "read_columns", lambda table: None)
+        store = EmbeddedStore(":memory:")
+        store.ensure_schema()
+        load_reference(store)
+        report = importer.import_files(store, [enterprises, supplies], dry_run=dry_run, catalogue=_catalogue(),
+                                       as_of=__import__("datetime").date(2025, 12, 31))
+        outcomes.append(([(p.file, p.sheet, p.row, p.column, p.reason, p.value, p.level) for p in report.problems],
+                         dict(report.items), report.written, report.ok, report.diff,
+                         [(t.file, t.rows, t.errors) for t in report.tables], content_digest(store)))
+        store.close()
+        monkeypatch.undo()
+    return outcomes
+
+
+def test_the_fast_lane_takes_plain_rows_and_leaves_the_rest(tmp_path: Path) -> None:
+    from loaders.csv_columns import read_columns
+    from loaders.importer import RowReader
+    from loaders.report import ImportReport
+    from loaders.table_plans import plan_tables
+    from loaders.tabular import Table, read_tables
+
+    path = tmp_path / "供应.csv"
+    path.write_text(_supply_csv([("南昌甲", "南昌乙材料有限公司", "隔膜", "0.3", "", "", "", "", "", "", ""),
+                                 ("南昌甲", "南昌无此公司", "隔膜", "0.3", "", "", "", "", "", "", ""),
+                                 ("南昌甲", "南昌乙材料有限公司", "隔膜", "12万", "", "", "", "", "", "", "")], ""),
+                    encoding="utf-8-sig")
+    report = ImportReport()
+    [plan] = plan_tables(read_tables(path), report, None, None)
+    reader = RowReader(None, _catalogue(), report, check=True)  # type: ignore[arg-type]
+    reader.context.state.index.add("ent:a", "南昌甲有限公司")
+    reader.context.state.index.add("ent:b", "南昌乙材料有限公司")
+    rows = list(reader.lane_rows(plan))
+    assert [(number, fast is not None) for number, _, fast in rows] == [(2, True), (3, False), (4, False)]
+    quoted = tmp_path / "引号.csv"
+    quoted.write_text(SUPPLY_HEADER + '"南昌甲,南昌",南昌乙材料有限公司,隔膜,,,,,,,,\n', encoding="utf-8")
+    ragged = tmp_path / "参差.csv"
+    ragged.write_text(SUPPLY_HEADER + "南昌甲,南昌乙材料有限公司\n", encoding="utf-8")
+    legacy = tmp_path / "国标.csv"
+    legacy.write_bytes((SUPPLY_HEADER + "南昌甲,南昌乙材料有限公司,隔膜,,,,,,,,\n").encode("gb18030"))
+    nul = tmp_path / "空字符.csv"
+    plain = "南昌甲,南昌乙材料有限公司,隔膜,,,,,,,,\n" * 25_000  # past the first MiB, which read_tables checks itself
+    nul.write_text(SUPPLY_HEADER + plain + "南昌甲,南昌乙材料有限公司\x00,隔膜,,,,,,,,\n", encoding="utf-8")
+    huge = tmp_path / "超长.csv"
+    huge.write_text(SUPPLY_HEADER + "南昌甲,南昌乙材料有限公司," + "长" * 140_000 + ",,,,,,,,\n", encoding="utf-8")
+    assert [read_columns(read_tables(p)[0]) for p in (quoted, ragged, legacy, nul)] == [None] * 4
+    # a cell beyond csv's field limit: read_tables refuses a small file so; a file of 64 MB or more it does not count
+    unread = Table(huge.name, None, SUPPLY_HEADER.strip().split(","), lambda: iter([]), 1, "utf-8-sig", None, huge)
+    assert read_columns(unread) is None
+
+
+COLUMN_TEXT = st.one_of(st.text(alphabet=["甲", "a", " ", "\t", "\u3000", "\x1c", "、", "."], max_size=4),
+                        st.text(alphabet=["甲", ",", '"', "\r", "\n"], max_size=3))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(COLUMN_TEXT, min_size=3, max_size=3), min_size=1, max_size=6))
+def test_columns_read_as_the_csv_reader_reads_the_rows(rows: list[list[str]]) -> None:
+    """Whenever the columnar reader takes a file, its cells and row numbers are the row reader's."""
+    import csv
+    import io
+    import tempfile
+
+    from loaders.csv_columns import read_columns
+    from loaders.tabular import FileReadError, read_tables
+
+    text = io.StringIO()
+    csv.writer(text).writerows([["供应方", "采购方", "产品"], *rows])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "供应.csv"
+        path.write_text(text.getvalue(), encoding="utf-8")
+        try:
+            [table] = read_tables(path)
+            expected = [(number, cells) for number, cells in table.rows()]
+        except FileReadError:
+            return
+        chunks = read_columns(table)
+        if chunks is None:
+            return
+        got = [(number, [column[i] for column in chunk.cells]) for chunk in chunks for i, number in enumerate(chunk.numbers)]
+        assert got == expected
+
+
+def test_supply_fast_lane_gives_the_row_paths_report_and_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clean rows, warnings (share sums, missing products) and a batch with bad rows mixed in: the same both ways."""
+    code = _code(7)
+    clean = [("南昌甲科技有限公司", "南昌乙材料有限公司", "正极材料", "0.3", "1200", "推断", "是", "2025-06-30", "年报", "", "样本名单"),
+             ("南昌甲科技", "江西丙电子股份有限公司", "隔膜", "60%", "", "已核实", "", "", "", "", ""),
+             ("南昌戊锂业有限公司", "南昌乙材料有限公司", "正极材料", "0.95", "", "", "否", "2025年上半年", "", "", ""),
+             ("南昌乙材料有限公司", "南昌甲科技", "", "0.2", "1234.5", "", "", "", "", "", ""),
+             ("南昌乙材料有限公司", "南昌戊锂业有限公司", "", "", "", "", "", "", "", "", ""),
+             ("{code}", "南昌戊锂业有限公司", "隔膜", "", "", "", "", "", "", "", "")]
+    outcomes = _import_both_ways(tmp_path, monkeypatch, _supply_csv(clean, code), tag="clean")
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][3], outcomes[0][0]
+    assert outcomes[0][2] > 6 and any("超过 100%" in p[4] for p in outcomes[0][0])
+    bad = [*clean, ("南昌甲", "南昌无此公司", "隔膜", "", "", "", "", "", "", "", ""),
+           ("南昌甲科技有限公司", "南昌乙材料有限公司", "正极材料", "0.1", "", "", "", "", "", "", ""),  # a duplicate
+           ("南昌丁", "南昌甲", "隔膜", "", "", "", "", "", "", "", ""),  # 南昌甲: no such firm
+           ("南昌甲科技", "南昌甲科技有限公司", "", "", "", "", "", "", "", "", ""), ("合计", "", "", "1", "", "", "", "", "", "", ""),
+           ("南昌甲", "南昌乙材料有限公司", "不存在的产品", "abc", "-5", "未知", "也许", "2025-13-01", "", "某年", "长" * 201)]
+    outcomes = _import_both_ways(tmp_path, monkeypatch, _supply_csv(bad, code), tag="bad")
+    assert outcomes[0] == outcomes[1]
+    (problems, _, written, ok, _, _, digest), reference_only = outcomes[0], _reference_digest()
+    assert not ok and written == 0 and digest == reference_only and len([p for p in problems if p[6] == "错误"]) >= 8
+
+
+@functools.cache
+def _reference_digest() -> str:
+    from loaders.reference import load_reference
+    from stores.backup import content_digest
+    from stores.embedded import EmbeddedStore
+
+    store = EmbeddedStore(":memory:")
+    store.ensure_schema()
+    load_reference(store)
+    digest = content_digest(store)
+    store.close()
+    return digest
+
+
+COLUMNS = (SUPPLIERS, SUPPLIERS, PRODUCTS_CELLS, SHARES, AMOUNTS, CONFIDENCES, FLAGS, DATES, SOURCES, SEEN, LISTINGS)
+PLAIN = (SUPPLIERS[:5], SUPPLIERS[:5], PRODUCTS_CELLS[:4], SHARES[:5], AMOUNTS[:1] + AMOUNTS[2:5], CONFIDENCES[:4],
+         FLAGS[:3], DATES[:3], SOURCES, SEEN[:1], LISTINGS[:2])  # cells the fast lane takes (most of them)
+SUPPLY_ROW = st.one_of(st.tuples(*map(st.sampled_from, PLAIN)), st.tuples(*map(st.sampled_from, COLUMNS)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(SUPPLY_ROW, min_size=1, max_size=25), st.booleans())
+def test_supply_rows_give_the_same_report_with_and_without_the_fast_lane(
+        rows: list[tuple[str, ...]], dry_run: bool) -> None:
+    """Generated supply files (good and bad cells of every column, in any mix): the same problems,
+    counts and store with the fast lane as with every row on the row path."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as monkeypatch:
+        outcomes = _import_both_ways(Path(folder), monkeypatch, _supply_csv(rows, _code(7)), dry_run=dry_run)
+    assert outcomes[0] == outcomes[1]
+
+
+def test_rebuilt_items_are_what_model_construct_makes() -> None:
+    from graph_schema import Enterprise, LocatedIn, Supplies
+    from loaders.kept_items import rebuilder
+
+    items = [Supplies(src="ent:a", dst="ent:b", share=0.5, seen=["2024-12-31"], source="f!2"),
+             Enterprise(id=_code(3), name="南昌甲有限公司", tags=["上市", "链主"], aliases=["甲"], revenue_yi=1.5),
+             LocatedIn(src="ent:a", dst="park:x", synthetic=True)]
+    for item in items:
+        fields, values = tuple(item.__dict__), tuple(item.__dict__.values())
+        rebuilt, constructed = rebuilder(type(item), fields)(values), type(item).model_construct(**item.__dict__)
+        assert rebuilt == constructed == item
+        assert rebuilt.model_fields_set == constructed.model_fields_set
+        assert rebuilt.properties_json() == item.properties_json()
+
+
+# -- the columnar fast lane of enterprise rows (loaders.enterprise_lane) -------------------------------
+
+ENTERPRISE_HEADER = ("企业名称,国家/地区,所在省份,所在城市,所在区县,所在园区,所属产业链,主营产品,所属集群,营业收入(亿元),企业标签,是否本地,"
+                     "示例数据,数据日期,曾用名,统一社会信用代码\n")
+NAMES = ["南昌甲科技有限公司", "南昌乙材料有限公司", "江西丙电子股份有限公司", "南昌甲科技股份有限公司", "南昌丁（江西）有限公司",
+         "南昌丁有限公司", "", "示例：南昌戊", "合计", "南昌\u3000己有限公司", "长" * 201, "{code}"]
+COUNTRIES = ["中国", "", "中国大陆", "日本"]
+PROVINCES = ["江西省", "", "江西", "广东省"]
+CITIES = ["南昌市", "", "深圳市"]
+DISTRICTS = ["南昌县", "", "新建区", "火星区", "红谷滩新区"]
+PARKS = ["", "高新区", "小蓝经开区", "不存在的园区"]
+CHAINS = ["", "新能源", "电子信息", "航天", "新能源、电子信息"]
+ENT_PRODUCTS = ["", "正极材料", "隔膜、正极材料", "印制电路板", "不存在的产品"]
+CLUSTERS = ["", "不存在的集群"]
+REVENUES = ["", "1.5", "12亿", "-1", "200000", "—"]
+TAGS = ["", "链主", "规上企业、高企", "上市", "不存在的标签"]
+LOCALS = ["", "是", "否", "也许"]
+ENT_DATES = ["", "2025-06-30", "2025-13-01"]
+ALIASES = ["", "甲科技"]
+CODES = ["", "{code8}", "{code9}", "{code8 lower}", "91360100MA0000001X", "9.13601E+17", "{code}"]
+ENT_COLUMNS = (NAMES, COUNTRIES, PROVINCES, CITIES, DISTRICTS, PARKS, CHAINS, ENT_PRODUCTS, CLUSTERS, REVENUES, TAGS,
+               LOCALS, FLAGS[:3], ENT_DATES, ALIASES, CODES)
+ENT_PLAIN = (NAMES[:6], COUNTRIES[:3], PROVINCES[:3], CITIES[:2], DISTRICTS[:3], PARKS[:3], CHAINS[:3], ENT_PRODUCTS[:4],
+             CLUSTERS[:1], REVENUES[:2], TAGS[:4], LOCALS[:3], FLAGS[:3], ENT_DATES[:2], ALIASES[:1], CODES[:3])
+ENTERPRISE_ROW = st.one_of(st.tuples(*map(st.sampled_from, ENT_PLAIN)), st.tuples(*map(st.sampled_from, ENT_COLUMNS)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(ENTERPRISE_ROW, min_size=1, max_size=20), st.lists(SUPPLY_ROW, max_size=8), st.booleans())
+def test_enterprise_rows_give_the_same_report_with_and_without_the_fast_lane(
+        enterprises: list[tuple[str, ...]], supplies: list[tuple[str, ...]], dry_run: bool) -> None:
+    """Generated enterprise lists (good and bad cells, duplicates, names that normalise alike) with
+    supply rows naming their firms: the same problems, counts and store both ways."""
+    import tempfile
+
+    code = _code(7)
+    codes = {"{code}": code, "{code8}": _code(8), "{code9}": _code(9), "{code8 lower}": _code(8).lower()}
+    enterprise_text = ENTERPRISE_HEADER + "".join(",".join(codes.get(cell, cell) for cell in row) + "\n"
+                                                  for row in enterprises)
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as monkeypatch:
+        outcomes = _import_both_ways(Path(folder), monkeypatch, _supply_csv(supplies, code), dry_run=dry_run,
+                                     enterprise_text=enterprise_text)
+    assert outcomes[0] == outcomes[1]
+
+
+def test_enterprise_fast_lane_takes_plain_rows(tmp_path: Path) -> None:
+    from loaders.enterprise_lane import ENTERPRISE_FIELDS, RELATIONSHIP_FIELDS
+    from loaders.importer import RowReader
+    from loaders.report import ImportReport
+    from loaders.table_plans import plan_tables
+    from loaders.tabular import read_tables
+
+    path = tmp_path / "企业.csv"
+    path.write_text(ENTERPRISE_HEADER + "南昌甲科技有限公司,中国,江西省,南昌市,南昌县,,新能源,正极材料,,1.5,链主,是,是,2025-06-30,,\n"
+                    "南昌甲科技股份有限公司,,,,,,,,,,,,,,,\n南昌乙有限公司,,,,火星区,,,,,,,是,,,,\n"
+                    f"南昌丙有限公司,,,,,,,,,,,,,,,{_code(5)}\n", encoding="utf-8-sig")
+    report = ImportReport()
+    [plan] = plan_tables(read_tables(path), report, None, None)
+    reader = RowReader(None, _catalogue(), report, check=True)  # type: ignore[arg-type]
+    reader.context.state.several_tables = False
+    rows = list(reader.lane_rows(plan))
+    assert [(number, [model.__name__ for model, _ in fast or ()]) for number, _, fast in rows] == [
+        (2, ["Enterprise", "LocatedIn", "Produces", "Leads"]), (3, []), (4, []), (5, ["Enterprise"])]  # 3: the same firm again; 4: a warning
+    assert rows[3][2][0][1][tuple(ENTERPRISE_FIELDS).index("credit_code")] == rows[3][2][0][1][ENTERPRISE_FIELDS.index("id")] == _code(5)
+    from graph_schema import Leads, LocatedIn, MemberOf, Produces
+    assert {tuple(model.model_fields) for model in (LocatedIn, Produces, MemberOf, Leads)} == {RELATIONSHIP_FIELDS}
