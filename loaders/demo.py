@@ -54,9 +54,10 @@ import random
 import re
 import time
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
 from graph_schema import Enterprise, Leads, LocatedIn, MemberOf, Produces, Supplies
@@ -65,6 +66,7 @@ from loaders.defaults import DEMO_BATCH_SIZE, DEMO_SCALE, DEMO_SEED
 from loaders.reference import read_plan, read_product_maps, reference_batch
 from stores.background import write_batches
 from stores.base import GraphStore, WriteBatch, batched
+from stores.embedded_rows import RowBatch
 from stores.imports import atomic_import
 
 T = TypeVar("T")
@@ -679,7 +681,7 @@ def generate(scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED, *, batch_size
 
 def load_demo(store: GraphStore, scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED, *,
               batch_size: int = BATCH_SIZE, progress: bool = False,
-              timings: dict[str, float] | None = None) -> dict[str, int]:
+              timings: dict[str, float] | None = None, rows: bool | None = None) -> dict[str, int]:
     """Write the demo (and the reference data it hangs on) into ``store``; returns how many items per
     label and relationship type were written.
 
@@ -688,25 +690,43 @@ def load_demo(store: GraphStore, scale: int = DEFAULT_SCALE, seed: int = DEFAULT
     next one is generated (see ``stores.background``), as one import: readers see the demo when it
     is complete, and a failure leaves the store as it was (ImportNotPublished says what became of
     what was written).
+
+    ``rows``: write plain rows (``loaders.demo_rows``, no pydantic model per item; the embedded store
+    only) instead of validated models; by default rows into the embedded store, models into another.
+    Both give the same content.
     """
     from tqdm import tqdm
 
+    from stores.embedded import EmbeddedStore
+
+    if rows is None:
+        rows = isinstance(store, EmbeddedStore)
     started = time.perf_counter()
-    written: dict[str, int] = defaultdict(int)
+    written: Counter[str] = Counter()
 
     def count(batch: WriteBatch) -> None:
-        for node in batch.nodes:
-            written[node.label] += 1
-        for rel in batch.relationships:
-            written[rel.type] += 1
+        written.update(node.label for node in batch.nodes)
+        written.update(rel.type for rel in batch.relationships)
+        bar.update(len(batch))
+
+    def count_rows(batch: RowBatch) -> None:
+        written.update(map(itemgetter(1), batch.nodes))
+        written.update(map(itemgetter(0), batch.relationships))
         bar.update(len(batch))
 
     spent: dict[str, float] = {}
     with tqdm(desc="示例数据", unit="条", disable=not progress, mininterval=0.5) as bar, \
             atomic_import(store, f"示例数据（虚构）：{scale:,} 家企业，随机种子 {seed}") as session, \
             store.bulk_load(scale * EXPECTED_ITEMS_PER_ENTERPRISE):
-        write_batches(store, generate(scale, seed, batch_size=batch_size), on_written=count, timings=spent,
-                      write=session.write)
+        if rows:
+            from loaders.demo_rows import row_batches
+
+            generator = _Generator(scale, seed, batch_size)
+            write_batches(store, [reference_batch()], on_written=count, timings=spent, write=session.write)
+            write_batches(store, row_batches(generator), on_written=count_rows, timings=spent, write=session.write_rows)
+        else:
+            write_batches(store, generate(scale, seed, batch_size=batch_size), on_written=count, timings=spent,
+                          write=session.write)
     if timings is not None:
         timings.update(write=spent["write"], total=time.perf_counter() - started)
     return dict(written)
