@@ -62,7 +62,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from graph_schema import Enterprise, Leads, LocatedIn, MemberOf, Produces, Supplies
 from loaders.catalogue import Catalogue
-from loaders.defaults import DEMO_BATCH_SIZE, DEMO_SCALE, DEMO_SEED
+from loaders.defaults import DEMO_BATCH_SIZE, DEMO_ROW_BATCH_SIZE, DEMO_SCALE, DEMO_SEED
 from loaders.reference import read_plan, read_product_maps, reference_batch
 from stores.background import write_batches
 from stores.base import GraphStore, WriteBatch, batched
@@ -680,7 +680,7 @@ def generate(scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED, *, batch_size
 
 
 def load_demo(store: GraphStore, scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED, *,
-              batch_size: int = BATCH_SIZE, progress: bool = False,
+              batch_size: int | None = None, progress: bool = False,
               timings: dict[str, float] | None = None, rows: bool | None = None) -> dict[str, int]:
     """Write the demo (and the reference data it hangs on) into ``store``; returns how many items per
     label and relationship type were written.
@@ -693,7 +693,8 @@ def load_demo(store: GraphStore, scale: int = DEFAULT_SCALE, seed: int = DEFAULT
 
     ``rows``: write plain rows (``loaders.demo_rows``, no pydantic model per item; the embedded store
     only) instead of validated models; by default rows into the embedded store, models into another.
-    Both give the same content.
+    Both give the same content. ``batch_size`` (items a transaction) defaults to
+    ``DEMO_ROW_BATCH_SIZE`` for rows, ``DEMO_BATCH_SIZE`` for models.
     """
     from tqdm import tqdm
 
@@ -701,6 +702,8 @@ def load_demo(store: GraphStore, scale: int = DEFAULT_SCALE, seed: int = DEFAULT
 
     if rows is None:
         rows = isinstance(store, EmbeddedStore)
+    if batch_size is None:
+        batch_size = DEMO_ROW_BATCH_SIZE if rows else BATCH_SIZE
     started = time.perf_counter()
     written: Counter[str] = Counter()
 
