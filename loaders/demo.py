@@ -54,19 +54,22 @@ import random
 import re
 import time
 from array import array
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple, TypeVar
 
 from graph_schema import Enterprise, Leads, LocatedIn, MemberOf, Produces, Supplies
 from loaders.catalogue import Catalogue
-from loaders.defaults import DEMO_BATCH_SIZE, DEMO_SCALE, DEMO_SEED
+from loaders.defaults import DEMO_BATCH_SIZE, DEMO_ROW_BATCH_SIZE, DEMO_SCALE, DEMO_SEED
 from loaders.reference import read_plan, read_product_maps, reference_batch
 from stores.background import write_batches
 from stores.base import GraphStore, WriteBatch, batched
+from stores.embedded_rows import RowBatch
 from stores.imports import atomic_import
 
+T = TypeVar("T")
 DEFAULT_SCALE = DEMO_SCALE
 DEFAULT_SEED = DEMO_SEED
 EXPECTED_ITEMS_PER_ENTERPRISE = 5  # nodes + relationships per enterprise, about (5.6 at 100k): a bulk-load hint
@@ -104,6 +107,11 @@ assert len(_ZIHAO) == 64 and len(set(_ZIHAO)) == 64
 _SUPPLIER_COUNTS = (1, 2, 3, 4, 5, 6, 8)
 _SUPPLIER_COUNT_CUMULATIVE = tuple(itertools.accumulate((0.34, 0.28, 0.17, 0.10, 0.06, 0.03, 0.02)))
 _CLASS_CUMULATIVE = tuple(itertools.accumulate(CLASS_WEIGHTS))
+_OUTSIDE_CLASSES = (IN_PROVINCE, DOMESTIC, FOREIGN)
+_OUTSIDE_CUMULATIVE = tuple(itertools.accumulate((0.2, 0.55, 0.25)))  # a product's first, non-local producer
+_PROVINCE_CUMULATIVE = tuple(itertools.accumulate(weight for *_, weight in PROVINCES))
+_COUNTRY_NAMES = tuple(country for country, _ in COUNTRIES)
+_COUNTRY_CUMULATIVE = tuple(itertools.accumulate(weight for _, weight in COUNTRIES))
 SECOND_PRODUCT_RATE = 0.2  # share of the random firms that make a second, neighbouring product
 MAX_PRODUCT_WORDS = 10  # a two-product firm's short product names together, at most (characters)
 # A chain's local revenue (the base year's, 2025) as a share of its 2026 target: the eight chains get
@@ -112,6 +120,21 @@ MAX_PRODUCT_WORDS = 10  # a two-product firm's short product names together, at 
 # mark, the others behind it (89 % down to 60 %: they need 12–67 % growth in 2026).
 COMPLETION_RANGE = (0.60, 0.94)
 LEADER_REVENUE_SHARE = 0.4  # the 链主 together: this share of their chain's local revenue
+
+
+class Firm(NamedTuple):
+    """One generated enterprise: what is written of it and of its links to products, places, clusters."""
+
+    id: str
+    name: str
+    where: dict[str, Any]       # country, and province, city, district, place where known
+    local: bool
+    revenue: float              # 营业收入 (亿元)
+    tags: list[str]
+    products: list[str]         # PRODUCES, one or two
+    place: str | None           # LOCATED_IN (local firms)
+    clusters: list[str]         # MEMBER_OF
+    leads: str | None           # LEADS: the chain of a 链主
 
 
 @dataclass(frozen=True)
@@ -175,6 +198,16 @@ def short_product_name(name: str) -> str:
     """
     short = re.sub(r"[（(][^）)]*[）)]", "", name).split("及")[0]
     return short.rsplit("/", 1)[-1].replace(" ", "")
+
+
+def weighted_choice(rng: random.Random, population: Sequence[T], cumulative: Sequence[float]) -> T:
+    """``rng.choices(population, cum_weights=cumulative)[0]``: the same draw (one ``random()``, the
+    same bisection), without building a list.
+
+    >>> weighted_choice(random.Random(3), "abc", [1, 3, 6]) == random.Random(3).choices("abc", cum_weights=[1, 3, 6])[0]
+    True
+    """
+    return population[bisect.bisect_right(cumulative, rng.random() * (cumulative[-1] + 0.0), 0, len(population) - 1)]
 
 
 def enterprise_demo_id(seed: int, number: int) -> str:
@@ -287,12 +320,15 @@ class _World:
         districts = [(place["id"], 1.0) for place in plan["places"] if place["kind"] == "区县" and place["id"] != "park:wanli"]
         for chain in self.chain_ids:
             self.places.setdefault(chain, districts)
+        self.short_names = [short_product_name(name) for name in self.product_names]
+        self.place_draws = {chain: ([place for place, _ in places], list(itertools.accumulate(w for _, w in places)))
+                            for chain, places in self.places.items()}  # what weighted_choice takes
 
     def chain_products(self, chain: str) -> list[str]:
         return [product["id"] for product in self.maps[chain]["products"]]
 
     def short_name(self, product: str) -> str:
-        return short_product_name(self.product_names[self.product_index[product]])
+        return self.short_names[self.product_index[product]]
 
     def neighbours(self, chain: str, product: str) -> list[str]:
         """The products of ``chain`` one INPUT_TO step from ``product`` (its direct inputs and what it
@@ -304,8 +340,11 @@ class _World:
         return sorted({other for other in linked if other != product and len(self.short_name(other)) <= room})
 
 
-def _zihao(number: int, scale: int) -> str:
-    digits = max(2, math.ceil(math.log(max(scale, 2), 64)))
+def _zihao_digits(scale: int) -> int:
+    return max(2, math.ceil(math.log(max(scale, 2), 64)))
+
+
+def _zihao(number: int, digits: int) -> str:
     modulus = 64**digits
     code = (number * 40503 + 977) % modulus  # an odd multiplier is a bijection modulo 64^k
     chars = []
@@ -327,6 +366,7 @@ class _Generator:
             raise ValueError(f"scale must be at least {minimum} enterprises to populate every chain (got {scale})")
         self.source = f"ChainAtlas 示例数据生成器（随机种子 {seed}，规模 {scale} 家企业）；{SYNTHETIC_LABEL}"
         self._choices = self._product_choices()
+        self.zihao_digits = _zihao_digits(scale)
         # compact per-enterprise state, kept for the supply phase
         self.prod_a = array("h")
         self.prod_b = array("h")
@@ -362,7 +402,7 @@ class _Generator:
                 yield {"chain": chain, "klass": LOCAL, "products": [downstream[index % len(downstream)]], "leader": True}
         for chain in world.chain_ids:
             for product in world.chain_products(chain):
-                klass = rng.choices((IN_PROVINCE, DOMESTIC, FOREIGN), (0.2, 0.55, 0.25))[0]
+                klass = weighted_choice(rng, _OUTSIDE_CLASSES, _OUTSIDE_CUMULATIVE)
                 yield {"chain": chain, "klass": klass, "products": [product],
                        "chokepoint": self.plan.chokepoint_suppliers.get(product) is not None}
                 if product not in self.no_local:
@@ -370,10 +410,10 @@ class _Generator:
         chains, weights = world.chain_ids, list(itertools.accumulate(world.chain_weights))
         classes = (LOCAL, IN_PROVINCE, DOMESTIC, FOREIGN)
         while True:
-            chain = rng.choices(chains, cum_weights=weights)[0]
-            klass = rng.choices(classes, cum_weights=_CLASS_CUMULATIVE)[0]
+            chain = weighted_choice(rng, chains, weights)
+            klass = weighted_choice(rng, classes, _CLASS_CUMULATIVE)
             allowed, cumulative, neighbours = self._choices[(chain, klass == LOCAL)]
-            products = rng.choices(allowed, cum_weights=cumulative)
+            products = [weighted_choice(rng, allowed, cumulative)]
             if rng.random() < SECOND_PRODUCT_RATE and neighbours[products[0]]:
                 products.append(rng.choice(neighbours[products[0]]))
             yield {"chain": chain, "klass": klass, "products": products}
@@ -431,21 +471,20 @@ class _Generator:
             cities = next(cities for province, cities, _ in PROVINCES if province == region)
             return {"country": "中国", "province": region, "city": rng.choice(cities)}
         if klass == LOCAL:
-            places = self.world.places[spec["chain"]]
-            place = rng.choices([p for p, _ in places], [w for _, w in places])[0]
+            place = weighted_choice(rng, *self.world.place_draws[spec["chain"]])
             return {"country": "中国", "province": "江西省", "city": "南昌市",
                     "district": self.world.catalogue.district_of(place), "place": place}
         if klass == IN_PROVINCE:
             return {"country": "中国", "province": "江西省", "city": rng.choice(JIANGXI_CITIES)}
         if klass == DOMESTIC:
-            province, cities, _ = rng.choices(PROVINCES, [w for *_, w in PROVINCES])[0]
+            province, cities, _ = weighted_choice(rng, PROVINCES, _PROVINCE_CUMULATIVE)
             return {"country": "中国", "province": province, "city": rng.choice(cities)}
-        return {"country": rng.choices([c for c, _ in COUNTRIES], [w for _, w in COUNTRIES])[0]}
+        return {"country": weighted_choice(rng, _COUNTRY_NAMES, _COUNTRY_CUMULATIVE)}
 
     def _name(self, number: int, spec: dict[str, Any], where: dict[str, Any]) -> str:
         """``<city or country><字号><what it makes><company form>（示例）``."""
         makes = "".join(self.world.short_name(product) for product in spec["products"])
-        zihao = _zihao(number, self.scale)
+        zihao = _zihao(number, self.zihao_digits)
         country = where["country"]
         if country != "中国":
             form = "株式会社" if country in ("日本", "韩国") else "有限公司"
@@ -487,22 +526,19 @@ class _Generator:
             tags.append("规上")
         return tags
 
-    def enterprises(self) -> Iterator[Any]:
+    def firms(self) -> Iterator[Firm]:
+        """Every enterprise, in number order (what both :meth:`enterprises` and the rows of
+        ``loaders.demo_rows`` write); remembers what the supply phase needs of each."""
         rng = random.Random(f"enterprises-{self.seed}")
         sizes = random.Random(f"local-size-{self.seed}")  # the same draws as the first pass
         world = self.world
-        common: dict[str, Any] = {"synthetic": True, "source": self.source, "as_of": NODE_AS_OF}
         specs = self._specs(random.Random(f"specs-{self.seed}"))
         for number in range(self.scale):
             spec = next(specs)
             where = self._location(rng, spec)
             node_id = enterprise_demo_id(self.seed, number)
             revenue, size = self._revenue(rng, sizes, spec)
-            yield Enterprise(
-                id=node_id, name=self._name(number, spec, where), country=where["country"],
-                province=where.get("province"), city=where.get("city"), district=where.get("district"),
-                local=spec["klass"] == LOCAL, revenue_yi=revenue, tags=self._tags(rng, spec, revenue), **common,
-            )
+            name, tags = self._name(number, spec, where), self._tags(rng, spec, revenue)
             products = [world.product_index[p] for p in spec["products"]]
             self.prod_a.append(products[0])
             self.prod_b.append(products[1] if len(products) > 1 else -1)
@@ -513,15 +549,30 @@ class _Generator:
                 self.producers[product].append(number)
             if self.plan.chokepoint_suppliers.get(spec["products"][0]) == node_id:
                 self.chokepoint_of[products[0]] = number
-            for product in spec["products"]:
-                yield Produces(src=node_id, dst=product, **common)
-            if "place" in where:
-                yield LocatedIn(src=node_id, dst=where["place"], **common)
-                for cluster in self._clusters(spec, where["place"]):
-                    if spec.get("leader") or rng.random() < 0.6:
-                        yield MemberOf(src=node_id, dst=cluster, **common)
-            if spec.get("leader"):
-                yield Leads(src=node_id, dst=spec["chain"], **common)
+            place = where.get("place")
+            clusters = [cluster for cluster in self._clusters(spec, place) if spec.get("leader") or rng.random() < 0.6] \
+                if place else []
+            yield Firm(node_id, name, where, spec["klass"] == LOCAL, revenue, tags, spec["products"], place, clusters,
+                       spec["chain"] if spec.get("leader") else None)
+
+    def enterprises(self) -> Iterator[Any]:
+        """Each enterprise as a validated model, then its PRODUCES, LOCATED_IN, MEMBER_OF and LEADS."""
+        common: dict[str, Any] = {"synthetic": True, "source": self.source, "as_of": NODE_AS_OF}
+        for firm in self.firms():
+            where = firm.where
+            yield Enterprise(
+                id=firm.id, name=firm.name, country=where["country"], province=where.get("province"),
+                city=where.get("city"), district=where.get("district"), local=firm.local, revenue_yi=firm.revenue,
+                tags=firm.tags, **common,
+            )
+            for product in firm.products:
+                yield Produces(src=firm.id, dst=product, **common)
+            if firm.place:
+                yield LocatedIn(src=firm.id, dst=firm.place, **common)
+                for cluster in firm.clusters:
+                    yield MemberOf(src=firm.id, dst=cluster, **common)
+            if firm.leads:
+                yield Leads(src=firm.id, dst=firm.leads, **common)
 
     def _clusters(self, spec: dict[str, Any], place: str) -> list[str]:
         clusters = self.world.chain_clusters.get(spec["chain"], [])
@@ -545,6 +596,14 @@ class _Generator:
         return cumulative
 
     def supplies(self) -> Iterator[Supplies]:
+        """Each supply relation as a validated model."""
+        for src, dst, product, share, amount, as_of in self.supply_draws():
+            yield Supplies(src=src, dst=dst, product=product, share=share, amount_wan=amount, confidence="inferred",
+                           as_of=as_of, synthetic=True, source=self.source)
+
+    def supply_draws(self) -> Iterator[tuple[str, str, str, float, float, dt.date]]:
+        """Every supply relation as ``(supplier id, customer id, product id, share, amount_wan, as_of)``,
+        customers in number order (after :meth:`firms`, whose draws it needs)."""
         rng = random.Random(f"supplies-{self.seed}")
         cumulative = self._cumulative_weights()
         for customer in range(self.scale):
@@ -576,12 +635,10 @@ class _Generator:
                 shares[0] = round(1 - sum(shares[1:]), 2)
                 as_of = rng.choice(AS_OF_DATES)
                 product_id = self.world.product_ids[product]
+                revenue = self.revenue[customer]
                 for supplier, share in zip(chosen, shares, strict=True):
-                    yield Supplies(
-                        src=enterprise_demo_id(self.seed, supplier), dst=customer_id, product=product_id,
-                        share=max(share, 0.01), amount_wan=round(self.revenue[customer] * 1e4 * 0.03 * share, 1),
-                        confidence="inferred", as_of=as_of, synthetic=True, source=self.source,
-                    )
+                    yield (enterprise_demo_id(self.seed, supplier), customer_id, product_id, max(share, 0.01),
+                           round(revenue * 1e4 * 0.03 * share, 1), as_of)
 
     @staticmethod
     def _pick(rng: random.Random, pool: array[int], cumulative: array[int], count: int, customer: int) -> list[int]:
@@ -623,8 +680,8 @@ def generate(scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED, *, batch_size
 
 
 def load_demo(store: GraphStore, scale: int = DEFAULT_SCALE, seed: int = DEFAULT_SEED, *,
-              batch_size: int = BATCH_SIZE, progress: bool = False,
-              timings: dict[str, float] | None = None) -> dict[str, int]:
+              batch_size: int | None = None, progress: bool = False,
+              timings: dict[str, float] | None = None, rows: bool | None = None) -> dict[str, int]:
     """Write the demo (and the reference data it hangs on) into ``store``; returns how many items per
     label and relationship type were written.
 
@@ -633,25 +690,46 @@ def load_demo(store: GraphStore, scale: int = DEFAULT_SCALE, seed: int = DEFAULT
     next one is generated (see ``stores.background``), as one import: readers see the demo when it
     is complete, and a failure leaves the store as it was (ImportNotPublished says what became of
     what was written).
+
+    ``rows``: write plain rows (``loaders.demo_rows``, no pydantic model per item; the embedded store
+    only) instead of validated models; by default rows into the embedded store, models into another.
+    Both give the same content. ``batch_size`` (items a transaction) defaults to
+    ``DEMO_ROW_BATCH_SIZE`` for rows, ``DEMO_BATCH_SIZE`` for models.
     """
     from tqdm import tqdm
 
+    from stores.embedded import EmbeddedStore
+
+    if rows is None:
+        rows = isinstance(store, EmbeddedStore)
+    if batch_size is None:
+        batch_size = DEMO_ROW_BATCH_SIZE if rows else BATCH_SIZE
     started = time.perf_counter()
-    written: dict[str, int] = defaultdict(int)
+    written: Counter[str] = Counter()
 
     def count(batch: WriteBatch) -> None:
-        for node in batch.nodes:
-            written[node.label] += 1
-        for rel in batch.relationships:
-            written[rel.type] += 1
+        written.update(node.label for node in batch.nodes)
+        written.update(rel.type for rel in batch.relationships)
+        bar.update(len(batch))
+
+    def count_rows(batch: RowBatch) -> None:
+        written.update(map(itemgetter(1), batch.nodes))
+        written.update(map(itemgetter(0), batch.relationships))
         bar.update(len(batch))
 
     spent: dict[str, float] = {}
     with tqdm(desc="示例数据", unit="条", disable=not progress, mininterval=0.5) as bar, \
             atomic_import(store, f"示例数据（虚构）：{scale:,} 家企业，随机种子 {seed}") as session, \
             store.bulk_load(scale * EXPECTED_ITEMS_PER_ENTERPRISE):
-        write_batches(store, generate(scale, seed, batch_size=batch_size), on_written=count, timings=spent,
-                      write=session.write)
+        if rows:
+            from loaders.demo_rows import row_batches
+
+            generator = _Generator(scale, seed, batch_size)
+            write_batches(store, [reference_batch()], on_written=count, timings=spent, write=session.write)
+            write_batches(store, row_batches(generator), on_written=count_rows, timings=spent, write=session.write_rows)
+        else:
+            write_batches(store, generate(scale, seed, batch_size=batch_size), on_written=count, timings=spent,
+                          write=session.write)
     if timings is not None:
         timings.update(write=spent["write"], total=time.perf_counter() - started)
     return dict(written)

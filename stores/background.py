@@ -7,6 +7,7 @@ writes (nothing after it is written) and is raised in the caller's thread.
 
 >>> from stores.embedded import EmbeddedStore
 >>> from graph_schema import Chain
+>>> from stores.base import WriteBatch
 >>> store = EmbeddedStore(":memory:"); store.ensure_schema()
 >>> batches = (WriteBatch(nodes=[Chain(id=f"chain:c{n}", name=f"链{n}", kind="新兴")]) for n in range(3))
 >>> write_batches(store, batches)
@@ -18,29 +19,34 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
+from typing import TypeVar, cast
 
-from stores.base import GraphStore, WriteBatch
+from stores.base import GraphStore
+
+B = TypeVar("B", bound=Sized)
+"""A batch: a WriteBatch, or another a ``write`` given takes (``stores.embedded_rows.RowBatch``)."""
 
 
 def write_batches(
     store: GraphStore,
-    batches: Iterable[WriteBatch],
+    batches: Iterable[B],
     *,
-    on_written: Callable[[WriteBatch], None] | None = None,
+    on_written: Callable[[B], None] | None = None,
     ahead: int = 2,
     timings: dict[str, float] | None = None,
-    write: Callable[[WriteBatch], None] | None = None,
+    write: Callable[[B], None] | None = None,
 ) -> int:
     """Write every batch of ``batches`` (in order) and return how many items were written.
 
     At most ``ahead`` produced batches wait for the writer, so memory stays bounded.
     ``on_written`` is called in the writer thread after each batch is committed. ``timings``,
     when given, receives the seconds spent inside ``store.write`` under ``"write"``. ``write``
-    writes one batch (default ``store.write``; ``ImportSession.write`` writes it as pending).
+    writes one batch (default ``store.write``; ``ImportSession.write`` writes it as pending, and
+    ``ImportSession.write_rows`` batches of rows, ``stores.embedded_rows``).
     """
-    write_one = write or store.write
-    pending: queue.Queue[WriteBatch | None] = queue.Queue(maxsize=ahead)  # None: no more batches
+    write_one: Callable[[B], None] = write if write is not None else cast(Callable[[B], None], store.write)
+    pending: queue.Queue[B | None] = queue.Queue(maxsize=ahead)  # None: no more batches
     failure: list[BaseException] = []
     written = [0]  # items
     seconds = [0.0]  # inside store.write

@@ -33,11 +33,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from graph_schema.errors import ChainAtlasError, ImportInProgress, ImportNotPublished, StoreUnavailable
 from stores import faults
 from stores.base import GraphStore, ImportRecord, RollbackCounts, WriteBatch, shown_time
+
+if TYPE_CHECKING:
+    from stores.embedded_rows import RowBatch
 
 LEASE_SECONDS = 600
 """An import of another host whose heartbeat is older than this is taken for dead."""
@@ -138,7 +141,21 @@ class ImportSession:
     def write(self, batch: WriteBatch) -> None:
         """Write ``batch`` as part of this import (nobody sees it before the import is published)."""
         self.store.write(batch, pending=self.number)
-        self.written += len(batch)
+        self._wrote(len(batch))
+
+    def write_rows(self, batch: RowBatch) -> None:
+        """Write ``batch``, plain rows of a trusted generator (``stores.embedded_rows``), as part of this
+        import; the embedded store only (TypeError for another)."""
+        from stores.embedded import EmbeddedStore
+        from stores.embedded_rows import write_rows
+
+        if not isinstance(self.store, EmbeddedStore):
+            raise TypeError(f"{type(self.store).__name__} takes WriteBatches, not rows")
+        write_rows(self.store, batch, pending=self.number)
+        self._wrote(len(batch))
+
+    def _wrote(self, items: int) -> None:
+        self.written += items
         self.batches += 1
         faults.reached(f"batch:{self.batches}")
 

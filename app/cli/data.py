@@ -25,7 +25,7 @@ import typer
 
 from app.cli.bulk import load_target
 from app.cli.context import audit_log, configured_store, fail, settings
-from loaders.defaults import DEMO_BATCH_SIZE, DEMO_SCALE, DEMO_SEED, IMPORT_CHUNK_SIZE
+from loaders.defaults import DEMO_BATCH_SIZE, DEMO_ROW_BATCH_SIZE, DEMO_SCALE, DEMO_SEED, IMPORT_CHUNK_SIZE
 from stores.audit import cli_actor, import_details
 
 if TYPE_CHECKING:
@@ -139,7 +139,9 @@ def import_command(
 def demo_command(
     scale: int = typer.Option(DEMO_SCALE, min=1, help="number of enterprises (100000+ for benchmarks)"),
     seed: int = typer.Option(DEMO_SEED, help="random seed; the same seed gives the same data"),
-    batch_size: int = typer.Option(DEMO_BATCH_SIZE, min=1, help="nodes and relationships per transaction"),
+    batch_size: int | None = typer.Option(
+        None, min=1, help=f"nodes and relationships per transaction (default {DEMO_ROW_BATCH_SIZE:,} into the embedded "
+                          f"store, {DEMO_BATCH_SIZE:,} into Neo4j)"),
     bulk: bool = typer.Option(False, "--bulk", help=BULK_HELP),
 ) -> None:
     """Fill every chain with fictitious demo enterprises and supply relations (示例数据（虚构）)."""
