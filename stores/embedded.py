@@ -245,11 +245,18 @@ class EmbeddedStore(GraphStore):
             ((rel.type, rel.src, rel.dst, rel.key, rel.properties_json(), pending) for rel in batch.relationships),
             key=itemgetter(0, 1, 2, 3),
         )
+        self._upsert(node_rows, rel_rows, pending=pending, items=len(batch), check=lambda db: self._check_endpoints(db, batch))
+
+    def _upsert(self, node_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]], *, pending: int | None,
+                items: int, check: Callable[[sqlite3.Connection], None]) -> None:
+        """One transaction of node and relationship rows in key order (``write``'s and
+        ``stores.embedded_rows.write_rows``'s): properties merged, rows that existed before import
+        ``pending`` staged; ``check(db)`` before the relationships (their ends)."""
         own_only = "" if pending is None else " WHERE {table}.imp IS excluded.imp"  # never in place over an earlier row
         try:
             with self._transaction(bump=pending is None) as db:
                 if pending is not None:
-                    self._renew(db, pending, len(batch))
+                    self._renew(db, pending, items)
                 written = db.executemany(
                     "INSERT INTO nodes(id, label, name, search, code, props, imp) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(id) DO UPDATE SET name = excluded.name, search = excluded.search, "
@@ -265,7 +272,7 @@ class EmbeddedStore(GraphStore):
                         "code = coalesce(excluded.code, staged_nodes.code), props = " + _merged_props("staged_nodes"),
                         staged,
                     )
-                self._check_endpoints(db, batch)
+                check(db)
                 written = db.executemany(
                     "INSERT INTO rels(type, src, dst, key, props, imp) VALUES (?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(type, src, dst, key) DO UPDATE SET props = " + _merged_props("rels")

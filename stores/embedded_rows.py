@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from graph_schema.errors import MissingEndpointError, StoreError
-from stores.common import staged_rows
+from graph_schema.errors import MissingEndpointError
 
 if TYPE_CHECKING:
     from stores.embedded import EmbeddedStore
@@ -56,45 +55,10 @@ class RowBatch:
 def write_rows(store: EmbeddedStore, batch: RowBatch, *, pending: int | None = None) -> None:
     """Upsert ``batch`` into ``store`` as ``store.write`` upserts a WriteBatch of the same items: one
     transaction, properties merged, ``pending`` the import it belongs to (see the module)."""
-    from stores.embedded import _merged_props
-
     # in key order, as EmbeddedStore.write: B-tree inserts touch fewer pages; stable for repeated keys
     node_rows = sorted([(*row, pending) for row in batch.nodes], key=itemgetter(0))
     rel_rows = sorted([(*row, pending) for row in batch.relationships], key=itemgetter(0, 1, 2, 3))
-    own_only = "" if pending is None else " WHERE {table}.imp IS excluded.imp"  # never in place over an earlier row
-    try:
-        with store._transaction(bump=pending is None) as db:
-            if pending is not None:
-                store._renew(db, pending, len(batch))
-            written = db.executemany(
-                "INSERT INTO nodes(id, label, name, search, code, props, imp) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET name = excluded.name, search = excluded.search, "
-                "code = coalesce(excluded.code, nodes.code), props = " + _merged_props("nodes")
-                + own_only.format(table="nodes"),
-                node_rows,
-            ).rowcount
-            if pending is not None and written < len(node_rows):  # some nodes existed before the import
-                db.executemany(
-                    "INSERT INTO staged_nodes(id, label, name, search, code, props, imp) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT(imp, id) DO UPDATE SET name = excluded.name, search = excluded.search, "
-                    "code = coalesce(excluded.code, staged_nodes.code), props = " + _merged_props("staged_nodes"),
-                    staged_rows(node_rows, store._earlier(db, "nodes", node_rows, pending), itemgetter(0)),
-                )
-            _check_endpoints(db, batch)
-            written = db.executemany(
-                "INSERT INTO rels(type, src, dst, key, props, imp) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(type, src, dst, key) DO UPDATE SET props = " + _merged_props("rels")
-                + own_only.format(table="rels"),
-                rel_rows,
-            ).rowcount
-            if pending is not None and written < len(rel_rows):
-                db.executemany(
-                    "INSERT INTO staged_rels(type, src, dst, key, props, imp) VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT(imp, type, src, dst, key) DO UPDATE SET props = " + _merged_props("staged_rels"),
-                    staged_rows(rel_rows, store._earlier(db, "rels", rel_rows, pending), itemgetter(0, 1, 2, 3)),
-                )
-    except sqlite3.Error as exc:
-        raise StoreError(f"embedded store write failed, nothing written: {exc}") from exc
+    store._upsert(node_rows, rel_rows, pending=pending, items=len(batch), check=lambda db: _check_endpoints(db, batch))
 
 
 def _check_endpoints(db: sqlite3.Connection, batch: RowBatch) -> None:
