@@ -357,6 +357,7 @@ def _zihao(number: int, digits: int) -> str:
 class _Generator:
     def __init__(self, scale: int, seed: int, batch_size: int) -> None:
         self.scale, self.seed, self.batch_size = scale, seed, batch_size
+        self.node_as_of, self.as_of_dates = NODE_AS_OF, AS_OF_DATES  # the rows' dates (loaders.demo_rows)
         self.world = _World()
         self.plan = plan_demo(scale, seed)
         minimum = self.plan.minimum_scale

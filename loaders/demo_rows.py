@@ -17,22 +17,33 @@ with the models, so the two cannot drift.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from stores.embedded_rows import NodeRow, RelRow, RowBatch
 
-if TYPE_CHECKING:
-    from loaders.demo import _Generator
+
+class DemoDraws(Protocol):
+    """What the rows take of ``loaders.demo``'s generator (which writes them; named here so that this
+    module need not import the module that imports it)."""
+
+    source: str
+    batch_size: int
+    node_as_of: dt.date  # the as_of of every node and of its PRODUCES, LOCATED_IN, MEMBER_OF and LEADS
+    as_of_dates: tuple[dt.date, ...]  # the supply relations' as_of dates
+
+    def firms(self) -> Iterable[Any]: ...
+
+    def supply_draws(self) -> Iterable[tuple[Any, ...]]: ...
 
 
-def row_batches(generator: _Generator) -> Iterator[RowBatch]:
+def row_batches(generator: DemoDraws) -> Iterator[RowBatch]:
     """The generator's enterprises (each with its PRODUCES, LOCATED_IN, MEMBER_OF and LEADS), then its
     supply relations, as RowBatches of about ``generator.batch_size`` rows, in the models' order."""
-    from loaders.demo import AS_OF_DATES, NODE_AS_OF
-
+    NODE_AS_OF, AS_OF_DATES = generator.node_as_of, generator.as_of_dates  # the demo's constants, from the generator
     source = _text(generator.source)
     head = f'{{"source":{source},"as_of":"{NODE_AS_OF.isoformat()}","synthetic":true'
     link = head + "}"  # every PRODUCES, LOCATED_IN, MEMBER_OF and LEADS has these properties only

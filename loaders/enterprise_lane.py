@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from graph_schema import Enterprise, Leads, LocatedIn, MemberOf, Produces, Relationship
 from graph_schema.models import ENTERPRISE_TAGS
@@ -42,14 +42,12 @@ from loaders.batch_merge import TABLE_BITS
 from loaders.cells import cell_bool, cell_credit_code, cell_date, cell_number, cell_tags, cell_text, name_text
 from loaders.csv_columns import CsvColumns
 from loaders.enterprise_rows import EnterpriseRows
-from loaders.lane_cells import UNSURE, Decided, PlainRows, complaint
+from loaders.lane_cells import UNSURE, Decided, LaneReader, PlainRows, complaint
 from loaders.names import enterprise_id, normalise_name, split_list
 from loaders.table_plans import TablePlan
 
 Kind = Literal["chain", "product", "park", "cluster"]
 
-if TYPE_CHECKING:
-    from loaders.importer import RowReader
 
 ENTERPRISE_FIELDS = tuple(Enterprise.model_fields)
 """The order of an enterprise's field values, as ``loaders.kept_items`` keeps them."""
@@ -74,7 +72,7 @@ class _Probe:
 class EnterpriseLane:
     """The rows of one enterprise table (see the module), in file order: fast ones as field values, the others as cells."""
 
-    def __init__(self, reader: RowReader, plan: TablePlan, chunks: Iterable[CsvColumns]) -> None:
+    def __init__(self, reader: LaneReader, plan: TablePlan, chunks: Iterable[CsvColumns]) -> None:
         self.reader, self.plan, self.chunks = reader, plan, chunks
         self.plain = PlainRows(plan, BLANK_ONLY)
         context = reader.context

@@ -15,13 +15,24 @@ which says it in its own words.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from loaders.cells import cell_text, is_example, is_total_or_note
 from loaders.csv_columns import CsvColumns
 from loaders.names import split_list
 from loaders.spreadsheet_cells import CONTROL_CHARACTER
+
+if TYPE_CHECKING:
+    from loaders.row_context import RowContext
 from loaders.table_plans import TablePlan
+
+
+class LaneReader(Protocol):
+    """What a fast lane takes of ``loaders.importer.RowReader`` (which builds the lanes; named here
+    so that the lanes need not import the importer that imports them)."""
+
+    context: RowContext
+    name_keys: dict[str, str] | None
 
 UNSURE: Any = object()  # a cell the fast lane is not certain about: its row takes the row path
 

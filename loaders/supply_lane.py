@@ -35,17 +35,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graph_schema import Enterprise, Relationship, Supplies
 from loaders.cells import cell_bool, cell_confidence, cell_date, cell_number, cell_share, cell_text, looks_like_code, name_text
 from loaders.csv_columns import CsvColumns
-from loaders.lane_cells import UNSURE, Decided, PlainRows, complaint
+from loaders.lane_cells import UNSURE, Decided, LaneReader, PlainRows, complaint
 from loaders.names import normalise_name, split_list
 from loaders.table_plans import TablePlan
-
-if TYPE_CHECKING:
-    from loaders.importer import RowReader
 
 SUPPLY_FIELDS = tuple(Supplies.model_fields)
 """The order of a SUPPLIES relationship's field values, as ``loaders.kept_items`` keeps them."""
@@ -57,7 +54,7 @@ MAX_LISTING = Supplies.model_fields["listing"].metadata[0].max_length
 class SupplyLane:
     """The rows of one supply table (see the module), in file order: fast ones as field values, the others as cells."""
 
-    def __init__(self, reader: RowReader, plan: TablePlan, chunks: Iterable[CsvColumns]) -> None:
+    def __init__(self, reader: LaneReader, plan: TablePlan, chunks: Iterable[CsvColumns]) -> None:
         self.reader, self.plan, self.chunks = reader, plan, chunks
         self.plain = PlainRows(plan, ("supplier_code", "customer_code", "amount_or_share", "seen"))
         context = reader.context
