@@ -245,18 +245,18 @@ class EmbeddedStore(GraphStore):
             ((rel.type, rel.src, rel.dst, rel.key, rel.properties_json(), pending) for rel in batch.relationships),
             key=itemgetter(0, 1, 2, 3),
         )
-        self._upsert(node_rows, rel_rows, pending=pending, items=len(batch), check=lambda db: self._check_endpoints(db, batch))
+        self._upsert(node_rows, rel_rows, pending=pending)
 
-    def _upsert(self, node_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]], *, pending: int | None,
-                items: int, check: Callable[[sqlite3.Connection], None]) -> None:
-        """One transaction of node and relationship rows in key order (``write``'s and
+    def _upsert(self, node_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]], *, pending: int | None) -> None:
+        """One transaction of node rows ``(id, label, name, search, code, props, imp)`` and relationship
+        rows ``(type, src, dst, key, props, imp)`` in key order (``write``'s and
         ``stores.embedded_rows.write_rows``'s): properties merged, rows that existed before import
-        ``pending`` staged; ``check(db)`` before the relationships (their ends)."""
+        ``pending`` staged, every relationship end checked before the relationships are written."""
         own_only = "" if pending is None else " WHERE {table}.imp IS excluded.imp"  # never in place over an earlier row
         try:
             with self._transaction(bump=pending is None) as db:
                 if pending is not None:
-                    self._renew(db, pending, items)
+                    self._renew(db, pending, len(node_rows) + len(rel_rows))
                 written = db.executemany(
                     "INSERT INTO nodes(id, label, name, search, code, props, imp) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(id) DO UPDATE SET name = excluded.name, search = excluded.search, "
@@ -272,7 +272,7 @@ class EmbeddedStore(GraphStore):
                         "code = coalesce(excluded.code, staged_nodes.code), props = " + _merged_props("staged_nodes"),
                         staged,
                     )
-                check(db)
+                self._check_endpoints(db, node_rows, rel_rows)
                 written = db.executemany(
                     "INSERT INTO rels(type, src, dst, key, props, imp) VALUES (?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(type, src, dst, key) DO UPDATE SET props = " + _merged_props("rels")
@@ -325,10 +325,12 @@ class EmbeddedStore(GraphStore):
         )
         return {(row[0] if width == 1 else tuple(row[:width])): bool(row[width]) for row in found}
 
-    def _check_endpoints(self, db: sqlite3.Connection, batch: WriteBatch) -> None:
-        """Every relationship end is in the batch or already stored (one statement for the batch)."""
-        own = {node.id for node in batch.nodes}
-        wanted = sorted({end for rel in batch.relationships for end in (rel.src, rel.dst)} - own)
+    @staticmethod
+    def _check_endpoints(db: sqlite3.Connection, node_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]]) -> None:
+        """Every relationship end (``src``, ``dst`` of ``rel_rows``) is among ``node_rows`` or already
+        stored (one statement for the batch)."""
+        own = {row[0] for row in node_rows}
+        wanted = sorted({end for row in rel_rows for end in (row[1], row[2])} - own)
         missing = [
             row[0]
             for row in db.execute(

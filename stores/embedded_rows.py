@@ -19,13 +19,9 @@ tests compare the two paths' stores by content digest.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
-
-from graph_schema.errors import MissingEndpointError
 
 if TYPE_CHECKING:
     from stores.embedded import EmbeddedStore
@@ -58,14 +54,5 @@ def write_rows(store: EmbeddedStore, batch: RowBatch, *, pending: int | None = N
     # in key order, as EmbeddedStore.write: B-tree inserts touch fewer pages; stable for repeated keys
     node_rows = sorted([(*row, pending) for row in batch.nodes], key=itemgetter(0))
     rel_rows = sorted([(*row, pending) for row in batch.relationships], key=itemgetter(0, 1, 2, 3))
-    store._upsert(node_rows, rel_rows, pending=pending, items=len(batch), check=lambda db: _check_endpoints(db, batch))
+    store._upsert(node_rows, rel_rows, pending=pending)
 
-
-def _check_endpoints(db: sqlite3.Connection, batch: RowBatch) -> None:
-    """Every relationship end is in the batch or already stored (``EmbeddedStore._check_endpoints``)."""
-    own = {row[0] for row in batch.nodes}
-    wanted = sorted({end for row in batch.relationships for end in (row[1], row[2])} - own)
-    missing = [row[0] for row in db.execute(
-        "SELECT value FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM nodes WHERE id = value)", (json.dumps(wanted),))]
-    if missing:
-        raise MissingEndpointError(f"{len(missing)} relationship end(s) not in the store, nothing written: {', '.join(missing[:10])}")
