@@ -6,6 +6,7 @@ Usage::
     .venv/bin/python bench/bench_web.py --warm                   # start as `chainatlas serve` does (caches warmed first)
     .venv/bin/python bench/bench_web.py --scale 20000 --requests 100
     .venv/bin/python bench/bench_web.py --only search chain --profile search chain   # and cProfile them in-process
+    .venv/bin/python bench/bench_web.py --client vegeta --max-seconds 10   # load from vegeta instead of Python threads
 
 The embedded store (reference data + ``load_demo(scale, seed)``) is built once and cached at
 ``--store`` (default ``/tmp/chainatlas-bench-100k.sqlite`` for the default scale and seed); building
@@ -19,7 +20,9 @@ it is setup, not measured. The app runs in a **separate process** (uvicorn, one 
 2. **One at a time**: ``--sequential`` requests per endpoint, one after another — the service time.
 3. **Load**: per endpoint, ``--requests`` requests from ``--concurrency`` threads (one keep-alive
    ``httpx.Client`` each), stopping early after ``--max-seconds`` so a slow endpoint cannot run
-   away; p50 / p95 / max latency and requests per second.
+   away; p50 / p95 / max latency and requests per second, and the CPU the server and the load
+   generator spent a request. ``--client vegeta``: the same load from the compiled load generator
+   vegeta for ``--max-seconds`` (the Python threads' own CPU queues requests on 2 cores).
 
 4. **After an import** (``--after-import``): the reference data is written again (a new store
    revision, the same answers, as a re-import would make) and each endpoint is asked every
@@ -41,6 +44,7 @@ import contextlib
 import json
 import os
 import resource
+import shutil
 import signal
 import socket
 import sqlite3
@@ -286,6 +290,7 @@ class Result:
     stopped_early: bool = False
     last_error: str = ""
     server_cpu: float = float("nan")  # CPU seconds the server used meanwhile
+    client_cpu: float = float("nan")  # CPU seconds the load generator used meanwhile
 
 
 def endpoints(chain: str, enterprise: str) -> list[Endpoint]:
@@ -355,12 +360,52 @@ def load(server: Server, endpoint: Endpoint, *, requests: int, concurrency: int,
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
     cpu_before = process_cpu_seconds(server.process.pid)
+    client_before = time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=max_seconds + timeout + 5)
     result.wall = time.perf_counter() - started
     result.server_cpu = process_cpu_seconds(server.process.pid) - cpu_before
+    result.client_cpu = time.process_time() - client_before
+    return result
+
+
+def load_with_vegeta(server: Server, endpoint: Endpoint, *, vegeta: str, concurrency: int, seconds: float,
+                     timeout: float) -> Result:
+    """The same closed-loop load from a compiled load generator: ``vegeta attack -rate=0`` with
+    ``concurrency`` workers (keep-alive connections) for ``seconds``; every answer's latency read
+    back with ``vegeta encode --to json``. The Python client's own CPU (8 threads parsing answers
+    under one GIL, on the same 2 cores as the server) no longer counts in the latencies.
+
+    Example (``go install github.com/tsenart/vegeta/v12@v12.13.0``)::
+
+        bench_web.py --client vegeta --only chain-gaps risks --concurrency 8 --max-seconds 10
+    """
+    result = Result(endpoint)
+    target = f"GET {server.url}{endpoint.path}\nAuthorization: Bearer {server.token}\n"
+    attack = [vegeta, "attack", "-rate=0", f"-workers={concurrency}", f"-max-workers={concurrency}",
+              f"-duration={seconds:g}s", f"-timeout={timeout:g}s", "-keepalive=true",
+              "-max-body=0"]  # every body is still read to its end (the latency includes it), none kept
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = process_cpu_seconds(server.process.pid)
+    started = time.perf_counter()
+    attacked = subprocess.run(attack, input=target.encode(), capture_output=True, check=True,
+                              timeout=seconds + timeout + 30)
+    result.wall = time.perf_counter() - started
+    result.server_cpu = process_cpu_seconds(server.process.pid) - cpu_before
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result.client_cpu = (children_after.ru_utime + children_after.ru_stime
+                         - children_before.ru_utime - children_before.ru_stime)
+    encoded = subprocess.run([vegeta, "encode", "--to", "json"], input=attacked.stdout, capture_output=True,
+                             check=True, timeout=60)
+    for line in encoded.stdout.decode().splitlines():
+        answer = json.loads(line)
+        if answer["code"] == 200:
+            result.latencies.append(answer["latency"] / 1e9)
+        else:
+            result.errors += 1
+            result.last_error = answer.get("error") or f"HTTP {answer['code']}"
     return result
 
 
@@ -520,6 +565,10 @@ def main() -> None:
                         help="after the load, write the reference data again (a new revision) and time each endpoint "
                              "until it answers 200 (with --warm: 202 正在准备 meanwhile)")
     parser.add_argument("--poll", type=float, default=1.0, help="--after-import: seconds between requests of an endpoint")
+    parser.add_argument("--client", choices=("httpx", "vegeta"), default="httpx",
+                        help="the load under concurrency from Python threads (httpx, --requests requests) or from "
+                             "vegeta (a compiled load generator, --max-seconds of load; needs `vegeta` on PATH or --vegeta)")
+    parser.add_argument("--vegeta", default="vegeta", help="path of the vegeta binary (--client vegeta)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -531,6 +580,9 @@ def main() -> None:
     if not (1 <= args.concurrency <= 32 and 1 <= args.requests <= 10_000 and 0 < args.max_seconds <= 600):
         parser.error("keep the load bounded: concurrency 1–32, requests 1–10000, max-seconds ≤ 600")
 
+    vegeta = shutil.which(args.vegeta) if args.client == "vegeta" else None
+    if args.client == "vegeta" and not vegeta:
+        parser.error(f"--client vegeta: no {args.vegeta!r} found; go install github.com/tsenart/vegeta/v12@v12.13.0")
     code_at_start = git_state()
     store_path = args.store or default_store_path(args.scale, args.seed)
     print(f"store: {ensure_store(store_path, args.scale, args.seed)}", flush=True)
@@ -559,8 +611,12 @@ def main() -> None:
             if args.sequential:
                 sequential[endpoint.name] = load(server, endpoint, requests=args.sequential, concurrency=1,
                                                  max_seconds=args.max_seconds / 3, timeout=args.timeout)
-            result = load(server, endpoint, requests=args.requests, concurrency=args.concurrency,
-                          max_seconds=args.max_seconds, timeout=args.timeout)
+            if args.client == "vegeta":
+                result = load_with_vegeta(server, endpoint, vegeta=vegeta, concurrency=args.concurrency,
+                                          seconds=args.max_seconds, timeout=args.timeout)
+            else:
+                result = load(server, endpoint, requests=args.requests, concurrency=args.concurrency,
+                              max_seconds=args.max_seconds, timeout=args.timeout)
             results.append(result)
             done = len(result.latencies)
             print(f"  load {endpoint.name}: {done} ok, {result.errors} errors in {result.wall:.1f} s"
@@ -581,11 +637,15 @@ def main() -> None:
     for endpoint, seconds, status, size in cold:
         print(f"| {endpoint.name} | {endpoint.kind} | `{endpoint.path}` | {status} | {size:,} | {ms(seconds)} |")
     print()
-    print(f"### Warm, under load: {args.requests} requests per endpoint, concurrency {args.concurrency}, "
-          f"at most {args.max_seconds:g} s each")
+    if args.client == "vegeta":
+        print(f"### Warm, under load: vegeta, {args.concurrency} workers for {args.max_seconds:g} s per endpoint")
+    else:
+        print(f"### Warm, under load: {args.requests} requests per endpoint, concurrency {args.concurrency}, "
+              f"at most {args.max_seconds:g} s each (httpx threads)")
     print()
-    print("| endpoint | kind | one at a time: p50 ms (n) | server CPU ms a request | requests ok | errors | p50 ms | p95 ms | max ms | req/s | aim | met |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    print("| endpoint | kind | one at a time: p50 ms (n) | server CPU ms a request | client CPU ms a request | requests ok | errors "
+          "| p50 ms | p95 ms | max ms | req/s | aim | met |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     misses = []
     for result in results:
         endpoint, lat = result.endpoint, result.latencies
@@ -602,7 +662,8 @@ def main() -> None:
         alone = sequential.get(endpoint.name)
         alone_text = f"{ms(percentile(alone.latencies, 0.5))} ({len(alone.latencies)})" if alone and alone.latencies else "—"
         cpu_text = ms(result.server_cpu / len(lat)) if lat else "—"
-        print(f"| {endpoint.name} | {endpoint.kind} | {alone_text} | {cpu_text} | {count} | {result.errors} | {ms(p50)} | {ms(p95)} | {ms(top)} | "
+        client_text = ms(result.client_cpu / len(lat)) if lat else "—"
+        print(f"| {endpoint.name} | {endpoint.kind} | {alone_text} | {cpu_text} | {client_text} | {count} | {result.errors} | {ms(p50)} | {ms(p95)} | {ms(top)} | "
               f"{rate:,.1f} | {aim[0] if aim else '—'} | {met} |")
     print()
     print(f"- aims: lookups and {', '.join(ANSWERS_WITH_AIM)} p95 < 50 ms; the chain page < 1 s (judged on its p95 under load)"
