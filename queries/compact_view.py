@@ -25,6 +25,7 @@ from queries.chains import chain_scope
 from queries.compact import TYPE_CODE, Column, CompactGraph, NodeData
 from queries.meanings import SupplyLink
 from queries.observations import Calendars
+from queries.sets import shared_sets
 
 
 class EnterpriseAttrs(Mapping[str, Mapping[str, Any]]):
@@ -143,7 +144,7 @@ def _production(graph: CompactGraph, attrs: EnterpriseAttrs, product_info: Mappi
     found: dict[str, set[str]] = defaultdict(set)
     for s, d in zip(graph.src[input_edges].tolist(), graph.dst[input_edges].tolist(), strict=True):
         found[ids[d]].add(ids[s])
-    return ({e: frozenset(p) for e, p in made.items()}, {p: frozenset(i) for p, i in found.items()})
+    return (shared_sets(made), {p: frozenset(i) for p, i in found.items()})
 
 
 def _links(graph: CompactGraph, attrs: EnterpriseAttrs, as_of: str | None) -> list[SupplyLink]:

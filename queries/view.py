@@ -53,6 +53,7 @@ from queries.compact_view import compact_view_fields
 from queries.fast import SimpleNetwork
 from queries.meanings import SupplyLink, canonical_order, geography, input_key, own_output_supplier, records_supply, region, supply_weights, unnamed_part
 from queries.observations import Calendars, is_present
+from queries.sets import shared_set, shared_sets
 from stores.base import OUTSIDE_NAMES
 
 SCOPES = ("local", "all")
@@ -210,10 +211,13 @@ class ChainView:
     def weights(self, customer: str, product: str) -> Mapping[str, float]:
         """Each supplier's part of the customer's supply of ``product`` (``queries.meanings.supply_weights``),
         computed once per view; read-only."""
+        links = self.supply_links(customer, product)
+        if len(links) < 2:  # one supplier or none (most pairs): cheaper to compute again than to keep
+            return supply_weights(links)
         key = (customer, product)
         found = self._weights.get(key)
         if found is None:
-            found = self._weights[key] = supply_weights(self.supply_links(customer, product))
+            found = self._weights[key] = supply_weights(links)
         return found
 
     @cached_property
@@ -282,16 +286,21 @@ class ChainView:
         suppliers that sell to it without naming a product (a stage network's arcs).
         """
         empty: frozenset[str] = frozenset()
+        by_made: dict[frozenset[str], frozenset[str]] = {}  # few distinct product sets: one answer each
+        shared: dict[frozenset[str], frozenset[str]] = {}  # equal sets kept once (a frozenset per firm is ~200 B)
         result = {}
         for enterprise in self.attrs:
-            needed: set[str] = set()
             made = self.produces.get(enterprise, empty)
-            for product in made:
-                needed |= self.inputs.get(product, empty)
-            needed -= made  # what it makes itself it need not buy
+            needed = by_made.get(made)
+            if needed is None:
+                found: set[str] = set()
+                for product in made:
+                    found |= self.inputs.get(product, empty)
+                found -= made  # what it makes itself it need not buy
+                needed = by_made[made] = shared_set(shared, found)
             if not needed:
-                needed = set(self._own_output_inputs.get(enterprise, ()))
-            result[enterprise] = frozenset(needed)
+                needed = shared_set(shared, self._own_output_inputs.get(enterprise, ()))
+            result[enterprise] = needed
         return result
 
     @cached_property
@@ -430,7 +439,7 @@ class ChainView:
         return dataclasses.replace(
             self,
             attrs=attrs,
-            produces={enterprise: frozenset(products) for enterprise, products in made.items()},
+            produces=shared_sets(made),
             links=tuple(sorted(new_links.values(), key=canonical_order)),
         )
 
@@ -565,7 +574,7 @@ def _build_view(graph: nx.MultiDiGraph | CompactGraph, chain_id: str | None, as_
             made[source].add(product)
         elif kind == "INPUT_TO" and source in product_info:
             found[product].add(source)
-    produces = {enterprise: frozenset(products) for enterprise, products in made.items()}
+    produces = shared_sets(made)
     inputs = {product: frozenset(items) for product, items in found.items()}
     # Links in a canonical order (customer, supplier, product) whatever order the store returned
     # the graph in, so that every sum over them comes out the same.

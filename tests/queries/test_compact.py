@@ -137,3 +137,16 @@ def test_columns_keep_every_value(values: list[Any], kind: str) -> None:
     assert [column[row] for row in range(len(values))] == values
     assert column.present().tolist() == [value is not None for value in values]
     assert column.truthy().tolist() == [bool(value) for value in values]
+
+
+@SETTINGS
+@given(observed_graphs())
+def test_equal_sets_of_a_view_are_one_object(graph: nx.MultiDiGraph) -> None:
+    """A firm's products and required inputs are shared with every firm that has the same ones (one
+    frozenset per distinct set, not per firm), on both graphs; weights are the same asked twice."""
+    for view in (chain_view(graph), chain_view(compact_of(graph))):
+        for sets in (view.produces, view.required_inputs):
+            assert len({id(members) for members in sets.values()}) == len(set(sets.values()))
+        for customer, by_input in view.supply.items():
+            for product in by_input:
+                assert view.weights(customer, product) == view.weights(customer, product)
