@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterator
-from json.encoder import encode_basestring  # type: ignore[attr-defined]  # json.dumps(text, ensure_ascii=False)
+from json.encoder import encode_basestring  # json.dumps(text, ensure_ascii=False)
 from typing import Any
 
 from graph_schema import Node, Relationship
