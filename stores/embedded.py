@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_schema.errors import ImportInProgress, MissingEndpointError, StoreError
+from graph_schema.models import Node
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_DEFAULT, check_label
 from stores import faults
 from stores.analysis_columns import AnalysisColumns
@@ -49,8 +50,6 @@ from stores.base import (
 )
 from stores.common import check_window, checked_rel_types, chunks, staged_rows
 from stores.embedded_columns import read_analysis_columns
-from stores.embedded_rows import node_row, relationship_row
-from stores.embedded_rows import search_text as _search_text  # noqa: F401  (its old name, which tests use)
 from stores.embedded_typed import COVERING_INDEXES, ensure_covering_indexes, ensure_typed_columns
 
 _CHUNK = 900  # stays under SQLite's limit on host parameters per statement
@@ -237,8 +236,15 @@ class EmbeddedStore(GraphStore):
     def write(self, batch: WriteBatch, *, pending: int | None = None) -> None:
         # in key order, B-tree inserts touch far fewer pages; the sort is stable, so of two rows with
         # one key the later is still upserted last
-        node_rows = sorted(((*node_row(node), pending) for node in batch.nodes), key=itemgetter(0))
-        rel_rows = sorted(((*relationship_row(rel), pending) for rel in batch.relationships), key=itemgetter(0, 1, 2, 3))
+        node_rows = sorted(
+            ((node.id, node.label, node.name, _search_text(node), getattr(node, "credit_code", None), node.properties_json(), pending)
+             for node in batch.nodes),
+            key=itemgetter(0),
+        )
+        rel_rows = sorted(
+            ((rel.type, rel.src, rel.dst, rel.key, rel.properties_json(), pending) for rel in batch.relationships),
+            key=itemgetter(0, 1, 2, 3),
+        )
         self._upsert(node_rows, rel_rows, pending=pending)
 
     def _upsert(self, node_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]], *, pending: int | None) -> None:
@@ -549,6 +555,11 @@ class EmbeddedStore(GraphStore):
     def _all_relationships(self) -> list[RelationshipRecord]:
         with self._consistent_reads() as visible:
             return [_rel(*row) for row in self._query(f"SELECT type, src, dst, key, props FROM rels WHERE {visible}")]
+
+
+def _search_text(node: Node) -> str:
+    """Name and aliases, joined by U+001F (which no name contains), for substring search."""
+    return SEARCH_SEPARATOR.join([node.name, *getattr(node, "aliases", ())])
 
 
 def _merged_props(table: str, new: str = "excluded") -> str:

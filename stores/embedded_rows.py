@@ -62,7 +62,8 @@ def write_rows(store: EmbeddedStore, batch: RowBatch, *, pending: int | None = N
 
 
 def node_row(node: Node) -> NodeRow:
-    """The row of a node model: what ``EmbeddedStore.write`` writes of it (``search``: name and aliases).
+    """The row of a node model: what ``EmbeddedStore.write`` writes of it (``search``: name and aliases;
+    the import's tests compare the stores both make).
 
     >>> from graph_schema import Enterprise
     >>> node_row(Enterprise(id="ent:a", name="南昌甲", aliases=["甲"]))[:5]
