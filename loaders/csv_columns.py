@@ -1,10 +1,10 @@
 """A plain CSV table read column by column, for the import's fast lane.
 
 Only a table whose cells the row reader (``loaders.tabular``, Python's ``csv``) would read the same
-way is read here: UTF-8, the header on the first line, no double quote anywhere in the data (so a
-line splits at every delimiter, as ``csv`` splits it), every line as wide as the header (one record
-per physical line, so row *n* of the columns is line *n* + 2 of the file), no line near the length
-limit. Anything else gives None and the table is read row by row, as before.
+way is read here: UTF-8, the header on the first line, and *plain* (``loaders.csv_plain``: no double
+quote anywhere in the data, so a line splits at every delimiter, as ``csv`` splits it; every line as
+wide as the header, one record per physical line, so row *n* of the columns is line *n* + 2 of the
+file; no line near the length limit). Anything else gives None and the table is read row by row, as before.
 
 The lines are split with ``str.split``, a block of the file at a time. ``pyarrow.csv`` was tried
 first (issue 17 item 5) and is no faster here, but importing pyarrow adds ≈ 45 MB to the process,
@@ -23,11 +23,11 @@ True
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from loaders.csv_plain import data_lines, filled, plain_rows
 from loaders.tabular import CSV_SUFFIXES, MAX_CSV_LINE_CHARS, Table, csv_delimiter
 
 UTF8 = ("utf-8-sig",)  # what detect_encoding calls UTF-8, with or without a byte-order mark
@@ -42,68 +42,26 @@ class CsvColumns:
     cells: list[list[str]]
 
 
-BLOCK_CHARS = 1 << 18  # characters of the file per chunk of columns (≈ 2,500 rows: their cells take a few MB)
-
-
 def read_columns(table: Table) -> Iterator[CsvColumns] | None:
     """The table's cells column by column, a chunk of rows at a time, or None when it is not a plain
-    CSV table (module docstring). The file is checked whole before the first chunk is given."""
+    CSV table (module docstring). The file is checked whole before the first chunk is given (when
+    ``read_tables`` has not checked it already: ``Table.plain``)."""
     path = table.path
     if path is None or table.sheet is not None or table.header_row != 1 or table.encoding not in UTF8 \
             or path.suffix.lower() not in CSV_SUFFIXES or not table.header:
         return None
-    width = len(table.header)
     delimiter = csv_delimiter(path, table.encoding)
-    try:
-        limit = csv.field_size_limit()  # a longer cell is an error of Python's csv: the row reader says so
-        for lines in _blocks(path, table.encoding):
-            if any('"' in line or "\x00" in line or len(line) >= MAX_CSV_LINE_CHARS - 1 for line in lines):
-                return None  # quoting, a NUL, a line near the limit: Python's csv decides
-            if any(len(line) > limit and max(map(len, line.split(delimiter))) > limit for line in lines):
-                return None
-            if any(line.count(delimiter) != width - 1 for line in lines if _filled(line, delimiter)):
-                return None  # a row of another width: the row reader decides
-    except _NotPlain:
+    if not table.plain and plain_rows(path, table.encoding, delimiter, len(table.header), MAX_CSV_LINE_CHARS) is None:
         return None
     return _chunks(path, table.encoding, delimiter)
 
 
-class _NotPlain(Exception):
-    """The file is not plain after all (a line without end): the row reader decides."""
-
-
-def _filled(line: str, delimiter: str) -> bool:
-    """A line some cell of which is not blank (a row the row reader reads)."""
-    return bool(line.replace(delimiter, "").strip())
-
-
-def _blocks(path: Path, encoding: str) -> Iterator[list[str]]:
-    """The file's data lines (after the header), ``BLOCK_CHARS`` at a time, each block cut after a
-    line feed; lines end at a line feed, a carriage return or both, as Python's ``csv`` reads them."""
-    with path.open(encoding=encoding, newline="") as handle:
-        header = handle.readline(MAX_CSV_LINE_CHARS)
-        if not header.endswith(("\n", "\r")):
-            raise _NotPlain
-        rest = ""  # readline keeps a carriage return and line feed together
-        while block := handle.read(BLOCK_CHARS):
-            block = rest + block
-            cut = block.rfind("\n") + 1
-            rest = block[cut:]
-            if len(rest) > MAX_CSV_LINE_CHARS:
-                raise _NotPlain
-            if cut:
-                yield block[:cut].replace("\r\n", "\n").replace("\r", "\n").split("\n")[:-1]
-        if rest:
-            lines = rest.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-            yield lines[:-1] if lines[-1] == "" else lines
-
-
 def _chunks(path: Path, encoding: str, delimiter: str) -> Iterator[CsvColumns]:
     number = 2
-    for lines in _blocks(path, encoding):
+    for lines in data_lines(path, encoding, MAX_CSV_LINE_CHARS):
         numbers, rows = [], []
         for line in lines:
-            if _filled(line, delimiter):  # the row reader skips a row of blank cells, its number kept by the others
+            if filled(line, delimiter):  # the row reader skips a row of blank cells, its number kept by the others
                 numbers.append(number)
                 rows.append(line.split(delimiter))
             number += 1

@@ -144,14 +144,16 @@ class EnterpriseLane:
         by_field = {name: cells[index] for index, name in plan.mapping.items()}
         certain = self.plain(chunk, by_field)
         blank = [""] * len(numbers)
-        decided_columns = {name: decide.column(by_field.get(name, blank)) for name, decide in self.deciders.items()}
+        names = list(self.deciders)
+        # each row's decided values, the columns zipped at once
+        decided = list(zip(*(decide.column(by_field.get(name, blank)) for name, decide in self.deciders.items()), strict=True))
         places = [by_field.get(name, blank) for name in ("country", "province", "city", "district")]
         products_cells = by_field.get("products", blank)
         table = plan.table.where()
         for i, number in enumerate(numbers):
-            values = {name: column[i] for name, column in decided_columns.items()} if certain[i] else None
             items = None
-            if values is not None and UNSURE not in values.values():
+            if certain[i] and UNSURE not in decided[i]:
+                values = dict(zip(names, decided[i], strict=True))
                 items = self._items(plan, number, i, values, [column[i] for column in places], products_cells[i], table)
             if items is None:
                 yield number, [column[i] for column in cells], None

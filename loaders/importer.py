@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from pathlib import Path
 from typing import Any, cast
 
@@ -49,6 +49,7 @@ from loaders.enterprise_lane import EnterpriseLane, FastItems
 from loaders.enterprise_rows import EnterpriseRows
 from loaders.fields import Kind
 from loaders.kept_items import KeptItems
+from loaders.kept_rows import row_batches
 from loaders.renames import RenamePolicy
 from loaders.report import ImportReport, Problem, TableSummary
 from loaders.row_context import RowContext
@@ -67,6 +68,9 @@ KEEP_VALIDATED_BYTES = 48 << 20
 """Imports whose validated items fit in this many bytes, compressed (``loaders.kept_items``: about
 70 bytes an enterprise row, so some 700,000 rows), write what was validated; larger ones read the
 files a second time to write, so memory stays bounded (both passes decide alike)."""
+WRITE_ROWS = True
+"""Write the kept items of an import into the embedded store as rows made from their values
+(``loaders.kept_rows``), not as models; False writes models as into any store (the tests compare both)."""
 MAX_BATCH_ROWS = 2_000_000  # data rows in one import: validation remembers ~1 KB per row, so this bounds memory
 
 
@@ -283,7 +287,7 @@ def import_files(
     if dry_run:
         report.diff = diff_items(store, items("比对"), chunk_size=min(chunk_size, 5000))
     else:
-        def count(batch: WriteBatch) -> None:
+        def count(batch: Sized) -> None:
             report.written += len(batch)
 
         try:
@@ -295,13 +299,23 @@ def import_files(
                         reference = reference_batch()
                         session.write(reference)
                         count(reference)
-                    write_items(store, items("写入"), chunk_size, on_written=count, write=session.write)
+                    if WRITE_ROWS and not kept.overflowed and _takes_rows(store):  # no model per item (loaders.kept_rows)
+                        write_batches(store, row_batches(kept, chunk_size), on_written=count, write=session.write_rows)
+                    else:
+                        write_items(store, items("写入"), chunk_size, on_written=count, write=session.write)
             report.outcome, report.recovered = session.outcome, session.recovered
         except ImportNotPublished as exc:
             report.outcome = exc.outcome  # type: ignore[assignment]
             report.add(Problem(names, None, None, None, str(exc)))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _takes_rows(store: GraphStore) -> bool:
+    """Whether ``store`` is the embedded store, which writes plain rows (``stores.embedded_rows``)."""
+    from stores.embedded import EmbeddedStore
+
+    return isinstance(store, EmbeddedStore)
 
 
 def _kind_name(model: type[Item]) -> str:

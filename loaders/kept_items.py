@@ -89,16 +89,26 @@ class KeptItems:
             self._replaced[position] = self._row(item)
 
     def __iter__(self) -> Iterator[Item]:
+        build = [rebuilder(kind, fields) for kind, fields in self.kinds()]
+        for number, values in self.values():
+            yield build[number](values)
+
+    def kinds(self) -> list[tuple[type[Item], tuple[str, ...]]]:
+        """Each kind of item kept, with the names of its field values, in the order ``values`` numbers them."""
+        return list(zip(self._kinds, self._fields, strict=True))
+
+    def values(self) -> Iterator[Row]:
+        """Every item in order as (its kind's number in ``kinds()``, its field values), replacements made."""
         position = 0
         unpacked = (pickle.loads(zlib.decompress(chunk)) for chunk in self._chunks)  # one chunk at a time
-        build = [rebuilder(kind, fields) for kind, fields in zip(self._kinds, self._fields, strict=True)]
         replaced = self._replaced
         for rows in itertools.chain(unpacked, [self._open]):
-            for number, values in rows:
-                if replaced:
-                    number, values = replaced.get(position, (number, values))
+            if not replaced:
+                yield from rows
+                continue
+            for row in rows:
+                yield replaced.get(position, row)
                 position += 1
-                yield build[number](values)
 
     def _row(self, item: Item) -> Row:
         kind = type(item)

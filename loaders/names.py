@@ -133,8 +133,8 @@ def _one_word_basename(word: str) -> str:
     ('南昌甲公司', '3M', 'Ltd.', 'Ltd!!')
     """
     tail: str = strip_tail(word)
-    if not tail or strip_punct(normalized(tail)) in _one_word_terms():
-        return word
+    if tail == word or not tail or strip_punct(normalized(tail)) in _one_word_terms():
+        return word  # nothing trailing to drop (most names: no need to normalise), or only a legal form left
     return tail
 
 

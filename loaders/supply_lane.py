@@ -98,14 +98,15 @@ class SupplyLane:
         blank = [""] * len(numbers)
         src = self.party.column(by_field.get("supplier", blank))
         dst = self.party.column(by_field.get("customer", blank))
-        decided = [decide.column(by_field.get(name, blank)) for name, decide in self.deciders.items()]
+        # each row's decided values, the columns zipped at once
+        decided = list(zip(*(decide.column(by_field.get(name, blank)) for name, decide in self.deciders.items()), strict=True))
         where = plan.table.where
         missing_key = (plan.table.file, plan.table.sheet)
         for i, number in enumerate(numbers):
             found = None
             if certain[i] and (ends := (src[i], dst[i])) and ends[0] is not UNSURE and ends[1] is not UNSURE \
                     and ends[0] != ends[1]:
-                values = tuple(column[i] for column in decided)
+                values = decided[i]
                 if UNSURE not in values:
                     found = ends, values
             if found is None:

@@ -34,6 +34,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from graph_schema.errors import ChainAtlasError
+from loaders.csv_plain import plain_rows
 
 RowIterator = Iterator[tuple[int, list[Any]]]
 LEGACY_ENCODINGS = ("gb18030", "big5", "shift_jis")  # GB18030 ⊃ GBK ⊃ GB2312; Big5 (台湾、香港); Shift-JIS (日本)
@@ -83,6 +84,7 @@ class Table:
     kind_hint: str | None = None
     notes: list[str] = field(default_factory=list)
     hidden: bool = False  # an XLSX sheet hidden in Excel (often an old copy or a drop-down list)
+    plain: bool = False  # a CSV file checked plain when read (loaders.csv_plain): its cells may be read by splitting lines
 
     def where(self, row: int | None = None) -> str:
         """``file#sheet!row`` (the provenance format; ``file!row`` when there is no sheet)."""
@@ -199,10 +201,15 @@ def _csv_table(path: Path) -> Table:
             if number > header_row:
                 yield number, cells
 
-    total = None
+    total, plain = None, False
     if path.stat().st_size < 64 * _BLOCK:
-        total = sum(1 for _ in rows())
-    return Table(name, None, [cell.strip() for cell in header], rows, header_row, encoding, total, path)
+        # a plain file's rows are its non-blank lines: counted without csv, which cannot fail on it
+        if header_row == 1 and encoding == "utf-8-sig":
+            total = plain_rows(path, encoding, delimiter, len(header), MAX_CSV_LINE_CHARS)
+            plain = total is not None
+        if total is None:
+            total = sum(1 for _ in rows())
+    return Table(name, None, [cell.strip() for cell in header], rows, header_row, encoding, total, path, plain=plain)
 
 
 def csv_delimiter(path: Path, encoding: str) -> str:

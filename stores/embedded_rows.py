@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from stores.base import SEARCH_SEPARATOR
+
 if TYPE_CHECKING:
+    from graph_schema.models import Node, Relationship
     from stores.embedded import EmbeddedStore
 
 NodeRow = tuple[str, str, str, str, str | None, str]
@@ -56,3 +59,24 @@ def write_rows(store: EmbeddedStore, batch: RowBatch, *, pending: int | None = N
     rel_rows = sorted([(*row, pending) for row in batch.relationships], key=itemgetter(0, 1, 2, 3))
     store._upsert(node_rows, rel_rows, pending=pending)
 
+
+
+def node_row(node: Node) -> NodeRow:
+    """The row of a node model: what ``EmbeddedStore.write`` writes of it (``search``: name and aliases;
+    the import's tests compare the stores both make).
+
+    >>> from graph_schema import Enterprise
+    >>> node_row(Enterprise(id="ent:a", name="南昌甲", aliases=["甲"]))[:5]
+    ('ent:a', 'Enterprise', '南昌甲', '南昌甲\\x1f甲', None)
+    """
+    return node.id, node.label, node.name, search_text(node), getattr(node, "credit_code", None), node.properties_json()
+
+
+def search_text(node: Node) -> str:
+    """Name and aliases, joined by U+001F (which no name contains), for substring search."""
+    return SEARCH_SEPARATOR.join([node.name, *getattr(node, "aliases", ())])
+
+
+def relationship_row(rel: Relationship) -> RelRow:
+    """The row of a relationship model: what ``EmbeddedStore.write`` writes of it."""
+    return rel.type, rel.src, rel.dst, rel.key, rel.properties_json()

@@ -10,6 +10,11 @@
   ``enterprise_lane``): the same report, counts, diff and stored content as every row on the row
   path, on fixed files and on generated rows (hypothesis); the column reader's cells are the row
   reader's whenever it takes a file.
+- Kept items written into the embedded store as rows made from their values (``loaders.kept_rows``):
+  the same rows as ``EmbeddedStore.write`` makes of the models (generated items: text with quotes and
+  control characters, floats of every size, dates, lists), the same stores and reports through the
+  whole import (every test above that imports runs each way), a second import of the same files
+  changes nothing, a rejected batch writes nothing.
 """
 
 from __future__ import annotations
@@ -131,9 +136,10 @@ def test_kept_items_store_what_validating_every_row_again_stores(tmp_path: Path,
                   f"规上企业、高企,2023、2024年,样本名单,2025年第{n % 4 + 1}季度\n" for n in range(60)),
         encoding="utf-8")
     digests, reports = [], []
-    for keep in (importer.KEEP_VALIDATED_BYTES, 0):
+    for keep, rows in ((importer.KEEP_VALIDATED_BYTES, True), (importer.KEEP_VALIDATED_BYTES, False), (0, True)):
         monkeypatch.setattr(importer, "KEEP_VALIDATED_BYTES", keep)
-        store = EmbeddedStore(tmp_path / f"kept-{keep}.sqlite")
+        monkeypatch.setattr(importer, "WRITE_ROWS", rows)  # kept items written as rows made from their values, or as models
+        store = EmbeddedStore(tmp_path / f"kept-{keep}-{rows}.sqlite")
         store.ensure_schema()
         load_reference(store)
         report = importer.import_files(store, [*files, extra])
@@ -141,8 +147,8 @@ def test_kept_items_store_what_validating_every_row_again_stores(tmp_path: Path,
         digests.append(content_digest(store))
         reports.append((report.written, [(p.file, p.row, p.column, p.reason) for p in report.problems]))
         store.close()
-    assert digests[0] == digests[1]
-    assert reports[0] == reports[1] and reports[0][0] > 2000
+    assert digests[0] == digests[1] == digests[2]
+    assert reports[0] == reports[1] == reports[2] and reports[0][0] > 2000
 
 
 # -- the columnar fast lane of supply rows (loaders.csv_columns, loaders.supply_lane) ------------------
@@ -172,10 +178,15 @@ def _supply_csv(rows: list[tuple[str, ...]], code: str) -> str:
     return SUPPLY_HEADER + "".join(",".join(cell.replace("{code}", code) for cell in row) + "\n" for row in rows)
 
 
+WAYS = ((True, True), (False, True), (True, False))
+"""(fast lane, kept items written as rows): as imports run; every row on the row path; models written."""
+
+
 def _import_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, supply_text: str, *, dry_run: bool = False,
                       tag: str = "", enterprise_text: str | None = None) -> list[tuple[Any, ...]]:
-    """The import of the two files with the fast lane and without it (every row on the row path):
-    the problems, counts, written items and content digest of each."""
+    """The import of the two files each of the ``WAYS``: with the fast lane and the rows written from
+    the kept values, without the fast lane (every row on the row path), and with the kept items
+    written as models (``store.write``): the problems, counts, written items and content digest of each."""
     import loaders.importer as importer
     from loaders.reference import load_reference
     from stores.backup import content_digest
@@ -186,9 +197,10 @@ def _import_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, supply_te
     supplies = tmp_path / f"供应{tag}.csv"
     supplies.write_text(supply_text, encoding="utf-8-sig")
     outcomes = []
-    for lane in (True, False):
+    for lane, rows in WAYS:
         if not lane:
             monkeypatch.setattr(importer, "read_columns", lambda table: None)
+        monkeypatch.setattr(importer, "WRITE_ROWS", rows)
         store = EmbeddedStore(":memory:")
         store.ensure_schema()
         load_reference(store)
@@ -245,7 +257,8 @@ COLUMN_TEXT = st.one_of(st.text(alphabet=["甲", "a", " ", "\t", "\u3000", "\x1c
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.lists(COLUMN_TEXT, min_size=3, max_size=3), min_size=1, max_size=6))
 def test_columns_read_as_the_csv_reader_reads_the_rows(rows: list[list[str]]) -> None:
-    """Whenever the columnar reader takes a file, its cells and row numbers are the row reader's."""
+    """Whenever the columnar reader takes a file, its cells and row numbers are the row reader's; the
+    rows counted when the file is read are the rows the row reader reads."""
     import csv
     import io
     import tempfile
@@ -263,7 +276,9 @@ def test_columns_read_as_the_csv_reader_reads_the_rows(rows: list[list[str]]) ->
             expected = [(number, cells) for number, cells in table.rows()]
         except FileReadError:
             return
+        assert table.total == len(expected)  # counted without csv when the file is plain (loaders.csv_plain)
         chunks = read_columns(table)
+        assert (chunks is not None) == table.plain
         if chunks is None:
             return
         got = [(number, [column[i] for column in chunk.cells]) for chunk in chunks for i, number in enumerate(chunk.numbers)]
@@ -280,7 +295,7 @@ def test_supply_fast_lane_gives_the_row_paths_report_and_store(tmp_path: Path, m
              ("南昌乙材料有限公司", "南昌戊锂业有限公司", "", "", "", "", "", "", "", "", ""),
              ("{code}", "南昌戊锂业有限公司", "隔膜", "", "", "", "", "", "", "", "")]
     outcomes = _import_both_ways(tmp_path, monkeypatch, _supply_csv(clean, code), tag="clean")
-    assert outcomes[0] == outcomes[1]
+    assert outcomes[0] == outcomes[1] == outcomes[2]
     assert outcomes[0][3], outcomes[0][0]
     assert outcomes[0][2] > 6 and any("超过 100%" in p[4] for p in outcomes[0][0])
     bad = [*clean, ("南昌甲", "南昌无此公司", "隔膜", "", "", "", "", "", "", "", ""),
@@ -289,7 +304,7 @@ def test_supply_fast_lane_gives_the_row_paths_report_and_store(tmp_path: Path, m
            ("南昌甲科技", "南昌甲科技有限公司", "", "", "", "", "", "", "", "", ""), ("合计", "", "", "1", "", "", "", "", "", "", ""),
            ("南昌甲", "南昌乙材料有限公司", "不存在的产品", "abc", "-5", "未知", "也许", "2025-13-01", "", "某年", "长" * 201)]
     outcomes = _import_both_ways(tmp_path, monkeypatch, _supply_csv(bad, code), tag="bad")
-    assert outcomes[0] == outcomes[1]
+    assert outcomes[0] == outcomes[1] == outcomes[2]
     (problems, _, written, ok, _, _, digest), reference_only = outcomes[0], _reference_digest()
     assert not ok and written == 0 and digest == reference_only and len([p for p in problems if p[6] == "错误"]) >= 8
 
@@ -324,7 +339,7 @@ def test_supply_rows_give_the_same_report_with_and_without_the_fast_lane(
 
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as monkeypatch:
         outcomes = _import_both_ways(Path(folder), monkeypatch, _supply_csv(rows, _code(7)), dry_run=dry_run)
-    assert outcomes[0] == outcomes[1]
+    assert outcomes[0] == outcomes[1] == outcomes[2]
 
 
 def test_rebuilt_items_are_what_model_construct_makes() -> None:
@@ -384,7 +399,7 @@ def test_enterprise_rows_give_the_same_report_with_and_without_the_fast_lane(
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as monkeypatch:
         outcomes = _import_both_ways(Path(folder), monkeypatch, _supply_csv(supplies, code), dry_run=dry_run,
                                      enterprise_text=enterprise_text)
-    assert outcomes[0] == outcomes[1]
+    assert outcomes[0] == outcomes[1] == outcomes[2]
 
 
 def test_enterprise_fast_lane_takes_plain_rows(tmp_path: Path) -> None:
@@ -408,3 +423,74 @@ def test_enterprise_fast_lane_takes_plain_rows(tmp_path: Path) -> None:
     assert rows[3][2][0][1][tuple(ENTERPRISE_FIELDS).index("credit_code")] == rows[3][2][0][1][ENTERPRISE_FIELDS.index("id")] == _code(5)
     from graph_schema import Leads, LocatedIn, MemberOf, Produces
     assert {tuple(model.model_fields) for model in (LocatedIn, Produces, MemberOf, Leads)} == {RELATIONSHIP_FIELDS}
+
+
+# -- kept items written as rows (loaders.kept_rows) ---------------------------------------------------
+
+TEXT = st.text(alphabet=["南", "a", '"', "\\", "\n", "\x01", "\x1f", "\u2028", "\x7f", "é", "😀", " "], max_size=6)
+FLOAT = st.one_of(st.floats(min_value=0, max_value=1e300), st.floats(min_value=0, max_value=1e-3),
+                  st.sampled_from([0.0, 1e-4, 1e-5, 0.1, 1e15, 1e16, 5e-324, 123456.789]))
+DATE = st.dates(min_value=__import__("datetime").date(1000, 1, 1))
+RECORD = {"source": st.none() | TEXT, "as_of": st.none() | DATE, "synthetic": st.booleans(), "quote": st.none() | TEXT}
+OBSERVED = {"seen": st.none() | st.lists(DATE, max_size=3), "listing": st.none() | TEXT}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.builds(lambda **values: ("Supplies", values), **RECORD, **OBSERVED,
+              product=st.none() | st.sampled_from(["product:cathode", "product:separator"]),
+              amount_wan=st.none() | FLOAT, share=st.none() | FLOAT.filter(lambda x: x <= 1),
+              confidence=st.sampled_from(["reported", "inferred", "verified"])),
+    st.builds(lambda **values: ("Enterprise", values), **RECORD, **OBSERVED, name=TEXT.filter(str.strip),
+              aliases=st.lists(TEXT, max_size=2), credit_code=st.none() | st.just(_code(11)),
+              district=st.none() | TEXT, local=st.booleans(), revenue_yi=st.none() | FLOAT.filter(lambda x: x <= 1e5),
+              tags=st.lists(st.sampled_from(["链主", "上市", "规上"]), unique=True)),
+    st.builds(lambda **values: ("Produces", values), **RECORD)))
+def test_rows_made_from_kept_values_are_the_models_rows(drawn: tuple[str, dict[str, Any]]) -> None:
+    """Each kept item's row, made from its values, is the row ``EmbeddedStore.write`` makes of its model."""
+    from graph_schema import Enterprise, Produces, Supplies
+    from loaders.kept_items import KeptItems
+    from loaders.kept_rows import row_batches
+    from stores.embedded_rows import node_row, relationship_row
+
+    kind, values = drawn
+    if kind == "Enterprise":
+        item: Any = Enterprise(id=values["credit_code"] or "ent:x", **values)
+    else:
+        item = (Supplies if kind == "Supplies" else Produces)(src="ent:a", dst="product:cathode" if kind == "Produces"
+                                                             else "ent:b", **values)
+    # the item twice (the props a firm's relationships share are reused), then one that differs after src and dst only
+    items = [item, item, item.model_copy(update={"confidence": "verified" if item.confidence != "verified" else "reported"})
+             if kind == "Supplies" else item]
+    kept = KeptItems(limit=1 << 20)
+    for each in items:
+        kept.append(each)
+    [batch] = row_batches(kept, 10)
+    assert [*batch.nodes, *batch.relationships] == [node_row(each) if kind == "Enterprise" else relationship_row(each)
+                                                    for each in items]
+
+
+def test_a_second_import_of_the_same_files_changes_nothing(tmp_path: Path) -> None:
+    """The same two files imported twice (the second time the firms are in the store: enterprise rows
+    take the row path, supply rows the fast lane): same content, nothing new or updated in a dry run."""
+    from loaders.importer import import_files
+    from loaders.reference import load_reference
+    from stores.backup import content_digest
+    from stores.embedded import EmbeddedStore
+
+    clean = [("南昌甲科技有限公司", "南昌乙材料有限公司", "正极材料", "0.3", "1200", "推断", "是", "2025-06-30", "年报", "", "样本名单"),
+             ("南昌戊锂业有限公司", "南昌乙材料有限公司", "隔膜", "0.00001", "0.5", "", "", "", "", "", "")]
+    enterprises, supplies = tmp_path / "企业.csv", tmp_path / "供应.csv"
+    enterprises.write_text(ENTERPRISE_CSV.format(code=_code(7)), encoding="utf-8-sig")
+    supplies.write_text(_supply_csv(clean, _code(7)), encoding="utf-8-sig")
+    store = EmbeddedStore(tmp_path / "twice.sqlite")
+    store.ensure_schema()
+    load_reference(store)
+    first = import_files(store, [enterprises, supplies], catalogue=_catalogue())
+    assert first.ok and first.written > 7, first.summary()
+    digest = content_digest(store)
+    again = import_files(store, [enterprises, supplies], catalogue=_catalogue())
+    assert again.ok and again.written == first.written and content_digest(store) == digest
+    diff = import_files(store, [enterprises, supplies], catalogue=_catalogue(), dry_run=True).diff
+    assert diff and all(counts["new"] == counts["updated"] == 0 for counts in diff.values())
+    store.close()
