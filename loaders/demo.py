@@ -344,14 +344,20 @@ def _zihao_digits(scale: int) -> int:
     return max(2, math.ceil(math.log(max(scale, 2), 64)))
 
 
+_ZIHAO_PAIRS = tuple(_ZIHAO[code % 64] + _ZIHAO[code // 64] for code in range(64 * 64))
+"""Two base-64 digits of a 字号 at once, lowest first (what two steps of ``_zihao``'s loop append)."""
+
+
 def _zihao(number: int, digits: int) -> str:
-    modulus = 64**digits
-    code = (number * 40503 + 977) % modulus  # an odd multiplier is a bijection modulo 64^k
-    chars = []
-    for _ in range(digits):
-        code, rest = divmod(code, 64)
-        chars.append(_ZIHAO[rest])
-    return "".join(chars)
+    """The 字号 of enterprise ``number``: ``digits`` characters of ``_ZIHAO``, the lowest base-64 digit first.
+
+    >>> _zihao(0, 2), _zihao(1, 3), _zihao(1, 3) == "".join(_ZIHAO[(40503 + 977) // 64**k % 64] for k in range(3))
+    ('淇烨', '昱昱霁', True)
+    """
+    code = (number * 40503 + 977) % 64**digits  # an odd multiplier is a bijection modulo 64^k
+    pairs, rest = divmod(digits, 2)
+    text = "".join([_ZIHAO_PAIRS[(code >> (12 * pair)) & 4095] for pair in range(pairs)])
+    return text + _ZIHAO[code >> (12 * pairs)] if rest else text
 
 
 class _Generator:
@@ -375,6 +381,8 @@ class _Generator:
         self.revenue = array("f")  # 营业收入 as written (亿元)
         self.size = array("f")  # the unscaled size that weighs a supplier's chance to be picked
         self.producers: dict[int, array[int]] = defaultdict(lambda: array("I"))
+        self._districts: dict[str, str | None] = {}
+        self.ids: list[str] = []  # enterprise_demo_id of every number, made once (the supply phase names each often)
         self.chokepoint_of: dict[int, int] = {}  # product → enterprise number
         self.factors = self._revenue_factors()
 
@@ -474,13 +482,19 @@ class _Generator:
         if klass == LOCAL:
             place = weighted_choice(rng, *self.world.place_draws[spec["chain"]])
             return {"country": "中国", "province": "江西省", "city": "南昌市",
-                    "district": self.world.catalogue.district_of(place), "place": place}
+                    "district": self._district_of(place), "place": place}
         if klass == IN_PROVINCE:
             return {"country": "中国", "province": "江西省", "city": rng.choice(JIANGXI_CITIES)}
         if klass == DOMESTIC:
             province, cities, _ = weighted_choice(rng, PROVINCES, _PROVINCE_CUMULATIVE)
             return {"country": "中国", "province": province, "city": rng.choice(cities)}
         return {"country": weighted_choice(rng, _COUNTRY_NAMES, _COUNTRY_CUMULATIVE)}
+
+    def _district_of(self, place: str) -> str | None:
+        """``Catalogue.district_of``, once per place."""
+        if place not in self._districts:
+            self._districts[place] = self.world.catalogue.district_of(place)
+        return self._districts[place]
 
     def _name(self, number: int, spec: dict[str, Any], where: dict[str, Any]) -> str:
         """``<city or country><字号><what it makes><company form>（示例）``."""
@@ -538,6 +552,7 @@ class _Generator:
             spec = next(specs)
             where = self._location(rng, spec)
             node_id = enterprise_demo_id(self.seed, number)
+            self.ids.append(node_id)
             revenue, size = self._revenue(rng, sizes, spec)
             name, tags = self._name(number, spec, where), self._tags(rng, spec, revenue)
             products = [world.product_index[p] for p in spec["products"]]
@@ -604,51 +619,64 @@ class _Generator:
 
     def supply_draws(self) -> Iterator[tuple[str, str, str, float, float, dt.date]]:
         """Every supply relation as ``(supplier id, customer id, product id, share, amount_wan, as_of)``,
-        customers in number order (after :meth:`firms`, whose draws it needs)."""
+        customers in number order (after :meth:`firms`, whose draws it needs).
+
+        Hot at 1M enterprises (2.8M relations): names are bound locally, ids come from ``self.ids``,
+        and ``rng.choice(AS_OF_DATES)`` is spelt out as ``Random.choice`` draws it (same bits)."""
         rng = random.Random(f"supplies-{self.seed}")
+        random_, getrandbits = rng.random, rng.getrandbits
         cumulative = self._cumulative_weights()
+        ids, klasses, prod_a, prod_b, revenues = self.ids, self.klass, self.prod_a, self.prod_b, self.revenue
+        inputs, producers, chokepoint_of, product_ids = self.world.inputs, self.producers, self.chokepoint_of, self.world.product_ids
+        pick, bisect_right = self._pick, bisect.bisect_right
+        counts_cumulative, counts, last_count = _SUPPLIER_COUNT_CUMULATIVE, _SUPPLIER_COUNTS, len(_SUPPLIER_COUNTS) - 1
+        counts_total, dates, date_bits = _SUPPLIER_COUNT_CUMULATIVE[-1], AS_OF_DATES, len(AS_OF_DATES).bit_length()
         for customer in range(self.scale):
-            klass = self.klass[customer]
-            if klass not in (LOCAL, IN_PROVINCE) and rng.random() >= 0.3:
+            klass = klasses[customer]
+            if klass != LOCAL and klass != IN_PROVINCE and random_() >= 0.3:
                 continue
-            made = [self.prod_a[customer]] + ([self.prod_b[customer]] if self.prod_b[customer] >= 0 else [])
+            second = prod_b[customer]
+            made = [prod_a[customer]] if second < 0 else [prod_a[customer], second]
             wanted: list[int] = []
             for product in made:
-                wanted += [q for q in self.world.inputs.get(product, ()) if q not in wanted]
-            customer_id = enterprise_demo_id(self.seed, customer)
+                wanted += [q for q in inputs.get(product, ()) if q not in wanted]
+            customer_id = ids[customer]
             for product in wanted:
-                pool = self.producers.get(product)
+                pool = producers.get(product)
                 if not pool:
                     continue
                 # a customer never supplies itself; checking membership only matters for small pools
                 available = len(pool) - (1 if len(pool) <= 16 and customer in pool else 0)
-                draw = bisect.bisect_right(_SUPPLIER_COUNT_CUMULATIVE, rng.random() * _SUPPLIER_COUNT_CUMULATIVE[-1])
-                count = min(_SUPPLIER_COUNTS[min(draw, len(_SUPPLIER_COUNTS) - 1)], available)
+                draw = bisect_right(counts_cumulative, random_() * counts_total)
+                count = min(counts[min(draw, last_count)], available)
                 if count <= 0:
                     continue
-                chosen = self._pick(rng, pool, cumulative[product], count, customer)
-                dominant = self.chokepoint_of.get(product)
+                chosen = pick(rng, pool, cumulative[product], count, customer)
+                dominant = chokepoint_of.get(product)
                 if klass == LOCAL and dominant is not None and dominant != customer and dominant not in chosen:
                     chosen[-1] = dominant  # a chokepoint: every local firm that needs it buys from it
-                shares = [rng.random() + 0.2 for _ in chosen]
+                shares = [random_() + 0.2 for _ in chosen]
                 total = sum(shares)
                 shares = [round(s / total, 2) for s in shares]
                 shares[0] = round(1 - sum(shares[1:]), 2)
-                as_of = rng.choice(AS_OF_DATES)
-                product_id = self.world.product_ids[product]
-                revenue = self.revenue[customer]
+                date = getrandbits(date_bits)  # rng.choice(dates): Random._randbelow's rejection sampling
+                while date >= len(dates):
+                    date = getrandbits(date_bits)
+                as_of = dates[date]
+                product_id = product_ids[product]
+                revenue = revenues[customer]
                 for supplier, share in zip(chosen, shares, strict=True):
-                    yield (enterprise_demo_id(self.seed, supplier), customer_id, product_id, max(share, 0.01),
+                    yield (ids[supplier], customer_id, product_id, max(share, 0.01),
                            round(revenue * 1e4 * 0.03 * share, 1), as_of)
 
     @staticmethod
     def _pick(rng: random.Random, pool: array[int], cumulative: array[int], count: int, customer: int) -> list[int]:
         chosen: list[int] = []
-        total = cumulative[-1]
+        total, last, random_, bisect_right = cumulative[-1], len(pool) - 1, rng.random, bisect.bisect_right
         attempts = 0
         while len(chosen) < count and attempts < count * 20:
             attempts += 1
-            supplier = pool[min(bisect.bisect_right(cumulative, rng.random() * total), len(pool) - 1)]
+            supplier = pool[min(bisect_right(cumulative, random_() * total), last)]
             if supplier != customer and supplier not in chosen:
                 chosen.append(supplier)
         if len(chosen) < count:  # a pool dominated by a few heavy suppliers: fill in order

@@ -21,6 +21,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from json.encoder import encode_basestring  # what json.dumps(text, ensure_ascii=False) returns, without its steps
 from typing import Any, Protocol
 
 from stores.embedded_rows import NodeRow, RelRow, RowBatch
@@ -53,8 +54,8 @@ def row_batches(generator: DemoDraws) -> Iterator[RowBatch]:
     for firm in generator.firms():
         node_id, name = firm.id, firm.name  # ids are ent:demo-<seed>-<n>: nothing in them to escape
         nodes.append((node_id, "Enterprise", name, name, None,
-                      f'{head},"id":"{node_id}","name":{json.dumps(name, ensure_ascii=False)},"aliases":[],{_where(**firm.where)},'
-                      f'"local":{"true" if firm.local else "false"},"revenue_yi":{_number(firm.revenue)},'
+                      f'{head},"id":"{node_id}","name":{encode_basestring(name)},"aliases":[],{_where(**firm.where)},'
+                      f'"local":{"true" if firm.local else "false"},"revenue_yi":{repr(firm.revenue)},'  # a float: _number
                       f'"tags":{_tags(tuple(firm.tags))}}}'))
         for product in firm.products:
             rels.append(("PRODUCES", node_id, product, "", link))
@@ -68,9 +69,10 @@ def row_batches(generator: DemoDraws) -> Iterator[RowBatch]:
             yield RowBatch(nodes, rels)
             nodes, rels = [], []
     heads = {day: f'{{"source":{source},"as_of":"{day.isoformat()}","synthetic":true,"product":' for day in AS_OF_DATES}
+    # _number inlined: an amount is a float (a product of floats, rounded), a share may be the int 1 (a sole supplier's)
     for src, dst, product, share, amount, as_of in generator.supply_draws():
         rels.append(("SUPPLIES", src, dst, product,
-                     f'{heads[as_of]}{_text(product)},"amount_wan":{_number(amount)},"share":{_number(share)},'
+                     f'{heads[as_of]}{_text(product)},"amount_wan":{repr(amount)},"share":{repr(float(share))},'
                      '"confidence":"inferred"}'))
         if len(rels) >= size:
             yield RowBatch(nodes, rels)

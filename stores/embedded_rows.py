@@ -55,8 +55,10 @@ def write_rows(store: EmbeddedStore, batch: RowBatch, *, pending: int | None = N
     """Upsert ``batch`` into ``store`` as ``store.write`` upserts a WriteBatch of the same items: one
     transaction, properties merged, ``pending`` the import it belongs to (see the module)."""
     # in key order, as EmbeddedStore.write: B-tree inserts touch fewer pages; stable for repeated keys
-    node_rows = sorted([(*row, pending) for row in batch.nodes], key=itemgetter(0))
-    rel_rows = sorted([(*row, pending) for row in batch.relationships], key=itemgetter(0, 1, 2, 3))
+    node_rows = [(*row, pending) for row in batch.nodes]
+    node_rows.sort(key=itemgetter(0))
+    rel_rows = [(*row, pending) for row in batch.relationships]
+    rel_rows.sort(key=itemgetter(0, 1, 2, 3))
     store._upsert(node_rows, rel_rows, pending=pending)
 
 
