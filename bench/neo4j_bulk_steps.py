@@ -7,6 +7,10 @@ empty lists must be what it was. Schema: every constraint and index of ``cypher.
 is dropped, then built again by each variant, waiting until all are online. Variants alternate, the
 rounds repeat; each line gives the wall seconds and the server's CPU seconds (``/proc/PID/stat``).
 
+``--steps both``: the two together, as the loader runs them, against the indexes created first in one
+transaction and populated while the lists are set (then the constraints). ``--each`` prints the
+seconds of every statement.
+
 Usage (a Neo4j of its own, filled by ``chainatlas demo --scale 100000 --bulk``)::
 
     .venv/bin/python bench/neo4j_bulk_steps.py --neo4j-uri bolt://127.0.0.1:7694 \

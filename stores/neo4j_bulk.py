@@ -120,9 +120,8 @@ def refuse_unless_empty(store: Neo4jStore) -> None:
 class BulkLoadSummary:
     """What a finished bulk load did: items imported from the files, items written after through the
     driver (repeats), and the seconds of each step: ``csv`` (inside ``write`` and closing the files),
-    ``stop``, ``neo4j-admin``, ``start`` (whole seconds, from ``scripts/neo4j.sh``), ``indexes created``,
-    ``empty lists`` (while the indexes are populated), ``schema`` (the constraints built, every index
-    online), ``repeats``, and ``total`` (``csv`` and all of ``finish``: the time
+    ``stop``, ``neo4j-admin``, ``start`` (whole seconds, from ``scripts/neo4j.sh``), ``empty lists``,
+    ``schema`` (indexes online), ``repeats``, and ``total`` (``csv`` and all of ``finish``: the time
     the loaders spent making the batches is not in it)."""
 
     imported: int = 0
@@ -143,8 +142,7 @@ class InitialLoad:
 
     def finish(self) -> BulkLoadSummary:
         """Import the batches taken: stop the server, ``neo4j-admin database import full``, start it,
-        create the indexes, set the empty lists while they are populated, create the constraints and
-        wait for every index, write the repeats through the
+        set the empty lists, create the schema and wait for its indexes, write the repeats through the
         driver, raise the revision counter. Nothing taken: nothing done."""
         if self.finished:
             raise StoreError("this bulk load is already finished")
@@ -160,19 +158,12 @@ class InitialLoad:
         revision = self.target.revision()
         steps.update(self.launcher.import_full(arguments, self.folder))
         mark = time.perf_counter()
-        indexes, constraints = schema_phases()
         with self.target.session() as session:  # a session of its own: no bookmark of the database replaced
-            # the indexes first, in one transaction: Neo4j populates them in the background, in one scan,
-            # while the empty lists are set (no list is indexed) and each constraint is built
-            with session.begin_transaction() as schema:
-                for statement in indexes:
-                    schema.run(statement).consume()
-                schema.commit()
-            mark = _lap(steps, "indexes created", mark)
-            for statement in empty_list_statements(self.files.empty_lists()):
+            for statement in empty_list_statements(self.files.empty_lists()):  # before any index has to follow
                 session.run(statement).consume()
             mark = _lap(steps, "empty lists", mark)
-            for statement in constraints:
+            # the indexes first: they are populated in the background while each constraint is built
+            for statement in sorted(cypher.schema_statements(), key=lambda text: "CONSTRAINT" in text):
                 session.run(statement).consume()
             session.run("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_SECONDS).consume()
             mark = _lap(steps, "schema", mark)
@@ -187,22 +178,6 @@ class InitialLoad:
         _lap(steps, "repeats", mark)
         steps["total"] = self.files.seconds + time.perf_counter() - began
         return summary
-
-
-def schema_phases() -> tuple[list[str], list[str]]:
-    """``cypher.schema_statements`` in the bulk load's two phases: the indexes (created together, in one
-    transaction, and populated in the background) and the rest (the constraints, each built in turn
-    as its statement runs, and dropping retired indexes).
-
-    >>> indexes, rest = schema_phases()
-    >>> all(text.startswith("CREATE") and "CONSTRAINT" not in text for text in indexes), len(indexes) + len(rest) == len(cypher.schema_statements())
-    (True, True)
-    >>> rest[0]
-    'CREATE CONSTRAINT enterprise_id_unique IF NOT EXISTS FOR (n:Enterprise) REQUIRE n.id IS UNIQUE'
-    """
-    statements = cypher.schema_statements()
-    indexes = [text for text in statements if text.startswith("CREATE") and "CONSTRAINT" not in text]
-    return indexes, [text for text in statements if text not in indexes]
 
 
 def _lap(steps: dict[str, float], name: str, since: float) -> float:
