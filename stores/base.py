@@ -29,6 +29,16 @@ DIRECTIONS: tuple[Direction, ...] = ("out", "in", "both")
 SEARCH_SEPARATOR = "\x1f"
 """Between a node's name and its aliases in search text: in no name, so a query holding it finds nothing."""
 
+
+def search_text(node: Node) -> str:
+    """Name and aliases, joined by ``SEARCH_SEPARATOR`` (which no name contains), for substring search.
+
+    >>> from graph_schema import Enterprise
+    >>> search_text(Enterprise(id="ent:a", name="南昌甲", aliases=["甲"]))
+    '南昌甲\\x1f甲'
+    """
+    return SEARCH_SEPARATOR.join([node.name, *getattr(node, "aliases", ())])
+
 Incident = Callable[[Collection[str], Sequence[str], Direction], list[RelationshipRecord]]
 """Relationships of some types touching some nodes: ``incident(ids, rel_types, direction)``."""
 NodesById = Callable[[Collection[str]], list[NodeRecord]]

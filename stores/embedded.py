@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from graph_schema.errors import ImportInProgress, MissingEndpointError, StoreError
-from graph_schema.models import Node
 from graph_schema.registry import NODE_LABELS, RELATIONSHIP_TYPES, SEARCHED_BY_DEFAULT, check_label
 from stores import faults
 from stores.analysis_columns import AnalysisColumns
@@ -47,6 +46,7 @@ from stores.base import (
     WriteBatch,
     busy_message,
     now_text,
+    search_text,
 )
 from stores.common import check_window, checked_rel_types, chunks, staged_rows
 from stores.embedded_columns import read_analysis_columns
@@ -237,7 +237,7 @@ class EmbeddedStore(GraphStore):
         # in key order, B-tree inserts touch far fewer pages; the sort is stable, so of two rows with
         # one key the later is still upserted last
         node_rows = sorted(
-            ((node.id, node.label, node.name, _search_text(node), getattr(node, "credit_code", None), node.properties_json(), pending)
+            ((node.id, node.label, node.name, search_text(node), getattr(node, "credit_code", None), node.properties_json(), pending)
              for node in batch.nodes),
             key=itemgetter(0),
         )
@@ -557,11 +557,6 @@ class EmbeddedStore(GraphStore):
     def _all_relationships(self) -> list[RelationshipRecord]:
         with self._consistent_reads() as visible:
             return [_rel(*row) for row in self._query(f"SELECT type, src, dst, key, props FROM rels WHERE {visible}")]
-
-
-def _search_text(node: Node) -> str:
-    """Name and aliases, joined by U+001F (which no name contains), for substring search."""
-    return SEARCH_SEPARATOR.join([node.name, *getattr(node, "aliases", ())])
 
 
 def _merged_props(table: str, new: str = "excluded") -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from stores.base import SEARCH_SEPARATOR
+from stores.base import search_text
 
 if TYPE_CHECKING:
     from graph_schema.models import Node, Relationship
@@ -72,11 +72,6 @@ def node_row(node: Node) -> NodeRow:
     ('ent:a', 'Enterprise', '南昌甲', '南昌甲\\x1f甲', None)
     """
     return node.id, node.label, node.name, search_text(node), getattr(node, "credit_code", None), node.properties_json()
-
-
-def search_text(node: Node) -> str:
-    """Name and aliases, joined by U+001F (which no name contains), for substring search."""
-    return SEARCH_SEPARATOR.join([node.name, *getattr(node, "aliases", ())])
 
 
 def relationship_row(rel: Relationship) -> RelRow:

@@ -14,7 +14,8 @@ from graph_schema.models import NODE_MODELS, RELATIONSHIP_MODELS
 from loaders.demo import DEFAULT_SEED, _Generator, load_demo, weighted_choice
 from loaders.demo_rows import row_batches
 from stores.backup import content_digest
-from stores.embedded import EmbeddedStore, _search_text
+from stores.base import search_text
+from stores.embedded import EmbeddedStore
 from stores.embedded_rows import RowBatch, write_rows
 from stores.imports import atomic_import
 
@@ -67,7 +68,7 @@ def test_a_sample_of_the_rows_is_what_the_validated_models_give() -> None:
     for batch in row_batches(_Generator(3000, DEFAULT_SEED, 5000)):
         for node_id, label, name, search, code, props in rng.sample(batch.nodes, min(60, len(batch.nodes))):
             node = NODE_MODELS[label].model_validate(json.loads(props))
-            assert (node.id, node.label, node.name, _search_text(node), getattr(node, "credit_code", None),
+            assert (node.id, node.label, node.name, search_text(node), getattr(node, "credit_code", None),
                     node.properties_json()) == (node_id, label, name, search, code, props)
             checked["nodes"] += 1
         for rel_type, src, dst, key, props in rng.sample(batch.relationships, min(200, len(batch.relationships))):
