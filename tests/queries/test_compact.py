@@ -150,3 +150,23 @@ def test_equal_sets_of_a_view_are_one_object(graph: nx.MultiDiGraph) -> None:
         for customer, by_input in view.supply.items():
             for product in by_input:
                 assert view.weights(customer, product) == view.weights(customer, product)
+
+
+@SETTINGS
+@given(observed_graphs())
+def test_link_ends_of_a_compact_view_are_the_links_positions(graph: nx.MultiDiGraph) -> None:
+    """The compact view's link ends (from the graph's numbers) are each link's supplier and customer
+    positions among the sorted enterprises, as the NetworkX view computes them from the ids; the supply
+    index built from the sorted links is the one a customer-by-customer pass builds."""
+    for chain_id in (None, *sorted(n for n, d in graph.nodes(data=True) if d.get("label") == "Chain")):
+        view = chain_view(compact_of(graph), chain_id)
+        assert view.link_ends is not None
+        by_ids = [(view.enterprises.index(link.supplier), view.enterprises.index(link.customer)) for link in view.links]
+        assert view.link_ends.tolist() == [list(pair) for pair in by_ids]
+        reference: dict[str, dict[str, list[object]]] = {}
+        for link in view.links:
+            reference.setdefault(link.customer, {}).setdefault(link.product or f"output:{link.supplier}", []).append(link)
+        assert {c: {p: list(ls) for p, ls in by.items()} for c, by in view.supply.items()} == reference
+        assert [list(by) for by in view.supply.values()] == [list(by) for by in reference.values()]
+        changed = view.with_changes(links=[])
+        assert changed.link_ends is None and changed.network.edges == view.network.edges
