@@ -96,7 +96,7 @@ def compact_view_fields(graph: CompactGraph, chain_id: str | None, as_of: str | 
         "product_info": product_info,
         "produces": produces,
         "inputs": inputs,
-        **_links(graph, attrs, as_of),
+        "links": tuple(_links(graph, attrs, as_of)),
         "leaders": leaders,
         "as_of": as_of,
     }
@@ -147,14 +147,12 @@ def _production(graph: CompactGraph, attrs: EnterpriseAttrs, product_info: Mappi
     return (shared_sets(made), {p: frozenset(i) for p, i in found.items()})
 
 
-def _links(graph: CompactGraph, attrs: EnterpriseAttrs, as_of: str | None) -> dict[str, Any]:
+def _links(graph: CompactGraph, attrs: EnterpriseAttrs, as_of: str | None) -> list[SupplyLink]:
     """The SUPPLIES links among the enterprises present as of ``as_of``, in canonical order
-    (customer, supplier, product): ``queries.view._build_view``'s rules, on whole columns; with
-    ``link_ends``, each link's (supplier, customer) positions among the enterprises (sorted ids).
-    """
+    (customer, supplier, product): ``queries.view._build_view``'s rules, on whole columns."""
     edges = graph.edges_of_type("SUPPLIES")
     if not len(edges):
-        return {"links": (), "link_ends": np.zeros((0, 2), dtype=np.int64)}
+        return []
     inside = attrs._inside
     edges = edges[inside[graph.src[edges]] & inside[graph.dst[edges]]]
     offset = graph.type_ranges["SUPPLIES"][0]
@@ -197,8 +195,7 @@ def _links(graph: CompactGraph, attrs: EnterpriseAttrs, as_of: str | None) -> di
         values("product", lambda p: p or None), values("share"), values("amount_wan"),
         values("as_of", lambda d: None if d is None else str(d)), values("confidence"),
     )
-    ends = np.stack([np.searchsorted(attrs.numbers, graph.src[edges]), np.searchsorted(attrs.numbers, graph.dst[edges])], axis=1)
-    return {"links": tuple(map(SupplyLink._make, zip(*fields, strict=True))), "link_ends": ends.astype(np.int32 if len(attrs) < 2**31 else np.int64)}
+    return list(map(SupplyLink._make, zip(*fields, strict=True)))
 
 
 def _converted(col: Column, rows: np.ndarray, convert: Callable[[Any], Any] | None) -> list[Any]:

@@ -95,7 +95,6 @@ class ChainView:
     as_of: str | None = None
     scope: str = "local"
     scope_defaulted: bool = False  # no scope asked for and no local firm: ``all`` was chosen
-    link_ends: np.ndarray | None = dataclasses.field(default=None, repr=False)  # (supplier, customer) positions in ``enterprises`` per link, when known
 
     # -- nodes -------------------------------------------------------------------------------
 
@@ -439,17 +438,10 @@ class ChainView:
     @cached_property
     def network(self) -> SimpleNetwork:
         """The supply network: every enterprise in scope, an edge supplier → customer per trading pair."""
-        return SimpleNetwork(self.enterprises, self._link_ends)
-
-    @cached_property
-    def _link_ends(self) -> np.ndarray:
-        """``link_ends``, or computed from the links' ids (a view of a NetworkX graph, or changed)."""
-        if self.link_ends is not None:
-            return self.link_ends
         index = {enterprise: i for i, enterprise in enumerate(self.enterprises)}
         ends = [np.fromiter(map(index.__getitem__, map(attrgetter(end), self.links)), dtype=np.int64, count=len(self.links))
                 for end in ("supplier", "customer")]
-        return np.stack(ends, axis=1)
+        return SimpleNetwork(self.enterprises, np.stack(ends, axis=1))
 
     # -- simulation --------------------------------------------------------------------------
 
@@ -484,7 +476,6 @@ class ChainView:
             attrs=attrs,
             produces=shared_sets(made),
             links=tuple(sorted(new_links.values(), key=canonical_order)),
-            link_ends=None,
         )
 
 
