@@ -109,6 +109,7 @@ class SupplyLink(NamedTuple):
 
 
 OWN_OUTPUT = "output:"
+INFINITY = float("inf")
 
 
 def input_key(link: SupplyLink) -> str:
@@ -195,9 +196,6 @@ def one_link_weight(link: SupplyLink) -> float | None:
     if share == INFINITY or link.amount_wan == INFINITY:
         return None
     return float(share) if _unnamed_of(0.0 + share) else 1.0
-
-
-INFINITY = float("inf")
 
 
 def _unnamed_of(total: float) -> float:

@@ -494,7 +494,7 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
             buyers[product] += 1
             abroad = 0.0
             product_parts = parts[product]
-            one = one_link_weight(links[0]) if len(links) == 1 else None  # most pairs: one supplier, no dict
+            one = one_link_weight(links[0]) if len(links) == 1 else None  # one supplier: its part, no dict
             for supplier, weight in ((links[0].supplier, one),) if one is not None else weights(enterprise, product).items():
                 product_parts[supplier] += weight
                 if places[supplier] == FOREIGN:  # view.geography
