@@ -166,11 +166,30 @@ def propagate(view: ChainView, removed: Iterable[str]) -> dict[str, frozenset[st
     True
     """
     removed = set(removed)
-    down: dict[str, set[str]] = {e: set() for e in removed}
+    lost: dict[str, set[str]] = {e: set() for e in removed}
+    return {e: frozenset(lost[e]) for e in sorted(_fall(view, removed, lost))}
+
+
+def firms_down(view: ChainView, removed: Iterable[str]) -> tuple[str, ...]:
+    """The enterprises that end up down once ``removed`` are (``propagate``'s keys, sorted), without
+    what each lost.
+
+    >>> from queries.examples import example_graph
+    >>> firms_down(chain_view(example_graph(), "chain:ev"), ["ent:cell"])
+    ('ent:cell', 'ent:lead', 'ent:pack')
+    """
+    return tuple(sorted(_fall(view, set(removed), None)))
+
+
+def _fall(view: ChainView, removed: set[str], lost: dict[str, set[str]] | None) -> set[str]:
+    """``propagate``'s fixed point: the firms down, ``removed`` included; with ``lost`` (removed → an
+    empty set), each other firm's lost required inputs added to it. The fixed point does not depend on
+    the order the firms are taken in (a pair's count of links still up ends the same)."""
+    down = set(removed)
     up_links: dict[tuple[str, str], int] = {}  # links still up, per (customer, input) reached so far
     supply, customers, required, no_required = view.supply, view.customers, view.required_inputs, frozenset[str]()
-    unregistered, get_left = view.unregistered_share, up_links.get
-    queue = list(down)
+    unnamed, get_left = view.unregistered_shares, up_links.get
+    queue = list(removed)
     while queue:
         for link in customers.get(queue.pop(), ()):
             customer = link.customer
@@ -180,14 +199,16 @@ def propagate(view: ChainView, removed: Iterable[str]) -> dict[str, frozenset[st
             left = up_links[pair] = (len(supply[customer][product]) if left is None else left) - 1
             if left or product not in required.get(customer, no_required):
                 continue
-            if unregistered(customer, product) > 0:  # suppliers not in the data go on
+            if pair in unnamed:  # unregistered_share above 0: suppliers not in the data go on
                 continue
             if customer not in down:
-                down[customer] = {product}
+                down.add(customer)
                 queue.append(customer)
-            elif customer not in removed:
-                down[customer].add(product)
-    return {e: frozenset(lost) for e, lost in sorted(down.items())}
+                if lost is not None:
+                    lost[customer] = {product}
+            elif lost is not None and customer not in removed:
+                lost[customer].add(product)
+    return down
 
 
 @dataclass(frozen=True)

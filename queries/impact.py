@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from queries.disruption import propagate
+from queries.disruption import firms_down
 from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, UNKNOWN_PLACE
 from queries.view import ChainView
 
@@ -132,12 +132,13 @@ class ImpactMeter:
         return len(local), sum(self.view.revenue(e) for e in local)
 
     def _measure(self, firms: Iterable[str]) -> Impact:
+        """The impact of ``firms`` going down (sorted, each once)."""
         view = self.view
-        hit = tuple(sorted(e for e in set(firms) if view.is_local(e)))
+        hit = tuple(filter(view.is_local, firms))
         count, revenue = self._totals
-        hit_revenue = sum(view.revenue(e) for e in hit)
+        hit_revenue = sum(map(view.revenue, hit))
         return Impact(
-            hit, tuple(e for e in hit if e in view.leaders), round(hit_revenue, 4),
+            hit, tuple(filter(view.leaders.__contains__, hit)), round(hit_revenue, 4),
             len(hit) / count if count else 0.0, hit_revenue / revenue if revenue else 0.0,
         )
 
@@ -151,7 +152,7 @@ class ImpactMeter:
             down = self._spread.get(key)
             removed_set = frozenset((key,)) if isinstance(key, str) else key
             if down is None:
-                down = self._spread[key] = tuple(propagate(self.view, removed_set))  # its firms only, not what each lost
+                down = self._spread[key] = firms_down(self.view, removed_set)  # its firms only, not what each lost
             found = self._down[cache_key] = self._measure(e for e in down if include_removed or e not in removed_set)
         return found
 

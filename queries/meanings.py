@@ -109,6 +109,7 @@ class SupplyLink(NamedTuple):
 
 
 OWN_OUTPUT = "output:"
+INFINITY = float("inf")
 
 
 def input_key(link: SupplyLink) -> str:
@@ -154,21 +155,18 @@ def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
     """
     if not links:
         return {}
-    if len(links) == 1 and float("inf") not in (links[0].share, links[0].amount_wan):  # one link (the rule below, shortened): all of
-        share = links[0].share  # the supply, or the part its share names when that leaves the rest unnamed
-        if share is not None and share > 0 and unnamed_part(links):
-            return {links[0].supplier: float(share)}
-        return {links[0].supplier: 1.0}
-    values: list[float] | None = None
+    if len(links) == 1:
+        weight = one_link_weight(links[0])
+        if weight is not None:
+            return {links[0].supplier: weight}
+    values: list[float]
     by_share = False
-    for field_name in ("share", "amount_wan"):
-        candidate = [getattr(link, field_name) for link in links]
-        if all(value is not None for value in candidate) and sum(candidate) > 0:
-            values = [float(value) for value in candidate]
-            by_share = field_name == "share"
-            break
-    if values is None:
-        values = [1.0] * len(links)
+    shares: list[Any] = [link.share for link in links]
+    if None not in shares and sum(shares) > 0:
+        values, by_share = list(map(float, shares)), True
+    else:
+        amounts: list[Any] = [link.amount_wan for link in links]
+        values = list(map(float, amounts)) if None not in amounts and sum(amounts) > 0 else [1.0] * len(links)
     total = sum(values)
     if by_share and unnamed_part(links):  # the rest comes from suppliers the data does not name
         total = 1.0
@@ -180,6 +178,29 @@ def supply_weights(links: Sequence[SupplyLink]) -> dict[str, float]:
     for link, value in zip(links, values, strict=True):
         weights[link.supplier] = weights.get(link.supplier, 0.0) + value / total
     return weights
+
+
+def one_link_weight(link: SupplyLink) -> float | None:
+    """The one supplier's part when ``link`` is a customer's only supply of its input — ``supply_weights``'s
+    rule, shortened: all of the supply, or the part its share names when that leaves the rest unnamed;
+    None for an infinite share or amount (the general rule decides those).
+
+    >>> one_link_weight(SupplyLink("ent:a", "ent:c", "product:x", share=0.6)), one_link_weight(SupplyLink("ent:a", "ent:c", "product:x"))
+    (0.6, 1.0)
+    >>> one_link_weight(SupplyLink("ent:a", "ent:c", "product:x", share=1.2)), one_link_weight(SupplyLink("ent:a", "ent:c", "product:x", amount_wan=float("inf")))
+    (1.0, None)
+    """
+    share = link.share
+    if share is None or share <= 0:
+        return None if link.amount_wan == INFINITY else 1.0
+    if share == INFINITY or link.amount_wan == INFINITY:
+        return None
+    return float(share) if _unnamed_of(0.0 + share) else 1.0
+
+
+def _unnamed_of(total: float) -> float:
+    """What shares adding up to ``total`` leave of 1 (as rounded for results), 0 when none is left."""
+    return max(0.0, rounded(1.0 - total)) if total > 0 and rounded(total) < 1 else 0.0
 
 
 def unnamed_part(links: Sequence[SupplyLink]) -> float:
@@ -196,7 +217,7 @@ def unnamed_part(links: Sequence[SupplyLink]) -> float:
         if link.share is None:
             return 0.0
         total += link.share
-    return max(0.0, rounded(1.0 - total)) if total > 0 and rounded(total) < 1 else 0.0
+    return _unnamed_of(total)
 
 
 def canonical_order(link: SupplyLink) -> tuple[str, str, str]:

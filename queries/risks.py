@@ -44,7 +44,7 @@ from queries.fast import Backend, Bridge, CutPoint, cut_structure, iter_upstream
 from queries.formatting import name_list, percent, percent_points, rounded
 from queries.impact import HIGH, LOW, MEDIUM, NO_IMPACT, NOT_APPLICABLE, SEVERITIES, Impact, ImpactMeter, SeverityRule
 from queries.labels import LabelledReport, Record
-from queries.meanings import FOREIGN, HOME_PROVINCE, REST_OF_CHINA, UNKNOWN_PLACE
+from queries.meanings import FOREIGN, HOME_PROVINCE, REST_OF_CHINA, UNKNOWN_PLACE, one_link_weight
 from queries.view import ChainView, chain_view
 
 __all__ = ["HIGH", "LOW", "MEDIUM", "SEVERITIES", "SeverityRule", "critical_dependencies"]
@@ -180,7 +180,7 @@ def sole_sources(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None
     suppliers_of: dict[str, set[str]] = defaultdict(set)
     unnamed: set[str] = set()
     empty: dict[str, Any] = {}
-    supply, required_inputs, unregistered_share = view.supply, view.required_inputs, view.unregistered_share
+    supply, required_inputs, unnamed_pairs = view.supply, view.required_inputs, view.unregistered_shares
     for enterprise in view.local_enterprises:
         supplied = supply.get(enterprise, empty)
         required = required_inputs[enterprise]
@@ -189,8 +189,8 @@ def sole_sources(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = None
             if not links:
                 unsupplied.append(Unsupplied(enterprise, product))
                 continue
-            suppliers = {link.supplier for link in links}
-            partly_unnamed = unregistered_share(enterprise, product) > 0  # other suppliers, not in the data
+            suppliers = {links[0].supplier} if len(links) == 1 else {link.supplier for link in links}
+            partly_unnamed = (enterprise, product) in unnamed_pairs  # other suppliers, not in the data (a share above 0)
             if len(suppliers) == 1 and not partly_unnamed:
                 pairs.append(SoleSource(enterprise, product, links[0].supplier, product in required))
             buyers_of[product].append(enterprise)
@@ -490,11 +490,12 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
     supply, weights, places = view.supply, view.weights, view.places
     empty: dict[str, Any] = {}
     for enterprise in view.local_enterprises:
-        for product in supply.get(enterprise, empty):
+        for product, links in supply.get(enterprise, empty).items():
             buyers[product] += 1
             abroad = 0.0
             product_parts = parts[product]
-            for supplier, weight in weights(enterprise, product).items():
+            one = one_link_weight(links[0]) if len(links) == 1 else None  # one supplier: its part, no dict
+            for supplier, weight in ((links[0].supplier, one),) if one is not None else weights(enterprise, product).items():
                 product_parts[supplier] += weight
                 if places[supplier] == FOREIGN:  # view.geography
                     abroad += weight

@@ -40,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -51,13 +52,26 @@ from queries.collector import gc_paused
 from queries.compact import CompactGraph
 from queries.compact_view import compact_view_fields
 from queries.fast import SimpleNetwork
-from queries.meanings import SupplyLink, canonical_order, geography, input_key, own_output_supplier, records_supply, region, supply_weights, unnamed_part
+from queries.meanings import (
+    OWN_OUTPUT,
+    SupplyLink,
+    canonical_order,
+    geography,
+    input_key,
+    one_link_weight,
+    own_output_supplier,
+    records_supply,
+    region,
+    supply_weights,
+    unnamed_part,
+)
 from queries.observations import Calendars, is_present
 from queries.sets import shared_set, shared_sets
 from stores.base import OUTSIDE_NAMES
 
 SCOPES = ("local", "all")
 SCOPE_NAMES = {"local": "南昌本地企业", "all": "网络中全部企业"}
+_NO_SUPPLY: Mapping[str, tuple[SupplyLink, ...]] = {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -211,9 +225,10 @@ class ChainView:
     def weights(self, customer: str, product: str) -> Mapping[str, float]:
         """Each supplier's part of the customer's supply of ``product`` (``queries.meanings.supply_weights``),
         computed once per view; read-only."""
-        links = self.supply_links(customer, product)
+        links = self.supply.get(customer, _NO_SUPPLY).get(product, ())
         if len(links) < 2:  # one supplier or none (most pairs): cheaper to compute again than to keep
-            return supply_weights(links)
+            weight = one_link_weight(links[0]) if links else None
+            return {links[0].supplier: weight} if weight is not None else supply_weights(links)
         key = (customer, product)
         found = self._weights.get(key)
         if found is None:
@@ -264,7 +279,7 @@ class ChainView:
 
     def local_producers(self, product: str) -> frozenset[str]:
         """The local enterprises that produce ``product``."""
-        return frozenset(e for e in self.producers.get(product, ()) if self.is_local(e))
+        return self.producers.get(product, frozenset()) & self._local
 
     @cached_property
     def outputs(self) -> Mapping[str, frozenset[str]]:
@@ -315,10 +330,22 @@ class ChainView:
     def supply(self) -> Mapping[str, Mapping[str, tuple[SupplyLink, ...]]]:
         """Customer → input → the SUPPLIES links of that input into it: a product, or for a link
         without a product the supplier's own output (``input_key``)."""
-        found: dict[str, dict[str, list[SupplyLink]]] = defaultdict(lambda: defaultdict(list))
-        for link in self.links:
-            found[link.customer][input_key(link)].append(link)
-        return {customer: {p: tuple(ls) for p, ls in by_product.items()} for customer, by_product in found.items()}
+        found: dict[str, dict[str, tuple[SupplyLink, ...]]] = {}
+        # the links are in canonical order, so each customer's links are together; a customer's links of
+        # one input are few (tuples grown one link at a time), in the order of the links
+        for customer, links in groupby(self.links, attrgetter("customer")):
+            by_input: dict[str, tuple[SupplyLink, ...]] = {}
+            get = by_input.get
+            for link in links:
+                key = link.product or OWN_OUTPUT + link.supplier  # input_key
+                before = get(key)
+                by_input[key] = (link,) if before is None else (*before, link)
+            if customer in found:  # links not in canonical order (a view made by hand)
+                for key, more in by_input.items():
+                    found[customer][key] = found[customer].get(key, ()) + more
+            else:
+                found[customer] = by_input
+        return found
 
     @cached_property
     def customers(self) -> Mapping[str, tuple[SupplyLink, ...]]:
@@ -357,6 +384,11 @@ class ChainView:
         """
         return self._unnamed.get((customer, product), 0.0)
 
+    @property
+    def unregistered_shares(self) -> Mapping[tuple[str, str], float]:
+        """(customer, input) → ``unregistered_share``, for the pairs where it is above 0 only (read-only)."""
+        return self._unnamed
+
     @cached_property
     def _unnamed(self) -> dict[tuple[str, str], float]:
         """(customer, input) → ``unnamed_part`` of its links, for the few pairs where it is above 0 (a
@@ -370,6 +402,9 @@ class ChainView:
 
     def local_sourcing_share(self, customer: str, product: str) -> float | None:
         """The part of the customer's supply of ``product`` that comes from local suppliers (None: no supply)."""
+        links = self.supply.get(customer, _NO_SUPPLY).get(product, ())
+        if len(links) == 1 and (weight := one_link_weight(links[0])) is not None:  # most pairs: no dict
+            return weight if links[0].supplier in self._local else 0  # the sum below over one part
         weights = self.weights(customer, product)
         if not weights:
             return None

@@ -150,3 +150,18 @@ def test_equal_sets_of_a_view_are_one_object(graph: nx.MultiDiGraph) -> None:
         for customer, by_input in view.supply.items():
             for product in by_input:
                 assert view.weights(customer, product) == view.weights(customer, product)
+
+
+@SETTINGS
+@given(observed_graphs())
+def test_the_supply_index_groups_the_links_in_their_order(graph: nx.MultiDiGraph) -> None:
+    """The supply index built from the sorted links (customer by customer) is the one a plain pass over
+    the links builds: the same customers, inputs and links, in the same order, on both graphs."""
+    for chain_id in (None, *sorted(n for n, d in graph.nodes(data=True) if d.get("label") == "Chain")):
+        for view in (chain_view(graph, chain_id), chain_view(compact_of(graph), chain_id)):
+            reference: dict[str, dict[str, list[object]]] = {}
+            for link in view.links:
+                reference.setdefault(link.customer, {}).setdefault(link.product or f"output:{link.supplier}", []).append(link)
+            assert {c: {p: list(ls) for p, ls in by.items()} for c, by in view.supply.items()} == reference
+            assert [list(by) for by in view.supply.values()] == [list(by) for by in reference.values()]
+            assert list(view.supply) == list(reference)

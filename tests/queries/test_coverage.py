@@ -158,3 +158,25 @@ def test_one_link_weights_follow_the_general_rule(share: float | None, amount: f
     found, expected = supply_weights(links), _weights_by_the_general_rule(links)
     assert found.keys() == expected.keys()
     assert all(found[k] == expected[k] or (found[k] != found[k] and expected[k] != expected[k]) for k in found)
+
+
+@pytest.mark.parametrize("share", [None, 0.0, -0.5, 0.2, 0.99994, 0.99996, 1.0, 1.5, 1e308, float("nan"), float("inf"), 1])
+@pytest.mark.parametrize("amount", [None, 0.0, 3.5, 1e308, float("inf")])
+def test_one_link_weight_is_the_general_rule_or_none(share: float | None, amount: float | None) -> None:
+    from queries.meanings import one_link_weight
+
+    link = SupplyLink("ent:a", "ent:c", "product:x", share=share, amount_wan=amount)
+    found, expected = one_link_weight(link), _weights_by_the_general_rule([link])["ent:a"]
+    if found is None:  # left to the general rule: only for an infinite figure
+        assert float("inf") in (share, amount)
+    else:
+        assert found == expected and type(found) is type(expected)
+
+
+@pytest.mark.parametrize("shares", [(0.3, 0.2), (0.5, 0.5), (0.7, 0.6), (None, 0.4), (0.0, 0.0), (1e308, 1e308), (0.2, float("nan")), (1, 2)])
+@pytest.mark.parametrize("amounts", [(None, None), (1.0, 3.0), (0.0, 0.0), (float("inf"), 1.0), (1e308, 1e308), (2, None)])
+def test_weights_of_several_links_follow_the_general_rule(shares: tuple[float | None, ...], amounts: tuple[float | None, ...]) -> None:
+    links = [SupplyLink(f"ent:{i}", "ent:c", "product:x", share=s, amount_wan=a) for i, (s, a) in enumerate(zip(shares, amounts, strict=True))]
+    found, expected = supply_weights(links), _weights_by_the_general_rule(links)
+    assert found.keys() == expected.keys()
+    assert all(found[k] == expected[k] or (found[k] != found[k] and expected[k] != expected[k]) for k in found)

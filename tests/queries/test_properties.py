@@ -9,7 +9,7 @@ from queries.candidates import recruit_to_derisk, recruitment_candidates
 from queries.chain_map import chain_map
 from queries.chains import chain_scope
 from queries.changes import diff_as_of
-from queries.disruption import DisruptionScope, propagate, simulate_disruption
+from queries.disruption import DisruptionScope, firms_down, propagate, simulate_disruption
 from queries.gaps import EXTENSION, MISSING, STRONG, WEAK, GapRule, gap_report
 from queries.indices import group_indices, indices
 from queries.risks import chokepoints, concentration, critical_dependencies, cut_points, sole_sources
@@ -169,6 +169,7 @@ def test_disruption_fixed_point_equals_naive_repeated_propagation(graph: nx.Mult
                 break
             down |= new
         assert set(propagate(view, removed)) == down
+        assert firms_down(view, removed) == tuple(sorted(down))  # the impact meter's lean walk
         result = simulate_disruption(graph, DisruptionScope(enterprises=tuple(sorted(removed))), CHAIN)
         assert set(result.down) == down
         assert result.revenue_at_risk == round(sum(graph.nodes[e].get("revenue_yi") or 0 for e in down), 4)
