@@ -5,7 +5,7 @@ Each load writes the demo's WriteBatches one after another in one thread (the ge
 between two writes, outside the timed part, so nothing competes for the interpreter): the figure
 is what the store ingests, as the ``store`` rows of ``bench_import.py``, without holding the 1M demo
 in memory. For the bulk path the time is writing the CSV files plus ``finish`` (stop the server,
-import, start it, empty lists, constraints and indexes online, repeats, revision); the generator's
+import, start it, constraints and indexes online, repeats, revision); the generator's
 own time is printed beside it.
 
 Needs a Neo4j of its own started by ``scripts/neo4j.sh`` (the bulk path stops and starts it, and the

@@ -14,7 +14,8 @@
 #   log      print the tail of the server logs
 #   import-full ARGS_FILE
 #            the offline bulk load (stores/neo4j_bulk.py): stop the server, move the database
-#            `neo4j` aside, run `neo4j-admin database import full` with the arguments in ARGS_FILE
+#            `neo4j` aside, run `neo4j-admin database import full` (as the launcher's
+#            chainatlas.ImportKeepingEmptyLists, which keeps empty lists) with the arguments in ARGS_FILE
 #            (one a line, no database name), start the server again with the settings it was last
 #            started with (STATE_DIR/launch.env). The database moved aside is deleted when the import
 #            succeeded and put back when it failed (exit 1): nothing half-imported is ever served.
@@ -275,7 +276,7 @@ cmd_import_full() {
     -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
     --add-opens=java.base/java.lang=ALL-UNNAMED \
-    -cp "$JAR:$LIB_DIR/*" org.neo4j.cli.AdminTool database import full "${args[@]}" "${extra[@]}" neo4j || status=$?
+    -cp "$JAR:$LIB_DIR/*" chainatlas.ImportKeepingEmptyLists "${args[@]}" "${extra[@]}" neo4j || status=$?
   local imported=$SECONDS
   if ((status == 0)); then
     rm -rf "$aside_db" "$aside_tx"

@@ -29,11 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from graph_schema.errors import ChainAtlasError, SchemaError, StoreError
-from graph_schema.registry import SAFE_IDENTIFIER, check_label, check_relationship_type
+from graph_schema.errors import ChainAtlasError, StoreError
 from stores import cypher
 from stores.base import Direction, GraphStore, ImportRecord, NodeRecord, RelationshipRecord, RollbackCounts, WriteBatch, batched
-from stores.neo4j_csv import EMPTY_LISTS, ImportFiles
+from stores.neo4j_csv import ImportFiles
 from stores.neo4j_store import Neo4jStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -120,8 +119,7 @@ def refuse_unless_empty(store: Neo4jStore) -> None:
 class BulkLoadSummary:
     """What a finished bulk load did: items imported from the files, items written after through the
     driver (repeats), and the seconds of each step: ``csv`` (inside ``write`` and closing the files),
-    ``stop``, ``neo4j-admin``, ``start`` (whole seconds, from ``scripts/neo4j.sh``), ``empty lists``,
-    ``schema`` (indexes online), ``repeats``, and ``total`` (``csv`` and all of ``finish``: the time
+    ``stop``, ``neo4j-admin``, ``start`` (whole seconds, from ``scripts/neo4j.sh``), ``schema`` (indexes online), ``repeats``, and ``total`` (``csv`` and all of ``finish``: the time
     the loaders spent making the batches is not in it)."""
 
     imported: int = 0
@@ -141,9 +139,9 @@ class InitialLoad:
         self.finished = False
 
     def finish(self) -> BulkLoadSummary:
-        """Import the batches taken: stop the server, ``neo4j-admin database import full``, start it,
-        set the empty lists, create the schema and wait for its indexes, write the repeats through the
-        driver, raise the revision counter. Nothing taken: nothing done."""
+        """Import the batches taken: stop the server, ``neo4j-admin database import full`` (the
+        launcher's, which keeps empty lists), start it, create the schema and wait for its indexes,
+        write the repeats through the driver, raise the revision counter. Nothing taken: nothing done."""
         if self.finished:
             raise StoreError("this bulk load is already finished")
         self.finished = True
@@ -159,9 +157,6 @@ class InitialLoad:
         steps.update(self.launcher.import_full(arguments, self.folder))
         mark = time.perf_counter()
         with self.target.session() as session:  # a session of its own: no bookmark of the database replaced
-            for statement in empty_list_statements(self.files.empty_lists()):  # before any index has to follow
-                session.run(statement).consume()
-            mark = _lap(steps, "empty lists", mark)
             # the indexes first: they are populated in the background while each constraint is built
             for statement in sorted(cypher.schema_statements(), key=lambda text: "CONSTRAINT" in text):
                 session.run(statement).consume()
@@ -202,34 +197,6 @@ def initial_load(store: GraphStore, uri: str, *, state_dir: str | Path | None = 
         finally:
             if not load.finished:
                 load.files.discard()
-
-
-def empty_list_statements(empty_lists: dict[tuple[str, str], tuple[set[str], set[str]]]) -> list[str]:
-    """Cypher that gives back the empty lists the importer dropped (``ImportFiles.empty_lists()``): a
-    list property that is never None is ``[]`` wherever it is absent; a nullable one is ``[]`` where the
-    row's ``chainatlas_empty_lists`` names it, and that marker goes. One pass per label or type, in
-    transactions of 50,000 (auto-commit); a property set to the value it has is not written again.
-
-    >>> for statement in empty_list_statements({("node", "Enterprise"): ({"aliases", "tags"}, set())}):
-    ...     print(statement)
-    MATCH (n:Enterprise) WHERE n.aliases IS NULL OR n.tags IS NULL CALL (n) { SET n.aliases = coalesce(n.aliases, []), n.tags = coalesce(n.tags, []) } IN TRANSACTIONS OF 50000 ROWS
-    >>> print(empty_list_statements({("relationship", "SUPPLIES"): (set(), {"seen"})})[0])
-    MATCH ()-[n:SUPPLIES]->() WHERE n.chainatlas_empty_lists IS NOT NULL CALL (n) { SET n.seen = CASE WHEN 'seen' IN n.chainatlas_empty_lists THEN [] ELSE n.seen END REMOVE n.chainatlas_empty_lists } IN TRANSACTIONS OF 50000 ROWS
-    """
-    statements = []
-    for (kind, name), (emptied, marked) in sorted(empty_lists.items()):
-        if any(not SAFE_IDENTIFIER.match(prop) for prop in emptied | marked):
-            raise SchemaError(f"not property names: {sorted(emptied | marked)}")
-        match = f"(n:{check_label(name).name})" if kind == "node" else f"()-[n:{check_relationship_type(name).name}]->()"
-        if emptied:
-            absent = " OR ".join(f"n.{prop} IS NULL" for prop in sorted(emptied))
-            sets = ", ".join(f"n.{prop} = coalesce(n.{prop}, [])" for prop in sorted(emptied))
-            statements.append(f"MATCH {match} WHERE {absent} CALL (n) {{ SET {sets} }} IN TRANSACTIONS OF 50000 ROWS")
-        if marked:
-            sets = ", ".join(f"n.{prop} = CASE WHEN '{prop}' IN n.{EMPTY_LISTS} THEN [] ELSE n.{prop} END" for prop in sorted(marked))
-            statements.append(f"MATCH {match} WHERE n.{EMPTY_LISTS} IS NOT NULL "
-                              f"CALL (n) {{ SET {sets} REMOVE n.{EMPTY_LISTS} }} IN TRANSACTIONS OF 50000 ROWS")
-    return statements
 
 
 class PendingLoad(GraphStore):

@@ -7,11 +7,12 @@ property the driver path merges on (SUPPLIES' ``product``, else ``key``). One fi
 relationship type, the model's fields as typed columns (``column``), the header in a file of its
 own; strings are always quoted, so an empty string stays one and an empty field means "no property".
 
-Three things the CSV format cannot say are handed back to the loader (``stores.neo4j_bulk``):
+Three things the CSV format cannot say:
 
-* **empty lists** (an enterprise's ``aliases: []``): the importer drops an empty array. A list
-  field that is never None (``aliases``) is therefore ``[]`` wherever it is absent after the import;
-  a nullable one is named in the row's ``chainatlas_empty_lists`` (``empty_lists()`` says which);
+* **empty lists** (an enterprise's ``aliases: []``): Neo4j's CSV input drops an empty array, so a
+  row names its empty list properties in the column ``chainatlas_empty_lists``; the launcher's
+  importer (``chainatlas.ImportKeepingEmptyLists``, run by ``scripts/neo4j.sh import-full``) stores
+  each as ``[]`` (what Cypher stores for ``[]``: an empty string array) and never the column itself;
 * **repeats** — a node or relationship written a second time (the driver path merges it into the
   first): the first goes into the files, every later one into ``repeats``, written through the
   driver after the import, in order, so the merge is the driver's own;
@@ -31,9 +32,9 @@ Three things the CSV format cannot say are handed back to the loader (``stores.n
 >>> print((Path(folder) / "nodes-Chain.header.csv").read_text(), end="")
 id:ID,source:string,as_of:string,synthetic:boolean,quote:string,name:string,kind:string,target_2026_yi:double,segments:string[],plan_order:long,chainatlas_empty_lists:string[]
 >>> print((Path(folder) / "nodes-Chain.csv").read_text(), end="")
-"chain:ev",,,false,,"新能源","新兴",1600.0,,,
->>> {name: sorted(emptied) for name, (emptied, marked) in files.empty_lists().items()}
-{('node', 'Chain'): ['segments'], ('node', 'Enterprise'): ['aliases', 'tags']}
+"chain:ev",,,false,,"新能源","新兴",1600.0,,,"segments"
+>>> print((Path(folder) / "nodes-Enterprise.csv").read_text().split(",")[-1], end="")
+"aliases\x1ftags"
 >>> print((Path(folder) / "rels-LEADS.csv").read_text(), end="")
 "ent:a","chain:ev","",,,false,,
 """
@@ -41,7 +42,7 @@ id:ID,source:string,as_of:string,synthetic:boolean,quote:string,name:string,kind
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
 from typing import IO, Any, Literal, Union, get_args, get_origin
@@ -54,7 +55,8 @@ from stores.base import WriteBatch
 ARRAY_DELIMITER = "\x1f"
 """Between the elements of a list in a CSV field (U+001F, refused in imported text)."""
 EMPTY_LISTS = "chainatlas_empty_lists"
-"""The row's optional list properties that are empty (``[]``); removed after the import."""
+"""The column naming the row's list properties that are empty (``[]``); read by the launcher's
+importer (``chainatlas.ImportKeepingEmptyLists``), never stored."""
 
 
 def quoted(text: str) -> str:
@@ -80,8 +82,7 @@ _LIST_ELEMENTS = (str, dt.date)
 @dataclass(frozen=True)
 class Column:
     """A property column: its name, the Python type of its values (``list`` for a list of
-    ``element``), whether the field may be None (a nullable list needs the ``chainatlas_empty_lists``
-    marker)."""
+    ``element``), whether the field may be None."""
 
     name: str
     kind: type
@@ -138,18 +139,14 @@ class _Table:
     observed: bool
     keyed: bool  # a relationship's table: its first property column is ``key``
     handle: IO[str]
-    emptied: set[str] = field(default_factory=set)
-    """Non-nullable list properties written empty: absent after the import, so ``[]`` where absent."""
-    marked: set[str] = field(default_factory=set)
-    """Nullable list properties written empty, named in the row's ``chainatlas_empty_lists``."""
     multiline: bool = False
 
     def __post_init__(self) -> None:
-        # (name, kind, element, nullable) per column; the second plan for rows without ``seen``, whose
-        # first and last seen SEEN_MERGE leaves unset
-        self._plan = [(col.name, col.kind, col.element, col.nullable) for col in self.columns]
-        self._unseen_plan = [(name, _ABSENT if name in ("first_seen", "last_seen") else kind, element, nullable)
-                             for name, kind, element, nullable in self._plan]
+        # (name, kind, element) per column; the second plan for rows without ``seen``, whose first and
+        # last seen SEEN_MERGE leaves unset
+        self._plan = [(col.name, col.kind, col.element) for col in self.columns]
+        self._unseen_plan = [(name, _ABSENT if name in ("first_seen", "last_seen") else kind, element)
+                             for name, kind, element in self._plan]
 
     def write(self, ends: tuple[str, ...], values: dict[str, Any], key: str | None = None) -> None:
         """One row: ``values`` maps each column's name to the value (None: no property); ``key`` is
@@ -162,7 +159,7 @@ class _Table:
             append("" if key is None else '"' + key.replace('"', '""') + '"')
         marked: list[str] = []
         plan = self._unseen_plan if self.observed and values["seen"] is None else self._plan
-        for name, kind, element, nullable in plan:
+        for name, kind, element in plan:
             value: Any = values[name]
             if value is None or kind is _ABSENT:
                 append("")
@@ -180,11 +177,7 @@ class _Table:
                 if value:
                     append(_joined(value if element is str else [item.isoformat() for item in value]))
                     continue
-                if nullable:
-                    marked.append(name)
-                    self.marked.add(name)
-                else:
-                    self.emptied.add(name)
+                marked.append(name)  # kept as [] by the launcher's importer
                 append("")
             elif kind is int:
                 append(str(value))
@@ -257,11 +250,6 @@ class ImportFiles:
             handle = path.open("w", encoding="utf-8", newline="")
             table = self._tables[(kind, name)] = _Table(path, ends, columns, name in OBSERVED, kind == "relationship", handle)
         return table
-
-    def empty_lists(self) -> dict[tuple[str, str], tuple[set[str], set[str]]]:
-        """(``node`` or ``relationship``, label or type) → (its non-nullable list properties written
-        empty somewhere, its nullable ones marked in ``chainatlas_empty_lists``)."""
-        return {name: (table.emptied, table.marked) for name, table in self._tables.items() if table.emptied or table.marked}
 
     def close(self) -> list[str]:
         """Close the files, write their headers; the arguments of ``neo4j-admin database import full``
