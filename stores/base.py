@@ -300,6 +300,11 @@ class GraphStore(ABC):
     """True when ``revision()`` is a quick read in this process (a local file), not a round trip to a
     server: the app's read model may then check it on the event loop. Each implementation sets it."""
 
+    takes_rows: ClassVar[bool] = False
+    """True when the store also writes plain rows (``stores.embedded_rows``: ``RowBatch``, through
+    ``ImportSession.write_rows``), the fast path of the importer and the demo; otherwise they write
+    WriteBatches of models (Neo4j)."""
+
     @abstractmethod
     def ensure_schema(self) -> None:
         """Create constraints and indexes; safe to call again."""

@@ -46,10 +46,10 @@ from stores.base import (
     WriteBatch,
     busy_message,
     now_text,
-    search_text,
 )
 from stores.common import check_window, checked_rel_types, chunks, staged_rows
 from stores.embedded_columns import read_analysis_columns
+from stores.embedded_rows import node_row, relationship_row
 from stores.embedded_typed import COVERING_INDEXES, ensure_covering_indexes, ensure_typed_columns
 
 _CHUNK = 900  # stays under SQLite's limit on host parameters per statement
@@ -151,6 +151,7 @@ class EmbeddedStore(GraphStore):
     """A GraphStore in one SQLite file (or ``":memory:"``)."""
 
     revision_is_in_process = True  # the revision is one read of the local SQLite file
+    takes_rows = True  # stores.embedded_rows.write_rows: upsert_rows
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
@@ -236,18 +237,11 @@ class EmbeddedStore(GraphStore):
     def write(self, batch: WriteBatch, *, pending: int | None = None) -> None:
         # in key order, B-tree inserts touch far fewer pages; the sort is stable, so of two rows with
         # one key the later is still upserted last
-        node_rows = sorted(
-            ((node.id, node.label, node.name, search_text(node), getattr(node, "credit_code", None), node.properties_json(), pending)
-             for node in batch.nodes),
-            key=itemgetter(0),
-        )
-        rel_rows = sorted(
-            ((rel.type, rel.src, rel.dst, rel.key, rel.properties_json(), pending) for rel in batch.relationships),
-            key=itemgetter(0, 1, 2, 3),
-        )
-        self._upsert(node_rows, rel_rows, pending=pending)
+        node_rows = sorted((node_row(node) + (pending,) for node in batch.nodes), key=itemgetter(0))
+        rel_rows = sorted((relationship_row(rel) + (pending,) for rel in batch.relationships), key=itemgetter(0, 1, 2, 3))
+        self.upsert_rows(node_rows, rel_rows, pending=pending)
 
-    def _upsert(self, node_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]], *, pending: int | None) -> None:
+    def upsert_rows(self, node_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]], *, pending: int | None) -> None:
         """One transaction of node rows ``(id, label, name, search, code, props, imp)`` and relationship
         rows ``(type, src, dst, key, props, imp)`` in key order (``write``'s and
         ``stores.embedded_rows.write_rows``'s): properties merged, rows that existed before import
