@@ -292,7 +292,7 @@ def import_files(
 
         try:
             with atomic_import(store, description or f"导入 {names}") as session:
-                with store.bulk_load(sum(report.items.values())):
+                with store.bulk_load(sum(report.items.values()), lean=True):  # the kept rows are in memory too
                     if needs_reference:
                         from loaders.reference import reference_batch
 

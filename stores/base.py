@@ -348,11 +348,13 @@ class GraphStore(ABC):
         """The recorded imports in ``state`` (every one when None), oldest first."""
 
     @abstractmethod
-    def bulk_load(self, expected_items: int) -> AbstractContextManager[None]:
+    def bulk_load(self, expected_items: int, *, lean: bool = False) -> AbstractContextManager[None]:
         """A context for writing about ``expected_items`` items in many batches.
 
         The store may defer index upkeep until the context ends; each batch stays atomic and is
-        visible when written, and everything is indexed again when the context exits.
+        visible when written, and everything is indexed again when the context exits. ``lean``: the
+        writing process holds much else (a file import's validated rows), so the store keeps its own
+        memory for the load modest rather than spend it on speed (the embedded store's page cache).
         """
 
     @abstractmethod

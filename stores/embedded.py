@@ -59,6 +59,9 @@ relationships already stored): rebuilding an index costs time in proportion to t
 BULK_CACHE_KIB = 256 * 1024
 """SQLite's page cache during such a bulk load (KiB; the default is 2 MiB): the relationship key's index
 pages that scattered SUPPLIES inserts touch stay in memory instead of being read again and again."""
+LEAN_BULK_CACHE_KIB = 16 * 1024
+"""The page cache of a ``lean`` bulk load (a file import, whose process holds the validated rows too):
+a 200,000-row import stays near 200 MB (``bench/bench_validate_memory.py``, docs/benchmarks.md)."""
 DEFAULT_CACHE_SIZE = -2000
 """SQLite's default page cache (2 MiB), set again when the bulk load ends."""
 
@@ -416,12 +419,12 @@ class EmbeddedStore(GraphStore):
         return row[0] if row else None
 
     @contextmanager
-    def bulk_load(self, expected_items: int) -> Iterator[None]:
+    def bulk_load(self, expected_items: int, *, lean: bool = False) -> Iterator[None]:
         """Many batches follow: when they are many more than the relationships stored, drop the
         relationship lookup indexes and the covering indexes of the analysis columns
         (``stores.embedded_typed``) now and build them once at the end, from the whole table.
 
-        Meanwhile SQLite's page cache is ``BULK_CACHE_KIB``. Each batch stays atomic and visible at
+        Meanwhile SQLite's page cache is ``BULK_CACHE_KIB`` (``LEAN_BULK_CACHE_KIB`` when ``lean``). Each batch stays atomic and visible at
         once; lookups by relationship end are slower until the end. A crash in between leaves no harm: ``ensure_schema`` builds missing indexes.
         """
         with self._lock:
@@ -430,7 +433,7 @@ class EmbeddedStore(GraphStore):
                 if expected_items > stored:
                     for name in [*SQLITE_DEFERRABLE_INDEXES, *COVERING_INDEXES]:
                         self._db.execute(f"DROP INDEX IF EXISTS {name}")
-                    self._db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+                    self._db.execute(f"PRAGMA cache_size = -{LEAN_BULK_CACHE_KIB if lean else BULK_CACHE_KIB}")
             self._bulk_loads += 1
         try:
             yield
