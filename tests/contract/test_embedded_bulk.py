@@ -6,15 +6,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from stores.embedded import (
-    BULK_CACHE_KIB,
-    BULK_MIN_ITEMS,
-    DEFAULT_CACHE_SIZE,
-    LEAN_BULK_CACHE_KIB,
-    SQLITE_DEFERRABLE_INDEXES,
-    SQLITE_SCHEMA,
-    EmbeddedStore,
-)
+from stores.embedded import BULK_CACHE_KIB, BULK_MIN_ITEMS, DEFAULT_CACHE_SIZE, LEAN_BULK_CACHE_KIB, SQLITE_DEFERRABLE_INDEXES, SQLITE_SCHEMA, EmbeddedStore
 from tests.contract.sample import sample_batch
 
 
