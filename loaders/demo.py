@@ -727,10 +727,8 @@ def load_demo(store: GraphStore, scale: int = DEFAULT_SCALE, seed: int = DEFAULT
     """
     from tqdm import tqdm
 
-    from stores.embedded import EmbeddedStore
-
     if rows is None:
-        rows = isinstance(store, EmbeddedStore)
+        rows = store.takes_rows
     if batch_size is None:
         batch_size = DEMO_ROW_BATCH_SIZE if rows else BATCH_SIZE
     started = time.perf_counter()

@@ -292,14 +292,14 @@ def import_files(
 
         try:
             with atomic_import(store, description or f"导入 {names}") as session:
-                with store.bulk_load(sum(report.items.values())):
+                with store.bulk_load(sum(report.items.values()), lean=True):  # the kept rows are in memory too
                     if needs_reference:
                         from loaders.reference import reference_batch
 
                         reference = reference_batch()
                         session.write(reference)
                         count(reference)
-                    if WRITE_ROWS and not kept.overflowed and _takes_rows(store):  # no model per item (loaders.kept_rows)
+                    if WRITE_ROWS and not kept.overflowed and store.takes_rows:  # no model per item (loaders.kept_rows)
                         write_batches(store, row_batches(kept, chunk_size), on_written=count, write=session.write_rows)
                     else:
                         write_items(store, items("写入"), chunk_size, on_written=count, write=session.write)
@@ -309,13 +309,6 @@ def import_files(
             report.add(Problem(names, None, None, None, str(exc)))
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _takes_rows(store: GraphStore) -> bool:
-    """Whether ``store`` is the embedded store, which writes plain rows (``stores.embedded_rows``)."""
-    from stores.embedded import EmbeddedStore
-
-    return isinstance(store, EmbeddedStore)
 
 
 def _kind_name(model: type[Item]) -> str:

@@ -300,6 +300,11 @@ class GraphStore(ABC):
     """True when ``revision()`` is a quick read in this process (a local file), not a round trip to a
     server: the app's read model may then check it on the event loop. Each implementation sets it."""
 
+    takes_rows: ClassVar[bool] = False
+    """True when the store also writes plain rows (``stores.embedded_rows``: ``RowBatch``, through
+    ``ImportSession.write_rows``), the fast path of the importer and the demo; otherwise they write
+    WriteBatches of models (Neo4j)."""
+
     @abstractmethod
     def ensure_schema(self) -> None:
         """Create constraints and indexes; safe to call again."""
@@ -343,11 +348,13 @@ class GraphStore(ABC):
         """The recorded imports in ``state`` (every one when None), oldest first."""
 
     @abstractmethod
-    def bulk_load(self, expected_items: int) -> AbstractContextManager[None]:
+    def bulk_load(self, expected_items: int, *, lean: bool = False) -> AbstractContextManager[None]:
         """A context for writing about ``expected_items`` items in many batches.
 
         The store may defer index upkeep until the context ends; each batch stays atomic and is
-        visible when written, and everything is indexed again when the context exits.
+        visible when written, and everything is indexed again when the context exits. ``lean``: the
+        writing process holds much else (a file import's validated rows), so the store keeps its own
+        memory for the load modest rather than spend it on speed (the embedded store's page cache).
         """
 
     @abstractmethod

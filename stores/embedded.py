@@ -46,10 +46,10 @@ from stores.base import (
     WriteBatch,
     busy_message,
     now_text,
-    search_text,
 )
 from stores.common import check_window, checked_rel_types, chunks, staged_rows
 from stores.embedded_columns import read_analysis_columns
+from stores.embedded_rows import node_row, relationship_row
 from stores.embedded_typed import COVERING_INDEXES, ensure_covering_indexes, ensure_typed_columns
 
 _CHUNK = 900  # stays under SQLite's limit on host parameters per statement
@@ -59,6 +59,9 @@ relationships already stored): rebuilding an index costs time in proportion to t
 BULK_CACHE_KIB = 256 * 1024
 """SQLite's page cache during such a bulk load (KiB; the default is 2 MiB): the relationship key's index
 pages that scattered SUPPLIES inserts touch stay in memory instead of being read again and again."""
+LEAN_BULK_CACHE_KIB = 16 * 1024
+"""The page cache of a ``lean`` bulk load (a file import, whose process holds the validated rows too):
+a 200,000-row import stays near 200 MB (``bench/bench_validate_memory.py``, docs/benchmarks.md)."""
 DEFAULT_CACHE_SIZE = -2000
 """SQLite's default page cache (2 MiB), set again when the bulk load ends."""
 
@@ -151,6 +154,7 @@ class EmbeddedStore(GraphStore):
     """A GraphStore in one SQLite file (or ``":memory:"``)."""
 
     revision_is_in_process = True  # the revision is one read of the local SQLite file
+    takes_rows = True  # stores.embedded_rows.write_rows: upsert_rows
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
@@ -236,18 +240,11 @@ class EmbeddedStore(GraphStore):
     def write(self, batch: WriteBatch, *, pending: int | None = None) -> None:
         # in key order, B-tree inserts touch far fewer pages; the sort is stable, so of two rows with
         # one key the later is still upserted last
-        node_rows = sorted(
-            ((node.id, node.label, node.name, search_text(node), getattr(node, "credit_code", None), node.properties_json(), pending)
-             for node in batch.nodes),
-            key=itemgetter(0),
-        )
-        rel_rows = sorted(
-            ((rel.type, rel.src, rel.dst, rel.key, rel.properties_json(), pending) for rel in batch.relationships),
-            key=itemgetter(0, 1, 2, 3),
-        )
-        self._upsert(node_rows, rel_rows, pending=pending)
+        node_rows = sorted((node_row(node) + (pending,) for node in batch.nodes), key=itemgetter(0))
+        rel_rows = sorted((relationship_row(rel) + (pending,) for rel in batch.relationships), key=itemgetter(0, 1, 2, 3))
+        self.upsert_rows(node_rows, rel_rows, pending=pending)
 
-    def _upsert(self, node_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]], *, pending: int | None) -> None:
+    def upsert_rows(self, node_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]], *, pending: int | None) -> None:
         """One transaction of node rows ``(id, label, name, search, code, props, imp)`` and relationship
         rows ``(type, src, dst, key, props, imp)`` in key order (``write``'s and
         ``stores.embedded_rows.write_rows``'s): properties merged, rows that existed before import
@@ -422,12 +419,12 @@ class EmbeddedStore(GraphStore):
         return row[0] if row else None
 
     @contextmanager
-    def bulk_load(self, expected_items: int) -> Iterator[None]:
+    def bulk_load(self, expected_items: int, *, lean: bool = False) -> Iterator[None]:
         """Many batches follow: when they are many more than the relationships stored, drop the
         relationship lookup indexes and the covering indexes of the analysis columns
         (``stores.embedded_typed``) now and build them once at the end, from the whole table.
 
-        Meanwhile SQLite's page cache is ``BULK_CACHE_KIB``. Each batch stays atomic and visible at
+        Meanwhile SQLite's page cache is ``BULK_CACHE_KIB`` (``LEAN_BULK_CACHE_KIB`` when ``lean``). Each batch stays atomic and visible at
         once; lookups by relationship end are slower until the end. A crash in between leaves no harm: ``ensure_schema`` builds missing indexes.
         """
         with self._lock:
@@ -436,7 +433,7 @@ class EmbeddedStore(GraphStore):
                 if expected_items > stored:
                     for name in [*SQLITE_DEFERRABLE_INDEXES, *COVERING_INDEXES]:
                         self._db.execute(f"DROP INDEX IF EXISTS {name}")
-                    self._db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+                    self._db.execute(f"PRAGMA cache_size = -{LEAN_BULK_CACHE_KIB if lean else BULK_CACHE_KIB}")
             self._bulk_loads += 1
         try:
             yield

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from stores.base import search_text
 
 if TYPE_CHECKING:
     from graph_schema.models import Node, Relationship
-    from stores.embedded import EmbeddedStore
 
 NodeRow = tuple[str, str, str, str, str | None, str]
 """``(id, label, name, search, code, props)``: ``search`` the name and aliases joined by U+001F, ``code``
@@ -51,7 +50,18 @@ class RowBatch:
         return len(self.nodes) + len(self.relationships)
 
 
-def write_rows(store: EmbeddedStore, batch: RowBatch, *, pending: int | None = None) -> None:
+@runtime_checkable
+class RowStore(Protocol):
+    """What ``write_rows`` needs of a store: ``EmbeddedStore.upsert_rows`` (named here, not imported:
+    ``stores.embedded`` imports this module for ``node_row``)."""
+
+    takes_rows: bool
+
+    def upsert_rows(self, node_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]], *,
+                    pending: int | None) -> None: ...
+
+
+def write_rows(store: RowStore, batch: RowBatch, *, pending: int | None = None) -> None:
     """Upsert ``batch`` into ``store`` as ``store.write`` upserts a WriteBatch of the same items: one
     transaction, properties merged, ``pending`` the import it belongs to (see the module)."""
     # in key order, as EmbeddedStore.write: B-tree inserts touch fewer pages; stable for repeated keys
@@ -59,7 +69,7 @@ def write_rows(store: EmbeddedStore, batch: RowBatch, *, pending: int | None = N
     node_rows.sort(key=itemgetter(0))
     rel_rows = [(*row, pending) for row in batch.relationships]
     rel_rows.sort(key=itemgetter(0, 1, 2, 3))
-    store._upsert(node_rows, rel_rows, pending=pending)
+    store.upsert_rows(node_rows, rel_rows, pending=pending)
 
 
 

@@ -145,13 +145,13 @@ class ImportSession:
 
     def write_rows(self, batch: RowBatch) -> None:
         """Write ``batch``, plain rows of a trusted generator (``stores.embedded_rows``), as part of this
-        import; the embedded store only (TypeError for another)."""
-        from stores.embedded import EmbeddedStore
-        from stores.embedded_rows import write_rows
+        import; a store that ``takes_rows`` only (TypeError for another)."""
+        from stores.embedded_rows import RowStore, write_rows
 
-        if not isinstance(self.store, EmbeddedStore):
-            raise TypeError(f"{type(self.store).__name__} takes WriteBatches, not rows")
-        write_rows(self.store, batch, pending=self.number)
+        store = self.store
+        if not (store.takes_rows and isinstance(store, RowStore)):
+            raise TypeError(f"{type(store).__name__} takes WriteBatches, not rows")
+        write_rows(store, batch, pending=self.number)
         self._wrote(len(batch))
 
     def _wrote(self, items: int) -> None:

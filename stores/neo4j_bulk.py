@@ -225,7 +225,7 @@ class PendingLoad(GraphStore):
         self._files.add(batch)
         self._files.seconds += time.perf_counter() - started
 
-    def bulk_load(self, expected_items: int) -> AbstractContextManager[None]:
+    def bulk_load(self, expected_items: int, *, lean: bool = False) -> AbstractContextManager[None]:
         return nullcontext()
 
     # A bulk load is one import by nature: nothing is in the database until ``InitialLoad.finish``

@@ -293,7 +293,7 @@ class Neo4jStore(GraphStore):
 
         self._write(work, "replacing the content (nothing was changed)")
 
-    def bulk_load(self, expected_items: int) -> AbstractContextManager[None]:
+    def bulk_load(self, expected_items: int, *, lean: bool = False) -> AbstractContextManager[None]:
         """Neo4j keeps its indexes up to date in every batch (index population after the fact
         would leave lookups without an index for a while): a plain context."""
         return nullcontext()

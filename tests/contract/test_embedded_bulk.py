@@ -6,7 +6,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from stores.embedded import BULK_MIN_ITEMS, SQLITE_DEFERRABLE_INDEXES, SQLITE_SCHEMA, EmbeddedStore
+from stores.embedded import BULK_CACHE_KIB, BULK_MIN_ITEMS, DEFAULT_CACHE_SIZE, LEAN_BULK_CACHE_KIB, SQLITE_DEFERRABLE_INDEXES, SQLITE_SCHEMA, EmbeddedStore
 from tests.contract.sample import sample_batch
 
 
@@ -39,6 +39,24 @@ def test_large_load_defers_the_relationship_indexes_and_rebuilds_them(tmp_path) 
     assert set(SQLITE_DEFERRABLE_INDEXES) <= indexes(store)
     plan = " ".join(row[3] for row in read_file(store.path, "EXPLAIN QUERY PLAN SELECT * FROM rels WHERE dst = 'x'"))
     assert "rels_dst" in plan
+
+
+def test_a_lean_load_keeps_a_smaller_page_cache(tmp_path) -> None:
+    """A file import's bulk load (``lean``) gets a page cache of ``LEAN_BULK_CACHE_KIB``, the demo's
+    ``BULK_CACHE_KIB``; either is the default again afterwards, and a nested load changes nothing."""
+    store = EmbeddedStore(tmp_path / "s.sqlite")
+    store.ensure_schema()
+
+    def cache() -> int:
+        return int(store._db.execute("PRAGMA cache_size").fetchone()[0])
+
+    assert LEAN_BULK_CACHE_KIB < BULK_CACHE_KIB
+    for lean, size in ((True, LEAN_BULK_CACHE_KIB), (False, BULK_CACHE_KIB)):
+        with store.bulk_load(expected_items=BULK_MIN_ITEMS, lean=lean):
+            assert cache() == -size
+            with store.bulk_load(expected_items=BULK_MIN_ITEMS, lean=not lean):
+                assert cache() == -size
+        assert cache() == DEFAULT_CACHE_SIZE
 
 
 def test_small_load_keeps_the_indexes(tmp_path) -> None:

@@ -113,3 +113,19 @@ def test_rows_of_an_import_stay_unseen_until_it_is_published() -> None:
         session.write_rows(RowBatch(nodes=[chain_row("航空三")]))
         raise RuntimeError("fails half-way")
     assert store.get_node("chain:aviation")["name"] == "航空产业"
+
+
+def test_a_store_that_takes_no_rows_refuses_them() -> None:
+    """``ImportSession.write_rows`` asks the store (``takes_rows``), not its class: the Neo4j store writes
+    WriteBatches only, and so does any store that says so."""
+    from stores.neo4j_store import Neo4jStore
+
+    class ModelsOnly(EmbeddedStore):
+        takes_rows = False
+
+    assert EmbeddedStore.takes_rows and not Neo4jStore.takes_rows
+    store = ModelsOnly(":memory:")
+    store.ensure_schema()
+    with pytest.raises(ImportNotPublished, match="ModelsOnly takes WriteBatches"), atomic_import(store, "rows") as session:
+        session.write_rows(RowBatch(nodes=[chain_row("航空")]))
+    assert store.get_node("chain:aviation") is None
