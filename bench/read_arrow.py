@@ -7,19 +7,26 @@ Usage (the Arrow packages are not among ChainAtlas's dependencies; install them 
     .venv/bin/python -m pip install adbc-driver-sqlite==1.13.0 adbc-driver-manager==1.13.0 pyarrow==26.0.1
     CHAINATLAS_DATA_DIR=/tmp/chainatlas-180k .venv/bin/python bench/read_arrow.py chain:electronic-info --runs 3
 
-Each run reads the chain's scope into a temporary table of each connection (the store's way), then
-the two reads; it prints the CPU time of each side (best of ``--runs``) and checks that both give the
-same columns: the same ends, keys and values, value by value and type by type (``bool``, ``int``,
-``float``, ``str``, ``None``). The ADBC connection is a second connection to the file, opened while
-the store's connection is open (WAL mode).
+Each side runs in a process of its own (``--side``), alternating: the driver links its own SQLite
+(3.53) beside Python's (3.40 here), and **two SQLite libraries must never open one file in one
+process** — their POSIX locks do not see each other, so the driver's connection, closing, takes itself
+for the last one, checkpoints and deletes the WAL under the other's open connection, and the file is
+corrupt ("database disk image is malformed"; https://sqlite.org/howtocorrupt.html, 2.2.1). Each
+child reads the chain's scope (walked once, by the parent, in a read-only connection) into a
+temporary table, then times only the two reads; the parent prints the CPU time of each side (best of
+``--runs``) and checks that both give the same columns, value by value and type by type (``bool``,
+``int``, ``float``, ``str``, ``None``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sqlite3
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -33,47 +40,71 @@ ENTERPRISE_SQL = ("SELECT id, {fields} FROM nodes INDEXED BY nodes_enterprise_co
 SCOPE_SQL = ("INSERT INTO temp.analysis_scope(label, id) SELECT label, id FROM nodes "
              "WHERE id IN (SELECT value FROM json_each(?))")
 SCOPE_TABLE = "CREATE TEMP TABLE IF NOT EXISTS analysis_scope(label TEXT, id TEXT, PRIMARY KEY (label, id)) WITHOUT ROWID"
+SIDES = ("sqlite3", "arrow")
 
 
 def main() -> None:
-    from stores.analysis_columns import ENTERPRISE_FIELDS, SUPPLY_FIELDS
-    from stores.embedded_columns import _select, chain_scope_ids
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("chain", nargs="?", default="chain:electronic-info")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--side", choices=SIDES, help="(a child) read one way, store the columns in --out")
+    parser.add_argument("--members", help="(a child) the scope's ids, a JSON file")
+    parser.add_argument("--out", help="(a child) where the columns go")
     args = parser.parse_args()
     from app.settings import load_settings
 
     path = Path(load_settings().data_dir) / "chainatlas.sqlite"
-    db = sqlite3.connect(path)
+    if args.side:
+        child(path, args.side, Path(args.members).read_text(), Path(args.out))
+        return
+    from stores.embedded_columns import chain_scope_ids
+
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     members = json.dumps(sorted(chain_scope_ids(db, args.chain)))
-    sqls = (ENTERPRISE_SQL.format(fields=", ".join(_select(name, True) for name in ENTERPRISE_FIELDS)),
-            SUPPLY_SQL.format(fields=", ".join(_select(name, True) for name in SUPPLY_FIELDS)))
-    try:
-        import adbc_driver_sqlite.dbapi as adbc
-    except ImportError:
-        raise SystemExit("bench/read_arrow.py needs the Arrow packages: .venv/bin/python -m pip install "
-                         "adbc-driver-sqlite==1.13.0 adbc-driver-manager==1.13.0 pyarrow==26.0.1") from None
-    arrow_db = adbc.connect(str(path))  # a second connection while ``db`` is open
-    timings: dict[str, list[float]] = {"sqlite3": [], "arrow": []}
+    db.close()
+    timings: dict[str, list[float]] = {side: [] for side in SIDES}
     results: dict[str, Any] = {}
-    for _ in range(args.runs):
-        for side, read in (("sqlite3", read_rows), ("arrow", read_arrow)):
-            connection = db if side == "sqlite3" else arrow_db
-            _scope(connection, members)
-            started = time.process_time()
-            results[side] = read(connection, *sqls)
-            timings[side].append(time.process_time() - started)
+    with tempfile.TemporaryDirectory() as scratch:
+        (Path(scratch) / "members.json").write_text(members)
+        for _ in range(args.runs):
+            for side in SIDES:
+                out = Path(scratch) / f"{side}.pickle"
+                subprocess.run([sys.executable, __file__, args.chain, "--side", side, "--members", str(Path(scratch) / "members.json"),
+                                "--out", str(out)], check=True)
+                seconds, results[side] = pickle.loads(out.read_bytes())
+                timings[side].append(seconds)
     for side, seconds in timings.items():
         print(f"{side:8s} CPU best {min(seconds):.3f} s  runs {', '.join(f'{s:.3f}' for s in seconds)}")
     same = _typed(results["sqlite3"]) == _typed(results["arrow"])
     enterprises, links = len(results["sqlite3"][0][0]), len(results["sqlite3"][1][0])
     print(f"enterprises {enterprises:,}, links kept {links:,}; the same columns, value by value and type: {same}")
-    arrow_db.close()
-    db.close()
     if not same:
         raise SystemExit(1)
+
+
+def child(path: Path, side: str, members: str, out: Path) -> None:
+    """One side's read, in this process only: its CPU time and columns pickled into ``out``."""
+    from stores.analysis_columns import ENTERPRISE_FIELDS, SUPPLY_FIELDS
+    from stores.embedded_columns import _select
+
+    sqls = (ENTERPRISE_SQL.format(fields=", ".join(_select(name, True) for name in ENTERPRISE_FIELDS)),
+            SUPPLY_SQL.format(fields=", ".join(_select(name, True) for name in SUPPLY_FIELDS)))
+    if side == "sqlite3":
+        connection: Any = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    else:
+        try:
+            import adbc_driver_sqlite.dbapi as adbc
+        except ImportError:
+            raise SystemExit("bench/read_arrow.py needs the Arrow packages: .venv/bin/python -m pip install "
+                             "adbc-driver-sqlite==1.13.0 adbc-driver-manager==1.13.0 pyarrow==26.0.1") from None
+        connection = adbc.connect(str(path))  # the only connection to the file in this process
+    _scope(connection, members)
+    started = time.process_time()
+    columns = (read_rows if side == "sqlite3" else read_arrow)(connection, *sqls)
+    seconds = time.process_time() - started
+    connection.rollback()
+    connection.close()
+    out.write_bytes(pickle.dumps((seconds, columns)))
 
 
 def _scope(connection: Any, members: str) -> None:
