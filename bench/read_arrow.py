@@ -2,9 +2,10 @@
 own reading (``sqlite3`` rows → ``ColumnsBuilder``) and the Arrow ADBC SQLite driver's (Arrow arrays
 → the same columns without a Python tuple per row). A measurement for issue 17, not a store path.
 
-Usage (the Arrow packages are not among ChainAtlas's dependencies; install them beside it first)::
+Usage (the Arrow packages are not among ChainAtlas's runtime dependencies: the optional group
+``arrow-bench`` of pyproject.toml pins them)::
 
-    .venv/bin/python -m pip install adbc-driver-sqlite==1.13.0 adbc-driver-manager==1.13.0 pyarrow==26.0.1
+    .venv/bin/python -m pip install -e '.[arrow-bench]'
     CHAINATLAS_DATA_DIR=/tmp/chainatlas-180k .venv/bin/python bench/read_arrow.py chain:electronic-info --runs 3
 
 Each side runs in a process of its own (``--side``), alternating: the driver links its own SQLite
