@@ -56,6 +56,7 @@ RECENT_LIMIT = 128
 RECORD_LIMIT = 4096  # store records (every property) kept for the rows pages and answers show
 ENCODED_LIMIT_BYTES = 64 * 1024 * 1024  # encoded answers kept, at most; the least recently used go first
 ENCODED_ENTRY_LIMIT_BYTES = 8 * 1024 * 1024  # a larger answer is not kept
+WAIT_SLICE_SECONDS = 0.25  # how often a request waiting for the lock or a result looks at the store's health
 PREPARED_LOCK_WAIT = 0.25  # seconds prepared_only() waits for the lock (held long only by a projection)
 Key = tuple[object, ...]  # what a result is kept under: the analysis' name and its parameters
 T = TypeVar("T")
@@ -266,7 +267,7 @@ class GraphCache:
                 if under_way is None:
                     done = self._computing[revision, key] = threading.Event()
                     break
-            under_way.wait()  # then look again: it is kept now, unless that computation failed or an import landed
+            self._wait_while_up(under_way.wait)  # then look again: it is kept now, unless that computation failed or an import landed
         try:
             result = compute()
             with self._lock:
@@ -389,11 +390,19 @@ class GraphCache:
             if not self._lock.acquire(timeout=PREPARED_LOCK_WAIT):
                 raise NotPrepared
         else:
-            self._lock.acquire()
+            self._wait_while_up(lambda seconds: self._lock.acquire(timeout=seconds))
         try:
             yield
         finally:
             self._lock.release()
+
+    def _wait_while_up(self, wait: Callable[[float], bool]) -> None:
+        """Call ``wait(seconds)`` (the lock's ``acquire``, an event's ``wait``) until it gives True; while the
+        health probe says the store is down, StoreUnavailable instead: whoever holds the lock or computes
+        the result may be stuck on a read from the frozen store, and a request is told within seconds."""
+        while not wait(WAIT_SLICE_SECONDS):
+            if self._health is not None and not self._health.up:
+                self._health.revision()  # raises StoreUnavailable with the probe's reason
 
     def _current(self, chain_id: str | None = None) -> int | None:
         """The revision the caches are for, after dropping them if the store has changed (while the

@@ -30,6 +30,7 @@ from queries.examples import example_batch
 from stores.base import GraphStore
 
 DEADLINE = 5.0  # the issue's bound for a fault to be told
+READ_IN_FLIGHT_BOUND = 10.0  # keep-alive 1 s x 3 probes, one retry on a new connection (connection timeout 3 s): ~7 s
 
 
 def neo4j_pid() -> int:
@@ -112,3 +113,51 @@ def test_a_frozen_neo4j_is_told_within_seconds_and_survived(served: TestClient) 
     recovered = client.get("/api/risks?chain=chain:food")
     assert recovered.status_code == 200 and "X-ChainAtlas-Stale" not in recovered.headers
     assert client.get("/api/chains").status_code == 200
+
+
+def test_a_read_in_flight_on_a_frozen_neo4j_fails_within_seconds(neo4j_store: GraphStore) -> None:
+    """A read already sent when the server freezes (a background projection, say) fails within
+    seconds, not minutes: the server's Bolt keep-alive hint bounds the driver's wait (neo4j_launcher
+    sets 1 s x 3 probes; Neo4j's default is 120 s, docs/reliability.md), then one retry on a new
+    connection waits its 3 s connection timeout."""
+    from graph_schema.errors import StoreUnavailable
+    from stores.neo4j_store import Neo4jStore
+
+    own = Neo4jStore.connect(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"), os.environ.get("NEO4J_USER", "neo4j"),
+                             os.environ.get("NEO4J_PASSWORD", ""))
+    try:
+        own.revision()  # a pooled connection, as a running app has
+        pid = neo4j_pid()
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            with pytest.raises(StoreUnavailable):
+                own.revision()
+            assert time.monotonic() - started < READ_IN_FLIGHT_BOUND
+        finally:
+            os.kill(pid, signal.SIGCONT)
+    finally:
+        own.close()
+
+
+def test_a_request_waiting_on_a_projection_stuck_on_a_frozen_neo4j_is_told_within_seconds(served: TestClient) -> None:
+    """A projection under way holds the analysis cache's lock; when the server freezes under it, a
+    request that needs the store does not wait for it (seen once in CI: 124 s) but gets its 503 as soon
+    as the health probe says the store is down."""
+    client = served
+    assert client.get("/health").json()["status"] == "ok"
+    lock = client.app.state.graphs._lock  # type: ignore[attr-defined]  # as a projection stuck on a read holds it
+    pid = neo4j_pid()
+    assert lock.acquire(timeout=30)
+    try:
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            elapsed, during = timed(client, "/api/risks?chain=chain:food")
+            assert during.status_code == 503 and elapsed < DEADLINE, (during.status_code, elapsed)
+            assert "数据库暂不可用" in during.json()["error"]
+        finally:
+            os.kill(pid, signal.SIGCONT)
+    finally:
+        lock.release()
+    wait_for(client, 200, 30)
+    assert client.get("/api/risks?chain=chain:food").status_code == 200

@@ -58,6 +58,13 @@ public final class EmbeddedNeo4j {
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
                 .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(16))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                // A frozen server is told within seconds: Bolt hints its drivers to give up on a read
+                // after keep-alive x probes without a message (default 1 min x 2 = 120 s, so a request
+                // waiting on a read in flight hung for 2 minutes); the server sends a NOOP to a busy
+                // connection after 1 s of silence (checked every 250 ms), so long queries still run.
+                .setConfig(BoltConnector.connection_keep_alive, Duration.ofSeconds(1))
+                .setConfig(BoltConnector.connection_keep_alive_probes, 3)
+                .setConfig(BoltConnector.connection_keep_alive_streaming_scheduling_interval, Duration.ofMillis(250))
                 // Test server: stop fast. Defaults wait ~10 s for Bolt/Netty to drain on shutdown.
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
