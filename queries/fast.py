@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain, pairwise
+from itertools import chain
 from typing import TYPE_CHECKING, Literal
 
 import networkx as nx
@@ -431,13 +431,11 @@ def cut_structure(net: SimpleNetwork, *, backend: Backend = "igraph") -> tuple[l
     _, first = np.unique(membership[in_block], return_index=True)
     roots = in_block[first]
     forest.add_edges([(top, root) for root in roots.tolist()])
-    order_list, layer_starts, parents = forest.bfs(top)
-    order, parent = np.array(order_list, dtype=np.int64), np.array(parents, dtype=np.int64)
-    weights = np.zeros(top + 1, dtype=np.int64)
-    weights[:n] = 1
-    for start, end in reversed(list(pairwise(layer_starts))[1:]):  # deepest layer first: sizes below
-        layer = order[start:end]  # each node's parent is in the layer above, so one layer adds at once
-        np.add.at(weights, parent[layer], weights[layer])
+    order, _, parents = forest.bfs(top)
+    weight = [1] * n + [0] * (count + 1)
+    for node in reversed(order[1:]):
+        weight[parents[node]] += weight[node]
+    weights, parent = np.array(weight, dtype=np.int64), np.array(parents, dtype=np.int64)
     root_of = np.zeros(int(membership.max()) + 1, dtype=np.int64)
     root_of[membership[roots]] = roots
     totals = weights[root_of[membership]]  # the size of each node's component (a component's root holds it all)

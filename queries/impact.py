@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from queries.disruption import firms_down
-from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, OWN_OUTPUT, REST_OF_CHINA, UNKNOWN_PLACE
+from queries.meanings import FOREIGN, IN_PROVINCE, LOCAL, REST_OF_CHINA, UNKNOWN_PLACE
 from queries.view import ChainView
 
 HIGH, MEDIUM, LOW = "高", "中", "低"
@@ -159,33 +159,9 @@ class ImpactMeter:
             down = self._spread.get(key)
             removed_set = frozenset((key,)) if isinstance(key, str) else key
             if down is None:
-                if isinstance(key, str) and self._alone(key):
-                    down = (key,)  # most firms: no customer needs them alone, nobody else goes down
-                else:
-                    down = self._spread[key] = firms_down(self.view, removed_set)  # its firms only, not what each lost
+                down = self._spread[key] = firms_down(self.view, removed_set)  # its firms only, not what each lost
             found = self._down[cache_key] = self._measure(e for e in down if include_removed or e not in removed_set)
         return found
-
-    def _alone(self, firm: str) -> bool:
-        """True when ``firm`` going down takes no other firm with it: it is no customer's only supplier
-        (every link) of a required input with no unregistered share (``firms_down`` is then ``firm`` alone).
-
-        >>> from queries.examples import example_graph
-        >>> from queries.view import chain_view
-        >>> meter = ImpactMeter(chain_view(example_graph(), "chain:ev"))
-        >>> meter._alone("ent:cell"), meter._alone("ent:lead")
-        (False, True)
-        """
-        view = self.view
-        required, supply, unnamed = view.required_inputs, view.supply, view.unregistered_shares
-        for link in view.customers.get(firm, ()):
-            customer = link.customer
-            product = link.product or OWN_OUTPUT + firm  # input_key, as firms_down keys it
-            if product in required.get(customer, ()) and (customer, product) not in unnamed and all(
-                other.supplier == firm for other in supply[customer][product]
-            ):
-                return False
-        return True
 
     def supplier_fails(self, supplier: str) -> Impact:
         """The supplier stops: who loses a required input, and so on downstream."""
