@@ -125,6 +125,7 @@ class ImpactMeter:
         self.view = view
         self._down: dict[tuple[str | frozenset[str], bool], Impact] = {}  # by (removed, with the removed)
         self._spread: dict[str | frozenset[str], tuple[str, ...]] = {}  # the firms propagate finds down, with or without the removed
+        self._substitutes: dict[tuple[str, tuple[str, ...]], str] = {}  # by (product, excluded), as asked
 
     @cached_property
     def _totals(self) -> tuple[int, float]:
@@ -136,6 +137,12 @@ class ImpactMeter:
         view = self.view
         hit = tuple(filter(view.is_local, firms))
         count, revenue = self._totals
+        if len(hit) < 2:  # most failures hit one local firm or none: the same figures, fewer calls
+            hit_revenue = view.revenue(hit[0]) if hit else 0
+            return Impact(
+                hit, hit if hit and hit[0] in view.leaders else (), round(hit_revenue, 4),
+                len(hit) / count if count else 0.0, hit_revenue / revenue if revenue else 0.0,
+            )
         hit_revenue = sum(map(view.revenue, hit))
         return Impact(
             hit, tuple(filter(view.leaders.__contains__, hit)), round(hit_revenue, 4),
@@ -204,7 +211,15 @@ class ImpactMeter:
         return {product: Counter(view.geography(e) for e in makers) for product, makers in view.producers.items()}
 
     def substitute(self, product: str, *, excluding: Iterable[str]) -> str:
-        """Where else ``product`` is made, by a producer not in ``excluding``: the nearest class."""
+        """Where else ``product`` is made, by a producer not in ``excluding``: the nearest class (each
+        question answered once: many rows ask it again for the same supplier's input)."""
+        key = (product, tuple(excluding))
+        found = self._substitutes.get(key)
+        if found is None:
+            found = self._substitutes[key] = self._substitute(product, key[1])
+        return found
+
+    def _substitute(self, product: str, excluding: tuple[str, ...]) -> str:
         view = self.view
         counts: Mapping[str, int] = self._producer_places.get(product, {})
         makers = view.producers.get(product, frozenset())
@@ -237,5 +252,7 @@ def _set_key(members: Iterable[str]) -> str | frozenset[str]:
     >>> _set_key(["a", "a"]), _set_key(("b", "a")) == frozenset({"a", "b"})
     ('a', True)
     """
+    if type(members) is tuple and len(members) == 1:  # one firm (most calls): no set to build
+        return members[0]
     found = frozenset(members)
     return next(iter(found)) if len(found) == 1 else found

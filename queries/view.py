@@ -408,7 +408,8 @@ class ChainView:
         weights = self.weights(customer, product)
         if not weights:
             return None
-        return sum(weight for supplier, weight in weights.items() if self.is_local(supplier))
+        local = self._local
+        return sum(weight for supplier, weight in weights.items() if supplier in local)  # is_local
 
     @cached_property
     def _buyers_and_needers(self) -> tuple[Mapping[str, tuple[str, ...]], Mapping[str, tuple[str, ...]]]:

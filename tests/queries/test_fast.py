@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from queries.fast import SimpleNetwork, articulation_points, bridges, cut_structure, dominator_tree
+from queries.fast import SimpleNetwork, _sorted_distinct, articulation_points, bridges, cut_structure, dominator_tree
 from tests.queries.strategies import digraphs
 
 
@@ -88,3 +90,12 @@ def test_cut_point_backends_agree_and_match_brute_force(graph: nx.DiGraph) -> No
         without.remove_edge(link.u, link.v)
         assert link.u_side == len(nx.node_connected_component(without, link.u))
         assert link.v_side == len(nx.node_connected_component(without, link.v))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=-(2**62), max_value=2**62), max_size=60))
+def test_sorted_distinct_is_np_unique(values: list[int]) -> None:
+    array = np.array(values, dtype=np.int64)
+    found, expected = _sorted_distinct(array), np.unique(array)
+    assert found.dtype == expected.dtype
+    assert found.tolist() == expected.tolist()

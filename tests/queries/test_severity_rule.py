@@ -123,3 +123,32 @@ def test_every_row_states_its_impact_with_shares_of_the_chain() -> None:
 ])
 def test_the_rule_table(impact: Impact, substitute: str, level: str) -> None:
     assert SeverityRule().level(impact, substitute) == level
+
+
+def test_the_meter_answers_as_its_general_rules_each_time_asked() -> None:
+    """Cached substitutes and the one-firm shortcut of ``_measure`` = the rules computed afresh."""
+    from itertools import combinations
+
+    from queries.examples import example_graph
+    from queries.impact import ImpactMeter
+    from queries.view import chain_view
+
+    view = chain_view(example_graph(), "chain:ev")
+    meter = ImpactMeter(view)
+    firms = sorted(view.attrs)
+    for product in sorted(view.producers):
+        makers = sorted(view.producers[product])
+        for size in range(len(makers) + 1):
+            for excluded in combinations(makers, size):
+                first = meter.substitute(product, excluding=excluded)
+                assert first == meter.substitute(product, excluding=list(excluded)) == ImpactMeter(view)._substitute(product, excluded)
+    count = len(view.local_enterprises)
+    revenue = sum(view.revenue(e) for e in view.local_enterprises)
+    for size in range(3):
+        for down in combinations(firms, size):
+            hit = tuple(e for e in down if view.is_local(e))
+            lost = sum(view.revenue(e) for e in hit)
+            impact = meter._measure(down)
+            assert impact.firms == hit and impact.leaders == tuple(e for e in hit if e in view.leaders)
+            assert (impact.revenue_yi, impact.firm_share, impact.revenue_share) == (round(lost, 4), len(hit) / count, lost / revenue)
+            assert type(impact.revenue_yi) is type(round(lost, 4))
