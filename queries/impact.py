@@ -138,7 +138,7 @@ class ImpactMeter:
         hit = tuple(filter(view.is_local, firms))
         count, revenue = self._totals
         if len(hit) < 2:  # most failures hit one local firm or none: the same figures, fewer calls
-            hit_revenue = view.revenue(hit[0]) if hit else 0
+            hit_revenue = 0 + view.revenue(hit[0]) if hit else 0  # as sum() gives it (0 + -0.0 is 0.0)
             return Impact(
                 hit, hit if hit and hit[0] in view.leaders else (), round(hit_revenue, 4),
                 len(hit) / count if count else 0.0, hit_revenue / revenue if revenue else 0.0,
