@@ -82,12 +82,11 @@ _LIST_ELEMENTS = (str, dt.date)
 @dataclass(frozen=True)
 class Column:
     """A property column: its name, the Python type of its values (``list`` for a list of
-    ``element``), whether the field may be None."""
+    ``element``); a field that may be None has the column of its other type."""
 
     name: str
     kind: type
     element: type | None = None
-    nullable: bool = False
 
     @property
     def csv_type(self) -> str:
@@ -98,13 +97,11 @@ def column(name: str, annotation: Any) -> Column:
     """The column of a model field from its type annotation (``X | None``, ``Literal[...]`` of strings,
     ``list[X]``, or a plain str / bool / int / float / date).
 
-    >>> column("tags", list[str]).csv_type, column("as_of", dt.date | None).nullable
-    ('string[]', True)
+    >>> column("tags", list[str]).csv_type, column("as_of", dt.date | None).csv_type
+    ('string[]', 'string')
     """
-    nullable = False
     if get_origin(annotation) in (Union, UnionType):
         members = [member for member in get_args(annotation) if member is not type(None)]
-        nullable = len(members) < len(get_args(annotation))
         if len(members) != 1:
             raise StoreError(f"字段 {name} 的类型 {annotation} 不能批量导入")
         annotation = members[0]
@@ -116,10 +113,10 @@ def column(name: str, annotation: Any) -> Column:
         (element,) = get_args(annotation)
         if element not in _LIST_ELEMENTS:
             raise StoreError(f"字段 {name} 的类型 {annotation} 不能批量导入")
-        return Column(name, list, element, nullable=nullable)
+        return Column(name, list, element)
     if annotation not in _CSV_TYPES:
         raise StoreError(f"字段 {name} 的类型 {annotation} 不能批量导入")
-    return Column(name, annotation, nullable=nullable)
+    return Column(name, annotation)
 
 
 KEY_COLUMN = Column("key", str)
