@@ -137,12 +137,6 @@ class ImpactMeter:
         view = self.view
         hit = tuple(filter(view.is_local, firms))
         count, revenue = self._totals
-        if len(hit) < 2:  # most failures hit one local firm or none: the same figures, fewer calls
-            hit_revenue = 0 + view.revenue(hit[0]) if hit else 0  # as sum() gives it (0 + -0.0 is 0.0)
-            return Impact(
-                hit, hit if hit and hit[0] in view.leaders else (), round(hit_revenue, 4),
-                len(hit) / count if count else 0.0, hit_revenue / revenue if revenue else 0.0,
-            )
         hit_revenue = sum(map(view.revenue, hit))
         return Impact(
             hit, tuple(filter(view.leaders.__contains__, hit)), round(hit_revenue, 4),

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from queries.formatting import rounded
+
 LOCAL = "本地"
 IN_PROVINCE = "省内"
 REST_OF_CHINA = "国内其他"
@@ -198,7 +200,7 @@ def one_link_weight(link: SupplyLink) -> float | None:
 
 def _unnamed_of(total: float) -> float:
     """What shares adding up to ``total`` leave of 1 (as rounded for results), 0 when none is left."""
-    return max(0.0, round(float(1.0 - total), 4)) if total > 0 and round(float(total), 4) < 1 else 0.0  # ``rounded``, inline (hot)
+    return max(0.0, rounded(1.0 - total)) if total > 0 and rounded(total) < 1 else 0.0
 
 
 def unnamed_part(links: Sequence[SupplyLink]) -> float:

@@ -44,7 +44,7 @@ from queries.fast import Backend, Bridge, CutPoint, cut_structure, iter_upstream
 from queries.formatting import name_list, percent, percent_points, rounded
 from queries.impact import HIGH, LOW, MEDIUM, NO_IMPACT, NOT_APPLICABLE, SEVERITIES, Impact, ImpactMeter, SeverityRule
 from queries.labels import LabelledReport, Record
-from queries.meanings import FOREIGN, HOME_PROVINCE, REST_OF_CHINA, UNKNOWN_PLACE, one_link_weight
+from queries.meanings import FOREIGN, HOME_PROVINCE, REST_OF_CHINA, UNKNOWN_PLACE
 from queries.view import ChainView, chain_view
 
 __all__ = ["HIGH", "LOW", "MEDIUM", "SEVERITIES", "SeverityRule", "critical_dependencies"]
@@ -487,15 +487,14 @@ def concentration(graph: nx.MultiDiGraph | ChainView, chain_id: str | None = Non
     parts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     buyers: dict[str, int] = defaultdict(int)
     abroad_by_buyer: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    supply, weights, places = view.supply, view.weights, view.places
+    supply, supplier_parts, places = view.supply, view.supplier_parts, view.places
     empty: dict[str, Any] = {}
     for enterprise in view.local_enterprises:
-        for product, links in supply.get(enterprise, empty).items():
+        for product in supply.get(enterprise, empty):
             buyers[product] += 1
             abroad = 0.0
             product_parts = parts[product]
-            one = one_link_weight(links[0]) if len(links) == 1 else None  # one supplier: its part, no dict
-            for supplier, weight in ((links[0].supplier, one),) if one is not None else weights(enterprise, product).items():
+            for supplier, weight in supplier_parts(enterprise, product):
                 product_parts[supplier] += weight
                 if places[supplier] == FOREIGN:  # view.geography
                     abroad += weight

@@ -235,6 +235,13 @@ class ChainView:
             found = self._weights[key] = supply_weights(links)
         return found
 
+    def supplier_parts(self, customer: str, product: str) -> Iterable[tuple[str, float]]:
+        """``weights(customer, product).items()``, without a dict for a pair with one link (most pairs)."""
+        links = self.supply.get(customer, _NO_SUPPLY).get(product, ())
+        if len(links) == 1 and (weight := one_link_weight(links[0])) is not None:
+            return ((links[0].supplier, weight),)
+        return self.weights(customer, product).items()
+
     @cached_property
     def _weights(self) -> dict[tuple[str, str], Mapping[str, float]]:
         return {}
@@ -402,14 +409,11 @@ class ChainView:
 
     def local_sourcing_share(self, customer: str, product: str) -> float | None:
         """The part of the customer's supply of ``product`` that comes from local suppliers (None: no supply)."""
-        links = self.supply.get(customer, _NO_SUPPLY).get(product, ())
-        if len(links) == 1 and (weight := one_link_weight(links[0])) is not None:  # most pairs: no dict
-            return weight if links[0].supplier in self._local else 0  # the sum below over one part
-        weights = self.weights(customer, product)
-        if not weights:
+        parts = self.supplier_parts(customer, product)
+        if not parts:
             return None
         local = self._local
-        return sum(weight for supplier, weight in weights.items() if supplier in local)  # is_local
+        return sum(weight for supplier, weight in parts if supplier in local)  # is_local
 
     @cached_property
     def _buyers_and_needers(self) -> tuple[Mapping[str, tuple[str, ...]], Mapping[str, tuple[str, ...]]]:

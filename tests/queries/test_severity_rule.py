@@ -126,7 +126,7 @@ def test_the_rule_table(impact: Impact, substitute: str, level: str) -> None:
 
 
 def test_the_meter_answers_as_its_general_rules_each_time_asked() -> None:
-    """Cached substitutes and the one-firm shortcut of ``_measure`` = the rules computed afresh."""
+    """Cached substitutes and ``_measure`` (of none, one or two firms) = the rules computed afresh."""
     from itertools import combinations
 
     from queries.examples import example_graph
