@@ -105,7 +105,10 @@ def create_app(
             app.state.health.on_change(app.state.rewarm.request)
         try:
             yield
-        finally:
+        finally:  # background work first: none of it may read the store after it closes
+            if warm:
+                app.state.rewarm.stop()
+            graphs.close()
             app.state.health.stop()
             if owns_store:
                 app.state.store.close()

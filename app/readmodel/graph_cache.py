@@ -128,6 +128,8 @@ class GraphCache:
         self._writes = 0
         self._writes_lock = threading.Lock()
         self._building = False
+        self._builder: threading.Thread | None = None
+        self._closed = False
 
     def graph(self, chain_id: str | None = None) -> CompactGraph:
         """The projection of the whole graph (``None``) or of one chain; treat it as read-only.
@@ -315,7 +317,7 @@ class GraphCache:
     def build_soon(self, build: Callable[[], object]) -> None:
         """Run ``build`` (which fills the cache) in a background thread, unless one is running already."""
         with self._writes_lock:
-            if self._building:
+            if self._building or self._closed:
                 return
             self._building = True
 
@@ -324,10 +326,31 @@ class GraphCache:
                 build()
             except ChainAtlasError:
                 pass  # the store failed: the next request that needs it tries again and reports it
+            except Exception:
+                if not self._closed:
+                    raise
+                # closed under it: the app has shut down and its store may be closed; nobody waits for this
             finally:
                 self._building = False
 
-        threading.Thread(target=run, name="chainatlas-cache", daemon=True).start()
+        self._builder = threading.Thread(target=run, name="chainatlas-cache", daemon=True)
+        self._builder.start()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """At the app's shutdown, before its store closes: no background build starts any more, and the
+        one under way is given ``timeout`` seconds to end (a read cannot be interrupted; one that
+        outlives it fails quietly once the store is closed).
+
+        >>> from stores.embedded import EmbeddedStore
+        >>> cache = GraphCache(EmbeddedStore(":memory:"))
+        >>> cache.close()
+        >>> cache.build_soon(lambda: 1 / 0)  # refused quietly: the cache is closed
+        """
+        with self._writes_lock:
+            self._closed = True
+            builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
 
     @contextmanager
     def cached_only(self) -> Iterator[None]:

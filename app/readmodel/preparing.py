@@ -180,10 +180,13 @@ class Rewarm:
         self._lock = threading.Lock()
         self._again = False
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     def request(self, *_: object) -> None:
         """Build now in the background, or once more after the build under way."""
         with self._lock:
+            if self._stopped:
+                return
             if self._thread is not None:
                 self._again = True
                 return
@@ -197,6 +200,16 @@ class Rewarm:
         if thread is not None:
             thread.join(timeout)
 
+    def stop(self, timeout: float = 5.0) -> None:
+        """At the app's shutdown: no more builds; the one under way is given ``timeout`` seconds.
+
+        >>> rewarm = Rewarm(lambda: None)
+        >>> rewarm.stop(); rewarm.request(); rewarm.join()  # a request after stop() builds nothing
+        """
+        with self._lock:
+            self._stopped, self._again = True, False
+        self.join(timeout)
+
     def _run(self) -> None:
         while True:
             try:
@@ -204,7 +217,8 @@ class Rewarm:
             except ChainAtlasError:
                 pass  # the store failed: the requests that need it report it, and the next change builds again
             except Exception:  # noqa: BLE001 - a warm-up that fails must not end the server; requests compute for themselves
-                log.exception("warming the caches failed")
+                if not self._stopped:  # after stop() the app's store may be closed under it: nothing to tell
+                    log.exception("warming the caches failed")
             with self._lock:
                 if not self._again:
                     self._thread = None

@@ -225,3 +225,59 @@ def test_a_memo_result_is_computed_once_while_others_wait_for_it(store: Embedded
     first.join(10)
     second.join(10)
     assert found == [42, 42] and calls == ["first"]
+
+
+def test_close_waits_for_the_background_build_and_starts_no_more(store: EmbeddedStore) -> None:
+    cache = GraphCache(store)
+    release, builds = threading.Event(), []
+
+    def slow_build() -> None:
+        release.wait(5)
+        builds.append("slow")
+
+    cache.build_soon(slow_build)
+    threading.Timer(0.3, release.set).start()
+    started = time.monotonic()
+    cache.close(timeout=5)
+    assert builds == ["slow"] and time.monotonic() - started >= 0.2  # it waited for the build under way
+    cache.build_soon(lambda: builds.append("after close"))
+    time.sleep(0.1)
+    assert builds == ["slow"]
+
+
+def test_a_build_that_outlives_close_fails_quietly_once_the_store_is_gone(store: EmbeddedStore) -> None:
+    """Seen in CI: a background projection read a store the test had closed after the app shut down
+    (sqlite3.ProgrammingError in thread chainatlas-cache)."""
+    cache = GraphCache(store)
+    reading, failures = threading.Event(), []
+    original_hook = threading.excepthook
+    threading.excepthook = lambda args: failures.append(args.exc_value)
+    try:
+        def build_on_a_closed_store() -> None:
+            reading.wait(5)
+            cache.graph()  # the store is closed by now
+
+        cache.build_soon(build_on_a_closed_store)
+        builder = cache._builder
+        cache.close(timeout=0.05)  # gives up waiting: the build is still under way
+        store.close()
+        reading.set()
+        assert builder is not None
+        builder.join(5)
+    finally:
+        threading.excepthook = original_hook
+    assert failures == []
+
+
+def test_a_build_that_fails_while_open_is_not_hidden(store: EmbeddedStore) -> None:
+    cache = GraphCache(store)
+    failures = []
+    original_hook = threading.excepthook
+    threading.excepthook = lambda args: failures.append(args.exc_value)
+    try:
+        cache.build_soon(lambda: 1 / 0)
+        assert cache._builder is not None
+        cache._builder.join(5)
+    finally:
+        threading.excepthook = original_hook
+    assert [type(failure) for failure in failures] == [ZeroDivisionError]

@@ -48,6 +48,29 @@ def neo4j_pid() -> int:
     pytest.fail(f"no Neo4j launcher process for port {port} (start one with `bash scripts/neo4j.sh start`)", pytrace=False)
 
 
+def freeze(pid: int) -> None:
+    """SIGSTOP the launcher and wait until every one of its threads is stopped: ``kill`` returns
+    before the kernel has stopped them all, and a thread still running answers a request sent at once
+    (seen once in CI: a read sent right after ``kill`` was answered)."""
+    os.kill(pid, signal.SIGSTOP)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if all(_thread_state(task) in {"T", "t", None} for task in Path(f"/proc/{pid}/task").iterdir()):
+            return
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGCONT)
+    pytest.fail(f"Neo4j (pid {pid}) did not stop within 10 s of SIGSTOP")
+
+
+def _thread_state(task: Path) -> str | None:
+    """The state letter of /proc/PID/task/TID/stat (after the command in parentheses); None when gone."""
+    try:
+        stat = (task / "stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2]
+
+
 @pytest.fixture
 def served(neo4j_store: GraphStore, tokens: TokenRegistry) -> Iterator[TestClient]:
     """The app over a store of its own (its own driver and connection pool, as `chainatlas serve` has),
@@ -90,7 +113,7 @@ def test_a_frozen_neo4j_is_told_within_seconds_and_survived(served: TestClient) 
     assert cached.status_code == 200 and "X-ChainAtlas-Stale" not in cached.headers
     assert client.get("/chains/chain:ev").status_code == 200
     pid = neo4j_pid()
-    os.kill(pid, signal.SIGSTOP)
+    freeze(pid)
     try:
         elapsed, during = timed(client, "/api/risks?chain=chain:food")  # never computed: needs the store
         assert during.status_code == 503 and elapsed < DEADLINE, (during.status_code, elapsed)
@@ -128,7 +151,7 @@ def test_a_read_in_flight_on_a_frozen_neo4j_fails_within_seconds(neo4j_store: Gr
     try:
         own.revision()  # a pooled connection, as a running app has
         pid = neo4j_pid()
-        os.kill(pid, signal.SIGSTOP)
+        freeze(pid)
         try:
             started = time.monotonic()
             with pytest.raises(StoreUnavailable):
@@ -150,7 +173,7 @@ def test_a_request_waiting_on_a_projection_stuck_on_a_frozen_neo4j_is_told_withi
     pid = neo4j_pid()
     assert lock.acquire(timeout=30)
     try:
-        os.kill(pid, signal.SIGSTOP)
+        freeze(pid)
         try:
             elapsed, during = timed(client, "/api/risks?chain=chain:food")
             assert during.status_code == 503 and elapsed < DEADLINE, (during.status_code, elapsed)
